@@ -1,0 +1,38 @@
+# perfkit — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+BUILD := build
+
+.DEFAULT_GOAL := help
+.PHONY: help setup audit test lint format bench clean
+
+help: ## list the targets with a one-line description
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install perfkit with its dependencies
+
+audit: $(STAMP) ## set up, then run the main job on the bundled data in data/raw/ (outputs in build/)
+	$(BIN)/perfkit extract data/raw -o $(BUILD)/extract
+
+test: $(STAMP) ## set up, then lint and run the whole test suite
+	$(BIN)/ruff check perfkit tests benchmarks
+	$(BIN)/ruff format --check perfkit tests benchmarks
+	$(BIN)/python -m pytest
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix perfkit tests benchmarks
+	$(BIN)/ruff format perfkit tests benchmarks
+
+bench: $(STAMP) ## run the benchmarks (not part of `make test`)
+	$(BIN)/python -m benchmarks
+
+clean: ## remove derived outputs (build/), keep .venv
+	rm -rf $(BUILD)

@@ -1,0 +1,1 @@
+"""Benchmarks for perfkit, run by `make bench` (never by `make test`)."""

@@ -1,0 +1,112 @@
+"""Load target tables (项目绩效目标表) from any supported source into the contract tables.
+
+Formats are a registry, as papermill's engines are: each maps a name to a reader from the file's
+bytes to two raw frames (projects, indicators). :func:`load_targets` detects each file's format
+from its content, reads it, and assembles the validated tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from perfkit.errors import InputError
+from perfkit.load import docx as docx_format
+from perfkit.load import flat, word_text
+from perfkit.load.assemble import assemble, finish_projects
+from perfkit.load.sniff import decode_text, detect_format
+from perfkit.load.table import read_table
+
+Reader = Callable[[bytes, str], tuple[pl.DataFrame, pl.DataFrame]]
+READERS: dict[str, Reader] = {}
+_SKIPPED_NAMES = ("README", ".", "~$")
+
+
+@dataclass(frozen=True)
+class TargetTables:
+    """The two tables of the contract: ``projects`` and ``indicators``."""
+
+    projects: pl.DataFrame
+    indicators: pl.DataFrame
+
+
+def register(name: str) -> Callable[[Reader], Reader]:
+    """Register a reader for a format name returned by :func:`detect_format`."""
+
+    def add(reader: Reader) -> Reader:
+        READERS[name] = reader
+        return reader
+
+    return add
+
+
+def _frames_from_tables(tables: list, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    if not tables:
+        raise InputError(file, None, "未找到项目绩效目标表")
+    projects, indicators = [], []
+    for key, table in enumerate(tables):
+        project, rows = read_table(table, file)
+        projects.append(project | {"_key": key})
+        indicators.extend(row | {"_key": key} for row in rows)
+    return pl.DataFrame(projects), pl.DataFrame(indicators)
+
+
+@register("word_text")
+def _read_word_text(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return _frames_from_tables(word_text.split_tables(decode_text(data, file)), file)
+
+
+@register("docx")
+def _read_docx(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return _frames_from_tables(docx_format.split_tables(data, file), file)
+
+
+@register("csv")
+def _read_csv(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return flat.read_csv(decode_text(data, file), file)
+
+
+@register("xlsx")
+def _read_xlsx(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return flat.read_xlsx(data, file)
+
+
+def source_files(sources: Iterable[str | Path]) -> list[Path]:
+    """Expand folders (not recursively, sorted by name) and check that every source exists."""
+    files: list[Path] = []
+    for source in map(Path, sources):
+        if source.is_dir():
+            files.extend(p for p in sorted(source.iterdir()) if p.is_file() and not p.name.startswith(_SKIPPED_NAMES))
+        elif source.is_file():
+            files.append(source)
+        else:
+            raise InputError(source, None, "文件或文件夹不存在")
+    return files
+
+
+def read_source(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read one file into raw (unvalidated) project and indicator frames."""
+    data = path.read_bytes()
+    projects, indicators = READERS[detect_format(data, path)](data, str(path))
+    projects = finish_projects(projects, str(path)).with_columns(_file=pl.lit(str(path)))
+    return projects, indicators.with_columns(_file=pl.lit(str(path)))
+
+
+def load_targets(*sources: str | Path) -> TargetTables:
+    """Load every target table in ``sources`` (files or folders) into validated tables.
+
+    Raises :class:`~perfkit.errors.InputError` naming the file and place of the first problem.
+    """
+    files = source_files(sources)
+    if not files:
+        raise InputError(", ".join(map(str, sources)), None, "没有可读取的文件")
+    frames = [read_source(path) for path in files]
+    projects = pl.concat([p for p, _ in frames], how="diagonal_relaxed")
+    indicators = pl.concat([i for _, i in frames], how="diagonal_relaxed")
+    return TargetTables(*assemble(projects, indicators))
+
+
+__all__ = ["READERS", "TargetTables", "detect_format", "load_targets", "register", "source_files"]

@@ -1,0 +1,93 @@
+"""Assemble loader output into the contract tables: ids, merged cells, parsed targets, schema.
+
+Every loader returns two raw frames keyed by a file-local ``_key`` per project. This module does
+the work they share, once and vectorised: stable project ids, filling merged level-1/level-2
+cells, numbering indicators, parsing targets, and validating both tables against the schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+from perfkit.errors import InputError
+from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, Indicators, Projects, validate
+from perfkit.targets import QUALITATIVE, target_struct
+
+# A target on one of these reads a bare 万 as 万元 (money).
+_MONEY_NAME = r"费|经费|资金|成本|金额|补贴|补助|租金|价|预算"
+
+
+def project_id(unit_code: str, year: int | None, project_name: str) -> str:
+    """Stable project id: the same unit, year and name give the same id on every run.
+
+    >>> project_id("562202", 2025, "2025年服务妇女儿童公益项目")
+    '562202-c3d6d6c2d1'
+    """
+    digest = hashlib.sha1(f"{unit_code}|{year or ''}|{project_name}".encode()).hexdigest()
+    return f"{unit_code}-{digest[:10]}"
+
+
+def finish_projects(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
+    """Add ``source_file`` and fill a missing year from the file's most common year."""
+    year = pl.col("year").cast(pl.Int32)
+    file_year = year.drop_nulls().mode().first() if raw["year"].drop_nulls().len() else pl.lit(None, pl.Int32)
+    return raw.with_columns(year=year.fill_null(file_year), source_file=pl.lit(source_file))
+
+
+def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Build the validated ``projects`` and ``indicators`` tables from all files' raw frames.
+
+    ``projects`` needs ``_file`` and ``_key`` (unique together) besides the contract columns
+    except ``project_id``; ``indicators`` needs ``_file``, ``_key``, the cell columns and
+    ``source_ref``, and may carry ``_qualitative`` (declared 定性 in a split-layout export).
+    Does not mutate its inputs.
+    """
+    ids = [project_id(*row) for row in projects.select("unit_code", "year", "project_name").iter_rows()]
+    projects = projects.with_columns(project_id=pl.Series(ids, dtype=pl.String))
+    # the same project loaded twice (two exports of one document) keeps both, told apart
+    repeat = pl.int_range(pl.len()).over("project_id")
+    projects = projects.with_columns(
+        project_id=pl.when(repeat > 0).then(pl.format("{}-{}", "project_id", repeat + 1)).otherwise("project_id")
+    )
+    if "_qualitative" not in indicators.columns:
+        indicators = indicators.with_columns(_qualitative=pl.lit(False))
+    cells = ["level1", "level2", "name", "description", "target_raw"]
+    indicators = (
+        indicators.join(
+            projects.select("_file", "_key", "project_id", "unit_code"),
+            on=["_file", "_key"],
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(
+            pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
+        )
+        .with_columns(level1=pl.col("level1").forward_fill().over("project_id"))
+        .with_columns(level2=pl.col("level2").forward_fill().over("project_id", "level1"))
+    )
+    _require_level1(indicators)
+    money = (
+        pl.col("level2").str.contains("成本").fill_null(False)
+        | pl.col("level1").str.contains("成本")
+        | pl.col("name").str.contains(_MONEY_NAME).fill_null(False)
+    )
+    target = target_struct(pl.col("target_raw"), money)
+    qualitative = pl.col("_qualitative") & pl.col("target_raw").is_not_null()
+    indicators = indicators.with_columns(
+        seq=(pl.int_range(pl.len()).over("project_id") + 1).cast(pl.Int32),
+        target_op=pl.when(~qualitative).then(target.struct.field("op")),
+        target_value=pl.when(~qualitative).then(target.struct.field("value")),
+        target_unit=pl.when(~qualitative).then(target.struct.field("unit")),
+        target_kind=pl.when(qualitative).then(pl.lit(QUALITATIVE)).otherwise(target.struct.field("kind")),
+    )
+    projects = projects.with_columns(pl.col("year").cast(pl.Int32)).select(PROJECT_COLUMNS)
+    return validate(projects, Projects), validate(indicators.select(INDICATOR_COLUMNS), Indicators)
+
+
+def _require_level1(indicators: pl.DataFrame) -> None:
+    missing = indicators.filter(pl.col("level1").is_null())
+    if missing.height:
+        row = missing.row(0, named=True)
+        raise InputError(row["_file"], row["source_ref"], "一级指标为空，且上方没有可延续的合并单元格")

@@ -1,0 +1,202 @@
+"""Loader for flat tables (``.csv``, ``.xlsx``): one row per indicator, project fields repeated.
+
+Two layouts are accepted. In the *inline* layout 指标值 holds the whole target cell (``≥26场``);
+in the *split* layout of budget-system exports (预算管理一体化) the comparator and unit have columns
+of their own: 指标性质 (``≥``, ``≤``, ``=``, ``定性``) | 指标值 | 度量单位. Headers may be Chinese or
+the English contract names. Project cells left empty under a merged cell continue the row above.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import fastexcel
+import polars as pl
+
+from perfkit.errors import InputError
+
+# Accepted headers → contract column. Headers are compared with whitespace and a trailing
+# parenthesis such as （万元） removed.
+COLUMN_ALIASES = {
+    "unit_code": ("单位编码", "单位代码", "预算单位编码", "预算单位代码"),
+    "unit_name": ("单位名称", "预算单位", "预算单位名称"),
+    "year": ("年度", "预算年度", "年份"),
+    "project_name": ("项目名称",),
+    "budget_total": ("预算数", "预算金额", "年度预算数", "资金总额", "项目金额"),
+    "budget_fiscal": ("财政资金", "其中：财政资金", "其中:财政资金", "财政拨款"),
+    "budget_other": ("其他资金",),
+    "purpose": ("资金用途", "项目用途", "预算规模及资金用途"),
+    "goal_text": ("绩效目标", "年度绩效目标", "年度总体目标", "总体目标"),
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "name": ("三级指标", "指标名称"),
+    "description": ("绩效指标描述", "指标描述", "指标解释"),
+    "target_op": ("指标性质", "运算符", "比较符"),
+    "target_raw": ("指标值", "年度指标值", "目标值"),
+    "target_unit": ("度量单位", "计量单位"),
+}
+REQUIRED = ("unit_code", "project_name", "budget_total", "level1", "name", "target_raw")
+PROJECT_FIELDS = (
+    "unit_code", "unit_name", "year", "project_name", "budget_total", "budget_fiscal", "budget_other", "purpose", "goal_text",
+)  # fmt: skip
+BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
+_HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in (*aliases, name)}
+_OP_SYMBOL = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "≥": "≥", "≤": "≤"}
+_QUALITATIVE = ("定性", "qualitative")
+_HEADER_SEARCH_ROWS = 20
+
+
+def _header_key(text: str | None) -> str:
+    return re.sub(r"[（(][^）)]*[）)]$", "", re.sub(r"\s+", "", text or ""))
+
+
+def read_csv(data: str, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read a CSV flat table (text already decoded)."""
+    dialect = csv.Sniffer().sniff(data[:4096], delimiters=",\t;") if data.strip() else csv.excel
+    rows = list(csv.reader(io.StringIO(data), dialect))
+    header_at = _find_header_row(rows[:_HEADER_SEARCH_ROWS], file, "")
+    width = len(rows[header_at])
+    lengths = pl.Series(list(map(len, rows)))
+    wrong = (lengths != width) & (lengths > 0)
+    wrong[: header_at + 1] = False
+    if wrong.any():
+        line = int(wrong.arg_true()[0]) + 1
+        raise InputError(file, f"第{line}行", f"有{lengths[line - 1]}列，表头有{width}列")
+    body = [r for r in rows[header_at + 1 :] if r]
+    columns = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
+    names = [f"c{i}" for i in range(width)]
+    frame = pl.DataFrame(dict(zip(names, map(list, columns), strict=True)), schema=dict.fromkeys(names, pl.String))
+    line_numbers = [i + 1 for i, r in enumerate(rows) if r and i > header_at]
+    frame = frame.with_columns(_line=pl.Series(line_numbers, dtype=pl.Int64))
+    return _from_raw_frame(frame, rows[header_at], file, prefix="")
+
+
+def read_xlsx(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read an ``.xlsx`` flat table from the first sheet that has the required columns."""
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:  # fastexcel raises its own family for corrupt workbooks
+        raise InputError(file, None, f"无法读取 Excel 文件（{exc}）") from None
+    missing_report = None
+    for sheet_name in reader.sheet_names:
+        sheet = reader.load_sheet_by_name(sheet_name, header_row=None, dtypes="string")
+        frame = pl.from_arrow(sheet.to_arrow())
+        rows = [list(r) for r in frame.head(_HEADER_SEARCH_ROWS).iter_rows()]
+        try:
+            header_at = _find_header_row(rows, file, f"工作表“{sheet_name}”")
+        except InputError as exc:
+            missing_report = missing_report or exc
+            continue
+        names = [f"c{i}" for i in range(frame.width)]
+        body = frame.rename(dict(zip(frame.columns, names, strict=True))).with_row_index("_line", offset=1)
+        body = body.slice(header_at + 1).with_columns(pl.col("_line").cast(pl.Int64))
+        return _from_raw_frame(body, rows[header_at], file, prefix=f"工作表“{sheet_name}”")
+    raise missing_report or InputError(file, None, "工作簿中没有工作表")
+
+
+def _find_header_row(rows: list[list], file: str, where: str) -> int:
+    best, best_fields = None, set()
+    for i, row in enumerate(rows):
+        fields = {_HEADER_FIELDS.get(_header_key(c)) for c in row if c is not None} - {None}
+        if len(fields) > len(best_fields):
+            best, best_fields = i, fields
+    if best is None or len(best_fields) < 3:
+        raise InputError(file, where or None, "未找到表头行（应含 项目名称、一级指标、指标值 等列）")
+    missing = [COLUMN_ALIASES[f][0] for f in REQUIRED if f not in best_fields]
+    if missing:
+        place = f"{where}第{best + 1}行" if where else f"第{best + 1}行"
+        raise InputError(file, place, f"缺少必需的列：{'、'.join(missing)}")
+    return best
+
+
+def _from_raw_frame(frame: pl.DataFrame, header: list, file: str, prefix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    def place(line: int) -> str:
+        return f"{prefix}第{line}行"
+
+    ref = pl.concat_str(pl.lit(f"{prefix}第"), pl.col("_line").cast(pl.String), pl.lit("行"))
+    keys = [_header_key(c) for c in header]
+    split = any(_HEADER_FIELDS.get(k) == "target_op" for k in keys)
+    renames = {}
+    for i, key in enumerate(keys):
+        field = _HEADER_FIELDS.get(key)
+        if field == "target_raw" and split:
+            field = "target_value_written"
+        if field and field not in renames.values():
+            renames[f"c{i}"] = field
+    frame = frame.select("_line", *[pl.col(c).alias(f) for c, f in renames.items()])
+    text_columns = [c for c in frame.columns if c != "_line"]
+    frame = frame.with_columns(pl.col(text_columns).str.strip_chars().replace("", None))
+    frame = frame.filter(~pl.all_horizontal(pl.col(text_columns).is_null()))
+    for name in (*PROJECT_FIELDS, "description", "level2", "target_op", "target_unit", "target_value_written"):
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    continues = pl.col("project_name").is_null()
+    frame = frame.with_columns(
+        [pl.when(continues).then(pl.col(f).forward_fill()).otherwise(pl.col(f)).alias(f) for f in PROJECT_FIELDS]
+    )
+    frame = _cast_numbers(frame, file, place)
+    if split:
+        frame = frame.with_columns(_joined_target().alias("target_raw"), _declared_qualitative().alias("_qualitative"))
+    key = ["unit_code", "year", "project_name"]
+    frame = frame.with_columns(pl.struct(key).rank("dense", descending=False).alias("_rank"))
+    first_seen = frame.group_by("_rank").agg(pl.col("_line").min().alias("_first")).sort("_first")
+    frame = frame.join(first_seen.with_row_index("_key"), on="_rank").sort("_line")
+    _check_project_fields_agree(frame, file, place)
+    projects = (
+        frame.group_by("_key", maintain_order=True)
+        .agg(pl.col(PROJECT_FIELDS).first(), pl.col("_line").first())
+        .sort("_key")
+        .with_columns(
+            pl.col("budget_fiscal", "budget_other").fill_null(0.0),
+            source_ref=ref,
+        )
+        .drop("_line")
+    )
+    indicator_columns = ["_key", "level1", "level2", "name", "description", "target_raw"]
+    indicators = frame.select(
+        *indicator_columns,
+        *(["_qualitative"] if split else []),
+        source_ref=ref,
+    )
+    return projects, indicators
+
+
+def _cast_numbers(frame: pl.DataFrame, file: str, place) -> pl.DataFrame:
+    for name in (*BUDGET_FIELDS, "year"):
+        text = pl.col(name).str.replace_all(r"[,，\s]", "")
+        number = text.cast(pl.Float64, strict=False)
+        bad = frame.filter(pl.col(name).is_not_null() & number.is_null())
+        if bad.height:
+            label = COLUMN_ALIASES[name][0]
+            raise InputError(file, place(bad["_line"][0]), f"{label}“{bad[name][0]}”不是数字")
+        frame = frame.with_columns(number.cast(pl.Int32) if name == "year" else number)
+    missing = frame.filter(pl.col("budget_total").is_null())
+    if missing.height:
+        raise InputError(file, place(missing["_line"][0]), "预算数为空")
+    return frame
+
+
+def _check_project_fields_agree(frame: pl.DataFrame, file: str, place) -> None:
+    disagree = (
+        frame.group_by("_key")
+        .agg(pl.col("_line").min(), *[pl.col(f).n_unique().alias(f) for f in BUDGET_FIELDS])
+        .filter(pl.any_horizontal(pl.col(BUDGET_FIELDS) > 1))
+        .sort("_line")
+    )
+    if disagree.height:
+        raise InputError(file, place(disagree["_line"][0]), "同一项目的各行预算数不一致")
+
+
+def _joined_target() -> pl.Expr:
+    symbol = pl.col("target_op").replace_strict(_OP_SYMBOL, default="")
+    return (
+        pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_value_written").is_null())
+        .then(pl.col("target_value_written"))
+        .otherwise(pl.concat_str([symbol, pl.col("target_value_written"), pl.col("target_unit").fill_null("")]))
+    )
+
+
+def _declared_qualitative() -> pl.Expr:
+    return pl.col("target_op").is_in(_QUALITATIVE).fill_null(False)

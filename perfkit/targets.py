@@ -1,0 +1,124 @@
+"""The 指标值 parser: comparator, number, unit and kind of a target cell, vectorised with polars.
+
+A target cell (指标值) mixes a comparator, a number and a unit (``≥26场``, ``≤4.1万元``,
+``≥95百分比``), or holds text (``按时完成``). :func:`target_struct` turns a string expression
+into a struct of ``op``, ``value``, ``unit`` and ``kind`` using polars string kernels only, so it
+runs on millions of cells without a Python call per row. The same parser reads actual values
+(实际完成值) in the scoring step.
+
+>>> parse_targets(["≥26场", "不少于 ４ 次", "≤203万", "按时完成"], money=True).rows()
+[('>=', 26.0, '场', 'quantitative'), ('>=', 4.0, '次', 'quantitative'), ('<=', 203.0, '万元', 'quantitative'), (None, None, None, 'qualitative')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import polars as pl
+
+QUANTITATIVE = "quantitative"
+QUALITATIVE = "qualitative"
+
+# Full-width and look-alike characters folded to the ASCII forms the regexes below expect.
+_CHAR_FOLD = {
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+    **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+    **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+    "．": ".",
+    "％": "%",
+    "＞": ">",
+    "＜": "<",
+    "＝": "=",
+    "／": "/",
+    "≧": ">=",
+    "≦": "<=",
+    "≥": ">=",
+    "≤": "<=",
+    "⩾": ">=",
+    "⩽": "<=",
+    "　": " ",
+}
+
+# Comparators written as words, longest first so that 大于等于 wins over 大于.
+_WORD_COMPARATORS = [
+    (r"^(?:大于或等于|大于等于|不少于|不低于|不小于|至少|最少|>==?)", ">="),
+    (r"^(?:小于或等于|小于等于|不超过|不高于|不大于|不多于|至多|最多|<==?)", "<="),
+    (r"^(?:大于|高于|超过|多于)", ">"),
+    (r"^(?:小于|低于|少于)", "<"),
+    (r"^(?:等于|==)", "="),
+]
+
+# Measurement units seen in target tables. A cell whose text after the number is not built from
+# these (or plain Latin units such as Mbps) is text that happens to start with a digit.
+UNIT_WORDS = (
+    "亿元 万元 千元 元 亿 万 百分比 百分点 个百分点 % ‰ "
+    "万人次 人次 万人 人 名 位 户次 户 家次 家 所 个 次 场次 场 期次 期 批次 批 项 件 套 台次 台 "
+    "辆次 辆 架 部 本 册 份 篇 条 张 幅 首 集 门 节 课时 学时 课 组 支 类 种 处 座 间 栋 株 棵 "
+    "亩 公顷 平方米 平米 ㎡ 立方米 米 公里 千米 吨 千克 公斤 个工作日 工作日 人天 人日 天 日 周 "
+    "个月 月 季度 年 小时 分钟 秒 届 轮 站 点 单 例 宗 起 分"
+).split()
+
+_UNIT_ATOM = "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
+_UNIT_RE = rf"^(?:{_UNIT_ATOM})(?:[/·](?:{_UNIT_ATOM}))*$|^[A-Za-z%‰][A-Za-z0-9%‰/·.²³]*$"
+
+_TARGET_RE = (
+    r"^(?<op>>=|<=|=|>|<)?"
+    r"(?<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?<unit>.*?)"
+    r"(?<suffix>及以上|以上|及以下|以下|以内)?$"
+)
+
+
+def normalise_text(raw: pl.Expr) -> pl.Expr:
+    """Fold full-width characters and comparator words and drop whitespace (does not parse)."""
+    expr = raw.str.replace_many(list(_CHAR_FOLD), list(_CHAR_FOLD.values()))
+    expr = expr.str.replace_all(r"\s+", "")
+    for pattern, symbol in _WORD_COMPARATORS:
+        expr = expr.str.replace(pattern, symbol)
+    return expr
+
+
+def target_struct(raw: pl.Expr, money: pl.Expr | bool = False) -> pl.Expr:
+    """Parse target cells into a struct of ``op``, ``value``, ``unit``, ``kind``.
+
+    ``money`` says which rows are money amounts (cost indicators), so that a bare ``万`` there
+    reads as ``万元``; it does not change anything else. Empty or null cells give a null kind.
+    """
+    money_expr = money if isinstance(money, pl.Expr) else pl.lit(money)
+    parts = normalise_text(raw).str.extract_groups(_TARGET_RE)
+    num = parts.struct.field("num")
+    suffix = parts.struct.field("suffix")
+    unit_written = parts.struct.field("unit")
+    op = pl.coalesce(
+        pl.when(parts.struct.field("op") != "").then(parts.struct.field("op")),
+        pl.when(suffix.is_in(["以上", "及以上"])).then(pl.lit(">=")),
+        pl.when(suffix.is_in(["以下", "及以下", "以内"])).then(pl.lit("<=")),
+    )
+    unit = (
+        pl.when(unit_written == "百分比")
+        .then(pl.lit("%"))
+        .when((unit_written == "万") & money_expr)
+        .then(pl.lit("万元"))
+        .otherwise(unit_written)
+    )
+    is_number = num.is_not_null() & ((unit_written == "") | unit_written.str.contains(_UNIT_RE))
+    kind = (
+        pl.when(raw.is_null() | (raw.str.strip_chars() == ""))
+        .then(pl.lit(None, dtype=pl.String))
+        .when(is_number)
+        .then(pl.lit(QUANTITATIVE))
+        .otherwise(pl.lit(QUALITATIVE))
+    )
+    return pl.struct(
+        op=pl.when(is_number).then(op),
+        value=pl.when(is_number).then(num.str.replace_all(",", "").cast(pl.Float64)),
+        unit=pl.when(is_number & (unit != "")).then(unit),
+        kind=kind,
+    )
+
+
+def parse_targets(values: Iterable[str | None], money: bool = False) -> pl.DataFrame:
+    """Parse a list of target cells into a frame of ``op``, ``value``, ``unit``, ``kind``."""
+    frame = pl.DataFrame({"raw": list(values)}, schema={"raw": pl.String})
+    return frame.select(target_struct(pl.col("raw"), money).alias("t")).unnest("t")
