@@ -23,7 +23,7 @@ def project_id(unit_code: str, year: int | None, project_name: str) -> str:
     """Stable project id: the same unit, year and name give the same id on every run.
 
     >>> project_id("562202", 2025, "2025年服务妇女儿童公益项目")
-    '562202-c3d6d6c2d1'
+    '562202-259bfce81c'
     """
     digest = hashlib.sha1(f"{unit_code}|{year or ''}|{project_name}".encode()).hexdigest()
     return f"{unit_code}-{digest[:10]}"

@@ -34,7 +34,8 @@ COLUMN_ALIASES = {
     "name": ("三级指标", "指标名称"),
     "description": ("绩效指标描述", "指标描述", "指标解释"),
     "target_op": ("指标性质", "运算符", "比较符"),
-    "target_raw": ("指标值", "年度指标值", "目标值"),
+    # in the split layout the value column is 指标值 / target_value, joined back into target_raw
+    "target_raw": ("指标值", "年度指标值", "目标值", "target_value"),
     "target_unit": ("度量单位", "计量单位"),
 }
 REQUIRED = ("unit_code", "project_name", "budget_total", "level1", "name", "target_raw")
@@ -58,11 +59,11 @@ def read_csv(data: str, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     rows = list(csv.reader(io.StringIO(data), dialect))
     header_at = _find_header_row(rows[:_HEADER_SEARCH_ROWS], file, "")
     width = len(rows[header_at])
-    lengths = pl.Series(list(map(len, rows)))
-    wrong = (lengths != width) & (lengths > 0)
-    wrong[: header_at + 1] = False
-    if wrong.any():
-        line = int(wrong.arg_true()[0]) + 1
+    lengths = pl.Series(list(map(len, rows)), dtype=pl.Int64)
+    wrong = ((lengths != width) & (lengths > 0)).arg_true()
+    wrong = wrong.filter(wrong > header_at)
+    if wrong.len():
+        line = int(wrong[0]) + 1
         raise InputError(file, f"第{line}行", f"有{lengths[line - 1]}列，表头有{width}列")
     body = [r for r in rows[header_at + 1 :] if r]
     columns = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
