@@ -47,7 +47,8 @@ def _table_rows(table: DocxTable, number: int) -> list[Row]:
                 tc.tcPr is not None and tc.tcPr.find(qn("w:vMerge")) is not None and tc.vMerge != "restart"
             )
             cells.append("" if continues_above else _cell_text(tc))
-        rows.append(Row(cells, f"表{number}第{r}行"))
+        refs = [f"表{number}第{r}行第{c}格" for c in range(1, len(cells) + 1)]
+        rows.append(Row(cells, f"表{number}第{r}行", refs))
     return rows
 
 

@@ -55,8 +55,9 @@ def _header_key(text: str | None) -> str:
 
 def read_csv(data: str, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read a CSV flat table (text already decoded)."""
-    dialect = csv.Sniffer().sniff(data[:4096], delimiters=",\t;") if data.strip() else csv.excel
-    rows = list(csv.reader(io.StringIO(data), dialect))
+    first_line = data.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count)
+    rows = list(csv.reader(io.StringIO(data.lstrip("\ufeff")), delimiter=delimiter))
     header_at = _find_header_row(rows[:_HEADER_SEARCH_ROWS], file, "")
     width = len(rows[header_at])
     lengths = pl.Series(list(map(len, rows)), dtype=pl.Int64)

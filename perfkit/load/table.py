@@ -17,10 +17,15 @@ from perfkit.errors import InputError
 
 @dataclass(frozen=True)
 class Row:
-    """The cells of one table row and its place in the source (e.g. ``第35行``)."""
+    """The cells of one table row, its place in the source (e.g. ``第35行``) and each cell's place."""
 
     cells: list[str]
     ref: str
+    cell_refs: list[str] = field(default_factory=list)
+
+    def cell_ref(self, index: int) -> str:
+        """The place of cell ``index``, or of the row when cells have no places of their own."""
+        return self.cell_refs[index] if index < len(self.cell_refs) else self.ref
 
 
 @dataclass
@@ -134,7 +139,7 @@ def _read_project_part(rows: list[Row], table: Table, file: str) -> dict:
                 # goal and purpose texts fill the rest of the row; a budget or name is the next cell
                 long_text = _LABEL_TO_FIELD[key] in ("goal_text", "purpose")
                 value = "\n".join(rest) if long_text else (cells[i + 1] if i + 1 < len(cells) else "")
-                values[_LABEL_TO_FIELD[key]] = (value, row.ref)
+                values[_LABEL_TO_FIELD[key]] = (value, row.cell_ref(i + 1))
                 labelled = True
         texts = [c for c in cells if c and squash(c) not in _SECTION_LABELS]
         if not labelled and texts:

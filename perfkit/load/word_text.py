@@ -37,6 +37,7 @@ def split_tables(text: str) -> list[Table]:
                 last_row = Row(row, f"第{number}行")
                 tables[-1].rows.append(last_row)
             row.append(line[1:])
+            last_row.cell_refs.append(f"第{number}行")
         elif not line.strip():
             row = None
         elif heading := _HEADING.match(line):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -49,7 +50,7 @@ def test_format_is_detected_from_content_not_suffix(tmp_path, seed_tables):
 def test_gbk_text_export_is_read(tmp_path, seed_tables):
     source = seed_tables.projects["source_file"][0]
     gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes(open(source, encoding="utf-8").read().encode("gb18030"))
+    gbk.write_bytes(Path(source).read_text(encoding="utf-8").encode("gb18030"))
     assert_same_tables(load_targets(gbk), seed_tables)
 
 
@@ -74,17 +75,32 @@ def test_bare_wan_only_reads_as_money_on_cost_indicators():
 
     projects = pl.DataFrame(
         {
-            "unit_code": ["100001"], "unit_name": ["示例单位"], "year": [2025], "project_name": ["示例项目"],
-            "budget_total": [1.0], "budget_fiscal": [1.0], "budget_other": [0.0], "purpose": [""],
-            "goal_text": [""], "source_file": ["x"], "source_ref": ["第1行"], "_file": ["x"], "_key": [0],
-        }  # fmt: skip
+            "unit_code": ["100001"],
+            "unit_name": ["示例单位"],
+            "year": [2025],
+            "project_name": ["示例项目"],
+            "budget_total": [1.0],
+            "budget_fiscal": [1.0],
+            "budget_other": [0.0],
+            "purpose": [""],
+            "goal_text": [""],
+            "source_file": ["x"],
+            "source_ref": ["第1行"],
+            "_file": ["x"],
+            "_key": [0],
+        }
     )
     indicators = pl.DataFrame(
         {
-            "_file": ["x", "x"], "_key": [0, 0], "level1": ["产出指标", "效益指标"],
-            "level2": ["成本指标", "社会效益指标"], "name": ["培训费", "受益人数"], "description": ["", ""],
-            "target_raw": ["≤2万", "≥1万"], "source_ref": ["第2行", "第3行"],
-        }  # fmt: skip
+            "_file": ["x", "x"],
+            "_key": [0, 0],
+            "level1": ["产出指标", "效益指标"],
+            "level2": ["成本指标", "社会效益指标"],
+            "name": ["培训费", "受益人数"],
+            "description": ["", ""],
+            "target_raw": ["≤2万", "≥1万"],
+            "source_ref": ["第2行", "第3行"],
+        }
     )
     _, loaded = assemble(projects, indicators)
     assert loaded["target_unit"].to_list() == ["万元", "万"]

@@ -66,7 +66,9 @@ def test_project_ids_are_stable_and_unique(seed_tables):
     again = load_targets(SEED)
     assert again.projects["project_id"].to_list() == seed_tables.projects["project_id"].to_list()
     assert seed_tables.projects["project_id"].n_unique() == 7
-    assert all(pid.startswith(code + "-") for pid, code in seed_tables.projects.select("project_id", "unit_code").rows())
+    assert all(
+        pid.startswith(code + "-") for pid, code in seed_tables.projects.select("project_id", "unit_code").rows()
+    )
 
 
 def test_indicators_carry_their_unit_code(seed_tables):
