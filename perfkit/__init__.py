@@ -2,7 +2,7 @@
 
 from perfkit.errors import InputError, PerfkitError
 from perfkit.load import TargetTables, load_targets
-from perfkit.targets import parse_targets, target_struct
+from perfkit.targets import parse_targets, with_parsed_targets
 
-__all__ = ["InputError", "PerfkitError", "TargetTables", "load_targets", "parse_targets", "target_struct"]
+__all__ = ["InputError", "PerfkitError", "TargetTables", "load_targets", "parse_targets", "with_parsed_targets"]
 __version__ = "0.1.0"

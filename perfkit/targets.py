@@ -1,8 +1,8 @@
 """The 指标值 parser: comparator, number, unit and kind of a target cell, vectorised with polars.
 
 A target cell (指标值) mixes a comparator, a number and a unit (``≥26场``, ``≤4.1万元``,
-``≥95百分比``), or holds text (``按时完成``). :func:`target_struct` turns a string expression
-into a struct of ``op``, ``value``, ``unit`` and ``kind`` using polars string kernels only, so it
+``≥95百分比``), or holds text (``按时完成``). :func:`with_parsed_targets` adds ``op``, ``value``, ``unit`` and ``kind``
+columns using polars string kernels only, so it
 runs on millions of cells without a Python call per row. The same parser reads actual values
 (实际完成值) in the scoring step.
 
@@ -79,21 +79,25 @@ def normalise_text(raw: pl.Expr) -> pl.Expr:
     return expr
 
 
-def target_struct(raw: pl.Expr, money: pl.Expr | bool = False) -> pl.Expr:
-    """Parse target cells into a struct of ``op``, ``value``, ``unit``, ``kind``.
+def with_parsed_targets(
+    frame: pl.DataFrame, raw: str = "target_raw", money: pl.Expr | bool = False, prefix: str = "target_"
+) -> pl.DataFrame:
+    """Add ``{prefix}op``, ``{prefix}value``, ``{prefix}unit`` and ``{prefix}kind`` parsed from ``raw``.
 
     ``money`` says which rows are money amounts (cost indicators), so that a bare ``万`` there
-    reads as ``万元``; it does not change anything else. Empty or null cells give a null kind.
+    reads as ``万元``; it does not change anything else. Empty or null cells get a null kind.
+    The regex runs once per cell: its groups are kept as temporary columns, then dropped.
+    Does not mutate ``frame``.
     """
     money_expr = money if isinstance(money, pl.Expr) else pl.lit(money)
-    parts = normalise_text(raw).str.extract_groups(_TARGET_RE)
-    num = parts.struct.field("num")
-    suffix = parts.struct.field("suffix")
-    unit_written = parts.struct.field("unit")
+    parts = "__target_parts"
+    field = pl.col(parts).struct.field
+    unit_written = field("unit")
+    is_number = field("num").is_not_null() & ((unit_written == "") | unit_written.str.contains(_UNIT_RE))
     op = pl.coalesce(
-        pl.when(parts.struct.field("op") != "").then(parts.struct.field("op")),
-        pl.when(suffix.is_in(["以上", "及以上"])).then(pl.lit(">=")),
-        pl.when(suffix.is_in(["以下", "及以下", "以内"])).then(pl.lit("<=")),
+        pl.when(field("op") != "").then(field("op")),
+        pl.when(field("suffix").is_in(["以上", "及以上"])).then(pl.lit(">=")),
+        pl.when(field("suffix").is_in(["以下", "及以下", "以内"])).then(pl.lit("<=")),
     )
     unit = (
         pl.when(unit_written == "百分比")
@@ -102,23 +106,26 @@ def target_struct(raw: pl.Expr, money: pl.Expr | bool = False) -> pl.Expr:
         .then(pl.lit("万元"))
         .otherwise(unit_written)
     )
-    is_number = num.is_not_null() & ((unit_written == "") | unit_written.str.contains(_UNIT_RE))
     kind = (
-        pl.when(raw.is_null() | (raw.str.strip_chars() == ""))
+        pl.when(pl.col(raw).is_null() | (pl.col(raw).str.strip_chars() == ""))
         .then(pl.lit(None, dtype=pl.String))
         .when(is_number)
         .then(pl.lit(QUANTITATIVE))
         .otherwise(pl.lit(QUALITATIVE))
     )
-    return pl.struct(
-        op=pl.when(is_number).then(op),
-        value=pl.when(is_number).then(num.str.replace_all(",", "").cast(pl.Float64)),
-        unit=pl.when(is_number & (unit != "")).then(unit),
-        kind=kind,
+    return (
+        frame.with_columns(normalise_text(pl.col(raw)).str.extract_groups(_TARGET_RE).alias(parts))
+        .with_columns(
+            pl.when(is_number).then(op).alias(f"{prefix}op"),
+            pl.when(is_number).then(field("num").str.replace_all(",", "").cast(pl.Float64)).alias(f"{prefix}value"),
+            pl.when(is_number & (unit != "")).then(unit).alias(f"{prefix}unit"),
+            kind.alias(f"{prefix}kind"),
+        )
+        .drop(parts)
     )
 
 
 def parse_targets(values: Iterable[str | None], money: bool = False) -> pl.DataFrame:
     """Parse a list of target cells into a frame of ``op``, ``value``, ``unit``, ``kind``."""
     frame = pl.DataFrame({"raw": list(values)}, schema={"raw": pl.String})
-    return frame.select(target_struct(pl.col("raw"), money).alias("t")).unnest("t")
+    return with_parsed_targets(frame, "raw", money, prefix="").drop("raw")

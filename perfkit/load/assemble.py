@@ -13,7 +13,7 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, Indicators, Projects, validate
-from perfkit.targets import QUALITATIVE, target_struct
+from perfkit.targets import QUALITATIVE, with_parsed_targets
 
 # A target on one of these reads a bare 万 as 万元 (money).
 _MONEY_NAME = r"费|经费|资金|成本|金额|补贴|补助|租金|价|预算"
@@ -73,14 +73,13 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
         | pl.col("level1").str.contains("成本")
         | pl.col("name").str.contains(_MONEY_NAME).fill_null(False)
     )
-    target = target_struct(pl.col("target_raw"), money)
     qualitative = pl.col("_qualitative") & pl.col("target_raw").is_not_null()
-    indicators = indicators.with_columns(
+    indicators = with_parsed_targets(indicators, "target_raw", money).with_columns(
         seq=(pl.int_range(pl.len()).over("project_id") + 1).cast(pl.Int32),
-        target_op=pl.when(~qualitative).then(target.struct.field("op")),
-        target_value=pl.when(~qualitative).then(target.struct.field("value")),
-        target_unit=pl.when(~qualitative).then(target.struct.field("unit")),
-        target_kind=pl.when(qualitative).then(pl.lit(QUALITATIVE)).otherwise(target.struct.field("kind")),
+        target_op=pl.when(~qualitative).then("target_op"),
+        target_value=pl.when(~qualitative).then("target_value"),
+        target_unit=pl.when(~qualitative).then("target_unit"),
+        target_kind=pl.when(qualitative).then(pl.lit(QUALITATIVE)).otherwise("target_kind"),
     )
     projects = projects.with_columns(pl.col("year").cast(pl.Int32)).select(PROJECT_COLUMNS)
     return validate(projects, Projects), validate(indicators.select(INDICATOR_COLUMNS), Indicators)

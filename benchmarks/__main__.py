@@ -1,0 +1,30 @@
+"""Run every benchmark in fresh processes and print ratios against the baseline of the same run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+SIZES = (10_000, 100_000, 1_000_000)
+
+
+def run(module: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", module, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    print("指标值 parser: perfkit (polars) vs per-row Python baseline, synthetic cells")
+    print(f"{'cells':>10} {'polars s':>9} {'python s':>9} {'speed-up':>9} {'polars MB':>10} {'python MB':>10}")
+    for size in SIZES:
+        fast = run("benchmarks.targets", "--impl", "polars", "--size", str(size))
+        slow = run("benchmarks.targets", "--impl", "python", "--size", str(size))
+        print(
+            f"{size:>10,} {fast['seconds']:>9.3f} {slow['seconds']:>9.3f} "
+            f"{slow['seconds'] / fast['seconds']:>8.1f}x {fast['peak_mb']:>10.0f} {slow['peak_mb']:>10.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
