@@ -79,26 +79,13 @@ def xlsx_without_target_column(tmp_path: Path) -> Path:
     return path
 
 
-def csv_with_text_budget(tmp_path: Path) -> Path:
-    path = tmp_path / "flat.csv"
-    path.write_text(
-        "单位编码,项目名称,预算数,一级指标,二级指标,三级指标,指标值\n"
-        "562202,示例项目,5.00,产出指标,数量指标,培训场次,≥2场\n"
-        "562202,示例项目二,约5万,产出指标,数量指标,培训场次,≥2场\n",
-        encoding="utf-8",
-    )
-    return path
+FLAT_HEADER = "单位编码,项目名称,预算数,一级指标,二级指标,三级指标,指标值\n"
+FLAT_ROW = "562202,示例项目,5.00,产出指标,数量指标,培训场次,≥2场\n"
 
 
-def csv_with_wrong_column_count(tmp_path: Path) -> Path:
-    path = tmp_path / "flat.csv"
-    path.write_text(
-        "单位编码,项目名称,预算数,一级指标,二级指标,三级指标,指标值\n"
-        "562202,示例项目,5.00,产出指标,数量指标,培训场次,≥2场\n"
-        "562202,示例项目,5.00,产出指标,数量指标,≥2场\n",
-        encoding="utf-8",
-    )
-    return path
+def flat_csv(path: Path, third_line: str) -> Path:
+    """A two-row flat CSV whose second data row (line 3) is ``third_line``."""
+    return write_text(path, [FLAT_HEADER, FLAT_ROW, third_line])
 
 
 BAD_INPUTS = {
@@ -116,8 +103,14 @@ BAD_INPUTS = {
         xlsx_without_target_column,
         "flat.xlsx: 工作表“Sheet1”第1行: 缺少必需的列：指标值",
     ),
-    "non-numeric budget in csv": (csv_with_text_budget, "flat.csv: 第3行: 预算数“约5万”不是数字"),
-    "row with wrong column count": (csv_with_wrong_column_count, "flat.csv: 第3行: 有6列，表头有7列"),
+    "non-numeric budget in csv": (
+        lambda d: flat_csv(d / "flat.csv", "562202,示例项目二,约5万,产出指标,数量指标,培训场次,≥2场\n"),
+        "flat.csv: 第3行: 预算数“约5万”不是数字",
+    ),
+    "row with wrong column count": (
+        lambda d: flat_csv(d / "flat.csv", "562202,示例项目,5.00,产出指标,数量指标,≥2场\n"),
+        "flat.csv: 第3行: 有6列，表头有7列",
+    ),
     "missing file": (lambda d: d / "nowhere.txt", "nowhere.txt: 文件或文件夹不存在"),
     "legacy .doc": (lambda d: _bytes(d / "old.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100), "old.doc: 是旧版 Office"),
 }
