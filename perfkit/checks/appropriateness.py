@@ -1,0 +1,152 @@
+"""适当性 (appropriateness): costs in line with the budget and the expenditure standards, and
+targets that are not copied from project to project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from perfkit.checks.frames import in_wan, indicators_with_budget, is_cost
+from perfkit.checks.registry import found, rule
+
+_BASIS_COST = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：适当性（成本与预算相匹配）"
+_BASIS_BOILERPLATE = "绩效目标审核：适当性（指标值应结合项目实际设定，避免千篇一律）"
+STANDARDS_FILE = Path(__file__).resolve().parents[1] / "reference" / "expenditure_standards.csv"
+
+
+def _money_costs(tables) -> pl.DataFrame:
+    """Absolute money cost targets (not rates such as 元/人) in 万元, with the project's budget."""
+    return (
+        indicators_with_budget(tables)
+        .filter(is_cost())
+        .with_columns(wan=in_wan(pl.col("target_value"), pl.col("target_unit")))
+    )
+
+
+def _total_beside_parts(costs: pl.DataFrame, tolerance: float) -> pl.Expr:
+    # a cost target equal to the whole budget, listed while other money targets exist
+    n_money = pl.col("wan").is_not_null().sum().over("project_id")
+    return ((pl.col("wan") - pl.col("budget_total")).abs() <= tolerance) & (n_money > 1)
+
+
+@rule("cost_total_beside_parts", "成本指标把总额与分项并列", "medium", "适当性", _BASIS_COST, tolerance_wan=0.005)
+def cost_total_beside_parts(tables, params):
+    costs = _money_costs(tables)
+    rows = costs.filter(_total_beside_parts(costs, params["tolerance_wan"]))
+    return found(
+        rows,
+        pl.format("成本指标“{}”（{}）等于项目预算总额，却与分项成本并列：总额与分项重复计算", "name", "target_raw"),
+        pl.format("指标值：{}；预算数：{}万元", "target_raw", "budget_total"),
+    )
+
+
+@rule("cost_vs_budget", "成本指标合计与预算数不符", "high", "适当性", _BASIS_COST, tolerance_wan=0.005)
+def cost_vs_budget(tables, params):
+    tolerance = params["tolerance_wan"]
+    costs = _money_costs(tables)
+    costs = costs.filter(~_total_beside_parts(costs, tolerance).fill_null(False))
+    sums = costs.group_by("project_id").agg(
+        pl.col("wan").sum().round(6).alias("sum_wan"),
+        pl.col("wan").is_not_null().sum().alias("n"),
+        pl.concat_str("name", pl.lit(" "), "target_raw").filter(pl.col("wan").is_not_null()).alias("items"),
+    )
+    projects = tables.projects.select("project_id", "budget_total").join(sums, on="project_id", how="left")
+    mismatch = projects.filter((pl.col("n") > 0) & ((pl.col("sum_wan") - pl.col("budget_total")).abs() > tolerance))
+    unjudged = projects.filter(pl.col("n").fill_null(0) == 0)
+    return pl.concat(
+        [
+            found(
+                mismatch,
+                pl.format(
+                    "金额类成本指标合计{}万元，与预算数{}万元不符：成本指标应覆盖且不超过预算",
+                    "sum_wan",
+                    "budget_total",
+                ),
+                pl.format("合计：{}", pl.col("items").list.join("＋")),
+                seq=pl.lit(None),
+            ),
+            found(
+                unjudged,
+                pl.lit("无法核对成本与预算：项目没有以元或万元计的金额类成本指标"),
+                pl.format("预算数：{}万元", "budget_total"),
+                seq=pl.lit(None),
+            ),
+        ]
+    )
+
+
+@rule("fund_split", "财政资金与其他资金之和不等于预算数", "high", "适当性", _BASIS_COST, tolerance_wan=0.005)
+def fund_split(tables, params):
+    projects = tables.projects.filter(
+        ((pl.col("budget_fiscal") + pl.col("budget_other")) - pl.col("budget_total")).abs() > params["tolerance_wan"]
+    )
+    return found(
+        projects,
+        pl.format("财政资金{}万元＋其他资金{}万元≠预算数{}万元", "budget_fiscal", "budget_other", "budget_total"),
+        pl.format("预算数：{}；财政资金：{}；其他资金：{}", "budget_total", "budget_fiscal", "budget_other"),
+        seq=pl.lit(None),
+    )
+
+
+@rule(
+    "boilerplate_satisfaction", "满意度指标值千篇一律", "low", "适当性", _BASIS_BOILERPLATE, min_projects=3,
+)  # fmt: skip
+def boilerplate_satisfaction(tables, params):
+    sat = tables.indicators.filter((pl.col("level1") == "满意度指标") & pl.col("target_value").is_not_null())
+    sat = sat.with_columns(
+        value=pl.concat_str(pl.col("target_op").fill_null(""), pl.col("target_value").cast(pl.String))
+    )
+    per_unit = sat.group_by("unit_code").agg(
+        pl.col("project_id").n_unique().alias("n_projects"),
+        pl.col("value").unique().alias("values"),
+    )
+    # the value that every project of the unit uses (at least once)
+    common = (
+        sat.group_by("unit_code", "value")
+        .agg(pl.col("project_id").n_unique().alias("n"))
+        .join(per_unit, on="unit_code")
+        .filter((pl.col("n") == pl.col("n_projects")) & (pl.col("n_projects") >= params["min_projects"]))
+    )
+    rows = sat.join(common.select("unit_code", "value", "n_projects"), on=["unit_code", "value"])
+    rows = rows.filter(pl.col("seq") == pl.col("seq").min().over("project_id"))
+    return found(
+        rows,
+        pl.format("本单位{}个项目的满意度指标值都是“{}”：应按服务对象和项目实际设定", "n_projects", "target_raw"),
+        pl.format("满意度指标值：{}", "target_raw"),
+    )
+
+
+@rule(
+    "unit_cost_standard", "单位成本超过或无法对照支出标准", "high", "适当性",
+    "《中央和国家机关培训费管理办法》（财行〔2016〕540号）、《中央和国家机关会议费管理办法》（财行〔2016〕214号）",
+    standards_file="",
+)  # fmt: skip
+def unit_cost_standard(tables, params):
+    standards = pl.read_csv(params["standards_file"] or STANDARDS_FILE)
+    ceilings = standards.group_by("kind").agg(pl.col("rate_yuan_per_person_day").max().alias("ceiling"))
+    rates = tables.indicators.filter(is_cost() & pl.col("target_unit").str.starts_with("元/人").fill_null(False))
+    rates = rates.with_columns(kind=pl.col("name").str.extract("(培训|会议)")).join(ceilings, on="kind")
+    per_day = pl.col("target_unit").str.contains("天|日")
+    over = rates.filter(per_day & (pl.col("target_value") > pl.col("ceiling")))
+    per_person = rates.filter(~per_day)
+    return pl.concat(
+        [
+            found(
+                over,
+                pl.format("{}“{}”{}超过支出标准最高{}元/人·天", "kind", "name", "target_raw", "ceiling"),
+                pl.format("指标值：{}；标准上限：{}元/人·天", "target_raw", "ceiling"),
+            ),
+            found(
+                per_person,
+                pl.format(
+                    "{}“{}”按人计（{}），支出标准按人·天计（最高{}元）：需写明天数才能核对",
+                    "kind",
+                    "name",
+                    "target_raw",
+                    "ceiling",
+                ),
+                pl.format("指标值：{}；标准：{}元/人·天", "target_raw", "ceiling"),
+            ),
+        ]
+    )

@@ -1,0 +1,147 @@
+"""完整性 (completeness): every group, target, comparator and unit that a table must have."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from perfkit.checks.frames import is_cost, squashed
+from perfkit.checks.registry import found, rule
+
+_BASIS_TABLE = "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）"
+_BASIS_REVIEW = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：完整性"
+_LEVEL1_ORDER = {"产出指标": 1, "成本指标": 2, "效益指标": 3, "满意度指标": 4}
+
+
+@rule(
+    "missing_level1", "缺少一级指标", "high", "完整性", _BASIS_TABLE,
+    required=["产出指标", "效益指标", "满意度指标"],
+)  # fmt: skip
+def missing_level1(tables, params):
+    present = tables.indicators.group_by("project_id").agg(pl.col("level1").unique().alias("present"))
+    required = pl.DataFrame({"required": params["required"]})
+    missing = (
+        tables.projects.select("project_id")
+        .join(present, on="project_id", how="left")
+        .join(required, how="cross")
+        .filter(~pl.col("present").list.contains(pl.col("required")).fill_null(False))
+    )
+    return found(
+        missing,
+        pl.format("缺少一级指标“{}”：绩效目标表应包含{}", "required", pl.lit("、".join(params["required"]))),
+        pl.format("已有一级指标：{}", pl.col("present").list.sort().list.join("、")),
+        seq=pl.lit(None),
+    )
+
+
+@rule(
+    "missing_output_level2", "产出指标缺少二级指标", "medium", "完整性", _BASIS_TABLE,
+    required=["数量指标", "质量指标", "时效指标", "成本指标"],
+)  # fmt: skip
+def missing_output_level2(tables, params):
+    # cost may sit under outputs or be a level-1 group of its own: both count
+    kinds = tables.indicators.with_columns(kind=pl.when(is_cost()).then(pl.lit("成本指标")).otherwise("level2")).filter(
+        (pl.col("level1") == "产出指标") | is_cost()
+    )
+    present = kinds.group_by("project_id").agg(pl.col("kind").unique().alias("present"))
+    missing = present.join(pl.DataFrame({"required": params["required"]}), how="cross").filter(
+        ~pl.col("present").list.contains(pl.col("required"))
+    )
+    return found(
+        missing,
+        pl.format("产出指标缺少“{}”：应覆盖数量、质量、时效、成本", "required"),
+        pl.format("已有：{}", pl.col("present").list.sort().list.join("、")),
+        seq=pl.lit(None),
+    )
+
+
+@rule("missing_target", "指标值为空", "high", "完整性", _BASIS_REVIEW)
+def missing_target(tables, params):
+    rows = tables.indicators.filter(pl.col("target_raw").is_null())
+    return found(rows, pl.format("指标“{}”没有指标值：应填写可衡量的目标值", "name"), pl.lit("指标值为空"))
+
+
+@rule("missing_comparator", "指标值缺少比较符", "medium", "完整性", _BASIS_TABLE)
+def missing_comparator(tables, params):
+    rows = tables.indicators.filter((pl.col("target_kind") == "quantitative") & pl.col("target_op").is_null())
+    return found(
+        rows,
+        pl.format("指标值“{}”没有比较符：应写明≥、≤或=，否则无法判断是否完成", "target_raw"),
+        pl.format("指标值：{}", "target_raw"),
+    )
+
+
+@rule("missing_unit", "指标值缺少计量单位", "medium", "完整性", _BASIS_TABLE)
+def missing_unit(tables, params):
+    rows = tables.indicators.filter((pl.col("target_kind") == "quantitative") & pl.col("target_unit").is_null())
+    return found(
+        rows,
+        pl.format("指标值“{}”没有计量单位：应写明单位（如场、人、%、万元）", "target_raw"),
+        pl.format("指标值：{}", "target_raw"),
+    )
+
+
+@rule("duplicate_indicator", "重复设置指标", "medium", "完整性", _BASIS_REVIEW)
+def duplicate_indicator(tables, params):
+    keyed = tables.indicators.with_columns(_key=pl.concat_str(squashed("level2"), pl.lit("/"), squashed("name")))
+    keyed = keyed.with_columns(first_seq=pl.col("seq").min().over("project_id", "_key"))
+    rows = keyed.filter((pl.len().over("project_id", "_key") > 1) & (pl.col("seq") != pl.col("first_seq")))
+    return found(
+        rows,
+        pl.format("{}“{}”在本项目中重复设置（与第{}条同名）：应合并或区分", "level2", "name", "first_seq"),
+        pl.format(
+            "三级指标：{}；描述：{}；指标值：{}",
+            "name",
+            pl.col("description").fill_null(""),
+            pl.col("target_raw").fill_null(""),
+        ),
+    )
+
+
+@rule("self_repeating_name", "指标名称自我重复", "low", "完整性", _BASIS_REVIEW, min_repeat=4)
+def self_repeating_name(tables, params):
+    name = squashed("name")
+    longest = int(tables.indicators["name"].str.len_chars().max() or 0)
+    # a name that starts with the same text twice (开展…培训开展…培训数量): copy-paste damage
+    repeats = pl.any_horizontal(
+        [(name.str.slice(0, k) == name.str.slice(k, k)) for k in range(params["min_repeat"], longest // 2 + 1)]
+        or [pl.lit(False)]
+    )
+    rows = tables.indicators.filter(repeats)
+    return found(
+        rows, pl.format("指标名称“{}”中同一段文字重复出现：疑似复制粘贴错误", "name"), pl.format("三级指标：{}", "name")
+    )
+
+
+@rule("description_repeats_name", "指标描述仅重复指标名称", "low", "完整性", _BASIS_REVIEW)
+def description_repeats_name(tables, params):
+    rows = tables.indicators.filter(squashed("description") == squashed("name"))
+    return found(
+        rows,
+        pl.format("指标“{}”的绩效指标描述只重复了名称：应说明指标含义、口径或计算方法", "name"),
+        pl.format("三级指标：{}；描述：{}", "name", "description"),
+    )
+
+
+@rule("rows_out_of_order", "指标行顺序混乱", "low", "完整性", _BASIS_TABLE)
+def rows_out_of_order(tables, params):
+    ind = tables.indicators.with_columns(
+        group=pl.concat_str("level1", pl.col("level2").fill_null(""), separator="/"),
+        rank1=pl.col("level1").replace_strict(_LEVEL1_ORDER, default=9, return_dtype=pl.Int8),
+    )
+    ind = ind.with_columns(
+        run=(pl.col("group") != pl.col("group").shift(1)).fill_null(True).cum_sum().over("project_id")
+    )
+    ind = ind.with_columns(
+        first_run=pl.col("run").min().over("project_id", "group"),
+        earlier_max_rank=pl.col("rank1").cum_max().shift(1).over("project_id"),
+        starts_run=pl.col("run") != pl.col("run").shift(1).over("project_id"),
+    )
+    rows = ind.filter(
+        pl.col("starts_run").fill_null(True)
+        & ((pl.col("run") > pl.col("first_run")) | (pl.col("rank1") < pl.col("earlier_max_rank")).fill_null(False))
+    )
+    return found(
+        rows,
+        pl.format("第{}条“{}”与同类指标不相邻或排在后续一级指标之后：应按一级、二级指标分组排列", "seq", "group"),
+        pl.format("{}：{}", "group", "name"),
+    )

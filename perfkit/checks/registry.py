@@ -1,0 +1,60 @@
+"""The rule catalogue: each rule is data (id, title, severity, criterion, basis, parameters) plus
+a function from the loaded tables to the rows it finds. Adding a rule touches one place: a
+decorated function in the module of its criterion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from perfkit.load import TargetTables
+
+SEVERITIES = ("high", "medium", "low")
+CRITERIA = ("完整性", "相关性", "适当性", "可行性")
+
+# What a rule function returns: project_id, seq (null for a whole-project finding), message,
+# evidence. The engine adds the id, rule metadata and unit code.
+RuleFunction = Callable[[TargetTables, dict[str, Any]], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One review rule (审核规则) and its documented default parameters."""
+
+    id: str
+    title: str
+    severity: str
+    criterion: str
+    basis: str
+    check: RuleFunction
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    id: str, title: str, severity: str, criterion: str, basis: str, **params: Any
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Register the decorated function as rule ``id`` with its default ``params``."""
+    assert severity in SEVERITIES and criterion in CRITERIA, (id, severity, criterion)
+
+    def add(check: RuleFunction) -> RuleFunction:
+        RULES[id] = Rule(id, title, severity, criterion, basis, check, params)
+        return check
+
+    return add
+
+
+def found(frame: pl.DataFrame, message: pl.Expr, evidence: pl.Expr, seq: pl.Expr | None = None) -> pl.DataFrame:
+    """Shape the rows a rule found into ``project_id, seq, message, evidence``."""
+    return frame.select(
+        pl.col("project_id"),
+        (seq if seq is not None else pl.col("seq")).cast(pl.Int32).alias("seq"),
+        message.alias("message"),
+        evidence.alias("evidence"),
+    )

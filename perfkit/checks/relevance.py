@@ -1,0 +1,114 @@
+"""相关性 (relevance): the 绩效目标 text and the indicators say the same thing.
+
+Quantities promised in the goal text (``不少于26次``, ``发布…微课25期``) are matched to the
+indicators of the same project by meaning — the share of an indicator name's character pairs
+(bigrams) found in the clause around the number — and by unit class (场/次/期 count events alike).
+All matching is joins and group-bys over the whole portfolio, never a loop over projects.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from perfkit.checks.frames import squashed
+from perfkit.checks.registry import found, rule
+
+_BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：相关性（指标应与绩效目标对应）"
+UNIT_CLASSES = {
+    **dict.fromkeys(["场", "次", "期", "场次", "届", "轮", "批"], "events"),
+    **dict.fromkeys(["人", "人次", "名", "户", "家"], "people"),
+    **dict.fromkeys(["个", "项", "套", "篇", "本", "份", "件", "部", "条"], "items"),
+    **dict.fromkeys(["万元", "元"], "money"),
+    "%": "share",
+}
+_UNITS = "|".join(sorted(UNIT_CLASSES, key=len, reverse=True))
+_QUANTITY = rf"[^，,。；;！!？?\n]*?\d+(?:\.\d+)?(?:{_UNITS})"
+
+
+def _bigrams(frame: pl.DataFrame, text: str, keys: list[str]) -> pl.DataFrame:
+    """One row per distinct character pair of ``text`` (whitespace and punctuation removed)."""
+    clean = frame.select(*keys, squashed(text).str.replace_all(r"\d", "").alias("_t"))
+    return (
+        clean.with_columns(_i=pl.int_ranges(0, (pl.col("_t").str.len_chars() - 1).clip(lower_bound=0)))
+        .explode("_i")
+        .drop_nulls("_i")
+        .select(*keys, pl.col("_t").str.slice(pl.col("_i"), 2).alias("bigram"))
+        .unique()
+    )
+
+
+def _similarity(left: pl.DataFrame, left_keys: list[str], indicators: pl.DataFrame) -> pl.DataFrame:
+    """For every (left row, indicator of the same project): share of the name's bigrams found in the left text."""
+    names = _bigrams(indicators, "name", ["project_id", "seq"])
+    sizes = names.group_by("project_id", "seq").len("name_size")
+    texts = _bigrams(left, "text", left_keys)
+    return (
+        texts.join(names, on=["project_id", "bigram"])
+        .group_by(*left_keys, "seq")
+        .len("hits")
+        .join(sizes, on=["project_id", "seq"])
+        .with_columns(similarity=pl.col("hits") / pl.col("name_size"))
+    )
+
+
+def _goal_paragraphs(tables) -> pl.DataFrame:
+    return (
+        tables.projects.select("project_id", pl.col("goal_text").fill_null("").str.split("\n").alias("text"))
+        .explode("text")
+        .filter(pl.col("text").str.strip_chars() != "")
+        .with_columns(goal_no=pl.int_range(pl.len()).over("project_id") + 1)
+    )
+
+
+@rule("goal_target_mismatch", "绩效目标文本与指标值不一致", "high", "相关性", _BASIS, min_similarity=0.5)
+def goal_target_mismatch(tables, params):
+    quantities = (
+        _goal_paragraphs(tables)
+        .with_columns(clause=pl.col("text").str.extract_all(_QUANTITY))
+        .explode("clause")
+        .drop_nulls("clause")
+        .with_columns(
+            q_no=pl.int_range(pl.len()).over("project_id"),
+            goal_value=pl.col("clause").str.extract(r"(\d+(?:\.\d+)?)(?:" + _UNITS + r")$").cast(pl.Float64),
+            goal_unit=pl.col("clause").str.extract(r"\d(" + _UNITS + r")$"),
+        )
+        .with_columns(unit_class=pl.col("goal_unit").replace_strict(UNIT_CLASSES), text=pl.col("clause"))
+    )
+    indicators = tables.indicators.filter(pl.col("target_value").is_not_null()).with_columns(
+        ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None)
+    )
+    scores = _similarity(quantities, ["project_id", "q_no"], indicators)
+    best = (
+        scores.join(quantities, on=["project_id", "q_no"])
+        .join(indicators, on=["project_id", "seq"])
+        .filter((pl.col("unit_class") == pl.col("ind_class")) & (pl.col("similarity") >= params["min_similarity"]))
+        .sort("similarity", "seq", descending=[True, False])
+        .group_by("project_id", "q_no", maintain_order=True)
+        .first()
+    )
+    rows = best.filter(pl.col("goal_value") != pl.col("target_value"))
+    return found(
+        rows,
+        pl.format(
+            "绩效目标{}写明“{}”，对应指标“{}”的指标值却是“{}”：目标文本与指标应一致",
+            "goal_no",
+            pl.col("clause").str.strip_chars(),
+            "name",
+            "target_raw",
+        ),  # fmt: skip
+        pl.format("目标文本：{}；指标：{} {}", pl.col("clause").str.strip_chars(), "name", "target_raw"),
+    )
+
+
+@rule("goal_without_indicator", "绩效目标没有对应指标", "medium", "相关性", _BASIS, min_similarity=0.5)
+def goal_without_indicator(tables, params):
+    goals = _goal_paragraphs(tables)
+    scores = _similarity(goals, ["project_id", "goal_no"], tables.indicators)
+    covered = scores.filter(pl.col("similarity") >= params["min_similarity"]).select("project_id", "goal_no").unique()
+    rows = goals.join(covered, on=["project_id", "goal_no"], how="anti").sort("project_id", "goal_no")
+    return found(
+        rows,
+        pl.format("绩效目标第{}条没有可对应的绩效指标：每项目标都应有指标衡量", "goal_no"),
+        pl.format("目标文本：{}", pl.col("text").str.slice(0, 80)),
+        seq=pl.lit(None),
+    )
