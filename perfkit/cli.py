@@ -11,9 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from perfkit.checks import rule_catalogue, run_checks
 from perfkit.errors import InputError
 from perfkit.load import load_targets
-from perfkit.output import write_tables_atomically
+from perfkit.output import write_table_atomically, write_tables_atomically
+from perfkit.params import read_params
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -32,6 +34,27 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    if args.list_rules:
+        for rule in rule_catalogue().iter_rows(named=True):
+            params = f"  [{rule['params']}]" if rule["params"] else ""
+            print(f"{rule['rule_id']:<26} {rule['severity']:<6} {rule['criterion']}  {rule['title']}{params}")
+        return 0
+    if not args.sources or args.output is None:
+        args.parser.error("需要 SOURCE 和 -o FILE（或使用 --list-rules）")
+    if args.output.suffix.lower() not in (".csv", ".parquet"):
+        args.parser.error("-o 的后缀应为 .csv 或 .parquet")
+    params = read_params(args.params)
+    findings = run_checks(load_targets(*args.sources), params.get("checks"), str(args.params))
+    write_table_atomically(findings, args.output)
+    counts = dict(findings.group_by("severity").len().iter_rows())
+    summary = "，".join(
+        f"{label} {counts.get(key, 0)}" for key, label in (("high", "高"), ("medium", "中"), ("low", "低"))
+    )
+    print(f"发现 {findings.height} 个问题（{summary}）→ {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and ``--help``."""
     parser = argparse.ArgumentParser(prog="perfkit", description="预算绩效目标审核与评分工具 (perfkit)")
@@ -40,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
     extract.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="输出文件夹")
     extract.set_defaults(run=_extract)
+    check = commands.add_parser("check", help="按审核规则检查绩效目标表，输出问题清单")
+    check.add_argument("sources", nargs="*", type=Path, metavar="SOURCE", help="文件或文件夹")
+    check.add_argument("-o", "--output", type=Path, metavar="FILE", help="问题清单（.csv 或 .parquet）")
+    check.add_argument("--params", type=Path, metavar="YAML", help="参数文件：规则开关与阈值（checks: 段）")
+    check.add_argument("--list-rules", action="store_true", help="列出全部审核规则及默认参数")
+    check.set_defaults(run=_check, parser=check)
     return parser
 
 

@@ -20,6 +20,16 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
         raise ValueError(f"unsupported table suffix: {path.suffix}")
 
 
+def write_table_atomically(frame: pl.DataFrame, path: Path) -> Path:
+    """Write one table so that ``path`` holds either the old file or the complete new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".partial-") as staging:
+        staged = Path(staging) / path.name
+        write_table(frame, staged)
+        os.replace(staged, path)
+    return path
+
+
 def write_tables_atomically(tables: Mapping[str, pl.DataFrame], directory: Path) -> list[Path]:
     """Write each ``name → frame`` into ``directory``; nothing is replaced unless all succeed.
 

@@ -67,13 +67,13 @@ def resolve_settings(overrides: dict[str, Any] | None, source: str = "params") -
     return settings
 
 
-def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None) -> pl.DataFrame:
+def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:
     """Run every enabled rule; returns the findings sorted by unit, project, seq and rule.
 
     ``finding_id`` is a fingerprint of the rule, the project, the indicator's name and the
     evidence, so the same defect gets the same id on every run. Does not mutate ``tables``.
     """
-    settings = resolve_settings(overrides)
+    settings = resolve_settings(overrides, source)
     parts = []
     for rid, rule in RULES.items():
         params = settings[rid]

@@ -95,7 +95,7 @@ def goal_target_mismatch(tables, params):
             pl.col("clause").str.strip_chars(),
             "name",
             "target_raw",
-        ),  # fmt: skip
+        ),
         pl.format("目标文本：{}；指标：{} {}", pl.col("clause").str.strip_chars(), "name", "target_raw"),
     )
 

@@ -1,0 +1,46 @@
+"""Read a user's parameter file (YAML): rule switches and thresholds, validated on load.
+
+The file holds sections named for the step they steer, e.g.::
+
+    checks:
+      boilerplate_satisfaction: {min_projects: 4}
+      description_repeats_name: {enabled: false}
+
+Defaults live with each rule in the catalogue (``perfkit check --list-rules`` shows them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from perfkit.errors import InputError
+
+SECTIONS = ("checks",)
+
+
+def read_params(path: str | Path | None) -> dict[str, Any]:
+    """The parameter file as a dict of sections; an empty dict when ``path`` is None."""
+    if path is None:
+        return {}
+    file = str(path)
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(file, None, "参数文件不存在") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"第{mark.line + 1}行" if mark else None
+        raise InputError(file, place, f"YAML 格式错误（{getattr(exc, 'problem', exc)}）") from None
+    data = data or {}
+    if not isinstance(data, dict):
+        raise InputError(file, None, "参数文件应是键值映射（YAML mapping）")
+    unknown = sorted(set(data) - set(SECTIONS))
+    if unknown:
+        raise InputError(file, unknown[0], f"未知的参数段（可用：{', '.join(SECTIONS)}）")
+    for section, value in data.items():
+        if not isinstance(value, dict):
+            raise InputError(file, section, "应是键值映射")
+    return data
