@@ -84,11 +84,19 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     schema = {"project_id": pl.String, "seq": pl.Int32, "message": pl.String, "evidence": pl.String}
     findings = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=schema)
     position = tables.projects.select("project_id", "unit_code").with_row_index("_project_order")
-    names = tables.indicators.select("project_id", "seq", pl.col("name").fill_null("").alias("_name"))
+    names = tables.indicators.select(
+        "project_id",
+        "seq",
+        pl.concat_str(pl.col("level2").fill_null(""), pl.col("name").fill_null(""), separator="/").alias("_name"),
+    )
     findings = findings.join(position, on="project_id", how="left").join(names, on=["project_id", "seq"], how="left")
-    # the fingerprint leaves out seq, so adding or reordering rows keeps the ids of other findings
-    keys = findings.select("rule_id", "project_id", pl.col("_name").fill_null(""), "evidence").rows()
-    ids = [hashlib.sha1("|".join(map(str, key)).encode()).hexdigest()[:12] for key in keys]
+    # the fingerprint leaves out seq, so adding or reordering rows keeps the ids of other findings;
+    # identical indicators (same group, name and evidence) are told apart by their order
+    key = ["rule_id", "project_id", "_name", "evidence"]
+    findings = findings.with_columns(pl.col("_name").fill_null("")).sort("_project_order", "seq", nulls_last=False)
+    findings = findings.with_columns(_repeat=pl.int_range(pl.len()).over(key))
+    keys = findings.select(*key, "_repeat").rows()
+    ids = [hashlib.sha1("|".join(map(str, k)).encode()).hexdigest()[:12] for k in keys]
     findings = findings.with_columns(finding_id=pl.Series(ids, dtype=pl.String))
     order = pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8)
     return findings.sort(["_project_order", "seq", order, "rule_id"], nulls_last=False).select(FINDING_COLUMNS)
