@@ -26,5 +26,20 @@ def main() -> None:
         )
 
 
+def review() -> None:
+    print("\nreview rules (perfkit check) on the seed replicated; growth against the smallest size")
+    print(f"{'indicators':>11} {'findings':>9} {'seconds':>8} {'per 1k ind.':>12} {'growth':>7} {'peak MB':>8}")
+    base = None
+    for size in (*SIZES[:2], 300_000):
+        r = run("benchmarks.checks", "--size", str(size))
+        per_k = r["seconds"] / r["indicators"] * 1000
+        base = base or per_k
+        print(
+            f"{r['indicators']:>11,} {r['findings']:>9,} {r['seconds']:>8.2f} {per_k:>12.4f} "
+            f"{per_k / base:>6.2f}x {r['peak_mb']:>8.0f}"
+        )
+
+
 if __name__ == "__main__":
     main()
+    review()
