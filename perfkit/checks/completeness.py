@@ -99,14 +99,15 @@ def duplicate_indicator(tables, params):
 
 @rule("self_repeating_name", "指标名称自我重复", "low", "完整性", _BASIS_REVIEW, min_repeat=4)
 def self_repeating_name(tables, params):
+    names = tables.indicators.select(pl.col("name").drop_nulls().unique())  # names repeat across projects
     name = squashed("name")
-    longest = int(tables.indicators["name"].str.len_chars().max() or 0)
+    longest = int(names["name"].str.len_chars().max() or 0)
     # a name that starts with the same text twice (开展…培训开展…培训数量): copy-paste damage
     repeats = pl.any_horizontal(
         [(name.str.slice(0, k) == name.str.slice(k, k)) for k in range(params["min_repeat"], longest // 2 + 1)]
         or [pl.lit(False)]
     )
-    rows = tables.indicators.filter(repeats)
+    rows = tables.indicators.join(names.filter(repeats), on="name", maintain_order="left")
     return found(
         rows, pl.format("指标名称“{}”中同一段文字重复出现：疑似复制粘贴错误", "name"), pl.format("三级指标：{}", "name")
     )
