@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install perfkit with its dependencies
 
 audit: $(STAMP) ## set up, then run the main job on the bundled data in data/raw/ (outputs in build/)
-	$(BIN)/perfkit extract data/raw -o $(BUILD)/extract
-	$(BIN)/perfkit check data/raw -o $(BUILD)/findings.csv
+	$(BIN)/perfkit extract data/raw/targets -o $(BUILD)/extract
+	$(BIN)/perfkit check data/raw/targets -o $(BUILD)/findings.csv
 
 test: $(STAMP) ## set up, then lint and run the whole test suite
 	$(BIN)/ruff check perfkit tests benchmarks

@@ -17,7 +17,7 @@ import polars as pl
 from perfkit.checks import run_checks
 from perfkit.load import TargetTables, load_targets
 
-SEED = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEED = Path(__file__).resolve().parents[1] / "data" / "raw" / "targets"
 
 
 def replicated(size: int) -> TargetTables:

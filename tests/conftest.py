@@ -9,7 +9,7 @@ import pytest
 from perfkit.load import TargetTables, load_targets
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "raw" / "tianjin-womens-federation-2025-targets.txt"
+SEED = ROOT / "data" / "raw" / "targets" / "tianjin-womens-federation-2025-targets.txt"
 
 
 @pytest.fixture(scope="session")

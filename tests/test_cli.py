@@ -163,13 +163,17 @@ def test_console_script_exit_codes_and_no_traceback(tmp_path):
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_raw_data_is_untouched_by_extract(tmp_path, capsys):
     raw = ROOT / "data" / "raw"
     before = _digest(raw)
-    mtimes = {p: os.stat(p).st_mtime_ns for p in raw.iterdir()}
-    assert run_extract(capsys, raw, "-o", tmp_path)[0] == 0
+    mtimes = {p: os.stat(p).st_mtime_ns for p in raw.rglob("*")}
+    assert run_extract(capsys, raw / "targets", "-o", tmp_path)[0] == 0
     assert _digest(raw) == before
-    assert {p: os.stat(p).st_mtime_ns for p in raw.iterdir()} == mtimes
+    assert {p: os.stat(p).st_mtime_ns for p in raw.rglob("*")} == mtimes
