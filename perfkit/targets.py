@@ -70,6 +70,19 @@ _TARGET_RE = (
 )
 
 
+# A target on one of these reads a bare 万 as 万元 (money).
+_MONEY_NAME = r"费|经费|资金|成本|金额|补贴|补助|租金|价|预算"
+
+
+def is_money_indicator() -> pl.Expr:
+    """Rows of an indicator frame whose targets are money: cost indicators, or names about money."""
+    return (
+        pl.col("level2").str.contains("成本").fill_null(False)
+        | pl.col("level1").str.contains("成本").fill_null(False)
+        | pl.col("name").str.contains(_MONEY_NAME).fill_null(False)
+    )
+
+
 def normalise_text(raw: pl.Expr) -> pl.Expr:
     """Fold full-width characters and comparator words and drop whitespace (does not parse)."""
     expr = raw.str.replace_many(list(_CHAR_FOLD), list(_CHAR_FOLD.values()))

@@ -13,10 +13,7 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, Indicators, Projects, validate
-from perfkit.targets import QUALITATIVE, with_parsed_targets
-
-# A target on one of these reads a bare 万 as 万元 (money).
-_MONEY_NAME = r"费|经费|资金|成本|金额|补贴|补助|租金|价|预算"
+from perfkit.targets import QUALITATIVE, is_money_indicator, with_parsed_targets
 
 
 def project_id(unit_code: str, year: int | None, project_name: str) -> str:
@@ -68,13 +65,8 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
         .with_columns(level2=pl.col("level2").forward_fill().over("project_id", "level1"))
     )
     _require_level1(indicators)
-    money = (
-        pl.col("level2").str.contains("成本").fill_null(False)
-        | pl.col("level1").str.contains("成本")
-        | pl.col("name").str.contains(_MONEY_NAME).fill_null(False)
-    )
     qualitative = pl.col("_qualitative") & pl.col("target_raw").is_not_null()
-    indicators = with_parsed_targets(indicators, "target_raw", money).with_columns(
+    indicators = with_parsed_targets(indicators, "target_raw", is_money_indicator()).with_columns(
         seq=(pl.int_range(pl.len()).over("project_id") + 1).cast(pl.Int32),
         target_op=pl.when(~qualitative).then("target_op"),
         target_value=pl.when(~qualitative).then("target_value"),

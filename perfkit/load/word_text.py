@@ -12,13 +12,13 @@ import re
 
 from perfkit.load.table import Row, Table
 
-_HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?:\d+\s*[.、．]\s*)?(.*绩效目标(?:申报)?表)\s*$")
+_HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?:\d+\s*[.、．]\s*)?(.*绩效(?:目标(?:申报)?|自评)表)\s*$")
 
 
 def looks_like_word_text(text: str) -> bool:
     """Whether ``text`` has the tab-per-cell shape of a Word export of target tables."""
     head = text[:200_000]
-    return "\n\t" in "\n" + head and ("一级指标" in head or "绩效目标表" in head)
+    return "\n\t" in "\n" + head and ("一级指标" in head or "绩效目标表" in head or "绩效自评表" in head)
 
 
 def split_tables(text: str) -> list[Table]:

@@ -1,0 +1,180 @@
+"""Load actuals: self-evaluations (绩效自评表: Word text export, ``.docx``, worksheet) and the
+filled-in workbook of ``perfkit template``, into two frames keyed like the target tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from perfkit.errors import InputError
+from perfkit.load import docx as docx_format
+from perfkit.load import word_text
+from perfkit.load.assemble import project_id
+from perfkit.load.selfeval import is_selfeval, read_selfeval
+from perfkit.load.sniff import decode_text, detect_format
+from perfkit.load.table import Row, Table
+from perfkit.template import INDICATOR_COLUMNS, INDICATOR_SHEET, PROJECT_COLUMNS, PROJECT_SHEET
+
+ACTUAL_INDICATOR_COLUMNS = {
+    "project_id": pl.String, "unit_code": pl.String, "project_name": pl.String, "seq": pl.Int32,
+    "level1": pl.String, "level2": pl.String, "name": pl.String, "target_raw": pl.String,
+    "actual_raw": pl.String, "band": pl.String, "band_fraction": pl.Float64, "weight_given": pl.Float64,
+    "self_score": pl.Float64, "deviation_reason": pl.String, "source_file": pl.String, "source_ref": pl.String,
+}  # fmt: skip
+ACTUAL_PROJECT_COLUMNS = {
+    "project_id": pl.String, "unit_code": pl.String, "unit_name": pl.String, "year": pl.Int32,
+    "project_name": pl.String, "budget_initial": pl.Float64, "budget_full": pl.Float64, "executed": pl.Float64,
+    "execution_weight_given": pl.Float64, "self_execution_score": pl.Float64, "self_total": pl.Float64,
+    "goal_expected": pl.String, "goal_actual": pl.String, "source_file": pl.String, "source_ref": pl.String,
+}  # fmt: skip
+_TEMPLATE_FIELDS = {
+    "分值": "weight_given", "实际完成值": "actual_raw", "定性评价档次": "band", "定性得分比例": "band_fraction",
+    "偏差原因分析及改进措施": "deviation_reason", "自评得分": "self_score",
+    "全年预算数（万元）": "budget_full", "全年执行数（万元）": "executed", "自评总分": "self_total",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """Actual values per indicator and execution figures per project, with self-scores if given."""
+
+    projects: pl.DataFrame
+    indicators: pl.DataFrame
+
+
+def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    selfevals = [t for t in tables if is_selfeval(t)]
+    if not selfevals:
+        raise InputError(file, None, "未找到绩效自评表（应含“实际完成值”列）")
+    projects, indicators = [], []
+    for table in selfevals:
+        project, rows = read_selfeval(table, file)
+        pid = project_id(project["unit_code"], project["year"], project["project_name"])
+        projects.append(project | {"project_id": pid, "source_file": file})
+        rows = [row | {"source_file": file} for row in rows]
+        indicators.extend(
+            row
+            | {
+                "project_id": pid,
+                "unit_code": project["unit_code"],
+                "project_name": project["project_name"],
+                "source_file": file,
+            }
+            for row in rows
+        )
+    return _typed(pl.DataFrame(projects), ACTUAL_PROJECT_COLUMNS), _typed(
+        pl.DataFrame(indicators), ACTUAL_INDICATOR_COLUMNS
+    )
+
+
+def _typed(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in schema.items() if c not in frame.columns]
+    return frame.with_columns(missing).select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
+def _sheet_frames(data: bytes, file: str) -> dict[str, pl.DataFrame]:
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:  # fastexcel raises its own family for corrupt workbooks
+        raise InputError(file, None, f"无法读取 Excel 文件（{exc}）") from None
+    return {
+        name: pl.from_arrow(reader.load_sheet_by_name(name, header_row=None, dtypes="string").to_arrow())
+        for name in reader.sheet_names
+    }
+
+
+def _numbers(frame: pl.DataFrame, columns: list[str], labels: dict[str, str], file: str, sheet: str) -> pl.DataFrame:
+    for column in columns:
+        text = pl.col(column).str.replace_all(r"[,，\s%％]", "")
+        value = text.cast(pl.Float64, strict=False)
+        bad = frame.filter(pl.col(column).is_not_null() & (text != "") & value.is_null())
+        if bad.height:
+            raise InputError(
+                file, f"工作表“{sheet}”第{bad['_line'][0]}行", f"{labels[column]}“{bad[column][0]}”不是数字"
+            )
+        frame = frame.with_columns(value.alias(column))
+    return frame
+
+
+def _template_sheet(frame: pl.DataFrame, columns: list, file: str, sheet: str) -> pl.DataFrame:
+    headers = [str(h or "").strip() for h in frame.row(0)]
+    expected = [c[0] for c in columns]
+    missing = [h for h in expected if h not in headers]
+    if missing:
+        raise InputError(file, f"工作表“{sheet}”第1行", f"缺少列：{'、'.join(missing)}")
+    names = {h: (source or _TEMPLATE_FIELDS[h]) for h, source, _ in columns}
+    body = frame.slice(1).with_row_index("_line", offset=2)
+    body = body.select(
+        "_line",
+        *[
+            pl.col(frame.columns[headers.index(h)]).str.strip_chars().replace("", None).alias(n)
+            for h, n in names.items()
+        ],
+    )
+    return body.filter(pl.col("project_id").is_not_null())
+
+
+def _from_template(sheets: dict[str, pl.DataFrame], file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    ind = _template_sheet(sheets[INDICATOR_SHEET], INDICATOR_COLUMNS, file, INDICATOR_SHEET)
+    labels = {v: k for k, v in _TEMPLATE_FIELDS.items()} | {"seq": "序号"}
+    ind = _numbers(ind, ["weight_given", "band_fraction", "self_score", "seq"], labels, file, INDICATOR_SHEET)
+    ind = ind.with_columns(
+        source_file=pl.lit(file),
+        source_ref=pl.format("工作表“{}”第{}行", pl.lit(INDICATOR_SHEET), "_line"),
+    )
+    proj = _template_sheet(sheets[PROJECT_SHEET], PROJECT_COLUMNS, file, PROJECT_SHEET)
+    proj = _numbers(proj, ["budget_full", "executed", "self_total"], labels, file, PROJECT_SHEET)
+    proj = proj.with_columns(
+        source_file=pl.lit(file), source_ref=pl.format("工作表“{}”第{}行", pl.lit(PROJECT_SHEET), "_line")
+    )
+    return _typed(proj, ACTUAL_PROJECT_COLUMNS), _typed(ind, ACTUAL_INDICATOR_COLUMNS)
+
+
+def _sheet_table(name: str, frame: pl.DataFrame) -> Table:
+    rows = []
+    for number, values in enumerate(frame.iter_rows(), start=1):
+        cells = ["" if v is None else str(v) for v in values]
+        if any(c.strip() for c in cells):
+            refs = [f"工作表“{name}”第{number}行第{c}列" for c in range(1, len(cells) + 1)]
+            rows.append(Row(cells, f"工作表“{name}”第{number}行", refs))
+    return Table(title=name, rows=rows, ref=f"工作表“{name}”")
+
+
+def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read one actuals file into (projects, indicators) frames."""
+    data, file = path.read_bytes(), str(path)
+    kind = detect_format(data, path)
+    if kind == "word_text":
+        return _from_tables(word_text.split_tables(decode_text(data, file)), file)
+    if kind == "docx":
+        return _from_tables(docx_format.split_tables(data, file), file)
+    if kind == "xlsx":
+        sheets = _sheet_frames(data, file)
+        if INDICATOR_SHEET in sheets and PROJECT_SHEET in sheets:
+            return _from_template(sheets, file)
+        return _from_tables([_sheet_table(name, frame) for name, frame in sheets.items()], file)
+    raise InputError(
+        file, None, "实际完成值应为绩效自评表（Word 导出文本、.docx、.xlsx）或 perfkit template 生成的填报表"
+    )
+
+
+def load_actuals(*paths: str | Path) -> Actuals:
+    """Load every actuals file; indicators are numbered per project and merged level-1 cells filled."""
+    from perfkit.load import source_files
+
+    files = source_files(paths)
+    if not files:
+        raise InputError(", ".join(map(str, paths)), None, "没有可读取的文件")
+    frames = [read_actuals_file(p) for p in files]
+    projects = pl.concat([p for p, _ in frames])
+    indicators = pl.concat([i for _, i in frames]).with_columns(
+        level1=pl.col("level1").replace("", None).forward_fill().over("project_id"),
+        seq=pl.coalesce("seq", (pl.int_range(pl.len()).over("project_id") + 1).cast(pl.Int32)),
+        deviation_reason=pl.col("deviation_reason").replace("", None),
+        actual_raw=pl.col("actual_raw").replace("", None),
+    )
+    return Actuals(projects, indicators)

@@ -1,0 +1,100 @@
+"""``perfkit template``: an actuals workbook pre-filled from the targets, for auditors to fill in.
+
+Sheet 指标完成情况 has one row per indicator with the targets locked and the columns to fill
+(实际完成值, the qualitative band as a drop-down, 偏差原因, optional 分值 and 自评得分); sheet
+项目执行情况 has one row per project for 全年预算数 / 全年执行数. :mod:`perfkit.load.actuals` reads
+the filled-in workbook back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from perfkit.load import TargetTables
+from perfkit.scoring_params import BANDS
+
+INDICATOR_SHEET = "指标完成情况"
+PROJECT_SHEET = "项目执行情况"
+ABOUT_SHEET = "说明"
+# (header, source column or None for a column to fill, width)
+INDICATOR_COLUMNS = [
+    ("单位编码", "unit_code", 9), ("项目编号", "project_id", 18), ("项目名称", "project_name", 28), ("序号", "seq", 6),
+    ("一级指标", "level1", 10), ("二级指标", "level2", 12), ("三级指标", "name", 30), ("指标值", "target_raw", 16),
+    ("分值", None, 7), ("实际完成值", None, 14), ("定性评价档次", None, 22), ("定性得分比例", None, 10),
+    ("偏差原因分析及改进措施", None, 36), ("自评得分", None, 9),
+]  # fmt: skip
+PROJECT_COLUMNS = [
+    ("单位编码", "unit_code", 9), ("项目编号", "project_id", 18), ("项目名称", "project_name", 34),
+    ("预算数（万元）", "budget_total", 12), ("全年预算数（万元）", None, 14), ("全年执行数（万元）", None, 14),
+    ("自评总分", None, 9),
+]  # fmt: skip
+
+
+def _sheet(book, name: str, columns: list, frame: pl.DataFrame, formats: dict) -> object:
+    sheet = book.add_worksheet(name)
+    sheet.protect("", {"format_columns": True, "autofilter": True, "sort": False})
+    sheet.freeze_panes(1, 0)
+    for col, (header, source, width) in enumerate(columns):
+        sheet.write(0, col, header, formats["header"] if source else formats["fill_header"])
+        cell_format = formats["locked"] if source else formats["open"]
+        sheet.set_column(col, col, width, cell_format)
+        values = frame[source].to_list() if source else [None] * frame.height
+        for row, value in enumerate(values, start=1):
+            sheet.write(row, col, value, cell_format)
+    sheet.autofilter(0, 0, frame.height, len(columns) - 1)
+    return sheet
+
+
+def write_template(tables: TargetTables, path: Path, sources: list[Path]) -> Path:
+    """Write the actuals workbook for ``tables`` to ``path`` atomically; returns ``path``."""
+    indicators = tables.indicators.join(
+        tables.projects.select("project_id", "project_name"), on="project_id", maintain_order="left"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".partial-") as staging:
+        staged = Path(staging) / path.name
+        book = xlsxwriter.Workbook(staged)
+        formats = {
+            "header": book.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "locked": True}),
+            "fill_header": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1, "locked": True}),
+            "locked": book.add_format({"locked": True, "text_wrap": True, "valign": "top"}),
+            "open": book.add_format({"locked": False, "bg_color": "#FFFBEA", "text_wrap": True, "valign": "top"}),
+        }
+        sheet = _sheet(book, INDICATOR_SHEET, INDICATOR_COLUMNS, indicators, formats)
+        last = max(indicators.height, 1)
+        band_col = [c[0] for c in INDICATOR_COLUMNS].index("定性评价档次")
+        sheet.data_validation(1, band_col, last, band_col, {"validate": "list", "source": list(BANDS)})
+        sheet.data_validation(
+            1,
+            band_col + 1,
+            last,
+            band_col + 1,
+            {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1},
+        )
+        _sheet(book, PROJECT_SHEET, PROJECT_COLUMNS, tables.projects, formats)
+        about = book.add_worksheet(ABOUT_SHEET)
+        about.set_column(0, 0, 18)
+        about.set_column(1, 1, 90)
+        lines = [
+            ("用途", "项目绩效完成情况填报表：灰色列为绩效目标（已锁定），黄色列请填写。"),
+            ("实际完成值", "按指标值的单位填写，如 95%、4200人次、11月、4.3万元；定性指标可填“达成/部分达成/未达成”。"),
+            (
+                "定性评价档次",
+                "定性指标从下拉列表选择档次；如需给出具体比例，在“定性得分比例”填 0–1 之间的小数（须在档次范围内）。",
+            ),
+            ("分值、自评得分", "可选：填写单位自评表中的分值与得分，perfkit 将复核自评结果。"),
+            ("生成工具", "perfkit template"),
+        ]
+        lines += [("数据来源", f"{p.name}  sha256:{hashlib.sha256(p.read_bytes()).hexdigest()[:16]}") for p in sources]
+        for row, (key, text) in enumerate(lines):
+            about.write(row, 0, key, formats["header"])
+            about.write(row, 1, text)
+        book.close()
+        os.replace(staged, path)
+    return path
