@@ -11,11 +11,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import polars as pl
+
 from perfkit.checks import rule_catalogue, run_checks
 from perfkit.errors import InputError
-from perfkit.load import load_targets
+from perfkit.load import load_targets, source_files
+from perfkit.load.actuals import load_actuals
 from perfkit.output import write_table_atomically, write_tables_atomically
 from perfkit.params import read_params
+from perfkit.scorecard import score
+from perfkit.scoring_params import scoring_params
+from perfkit.template import write_template
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -55,6 +61,40 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _score(args: argparse.Namespace) -> int:
+    params = read_params(args.params)
+    source = str(args.params)
+    targets = load_targets(*args.targets) if args.targets else None
+    card = score(
+        load_actuals(*args.actuals),
+        targets,
+        scoring_params(params.get("scoring"), source),
+        params.get("rescoring"),
+        source,
+    )
+    outputs = {
+        "indicator_scores.csv": card.indicator_scores,
+        "project_scores.csv": card.project_scores,
+        "findings.csv": card.findings,
+    }
+    write_tables_atomically(outputs, args.output)
+    for row in card.findings.filter(pl.col("rule_id") == "actual_unmatched").iter_rows(named=True):
+        print(f"警告: {row['evidence']}: {row['message']}", file=sys.stderr)
+    graded = card.project_scores.filter(pl.col("grade").is_not_null()).height
+    print(
+        f"已评分 {card.project_scores.height} 个项目（{graded} 个有等级），复核发现 {card.findings.height} 个问题 → {args.output}"
+    )
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    if args.output.suffix.lower() != ".xlsx":
+        args.parser.error("-o 的后缀应为 .xlsx")
+    write_template(load_targets(*args.sources), args.output, source_files(args.sources))
+    print(f"已生成填报表 → {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and ``--help``."""
     parser = argparse.ArgumentParser(prog="perfkit", description="预算绩效目标审核与评分工具 (perfkit)")
@@ -69,6 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--params", type=Path, metavar="YAML", help="参数文件：规则开关与阈值（checks: 段）")
     check.add_argument("--list-rules", action="store_true", help="列出全部审核规则及默认参数")
     check.set_defaults(run=_check, parser=check)
+    score_cmd = commands.add_parser("score", help="按财预〔2020〕10号评分，并复核单位自评")
+    score_cmd.add_argument(
+        "--targets", nargs="+", type=Path, metavar="SOURCE", help="绩效目标表（可省略：自评表自带年度指标值）"
+    )
+    score_cmd.add_argument("--actuals", nargs="+", type=Path, required=True, metavar="FILE", help="自评表或填报表")
+    score_cmd.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="输出文件夹")
+    score_cmd.add_argument("--params", type=Path, metavar="YAML", help="参数文件（scoring:、rescoring: 段）")
+    score_cmd.set_defaults(run=_score, parser=score_cmd)
+    template = commands.add_parser("template", help="由绩效目标表生成实际完成值填报表（.xlsx）")
+    template.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
+    template.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx", help="填报表")
+    template.set_defaults(run=_template, parser=template)
     return parser
 
 

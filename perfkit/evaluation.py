@@ -49,7 +49,13 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
         )
         projects = actuals.projects.with_columns(budget_total=pl.col("budget_initial"))
         empty = pl.DataFrame(
-            schema={"kind": pl.String, "source_file": pl.String, "source_ref": pl.String, "text": pl.String}
+            schema={
+                "unit_code": pl.String,
+                "kind": pl.String,
+                "source_file": pl.String,
+                "source_ref": pl.String,
+                "text": pl.String,
+            }
         )
         return Evaluation(indicators, projects, empty)
     target_ind = _with_keys(
@@ -65,6 +71,7 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
     keys = ["unit_code", "_project", "_name", "_nth"]
     indicators = target_ind.join(actual_ind, on=keys, how="left", maintain_order="left")
     lost_indicators = actual_ind.join(target_ind, on=keys, how="anti").select(
+        "unit_code",
         kind=pl.lit("indicator"),
         source_file="actual_source_file",
         source_ref="actual_source_ref",
@@ -79,6 +86,7 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
     )  # fmt: skip
     projects = target_proj.join(actual_proj, on=["unit_code", "_project"], how="left", maintain_order="left")
     lost_projects = actual_proj.join(target_proj, on=["unit_code", "_project"], how="anti").select(
+        "unit_code",
         kind=pl.lit("project"),
         source_file="actual_source_file",
         source_ref="actual_source_ref",

@@ -5,6 +5,10 @@ The file holds sections named for the step they steer, e.g.::
     checks:
       boilerplate_satisfaction: {min_projects: 4}
       description_repeats_name: {enabled: false}
+    scoring:
+      upper_bound_method: linear
+    rescoring:
+      over_achievement: {enabled: false}
 
 Defaults live with each rule in the catalogue (``perfkit check --list-rules`` shows them).
 """
@@ -18,7 +22,7 @@ import yaml
 
 from perfkit.errors import InputError
 
-SECTIONS = ("checks",)
+SECTIONS = ("checks", "scoring", "rescoring")
 
 
 def read_params(path: str | Path | None) -> dict[str, Any]:

@@ -43,7 +43,7 @@ class ScoringParams:
     # grade lower bounds, inclusive; below the last is 差
     grade_bounds: dict[str, float] = field(default_factory=lambda: {"优": 90.0, "良": 80.0, "中": 60.0})
     # re-scoring: a self-score more than this many points above perfkit's score is inflated
-    inflation_points: float = 0.5
+    inflation_points: float = 0.1
     total_inflation_points: float = 2.0
     # a self total that differs from the sum of its parts by more than this does not add up
     total_tolerance: float = 0.05

@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.checks.registry import RULES
+from perfkit.checks.registry import RULES, Rule
 from perfkit.errors import InputError
 from perfkit.load import TargetTables
 
@@ -42,18 +42,24 @@ def rule_catalogue() -> pl.DataFrame:
     )
 
 
-def resolve_settings(overrides: dict[str, Any] | None, source: str = "params") -> dict[str, dict[str, Any]]:
+def resolve_settings(
+    overrides: dict[str, Any] | None, source: str = "params", rules: dict[str, Rule] = RULES, section: str = "checks"
+) -> dict[str, dict[str, Any]]:
     """Merge user overrides (``{rule_id: {"enabled": bool, param: value}}``) into the defaults.
 
     Unknown rule ids, unknown parameters and values of the wrong type are an :class:`InputError`.
     """
-    settings = {rid: {"enabled": True, **r.params} for rid, r in RULES.items()}
+    settings = {rid: {"enabled": True, **r.params} for rid, r in rules.items()}
     for rid, values in (overrides or {}).items():
         if rid not in settings:
-            raise InputError(source, f"checks.{rid}", f"未知的规则编号（可用：{', '.join(RULES)}）")
-        for key, value in (values or {}).items():
+            raise InputError(source, f"{section}.{rid}", f"未知的规则编号（可用：{', '.join(rules)}）")
+        if not isinstance(values, dict):
+            raise InputError(source, f"{section}.{rid}", "应是键值映射，如 {enabled: false}")
+        for key, value in values.items():
             if key not in settings[rid]:
-                raise InputError(source, f"checks.{rid}.{key}", f"规则没有此参数（可用：{', '.join(settings[rid])}）")
+                raise InputError(
+                    source, f"{section}.{rid}.{key}", f"规则没有此参数（可用：{', '.join(settings[rid])}）"
+                )
             default = settings[rid][key]
             numeric = isinstance(default, (int, float)) and not isinstance(default, bool)
             ok = (
@@ -62,35 +68,49 @@ def resolve_settings(overrides: dict[str, Any] | None, source: str = "params") -
                 else isinstance(value, type(default))
             )
             if not ok:
-                raise InputError(source, f"checks.{rid}.{key}", f"应为 {type(default).__name__}，得到 {value!r}")
+                raise InputError(source, f"{section}.{rid}.{key}", f"应为 {type(default).__name__}，得到 {value!r}")
             settings[rid][key] = value
     return settings
 
 
-def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:
-    """Run every enabled rule; returns the findings sorted by unit, project, seq and rule.
+def run_rules(
+    rules: dict[str, Rule],
+    context: Any,
+    settings: dict[str, dict[str, Any]],
+    projects: pl.DataFrame,
+    indicators: pl.DataFrame,
+) -> pl.DataFrame:
+    """Run every enabled rule of ``rules`` on ``context`` and give the findings ids and order.
 
-    ``finding_id`` is a fingerprint of the rule, the project, the indicator's name and the
-    evidence, so the same defect gets the same id on every run. Does not mutate ``tables``.
+    ``projects`` (``project_id``, ``unit_code``, in display order) and ``indicators``
+    (``project_id``, ``seq``, ``level2``, ``name``) name the places the findings point at.
+    ``finding_id`` is a fingerprint of the rule, the project, the indicator's group and name and
+    the evidence — not of row numbers — so the same defect gets the same id on every run.
     """
-    settings = resolve_settings(overrides, source)
     parts = []
-    for rid, rule in RULES.items():
+    for rid, rule in rules.items():
         params = settings[rid]
         if not params["enabled"]:
             continue
-        found = rule.check(tables, {k: v for k, v in params.items() if k != "enabled"})
+        found = rule.check(context, {k: v for k, v in params.items() if k != "enabled"})
         parts.append(found.with_columns(rule_id=pl.lit(rid), severity=pl.lit(rule.severity), basis=pl.lit(rule.basis)))
     schema = {"project_id": pl.String, "seq": pl.Int32, "message": pl.String, "evidence": pl.String}
     findings = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=schema)
-    position = tables.projects.select("project_id", "unit_code").with_row_index("_project_order")
-    names = tables.indicators.select(
+    if "rule_id" not in findings.columns:
+        findings = findings.with_columns(
+            rule_id=pl.lit(None, pl.String), severity=pl.lit(None, pl.String), basis=pl.lit(None, pl.String)
+        )
+    if "unit_code" not in findings.columns:  # a rule may name the unit itself (an actual matching no project)
+        findings = findings.with_columns(unit_code=pl.lit(None, dtype=pl.String))
+    findings = findings.rename({"unit_code": "_unit"})
+    position = projects.select("project_id", "unit_code").with_row_index("_project_order")
+    names = indicators.select(
         "project_id",
         "seq",
         pl.concat_str(pl.col("level2").fill_null(""), pl.col("name").fill_null(""), separator="/").alias("_name"),
     )
     findings = findings.join(position, on="project_id", how="left").join(names, on=["project_id", "seq"], how="left")
-    # the fingerprint leaves out seq, so adding or reordering rows keeps the ids of other findings;
+    findings = findings.with_columns(unit_code=pl.coalesce("unit_code", "_unit"))
     # identical indicators (same group, name and evidence) are told apart by their order
     key = ["rule_id", "project_id", "_name", "evidence"]
     findings = findings.with_columns(pl.col("_name").fill_null("")).sort("_project_order", "seq", nulls_last=False)
@@ -100,3 +120,15 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     findings = findings.with_columns(finding_id=pl.Series(ids, dtype=pl.String))
     order = pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8)
     return findings.sort(["_project_order", "seq", order, "rule_id"], nulls_last=False).select(FINDING_COLUMNS)
+
+
+def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:
+    """Run every enabled review rule; returns the findings sorted by project, seq and severity.
+
+    Does not mutate ``tables``. Empty text cells reach the rules as empty strings, so messages
+    about a row with a blank name or group still read in full.
+    """
+    settings = resolve_settings(overrides, source)
+    text = ["level2", "name", "description"]
+    view = TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
+    return run_rules(RULES, view, settings, tables.projects, tables.indicators)

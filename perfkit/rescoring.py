@@ -1,0 +1,239 @@
+"""Re-check the unit's own self-evaluation (自评复核) against perfkit's scores, as findings.
+
+Rules have the same shape as the review rules (:mod:`perfkit.checks.registry`) and land in the
+same findings table; each takes a :class:`ScoredRun` — the indicator scores joined with the
+self-evaluation columns, the project scores, and actuals that matched no target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from perfkit.checks.registry import Rule, found
+from perfkit.scoring_params import ScoringParams
+
+_BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）第二十条、附件2 评分规则"
+_BASIS_SELF = "自评复核：单位自评结果应真实、准确（审计常见问题：自评结果虚高）"
+RESCORING_RULES: dict[str, Rule] = {}
+
+
+@dataclass(frozen=True)
+class ScoredRun:
+    """What re-scoring rules look at; ``params`` are the scoring parameters used."""
+
+    indicators: pl.DataFrame
+    projects: pl.DataFrame
+    unmatched: pl.DataFrame
+    params: ScoringParams
+
+
+def rescoring_rule(id: str, title: str, severity: str, basis: str = _BASIS_SELF):
+    """Register a re-scoring rule (thresholds come from :class:`ScoringParams`)."""
+
+    def add(check):
+        RESCORING_RULES[id] = Rule(id, title, severity, "自评复核", basis, check, {})
+        return check
+
+    return add
+
+
+def _num(column: str) -> pl.Expr:
+    return pl.col(column).round(2).cast(pl.String).str.replace(r"\.0$", "")
+
+
+@rescoring_rule("self_score_inflated", "自评得分虚高", "high")
+def self_score_inflated(run: ScoredRun, _):
+    rows = run.indicators.filter(pl.col("score_diff") > run.params.inflation_points)
+    return found(
+        rows,
+        pl.format(
+            "自评得分{}高于复核得分{}（相差{}分）：{}", _num("self_score"), _num("score"), _num("score_diff"), "note"
+        ),
+        pl.format(
+            "指标值：{}；实际完成值：{}；分值：{}；自评得分：{}",
+            "target_raw",
+            "actual_raw",
+            _num("weight"),
+            _num("self_score"),
+        ),
+    )
+
+
+@rescoring_rule("self_total_inflated", "自评总分虚高", "high")
+def self_total_inflated(run: ScoredRun, _):
+    rows = run.projects.filter(pl.col("total_diff") > run.params.total_inflation_points)
+    return found(
+        rows,
+        pl.format("自评总分{}高于复核总分{}（相差{}分）", _num("self_total"), _num("total"), _num("total_diff")),
+        pl.format("自评总分：{}；复核总分：{}", _num("self_total"), _num("total")),
+        seq=pl.lit(None),
+    )
+
+
+@rescoring_rule("self_score_above_weight", "自评得分超过分值", "high", _BASIS)
+def self_score_above_weight(run: ScoredRun, _):
+    rows = run.indicators.filter(pl.col("self_score") > pl.col("weight_given") + 1e-6)
+    return found(
+        rows,
+        pl.format("自评得分{}超过该指标分值{}：得分不得高于分值", _num("self_score"), _num("weight_given")),
+        pl.format("分值：{}；自评得分：{}", _num("weight_given"), _num("self_score")),
+    )
+
+
+@rescoring_rule("qualitative_score_outside_band", "定性指标得分不在所评档次范围内", "medium", _BASIS)
+def qualitative_score_outside_band(run: ScoredRun, _):
+    bands = pl.DataFrame(
+        {
+            "band": list(run.params.qualitative_bands),
+            "low": [v[0] for v in run.params.qualitative_bands.values()],
+            "high": [v[1] for v in run.params.qualitative_bands.values()],
+        }
+    )
+    rows = (
+        run.indicators.filter(
+            pl.col("band").is_not_null() & pl.col("self_score").is_not_null() & (pl.col("weight") > 0)
+        )
+        .join(bands, on="band")
+        .with_columns(fraction=pl.col("self_score") / pl.col("weight"))
+        .filter((pl.col("fraction") < pl.col("low") - 1e-9) | (pl.col("fraction") > pl.col("high") + 1e-9))
+    )
+    return found(
+        rows,
+        pl.format(
+            "定性档次为“{}”（应得分值的{}%–{}%），自评得分{}占分值的{}%",
+            "band",
+            (pl.col("low") * 100).round(0).cast(pl.Int32),
+            (pl.col("high") * 100).round(0).cast(pl.Int32),
+            _num("self_score"),
+            (pl.col("fraction") * 100).round(1),
+        ),
+        pl.format("完成情况：{}；分值：{}；自评得分：{}", "actual_raw", _num("weight"), _num("self_score")),
+    )
+
+
+@rescoring_rule("self_total_mismatch", "自评总分与各项得分之和不符", "high", _BASIS)
+def self_total_mismatch(run: ScoredRun, _):
+    parts = run.indicators.group_by("project_id").agg(pl.col("self_score").sum().alias("self_parts"))
+    rows = (
+        run.projects.join(parts, on="project_id")
+        .with_columns(summed=(pl.col("self_parts") + pl.col("self_execution_score").fill_null(0)).round(4))
+        .filter((pl.col("self_total") - pl.col("summed")).abs() > run.params.total_tolerance)
+    )
+    return found(
+        rows,
+        pl.format("自评总分{}与各项自评得分之和{}不符", _num("self_total"), _num("summed")),
+        pl.format(
+            "自评总分：{}；指标得分合计：{}；预算执行得分：{}",
+            _num("self_total"),
+            _num("self_parts"),
+            _num("self_execution_score"),
+        ),
+        seq=pl.lit(None),
+    )
+
+
+@rescoring_rule("full_marks_on_unmet_target", "未完成指标自评满分", "high")
+def full_marks_on_unmet_target(run: ScoredRun, _):
+    rows = run.indicators.filter(
+        pl.col("status").is_in(["missed", "equal_missed"]) & (pl.col("self_score") >= pl.col("weight") - 1e-6)
+    )
+    return found(
+        rows,
+        pl.format("指标未完成（{}）却自评满分{}", "note", _num("self_score")),
+        pl.format("指标值：{}；实际完成值：{}；自评得分：{}", "target_raw", "actual_raw", _num("self_score")),
+    )
+
+
+@rescoring_rule("missing_deviation_reason", "扣分指标未分析偏差原因", "medium", _BASIS)
+def missing_deviation_reason(run: ScoredRun, _):
+    below = (pl.col("score") < pl.col("weight") - 1e-6) | (pl.col("self_score") < pl.col("weight") - 1e-6)
+    blank = pl.col("deviation_reason").fill_null("").str.strip_chars() == ""
+    rows = run.indicators.filter(below.fill_null(False) & blank)
+    return found(
+        rows,
+        pl.format(
+            "指标得分低于分值（复核{}、自评{}，分值{}），但未填写偏差原因分析及改进措施",
+            _num("score"),
+            _num("self_score"),
+            _num("weight"),
+        ),
+        pl.format("指标值：{}；实际完成值：{}", "target_raw", "actual_raw"),
+    )
+
+
+@rescoring_rule("over_achievement", "完成值远超指标值（指标值可能偏低）", "medium", _BASIS)
+def over_achievement(run: ScoredRun, _):
+    rows = run.indicators.filter(pl.col("status") == "over")
+    return found(
+        rows,
+        pl.format(
+            "完成值{}达到指标值{}的{}倍：应分析指标值是否设定偏低，必要时按偏离程度扣分",
+            "actual_raw",
+            "target_raw",
+            pl.col("actual_ratio").round(2),
+        ),
+        pl.format("指标值：{}；实际完成值：{}", "target_raw", "actual_raw"),
+    )
+
+
+@rescoring_rule("equal_target_missed", "定值指标未精确完成", "low", _BASIS)
+def equal_target_missed(run: ScoredRun, _):
+    rows = run.indicators.filter(pl.col("status") == "equal_missed")
+    return found(
+        rows,
+        pl.format("定值指标{}的完成值为{}，偏离指标值", "target_raw", "actual_raw"),
+        pl.format("指标值：{}；实际完成值：{}", "target_raw", "actual_raw"),
+    )
+
+
+@rescoring_rule("indicator_unscored", "指标无法评分", "high", _BASIS)
+def indicator_unscored(run: ScoredRun, _):
+    rows = run.indicators.filter(pl.col("score").is_null())
+    return found(
+        rows,
+        pl.col("note"),
+        pl.format("指标值：{}；实际完成值：{}", "target_raw", pl.col("actual_raw").fill_null("（空）")),
+    )
+
+
+@rescoring_rule("execution_unscored", "预算执行率无法计算", "high", _BASIS)
+def execution_unscored(run: ScoredRun, _):
+    rows = run.projects.filter(pl.col("execution_score").is_null())
+    return found(
+        rows,
+        pl.lit("缺少全年预算数或全年执行数，无法计算预算执行率得分；项目总分暂缺"),
+        pl.format(
+            "全年预算数：{}；全年执行数：{}",
+            pl.col("budget_full").cast(pl.String).fill_null("（空）"),
+            pl.col("executed").cast(pl.String).fill_null("（空）"),
+        ),
+        seq=pl.lit(None),
+    )
+
+
+@rescoring_rule("target_changed_in_selfeval", "自评表年度指标值与绩效目标表不一致", "medium")
+def target_changed_in_selfeval(run: ScoredRun, _):
+    squash = r"[\s　]"
+    changed = pl.col("selfeval_target_raw").str.replace_all(squash, "") != pl.col("target_raw").str.replace_all(
+        squash, ""
+    )
+    rows = run.indicators.filter(pl.col("selfeval_target_raw").is_not_null() & changed.fill_null(False))
+    return found(
+        rows,
+        pl.format(
+            "自评表的年度指标值“{}”与批复的绩效目标“{}”不一致：自评应对照批复目标", "selfeval_target_raw", "target_raw"
+        ),
+        pl.format("目标表：{}；自评表：{}", "target_raw", "selfeval_target_raw"),
+    )
+
+
+@rescoring_rule("actual_unmatched", "实际完成值找不到对应的绩效目标", "high")
+def actual_unmatched(run: ScoredRun, _):
+    rows = run.unmatched.with_columns(project_id=pl.lit(None, dtype=pl.String), seq=pl.lit(None, dtype=pl.Int32))
+    return found(
+        rows,
+        pl.format("{}在绩效目标表中找不到对应项（按单位、项目名称、指标名称匹配）：未计入评分", "text"),
+        pl.format("{}：{}", "source_file", "source_ref"),
+    ).with_columns(unit_code=rows["unit_code"])
