@@ -45,7 +45,9 @@ def _num(column: str) -> pl.Expr:
 
 @rescoring_rule("self_score_inflated", "自评得分虚高", "high")
 def self_score_inflated(run: ScoredRun, _):
-    rows = run.indicators.filter(pl.col("score_diff") > run.params.inflation_points)
+    # a self-score above the 分值 is reported as such (self_score_above_weight), not twice
+    above_weight = (pl.col("self_score") > pl.col("weight_given") + 1e-6).fill_null(False)
+    rows = run.indicators.filter((pl.col("score_diff") > run.params.inflation_points) & ~above_weight)
     return found(
         rows,
         pl.format(

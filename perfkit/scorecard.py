@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.checks.engine import resolve_settings, run_rules
+from perfkit.errors import InputError
 from perfkit.evaluation import evaluate
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
@@ -25,6 +26,30 @@ class Scorecard:
     findings: pl.DataFrame
 
 
+def _check_band_fractions(indicators: pl.DataFrame, params: ScoringParams) -> None:
+    """An explicit qualitative fraction must lie inside its band (DOMAIN.md): otherwise bad input."""
+    bands = pl.DataFrame(
+        {
+            "band": list(params.qualitative_bands),
+            "_low": [v[0] for v in params.qualitative_bands.values()],
+            "_high": [v[1] for v in params.qualitative_bands.values()],
+        }
+    )
+    given = indicators.filter(pl.col("band_fraction").is_not_null())
+    unknown = given.filter(pl.col("band").is_not_null() & ~pl.col("band").is_in(list(params.qualitative_bands)))
+    outside = given.join(bands, on="band").filter(
+        (pl.col("band_fraction") < pl.col("_low")) | (pl.col("band_fraction") > pl.col("_high"))
+    )
+    for bad, message in (
+        (unknown, "定性评价档次“{band}”不在可选档次中"),
+        (outside, "得分比例{band_fraction}不在档次“{band}”的范围内"),
+    ):
+        if bad.height:
+            row = bad.row(0, named=True)
+            file = row.get("actual_source_file") or row.get("source_file") or "actuals"
+            raise InputError(file, row.get("actual_source_ref") or row.get("source_ref"), message.format(**row))
+
+
 def score(
     actuals: Actuals,
     targets: TargetTables | None = None,
@@ -35,6 +60,7 @@ def score(
     """Score ``actuals`` against ``targets`` (or the self-evaluation's own targets) and re-check it."""
     params = params or ScoringParams()
     evaluation = evaluate(actuals, targets)
+    _check_band_fractions(evaluation.indicators, params)
     indicator_scores = score_indicators(evaluation.indicators, params)
     projects = evaluation.projects.with_columns(
         budget_full=pl.coalesce("budget_full", "budget_total"),

@@ -1,0 +1,218 @@
+"""``perfkit score`` and ``perfkit template``: self-evaluations re-checked, workbooks round-tripped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from perfkit.cli import main
+from perfkit.errors import InputError
+from perfkit.load import load_targets
+from perfkit.load.actuals import load_actuals
+from perfkit.scorecard import score
+from perfkit.template import INDICATOR_SHEET, PROJECT_SHEET, write_template
+from tests.conftest import ROOT, SEED
+
+SELFEVAL = ROOT / "data" / "raw" / "selfeval"
+HEADER = [
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
+
+
+def selfeval_text(rows: list[list[str]], total: str, executed: str = "48.00", name: str = "2025年示例项目") -> str:
+    """A one-project self-evaluation in the Word text-export layout (a tab starts each cell)."""
+    table = [
+        ["（2025年度）"],
+        ["项目名称", name],
+        ["主管部门", "示例主管部门", "实施单位", "100001示例单位"],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", "50.00", "50.00", executed, "10", "96.00%", "9.6"],
+        ["年度总体目标", "预期目标", "实际完成情况"],
+        ["", "举办活动", "已举办"],
+        HEADER,
+        *[["", *r] for r in rows],
+        ["总分", "", "", "", "", "", "100", total, ""],
+    ]
+    return "1.2025年示例项目绩效自评表\n\n" + "\n\n".join("\n".join("\t" + c for c in row) for row in table) + "\n"
+
+
+CLEAN_ROWS = [
+    ["产出指标", "数量指标", "举办活动场次", "≥10场", "9场", "30", "27", "受天气影响1场取消"],
+    ["产出指标", "成本指标", "活动经费", "≤20万元", "19万元", "20", "20", ""],
+    ["效益指标", "社会效益指标", "活动影响力", "提升影响力", "达成年度指标", "30", "30", ""],
+    ["满意度指标", "服务对象满意度指标", "参与者满意度", "≥90%", "95%", "10", "10", ""],
+]
+
+
+def scored(tmp_path: Path, rows: list[list[str]], total: str, **kwargs) -> pl.DataFrame:
+    path = tmp_path / "selfeval.txt"
+    path.write_text(selfeval_text(rows, total, **kwargs), encoding="utf-8")
+    return score(load_actuals(path)).findings
+
+
+def test_honest_self_evaluation_has_no_findings(tmp_path):
+    # 27 + 20 + 30 + 10 + 9.6 (48/50 executed) = 96.6
+    assert scored(tmp_path, CLEAN_ROWS, "96.6").height == 0
+
+
+def test_inflated_score_score_above_weight_and_wrong_total_give_one_finding_each(tmp_path):
+    rows = [list(r) for r in CLEAN_ROWS]
+    rows[0][6] = "29"  # 9/10 场 earns 30 × 0.9 = 27; 29 is inflated (a reason is given)
+    rows[3][6] = "11"  # above its 分值 of 10
+    # stated total 98 ≠ 29 + 20 + 30 + 11 + 9.6 = 99.6
+    findings = scored(tmp_path, rows, "98")
+    assert sorted(zip(findings["rule_id"], findings["seq"], strict=True), key=str) == sorted(
+        [("self_score_inflated", 1), ("self_score_above_weight", 4), ("self_total_mismatch", None)], key=str
+    )
+
+
+def test_full_marks_on_unmet_target_and_missing_reason(tmp_path):
+    rows = [list(r) for r in CLEAN_ROWS]
+    rows[0][6], rows[0][7] = "30", ""  # 9 of ≥10 场 with full marks and no reason
+    # stated 30 + 20 + 30 + 10 + 9.6 = 99.6 against a re-scored 96.6: 3 points > 2 → total inflated too
+    rules = set(scored(tmp_path, rows, "99.6")["rule_id"])
+    assert rules == {
+        "full_marks_on_unmet_target",
+        "self_score_inflated",
+        "missing_deviation_reason",
+        "self_total_inflated",
+    }
+
+
+def test_over_achievement_is_flagged(tmp_path):
+    rows = [list(r) for r in CLEAN_ROWS]
+    rows[0][4], rows[0][6] = "12场", "30"  # 12 ≥ 1.2 × 10
+    findings = scored(tmp_path, rows, "99.6")
+    assert findings["rule_id"].to_list() == ["over_achievement"]
+    assert "1.2倍" in findings["message"][0]
+
+
+def test_unparseable_actual_is_a_finding_and_leaves_the_total_empty(tmp_path):
+    rows = [list(r) for r in CLEAN_ROWS]
+    rows[0][4] = "约九场"
+    path = tmp_path / "selfeval.txt"
+    path.write_text(selfeval_text(rows, "96.6"), encoding="utf-8")
+    card = score(load_actuals(path))
+    assert card.indicator_scores["score"][0] is None
+    project = card.project_scores.row(0, named=True)
+    assert project["total"] is None and project["grade"] is None and project["unscored"] == 1
+    assert "indicator_unscored" in card.findings["rule_id"].to_list()
+
+
+def test_actual_without_target_is_reported_with_file_and_row(tmp_path, capsys):
+    text = (SELFEVAL / "ILLUSTRATIVE-selfeval-tianjin-womens-federation-2025.txt").read_text(encoding="utf-8")
+    extra = text.replace("\t公益活动场次\n", "\t公益活动场次（新增）\n", 1)
+    path = tmp_path / "selfeval.txt"
+    path.write_text(extra, encoding="utf-8")
+    status = main(["score", "--targets", str(SEED), "--actuals", str(path), "-o", str(tmp_path / "out")])
+    assert status == 0
+    findings = pl.read_csv(tmp_path / "out" / "findings.csv", infer_schema=False)
+    unmatched = findings.filter(rule_id="actual_unmatched")
+    assert unmatched.height == 1
+    assert "公益活动场次（新增）" in unmatched["message"][0]
+    assert str(path) in unmatched["evidence"][0] and "第" in unmatched["evidence"][0]
+    # the target it should have matched is unscored, not zero
+    unscored = findings.filter(rule_id="indicator_unscored")
+    assert unscored.height == 1 and "没有实际完成值" in unscored["message"][0]
+    assert "警告" in capsys.readouterr().err
+
+
+def test_illustrative_selfevaluations_show_their_planted_defects():
+    card = score(load_actuals(SELFEVAL), load_targets(SEED))
+    rules = card.findings["rule_id"].value_counts().sort("rule_id")
+    counts = dict(rules.iter_rows())
+    # planted (data/raw/selfeval/README.md): 3 inflated (+1 qualitative), 1 above weight,
+    # 1 wrong total, 2 missing reasons, 2 over-achievements, 1 qualitative out of band
+    assert counts["self_score_above_weight"] == 1
+    assert counts["self_total_mismatch"] == 1
+    assert counts["missing_deviation_reason"] == 2
+    assert counts["over_achievement"] == 2
+    assert counts["qualitative_score_outside_band"] == 1
+    assert counts["self_score_inflated"] >= 3
+    assert card.project_scores["grade"].null_count() == 0
+
+
+def test_self_evaluation_alone_scores_like_with_targets():
+    alone = score(load_actuals(SELFEVAL))
+    with_targets = score(load_actuals(SELFEVAL), load_targets(SEED))
+    assert alone.project_scores["total"].to_list() == with_targets.project_scores["total"].to_list()
+
+
+def test_band_fraction_outside_its_band_is_bad_input(tmp_path):
+    targets = load_targets(SEED)
+    path = write_template(targets, tmp_path / "t.xlsx", [SEED])
+    book = openpyxl.load_workbook(path)
+    sheet = book[INDICATOR_SHEET]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(2, headers.index("定性评价档次") + 1, "部分达成并具有一定效果")
+    sheet.cell(2, headers.index("定性得分比例") + 1, 0.9)
+    book.save(path)
+    with pytest.raises(InputError, match="第2行.*0.9"):
+        score(load_actuals(path), targets)
+
+
+def test_template_filled_in_gives_the_same_scores_as_the_self_evaluation(tmp_path):
+    targets = load_targets(SEED)
+    selfeval = load_actuals(SELFEVAL)
+    path = write_template(targets, tmp_path / "actuals.xlsx", [SEED])
+    book = openpyxl.load_workbook(path)
+    ind = book[INDICATOR_SHEET]
+    headers = [c.value for c in ind[1]]
+    column = {h: headers.index(h) + 1 for h in headers}
+    values = {(r["project_id"], r["seq"]): r for r in selfeval.indicators.iter_rows(named=True)}
+    for row in range(2, ind.max_row + 1):
+        source = values[(ind.cell(row, column["项目编号"]).value, ind.cell(row, column["序号"]).value)]
+        ind.cell(row, column["实际完成值"], source["actual_raw"])
+        ind.cell(row, column["分值"], source["weight_given"])
+        ind.cell(row, column["自评得分"], source["self_score"])
+        ind.cell(row, column["偏差原因分析及改进措施"], source["deviation_reason"])
+    proj = book[PROJECT_SHEET]
+    headers = [c.value for c in proj[1]]
+    column = {h: headers.index(h) + 1 for h in headers}
+    figures = {r["project_id"]: r for r in selfeval.projects.iter_rows(named=True)}
+    for row in range(2, proj.max_row + 1):
+        source = figures[proj.cell(row, column["项目编号"]).value]
+        proj.cell(row, column["全年预算数（万元）"], source["budget_full"])
+        proj.cell(row, column["全年执行数（万元）"], source["executed"])
+    book.save(path)
+    from_template = score(load_actuals(path), targets)
+    from_selfeval = score(selfeval, targets)
+    assert from_template.indicator_scores["score"].to_list() == from_selfeval.indicator_scores["score"].to_list()
+    columns = ["output_score", "benefit_score", "satisfaction_score", "execution_score", "total", "grade"]
+    assert from_template.project_scores.select(columns).equals(from_selfeval.project_scores.select(columns))
+
+
+def test_template_locks_targets_and_validates_the_band_column(tmp_path):
+    path = write_template(load_targets(SEED), tmp_path / "t.xlsx", [SEED])
+    book = openpyxl.load_workbook(path)
+    sheet = book[INDICATOR_SHEET]
+    assert sheet.protection.sheet
+    headers = [c.value for c in sheet[1]]
+    assert sheet.cell(2, headers.index("指标值") + 1).protection.locked
+    assert not sheet.cell(2, headers.index("实际完成值") + 1).protection.locked
+    band_letter = openpyxl.utils.get_column_letter(headers.index("定性评价档次") + 1)
+    lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert len(lists) == 1 and band_letter in str(lists[0].sqref)
+    assert "部分达成并具有一定效果" in lists[0].formula1
+    assert sheet.max_row == 110  # header + 109 indicators
+    assert book[PROJECT_SHEET].max_row == 8
+
+
+def test_score_command_writes_the_three_tables(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["score", "--targets", str(SEED), "--actuals", str(SELFEVAL), "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "indicator_scores.csv", "project_scores.csv"]
+    projects = pl.read_csv(out / "project_scores.csv")
+    assert projects.height == 7
+    assert set(projects.columns) >= {"unit_code", "project_id", "total", "grade", "self_total", "total_diff"}
