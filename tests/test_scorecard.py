@@ -158,7 +158,7 @@ def test_band_fraction_outside_its_band_is_bad_input(tmp_path):
     sheet.cell(2, headers.index("定性评价档次") + 1, "部分达成并具有一定效果")
     sheet.cell(2, headers.index("定性得分比例") + 1, 0.9)
     book.save(path)
-    with pytest.raises(InputError, match="第2行.*0.9"):
+    with pytest.raises(InputError, match=r"第2行.*0\.9"):
         score(load_actuals(path), targets)
 
 
