@@ -22,6 +22,8 @@ setup: $(STAMP) ## create .venv and install perfkit with its dependencies
 audit: $(STAMP) ## set up, then run the main job on the bundled data in data/raw/ (outputs in build/)
 	$(BIN)/perfkit extract data/raw/targets -o $(BUILD)/extract
 	$(BIN)/perfkit check data/raw/targets -o $(BUILD)/findings.csv
+	$(BIN)/perfkit score --targets data/raw/targets --actuals data/raw/selfeval -o $(BUILD)/score
+	$(BIN)/perfkit template data/raw/targets -o $(BUILD)/actuals-template.xlsx
 
 test: $(STAMP) ## set up, then lint and run the whole test suite
 	$(BIN)/ruff check perfkit tests benchmarks
