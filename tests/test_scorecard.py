@@ -216,3 +216,38 @@ def test_score_command_writes_the_three_tables(tmp_path, capsys):
     projects = pl.read_csv(out / "project_scores.csv")
     assert projects.height == 7
     assert set(projects.columns) >= {"unit_code", "project_id", "total", "grade", "self_total", "total_diff"}
+
+
+def _selfeval_rows(rows: list[list[str]], total: str) -> list[list[str]]:
+    """The self-evaluation table of :func:`selfeval_text` as rows of cells."""
+    text = selfeval_text(rows, total)
+    blocks = text.split("\n\n")[1:]
+    return [[line[1:] for line in block.strip("\n").split("\n")] for block in blocks]
+
+
+def test_selfevaluation_as_docx_and_xlsx_scores_like_the_text_export(tmp_path):
+    import docx
+
+    table_rows = _selfeval_rows(CLEAN_ROWS, "96.6")
+    width = max(map(len, table_rows))
+    document = docx.Document()
+    document.add_paragraph("1.2025年示例项目绩效自评表")
+    table = document.add_table(rows=0, cols=width)
+    for cells in table_rows:
+        row = table.add_row()
+        for i, text in enumerate(cells):
+            row.cells[i].text = text
+        if len(cells) < width:  # a short row: its last cell spans the rest, as in Word
+            row.cells[len(cells) - 1].merge(row.cells[width - 1])
+    document.save(tmp_path / "selfeval.docx")
+    book = openpyxl.Workbook()
+    for cells in table_rows:
+        book.active.append(cells)
+    book.save(tmp_path / "selfeval.xlsx")
+    (tmp_path / "selfeval.txt").write_text(selfeval_text(CLEAN_ROWS, "96.6"), encoding="utf-8")
+    cards = {name: score(load_actuals(tmp_path / name)) for name in ("selfeval.txt", "selfeval.docx", "selfeval.xlsx")}
+    # 27 + 20 + 30 + 10 + 9.6 = 96.6, and no findings, in every format
+    for card in cards.values():
+        assert card.project_scores["total"].to_list() == [pytest.approx(96.6)]
+        assert card.project_scores["self_total"].to_list() == [96.6]
+        assert card.findings.height == 0
