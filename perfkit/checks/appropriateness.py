@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.checks.frames import in_wan, indicators_with_budget, is_cost
-from perfkit.checks.registry import found, rule
+from perfkit.checks.registry import RULES, found, rule
 
 _BASIS_COST = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：适当性（成本与预算相匹配）"
 _BASIS_BOILERPLATE = "绩效目标审核：适当性（指标值应结合项目实际设定，避免千篇一律）"
@@ -45,7 +45,11 @@ def cost_total_beside_parts(tables, params):
 def cost_vs_budget(tables, params):
     tolerance = params["tolerance_wan"]
     costs = _money_costs(tables)
-    costs = costs.filter(~_total_beside_parts(costs, tolerance).fill_null(False))
+    # the total listed beside its parts is left out of the sum (it is its own finding); which cost
+    # is "the total" does not depend on how loosely the user compares the sum
+    costs = costs.filter(
+        ~_total_beside_parts(costs, RULES["cost_total_beside_parts"].params["tolerance_wan"]).fill_null(False)
+    )
     sums = costs.group_by("project_id").agg(
         pl.col("wan").sum().round(6).alias("sum_wan"),
         pl.col("wan").is_not_null().sum().alias("n"),
@@ -125,8 +129,15 @@ def boilerplate_satisfaction(tables, params):
 def unit_cost_standard(tables, params):
     standards = pl.read_csv(params["standards_file"] or STANDARDS_FILE)
     ceilings = standards.group_by("kind").agg(pl.col("rate_yuan_per_person_day").max().alias("ceiling"))
-    rates = tables.indicators.filter(is_cost() & pl.col("target_unit").str.starts_with("元/人").fill_null(False))
-    rates = rates.with_columns(kind=pl.col("name").str.extract("(培训|会议)")).join(ceilings, on="kind")
+    per_person = pl.col("target_unit").str.contains(r"^(?:万元|元)/人").fill_null(False)
+    rates = tables.indicators.filter(is_cost() & per_person).with_columns(
+        # a rate in 万元/人 compares in 元 like the standards
+        target_value=pl.when(pl.col("target_unit").str.starts_with("万元"))
+        .then(pl.col("target_value") * 1e4)
+        .otherwise("target_value"),
+        kind=pl.col("name").str.extract("(培训|会议)"),
+    )
+    rates = rates.join(ceilings, on="kind")
     per_day = pl.col("target_unit").str.contains("天|日")
     over = rates.filter(per_day & (pl.col("target_value") > pl.col("ceiling")))
     per_person = rates.filter(~per_day)

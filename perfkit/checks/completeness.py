@@ -24,6 +24,7 @@ def missing_level1(tables, params):
         .join(present, on="project_id", how="left")
         .join(required, how="cross")
         .filter(~pl.col("present").list.contains(pl.col("required")).fill_null(False))
+        .rechunk()  # polars 2.1 can panic formatting strings over a filtered cross join without it
     )
     return found(
         missing,
@@ -43,8 +44,10 @@ def missing_output_level2(tables, params):
         (pl.col("level1") == "产出指标") | is_cost()
     )
     present = kinds.group_by("project_id").agg(pl.col("kind").unique().alias("present"))
-    missing = present.join(pl.DataFrame({"required": params["required"]}), how="cross").filter(
-        ~pl.col("present").list.contains(pl.col("required"))
+    missing = (
+        present.join(pl.DataFrame({"required": params["required"]}), how="cross")
+        .filter(~pl.col("present").list.contains(pl.col("required")))
+        .rechunk()  # see missing_level1
     )
     return found(
         missing,
@@ -104,7 +107,10 @@ def self_repeating_name(tables, params):
     longest = int(names["name"].str.len_chars().max() or 0)
     # a name that starts with the same text twice (开展…培训开展…培训数量): copy-paste damage
     repeats = pl.any_horizontal(
-        [(name.str.slice(0, k) == name.str.slice(k, k)) for k in range(params["min_repeat"], longest // 2 + 1)]
+        [
+            (name.str.len_chars() >= 2 * k) & (name.str.slice(0, k) == name.str.slice(k, k))
+            for k in range(params["min_repeat"], longest // 2 + 1)
+        ]
         or [pl.lit(False)]
     )
     rows = tables.indicators.join(names.filter(repeats), on="name", maintain_order="left")
@@ -115,7 +121,7 @@ def self_repeating_name(tables, params):
 
 @rule("description_repeats_name", "指标描述仅重复指标名称", "low", "完整性", _BASIS_REVIEW)
 def description_repeats_name(tables, params):
-    rows = tables.indicators.filter(squashed("description") == squashed("name"))
+    rows = tables.indicators.filter((squashed("description") == squashed("name")) & (squashed("name") != ""))
     return found(
         rows,
         pl.format("指标“{}”的绩效指标描述只重复了名称：应说明指标含义、口径或计算方法", "name"),

@@ -29,7 +29,8 @@ def _bigrams(frame: pl.DataFrame, text: str, keys: list[str]) -> pl.DataFrame:
     """One row per distinct character pair of ``text`` (whitespace and punctuation removed)."""
     clean = frame.select(*keys, squashed(text).str.replace_all(r"\d", "").alias("_t"))
     return (
-        clean.with_columns(_i=pl.int_ranges(0, (pl.col("_t").str.len_chars() - 1).clip(lower_bound=0)))
+        # len_chars is unsigned: cast before subtracting, or an empty text wraps round to 4 billion pairs
+        clean.with_columns(_i=pl.int_ranges(0, (pl.col("_t").str.len_chars().cast(pl.Int64) - 1).clip(lower_bound=0)))
         .explode("_i")
         .drop_nulls("_i")
         .select(*keys, pl.col("_t").str.slice(pl.col("_i"), 2).alias("bigram"))
@@ -86,7 +87,11 @@ def goal_target_mismatch(tables, params):
         .group_by("project_id", "q_no", maintain_order=True)
         .first()
     )
-    rows = best.filter(pl.col("goal_value") != pl.col("target_value"))
+    # money compares in 元 (the text may say 5万元 where the indicator says 50000元)
+    yuan = {"元": 1.0, "万元": 1e4}
+    goal = pl.col("goal_value") * pl.col("goal_unit").replace_strict(yuan, default=1.0, return_dtype=pl.Float64)
+    target = pl.col("target_value") * pl.col("target_unit").replace_strict(yuan, default=1.0, return_dtype=pl.Float64)
+    rows = best.filter((goal - target).abs() > 1e-9)
     return found(
         rows,
         pl.format(
