@@ -29,7 +29,7 @@ def missing_level1(tables, params):
     return found(
         missing,
         pl.format("缺少一级指标“{}”：绩效目标表应包含{}", "required", pl.lit("、".join(params["required"]))),
-        pl.format("已有一级指标：{}", pl.col("present").list.sort().list.join("、")),
+        pl.format("已有一级指标：{}", pl.col("present").list.sort().list.join("、").fill_null("（无指标行）")),
         seq=pl.lit(None),
     )
 
