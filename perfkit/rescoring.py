@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from perfkit.checks.registry import Rule, found
+from perfkit.checks.registry import Rule, found, target_actual_evidence
 from perfkit.scoring_params import ScoringParams
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）第二十条、附件2 评分规则"
@@ -161,7 +161,7 @@ def missing_deviation_reason(run: ScoredRun, _):
             _num("self_score"),
             _num("weight"),
         ),
-        pl.format("指标值：{}；实际完成值：{}", "target_raw", "actual_raw"),
+        target_actual_evidence(),
     )
 
 
@@ -176,7 +176,7 @@ def over_achievement(run: ScoredRun, _):
             "target_raw",
             pl.col("actual_ratio").round(2),
         ),
-        pl.format("指标值：{}；实际完成值：{}", "target_raw", "actual_raw"),
+        target_actual_evidence(),
     )
 
 
@@ -186,7 +186,7 @@ def equal_target_missed(run: ScoredRun, _):
     return found(
         rows,
         pl.format("定值指标{}的完成值为{}，偏离指标值", "target_raw", "actual_raw"),
-        pl.format("指标值：{}；实际完成值：{}", "target_raw", "actual_raw"),
+        target_actual_evidence(),
     )
 
 
@@ -196,7 +196,7 @@ def indicator_unscored(run: ScoredRun, _):
     return found(
         rows,
         pl.col("note"),
-        pl.format("指标值：{}；实际完成值：{}", "target_raw", pl.col("actual_raw").fill_null("（空）")),
+        target_actual_evidence(),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.checks.frames import is_cost, squashed
-from perfkit.checks.registry import found, rule
+from perfkit.checks.registry import found, rule, target_evidence
 
 _BASIS_TABLE = "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）"
 _BASIS_REVIEW = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：完整性"
@@ -69,7 +69,7 @@ def missing_comparator(tables, params):
     return found(
         rows,
         pl.format("指标值“{}”没有比较符：应写明≥、≤或=，否则无法判断是否完成", "target_raw"),
-        pl.format("指标值：{}", "target_raw"),
+        target_evidence(),
     )
 
 
@@ -79,7 +79,7 @@ def missing_unit(tables, params):
     return found(
         rows,
         pl.format("指标值“{}”没有计量单位：应写明单位（如场、人、%、万元）", "target_raw"),
-        pl.format("指标值：{}", "target_raw"),
+        target_evidence(),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.checks.frames import MONEY_UNITS, is_cost
-from perfkit.checks.registry import found, rule
+from perfkit.checks.registry import found, rule, target_evidence
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：可行性（指标应细化、量化，可衡量）"
 
@@ -19,7 +19,7 @@ def vague_target(tables, params):
     return found(
         rows,
         pl.format("{}“{}”的指标值“{}”是定性或笼统表述：应给出可衡量的数值、时限或比率", "level1", "name", "target_raw"),
-        pl.format("指标值：{}", "target_raw"),
+        target_evidence(),
     )
 
 
@@ -35,7 +35,7 @@ def slogan_benefit(tables, params):
         pl.format(
             "效益指标“{}”的指标值是口号式表述“{}”：应写明可检验的效益（数量、比率或对比基数）", "name", "target_raw"
         ),
-        pl.format("指标值：{}", "target_raw"),
+        target_evidence(),
     )
 
 
@@ -45,7 +45,7 @@ def output_capped(tables, params):
     return found(
         rows,
         pl.format("数量指标“{}”的指标值“{}”是上限：产出数量应设下限（≥）或定值（=）", "name", "target_raw"),
-        pl.format("指标值：{}", "target_raw"),
+        target_evidence(),
     )
 
 
@@ -57,7 +57,7 @@ def bare_wan(tables, params):
     return found(
         rows,
         pl.format("指标值“{}”的金额单位只写了“万”：应写“万元”", "target_raw"),
-        pl.format("指标值：{}", "target_raw"),
+        target_evidence(),
     )
 
 
@@ -74,5 +74,5 @@ def unit_mismatch(tables, params):
     return found(
         rows,
         pl.format("{}“{}”的单位“{}”与指标不符：应为{}", "level2", "name", "target_unit", "expected"),
-        pl.format("指标值：{}", "target_raw"),
+        target_evidence(),
     )

@@ -58,3 +58,13 @@ def found(frame: pl.DataFrame, message: pl.Expr, evidence: pl.Expr, seq: pl.Expr
         message.alias("message"),
         evidence.alias("evidence"),
     )
+
+
+def target_evidence() -> pl.Expr:
+    """The evidence most rules quote: the target cell as written."""
+    return pl.format("指标值：{}", "target_raw")
+
+
+def target_actual_evidence() -> pl.Expr:
+    """The evidence of re-scoring rules: the target and the actual as written."""
+    return pl.format("指标值：{}；实际完成值：{}", "target_raw", pl.col("actual_raw").fill_null("（空）"))
