@@ -1,0 +1,122 @@
+"""Charts of a unit audit, with Chinese labels that render on a machine without system CJK fonts.
+
+One place for the style: :func:`use_cjk_style` registers the bundled open-licence Noto Sans CJK
+font (from the ``cvttf-NotoSansCJK-Regular`` wheel, SIL Open Font License) with matplotlib and sets
+it as the default family, so no chart falls back to a font without Chinese glyphs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # charts are files and notebook images; no screen needed
+
+import cvttf_NotoSansCJK_Regular
+import polars as pl
+from matplotlib import font_manager
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
+
+CJK_FONT_FILE = Path(cvttf_NotoSansCJK_Regular.__file__).parent / "NotoSansCJKtc-Regular.otf"
+GROUP_COLOURS = {"产出指标": "#4C78A8", "效益指标": "#72B7B2", "满意度指标": "#F58518", "预算执行": "#B279A2"}
+SEVERITY_COLOURS = {"high": "#D62728", "medium": "#FF9F0E", "low": "#9E9E9E"}
+SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+
+
+def use_cjk_style() -> str:
+    """Register the bundled CJK font and the house style; returns the font family name."""
+    font_manager.fontManager.addfont(str(CJK_FONT_FILE))
+    family = font_manager.FontProperties(fname=str(CJK_FONT_FILE)).get_name()
+    plt.rcParams.update(
+        {
+            "font.family": [family],
+            "axes.unicode_minus": False,  # the CJK font's minus glyph is used instead of U+2212
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "figure.figsize": (8, 4.5),
+        }
+    )
+    return family
+
+
+def _short(names: list[str], width: int = 14) -> list[str]:
+    return [n if len(n) <= width else n[: width - 1] + "…" for n in names]
+
+
+def score_by_project(project_scores: pl.DataFrame) -> Figure:
+    """Stacked bars: each project's score by level-1 group and budget execution."""
+    use_cjk_style()
+    parts = {"产出指标": "output_score", "效益指标": "benefit_score", "满意度指标": "satisfaction_score",
+             "预算执行": "execution_score"}  # fmt: skip
+    fig, ax = plt.subplots(figsize=(8, 0.6 * project_scores.height + 1.5))
+    names = _short(project_scores["project_name"].to_list())
+    left = [0.0] * project_scores.height
+    for label, column in parts.items():
+        values = project_scores[column].fill_null(0).to_list()
+        ax.barh(names, values, left=left, label=label, color=GROUP_COLOURS[label])
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel("得分")
+    ax.set_title("各项目复核得分（按一级指标）")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def findings_by_rule(findings: pl.DataFrame, titles: dict[str, str]) -> Figure:
+    """Horizontal bars: number of findings per rule, coloured by severity."""
+    use_cjk_style()
+    counts = findings.group_by("rule_id", "severity").len().sort("len", "rule_id", descending=[True, False])
+    fig, ax = plt.subplots(figsize=(8, 0.35 * max(counts.height, 1) + 1.5))
+    labels = [titles.get(r, r) for r in counts["rule_id"]]
+    colours = [SEVERITY_COLOURS[s] for s in counts["severity"]]
+    ax.barh(labels, counts["len"].to_list(), color=colours)
+    ax.invert_yaxis()
+    ax.set_xlabel("问题数")
+    ax.set_title("审核发现（按规则）")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in SEVERITY_COLOURS.values()]
+    ax.legend(handles, [f"严重程度：{v}" for v in SEVERITY_LABELS.values()], loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def achievement_by_indicator(indicator_scores: pl.DataFrame) -> Figure:
+    """Dots: each indicator's achievement (完成程度) with its self-evaluation beside it."""
+    use_cjk_style()
+    frame = indicator_scores.filter(pl.col("achievement").is_not_null()).with_row_index("i")
+    fig, ax = plt.subplots()
+    ax.scatter(frame["i"], frame["achievement"] * 100, s=14, color="#4C78A8", label="复核完成程度")
+    self_share = (frame["self_score"] / frame["weight"] * 100).to_list()
+    ax.scatter(frame["i"], self_share, s=14, marker="x", color="#D62728", label="自评得分率")
+    ax.axhline(100, color="#9E9E9E", linewidth=0.8)
+    ax.set_ylim(0, 110)
+    ax.set_xlabel("指标（按项目顺序）")
+    ax.set_ylabel("%")
+    ax.set_title("指标完成程度与自评得分率")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def budget_vs_execution(projects: pl.DataFrame) -> Figure:
+    """Paired bars: full-year budget against execution per project, in 万元."""
+    use_cjk_style()
+    fig, ax = plt.subplots(figsize=(8, 0.6 * projects.height + 1.5))
+    names = _short(projects["project_name"].to_list())
+    positions = list(range(projects.height))
+    ax.barh([p - 0.2 for p in positions], projects["budget_full"].fill_null(0).to_list(), height=0.4,
+            label="全年预算数", color="#BAB0AC")  # fmt: skip
+    ax.barh([p + 0.2 for p in positions], projects["executed"].fill_null(0).to_list(), height=0.4,
+            label="全年执行数", color="#4C78A8")  # fmt: skip
+    ax.set_yticks(positions, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("万元")
+    ax.set_title("预算与执行")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,39 @@
+"""Chinese labels for the English column names of perfkit's tables (workbooks, notebooks)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+COLUMN_LABELS = {
+    "unit_code": "单位编码", "unit_name": "单位名称", "year": "年度", "project_id": "项目编号",
+    "project_name": "项目名称", "budget_total": "预算数（万元）", "budget_fiscal": "财政资金（万元）",
+    "budget_other": "其他资金（万元）", "purpose": "资金用途", "goal_text": "绩效目标", "source_file": "来源文件",
+    "source_ref": "来源位置", "seq": "序号", "level1": "一级指标", "level2": "二级指标", "name": "三级指标",
+    "description": "绩效指标描述", "target_raw": "指标值", "target_op": "比较符", "target_value": "目标数值",
+    "target_unit": "计量单位", "target_kind": "指标类型", "finding_id": "问题编号", "rule_id": "规则编号",
+    "rule_title": "规则", "severity": "严重程度", "message": "问题说明", "evidence": "证据", "basis": "依据",
+    "weight": "分值", "actual_raw": "实际完成值", "actual_value": "完成数值", "achievement": "完成程度",
+    "score": "复核得分", "self_score": "自评得分", "score_diff": "自评−复核", "note": "评分说明",
+    "output_score": "产出得分", "benefit_score": "效益得分", "satisfaction_score": "满意度得分",
+    "execution_score": "预算执行得分", "total": "复核总分", "grade": "等级", "self_total": "自评总分",
+    "total_diff": "自评−复核（总分）", "unscored": "未评分指标数", "budget_full": "全年预算数（万元）",
+    "executed": "全年执行数（万元）", "execution_rate": "预算执行率", "status": "完成状态",
+}  # fmt: skip
+SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
+STATUS_LABELS = {
+    "met": "达成",
+    "missed": "未达成",
+    "over": "超额（需复核）",
+    "equal_missed": "偏离定值",
+    "unjudged": "无法评分",
+}
+
+
+def for_people(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with Chinese headers and Chinese codes for severity, kind and status (a copy)."""
+    codes = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS}
+    frame = frame.with_columns(
+        [pl.col(c).replace_strict(m, default=pl.col(c)) for c, m in codes.items() if c in frame.columns]
+    )
+    return frame.rename({c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS})

@@ -1,0 +1,94 @@
+"""Parameters of one unit's audit (``params/<unit>.yaml``), validated before anything runs.
+
+papermill passes parameters as plain JSON types and only logs a warning for an unknown one, and
+YAML dates stay strings; this module closes both gaps: every key is known, every value has the
+declared type, paths are resolved against the parameter file and the unit code cannot escape
+the output folder.
+
+>>> sorted(UNIT_PARAMETERS)[:3]
+['actuals', 'checks', 'output_dir']
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from perfkit.errors import InputError
+
+# name → (type, required, description); the notebook's parameters cell declares the same names
+UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
+    "unit_code": (str, True, "六位单位编码"),
+    "year": (int, True, "预算年度"),
+    "targets": (list, True, "绩效目标表文件或文件夹"),
+    "actuals": (list, False, "自评表或填报表（可为空）"),
+    "checks": (dict, False, "审核规则开关与阈值"),
+    "scoring": (dict, False, "评分参数"),
+    "rescoring": (dict, False, "自评复核规则开关"),
+    "output_dir": (str, False, "输出文件夹（默认 build/units）"),
+}
+_UNIT_CODE = re.compile(r"^\d{6}$")
+
+
+def read_unit_params(path: str | Path) -> dict[str, Any]:
+    """Read and validate ``path``; returns JSON-typed parameters with absolute paths."""
+    path = Path(path)
+    file = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(file, None, "参数文件不存在") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            file, f"第{mark.line + 1}行" if mark else None, f"YAML 格式错误（{getattr(exc, 'problem', exc)}）"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(file, None, "参数文件应是键值映射")
+    return validate_unit_params(data, file, base=path.parent)
+
+
+def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[str, Any]:
+    """Check keys, types and the unit code; resolve paths against ``base``."""
+    unknown = sorted(set(data) - set(UNIT_PARAMETERS))
+    if unknown:
+        raise InputError(file, unknown[0], f"未知的参数（可用：{', '.join(UNIT_PARAMETERS)}）")
+    for name, (kind, required, _) in UNIT_PARAMETERS.items():
+        if name not in data or data[name] is None:
+            if required:
+                raise InputError(file, name, "缺少必需的参数")
+            continue
+        value = data[name]
+        if kind is str and isinstance(value, int) and name == "unit_code":
+            raise InputError(file, name, '单位编码应写成带引号的字符串，如 "562301"（否则前导零会丢失）')
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise InputError(file, name, f"应为 {kind.__name__}，得到 {value!r}")
+    if not _UNIT_CODE.match(data["unit_code"]):
+        raise InputError(file, "unit_code", f"单位编码“{data['unit_code']}”应为六位数字")
+    for name in ("targets", "actuals"):
+        for item in data.get(name) or []:
+            if not isinstance(item, str):
+                raise InputError(file, name, f"应为路径列表，得到 {item!r}")
+            if not (base / item).exists():
+                raise InputError(file, name, f"路径不存在：{item}")
+    return {
+        "unit_code": data["unit_code"],
+        "year": data["year"],
+        "targets": [str((base / p).resolve()) for p in data["targets"]],
+        "actuals": [str((base / p).resolve()) for p in data.get("actuals") or []],
+        "checks": data.get("checks") or {},
+        "scoring": data.get("scoring") or {},
+        "rescoring": data.get("rescoring") or {},
+        "output_dir": str((base / data["output_dir"]).resolve()) if data.get("output_dir") else "",
+    }
+
+
+def unit_output_dir(params: dict[str, Any], root: Path) -> Path:
+    """The unit's own output folder under ``root``; the unit code cannot point outside it."""
+    folder = (root / params["unit_code"]).resolve()
+    if root.resolve() not in folder.parents:
+        raise InputError(params["unit_code"], "unit_code", "单位编码会使输出超出输出文件夹")
+    return folder
