@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 BUILD := build
 
 .DEFAULT_GOAL := help
-.PHONY: help setup audit test lint format bench clean
+.PHONY: help setup audit test lint format notebooks bench clean
 
 help: ## list the targets with a one-line description
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ test: $(STAMP) ## set up, then lint and run the whole test suite
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix perfkit tests benchmarks
 	$(BIN)/ruff format perfkit tests benchmarks
+
+notebooks: $(STAMP) ## re-run the notebooks on the bundled data and store their checked outputs (for nbval)
+	$(BIN)/python -m perfkit.notebook_outputs notebooks/1.0-unit-audit.ipynb
 
 bench: $(STAMP) ## run the benchmarks (not part of `make test`)
 	$(BIN)/python -m benchmarks

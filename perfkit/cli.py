@@ -19,6 +19,7 @@ from perfkit.load import load_targets, source_files
 from perfkit.load.actuals import load_actuals
 from perfkit.output import write_table_atomically, write_tables_atomically
 from perfkit.params import read_params
+from perfkit.run import run_unit
 from perfkit.scorecard import score
 from perfkit.scoring_params import scoring_params
 from perfkit.template import write_template
@@ -95,6 +96,12 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    outputs = run_unit(args.params_file, args.output)
+    print("已完成：" + "，".join(str(p) for p in outputs.values()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and ``--help``."""
     parser = argparse.ArgumentParser(prog="perfkit", description="预算绩效目标审核与评分工具 (perfkit)")
@@ -121,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
     template.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx", help="填报表")
     template.set_defaults(run=_template, parser=template)
+    run = commands.add_parser("run", help="按单位参数运行审计笔记本，生成笔记本、工作底稿和 HTML 报告")
+    run.add_argument("params_file", type=Path, metavar="PARAMS.yaml", help="单位参数文件（params/<单位编码>.yaml）")
+    run.add_argument("-o", "--output", type=Path, metavar="DIR", help="输出文件夹（默认 build/units）")
+    run.set_defaults(run=_run, parser=run)
     return parser
 
 

@@ -224,4 +224,4 @@ def score_projects(
         grade=grade(pl.col("total"), params),
         total_diff=(pl.col("self_total") - pl.col("total")).round(4),
     )
-    return frame.select(*PROJECT_SCORE_COLUMNS, "unscored")
+    return frame.select(*PROJECT_SCORE_COLUMNS, "unscored", "budget_full", "executed")

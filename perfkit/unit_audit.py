@@ -109,3 +109,19 @@ def audit_unit(
     files = source_files([*targets, *(actuals or [])])
     unit_name = tables.projects["unit_name"][0] or ""
     return UnitAudit(unit_code, unit_name, year, tables, review, card, provenance(params, files))
+
+
+def summary_lines(audit: UnitAudit) -> list[str]:
+    """The unit overview as short Chinese lines (what the notebook prints and nbval compares)."""
+    overview, findings = audit.overview, audit.findings
+    severity = {s: int((findings["severity"] == s).sum()) for s in ("high", "medium", "low")}
+    lines = [
+        f"单位：{audit.unit_code} {audit.unit_name}（{audit.year}年度）",
+        f"项目：{overview.height} 个，预算合计 {overview['budget_total'].sum():.2f} 万元",
+        f"审核发现：{findings.height} 个（高 {severity['high']}，中 {severity['medium']}，低 {severity['low']}）",
+    ]
+    if audit.scorecard is not None:
+        grades = audit.scorecard.project_scores["grade"].drop_nulls().value_counts().sort("grade")
+        lines.append(f"平均复核得分：{audit.scorecard.project_scores['total'].mean():.2f}")
+        lines.append("等级分布：" + "，".join(f"{g} {n} 个" for g, n in grades.iter_rows()))
+    return lines

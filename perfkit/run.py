@@ -1,0 +1,80 @@
+"""``perfkit run``: execute the unit audit notebook for one unit through papermill.
+
+Outputs (per unit, in ``<output>/<unit_code>/``): the executed notebook, the audit workbook and an
+HTML export with the code hidden. They are produced in a staging folder and moved in only when
+the whole run succeeded; a failed run keeps its partly executed notebook as
+``<unit_code>.failed.ipynb`` for debugging and leaves no workbook behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from nbconvert import HTMLExporter
+
+from perfkit.errors import InputError
+from perfkit.unit_params import UNIT_PARAMETERS, read_unit_params, unit_output_dir
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "1.0-unit-audit.ipynb"
+DEFAULT_OUTPUT = Path("build") / "units"
+
+
+def notebook_parameters(notebook: Path = NOTEBOOK) -> set[str]:
+    """Names declared in the notebook's ``parameters`` cell."""
+    return set(papermill.inspect_notebook(str(notebook)))
+
+
+def _check_declared(params: dict[str, Any], notebook: Path) -> None:
+    declared = notebook_parameters(notebook)
+    missing = set(UNIT_PARAMETERS) - declared
+    if missing:  # a notebook that cannot take our parameters is a bug, not bad input
+        raise RuntimeError(f"{notebook.name} does not declare parameters {sorted(missing)}")
+
+
+def export_html(executed: Path, html: Path) -> None:
+    """Write ``executed`` as a standalone HTML report without code cells."""
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    html.write_text(body, encoding="utf-8")
+
+
+def run_unit(params_file: str | Path, output: str | Path | None = None, progress: bool = True,
+             notebook: Path = NOTEBOOK) -> dict[str, Path]:  # fmt: skip
+    """Run the notebook for the unit in ``params_file``; returns the paths of the three outputs."""
+    params = read_unit_params(params_file)
+    _check_declared(params, notebook)
+    root = Path(output or params["output_dir"] or DEFAULT_OUTPUT)
+    final = unit_output_dir(params, root)
+    final.mkdir(parents=True, exist_ok=True)
+    code = params["unit_code"]
+    names = {"notebook": f"{code}.ipynb", "workbook": f"{code}-审计底稿.xlsx", "html": f"{code}.html"}
+    with tempfile.TemporaryDirectory(dir=final, prefix=".partial-") as staging_dir:
+        staging = Path(staging_dir)
+        executed = staging / names["notebook"]
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=params | {"output_dir": str(staging)},
+                cwd=str(notebook.parent), progress_bar=progress, kernel_name="python3", language="python",
+            )  # fmt: skip
+        except papermill.PapermillExecutionError as exc:
+            failed = final / f"{code}.failed.ipynb"
+            if executed.exists():
+                shutil.copy(executed, failed)
+            if exc.ename == "InputError":
+                raise InputError(params_file, None, f"{exc.evalue}（执行失败的笔记本：{failed}）") from None
+            raise
+        export_html(executed, staging / names["html"])
+        produced = {kind: staging / name for kind, name in names.items()}
+        missing = [p.name for p in produced.values() if not p.exists()]
+        if missing:
+            raise RuntimeError(f"the notebook did not produce {missing}")
+        (final / f"{code}.failed.ipynb").unlink(missing_ok=True)
+        for path in produced.values():
+            os.replace(path, final / path.name)
+    return {kind: final / name for kind, name in names.items()}
