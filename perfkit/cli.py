@@ -15,6 +15,7 @@ import polars as pl
 
 from perfkit.checks import rule_catalogue, run_checks
 from perfkit.errors import InputError
+from perfkit.index import write_index
 from perfkit.load import load_targets, source_files
 from perfkit.load.actuals import load_actuals
 from perfkit.output import write_table_atomically, write_tables_atomically
@@ -97,9 +98,21 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    outputs = run_unit(args.params_file, args.output)
-    print("已完成：" + "，".join(str(p) for p in outputs.values()))
-    return 0
+    failed = 0
+    for params_file in args.params_files:
+        try:
+            outputs = run_unit(params_file, args.output)
+        except InputError as exc:
+            if len(args.params_files) == 1:
+                raise
+            print(f"错误: {exc.one_line()}", file=sys.stderr)  # the other units go on
+            failed += 1
+            continue
+        print("已完成：" + "，".join(str(p) for p in outputs.values() if p.suffix != ".json"))
+        root = outputs["summary"].parent.parent
+    if len(args.params_files) > 1 and failed < len(args.params_files):
+        print(f"索引 → {write_index(root)}")
+    return 1 if failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx", help="填报表")
     template.set_defaults(run=_template, parser=template)
     run = commands.add_parser("run", help="按单位参数运行审计笔记本，生成笔记本、工作底稿和 HTML 报告")
-    run.add_argument("params_file", type=Path, metavar="PARAMS.yaml", help="单位参数文件（params/<单位编码>.yaml）")
+    run.add_argument(
+        "params_files", nargs="+", type=Path, metavar="PARAMS.yaml", help="单位参数文件（params/<单位编码>.yaml）"
+    )
     run.add_argument("-o", "--output", type=Path, metavar="DIR", help="输出文件夹（默认 build/units）")
     run.set_defaults(run=_run, parser=run)
     return parser

@@ -53,7 +53,8 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     final = unit_output_dir(params, root)
     final.mkdir(parents=True, exist_ok=True)
     code = params["unit_code"]
-    names = {"notebook": f"{code}.ipynb", "workbook": f"{code}-审计底稿.xlsx", "html": f"{code}.html"}
+    names = {"notebook": f"{code}.ipynb", "workbook": f"{code}-审计底稿.xlsx", "html": f"{code}.html",
+             "summary": "summary.json"}  # fmt: skip
     with tempfile.TemporaryDirectory(dir=final, prefix=".partial-") as staging_dir:
         staging = Path(staging_dir)
         executed = staging / names["notebook"]

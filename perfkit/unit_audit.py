@@ -125,3 +125,26 @@ def summary_lines(audit: UnitAudit) -> list[str]:
         lines.append(f"平均复核得分：{audit.scorecard.project_scores['total'].mean():.2f}")
         lines.append("等级分布：" + "，".join(f"{g} {n} 个" for g, n in grades.iter_rows()))
     return lines
+
+
+def summary_record(audit: UnitAudit) -> dict[str, Any]:
+    """Key figures of the unit as plain JSON types, for the index of a run over many units."""
+    findings = audit.findings
+    record: dict[str, Any] = {
+        "unit_code": audit.unit_code,
+        "unit_name": audit.unit_name,
+        "year": audit.year,
+        "projects": audit.targets.projects.height,
+        "budget_total": round(float(audit.targets.projects["budget_total"].sum()), 4),
+        "findings_high": int((findings["severity"] == "high").sum()),
+        "findings_medium": int((findings["severity"] == "medium").sum()),
+        "findings_low": int((findings["severity"] == "low").sum()),
+        "mean_total": None,
+        "grades": {},
+    }
+    if audit.scorecard is not None:
+        scores = audit.scorecard.project_scores
+        mean = scores["total"].mean()
+        record["mean_total"] = round(float(mean), 4) if mean is not None else None
+        record["grades"] = dict(scores["grade"].drop_nulls().value_counts().sort("grade").iter_rows())
+    return record

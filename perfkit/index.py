@@ -1,0 +1,71 @@
+"""The index of a run over many units: ``index.html`` and ``index.csv`` beside the unit folders."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import polars as pl
+
+from perfkit.output import write_table_atomically
+
+_HEADERS = [
+    "单位编码",
+    "单位名称",
+    "年度",
+    "项目数",
+    "预算合计（万元）",
+    "平均复核得分",
+    "等级分布",
+    "高",
+    "中",
+    "低",
+    "报告",
+]
+
+
+def read_summaries(root: Path) -> pl.DataFrame:
+    """One row per unit folder of ``root`` that holds a ``summary.json`` (sorted by unit code)."""
+    records = []
+    for path in sorted(root.glob("*/summary.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        record["grades"] = "，".join(f"{g}{n}" for g, n in record["grades"].items())
+        record["folder"] = path.parent.name
+        records.append(record)
+    return pl.DataFrame(records) if records else pl.DataFrame()
+
+
+def write_index(root: Path) -> Path:
+    """Write ``index.csv`` and ``index.html`` for the unit folders in ``root``; returns the HTML path."""
+    units = read_summaries(root)
+    if units.height:
+        write_table_atomically(units, root / "index.csv")
+    rows = []
+    for u in units.iter_rows(named=True):
+        code, folder = html.escape(u["unit_code"]), html.escape(u["folder"])
+        links = " ".join(
+            f'<a href="{folder}/{html.escape(name)}">{label}</a>'
+            for name, label in (
+                (f"{code}.html", "报告"),
+                (f"{code}-审计底稿.xlsx", "底稿"),
+                (f"{code}.ipynb", "笔记本"),
+            )
+        )
+        mean = "" if u["mean_total"] is None else f"{u['mean_total']:.2f}"
+        cells = [code, html.escape(u["unit_name"]), u["year"], u["projects"], f"{u['budget_total']:.2f}", mean,
+                 html.escape(u["grades"]), u["findings_high"], u["findings_medium"], u["findings_low"]]  # fmt: skip
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + f"<td>{links}</td></tr>")
+    page = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>项目绩效审计结果索引</title>'
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:4px 8px}th{background:#DDEBF7}</style></head><body>"
+        f"<h1>项目绩效审计结果索引</h1><p>共 {units.height} 个单位。</p><table><tr>"
+        + "".join(f"<th>{h}</th>" for h in _HEADERS)
+        + "</tr>"
+        + "".join(rows)
+        + "</table></body></html>"
+    )
+    target = root / "index.html"
+    target.write_text(page, encoding="utf-8")
+    return target
