@@ -1,7 +1,8 @@
 """Charts of a unit audit, with Chinese labels that render on a machine without system CJK fonts.
 
-One place for the style: :func:`use_cjk_style` registers the bundled open-licence Noto Sans CJK
-font (from the ``cvttf-NotoSansCJK-Regular`` wheel, SIL Open Font License) with matplotlib and sets
+Charts are :class:`~matplotlib.figure.Figure` objects built without pyplot, so they show only
+where they are displayed or saved. One place for the style: :func:`use_cjk_style` registers the
+bundled open-licence Noto Sans CJK font (from the ``cvttf-NotoSansCJK-Regular`` wheel, SIL Open Font License) with matplotlib and sets
 it as the default family, so no chart falls back to a font without Chinese glyphs.
 """
 
@@ -9,15 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # charts are files and notebook images; no screen needed
-
 import cvttf_NotoSansCJK_Regular
+import matplotlib as mpl
 import polars as pl
 from matplotlib import font_manager
-from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 CJK_FONT_FILE = Path(cvttf_NotoSansCJK_Regular.__file__).parent / "NotoSansCJKtc-Regular.otf"
 GROUP_COLOURS = {"产出指标": "#4C78A8", "效益指标": "#72B7B2", "满意度指标": "#F58518", "预算执行": "#B279A2"}
@@ -29,7 +27,7 @@ def use_cjk_style() -> str:
     """Register the bundled CJK font and the house style; returns the font family name."""
     font_manager.fontManager.addfont(str(CJK_FONT_FILE))
     family = font_manager.FontProperties(fname=str(CJK_FONT_FILE)).get_name()
-    plt.rcParams.update(
+    mpl.rcParams.update(
         {
             "font.family": [family],
             "axes.unicode_minus": False,  # the CJK font's minus glyph is used instead of U+2212
@@ -52,7 +50,8 @@ def score_by_project(project_scores: pl.DataFrame) -> Figure:
     use_cjk_style()
     parts = {"产出指标": "output_score", "效益指标": "benefit_score", "满意度指标": "satisfaction_score",
              "预算执行": "execution_score"}  # fmt: skip
-    fig, ax = plt.subplots(figsize=(8, 0.6 * project_scores.height + 1.5))
+    fig = Figure(figsize=(8, 0.6 * project_scores.height + 1.5))
+    ax = fig.subplots()
     names = _short(project_scores["project_name"].to_list())
     left = [0.0] * project_scores.height
     for label, column in parts.items():
@@ -72,14 +71,15 @@ def findings_by_rule(findings: pl.DataFrame, titles: dict[str, str]) -> Figure:
     """Horizontal bars: number of findings per rule, coloured by severity."""
     use_cjk_style()
     counts = findings.group_by("rule_id", "severity").len().sort("len", "rule_id", descending=[True, False])
-    fig, ax = plt.subplots(figsize=(8, 0.35 * max(counts.height, 1) + 1.5))
+    fig = Figure(figsize=(8, 0.35 * max(counts.height, 1) + 1.5))
+    ax = fig.subplots()
     labels = [titles.get(r, r) for r in counts["rule_id"]]
     colours = [SEVERITY_COLOURS[s] for s in counts["severity"]]
     ax.barh(labels, counts["len"].to_list(), color=colours)
     ax.invert_yaxis()
     ax.set_xlabel("问题数")
     ax.set_title("审核发现（按规则）")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in SEVERITY_COLOURS.values()]
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in SEVERITY_COLOURS.values()]
     ax.legend(handles, [f"严重程度：{v}" for v in SEVERITY_LABELS.values()], loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
@@ -89,7 +89,8 @@ def achievement_by_indicator(indicator_scores: pl.DataFrame) -> Figure:
     """Dots: each indicator's achievement (完成程度) with its self-evaluation beside it."""
     use_cjk_style()
     frame = indicator_scores.filter(pl.col("achievement").is_not_null()).with_row_index("i")
-    fig, ax = plt.subplots()
+    fig = Figure()
+    ax = fig.subplots()
     ax.scatter(frame["i"], frame["achievement"] * 100, s=14, color="#4C78A8", label="复核完成程度")
     self_share = (frame["self_score"] / frame["weight"] * 100).to_list()
     ax.scatter(frame["i"], self_share, s=14, marker="x", color="#D62728", label="自评得分率")
@@ -106,7 +107,8 @@ def achievement_by_indicator(indicator_scores: pl.DataFrame) -> Figure:
 def budget_vs_execution(projects: pl.DataFrame) -> Figure:
     """Paired bars: full-year budget against execution per project, in 万元."""
     use_cjk_style()
-    fig, ax = plt.subplots(figsize=(8, 0.6 * projects.height + 1.5))
+    fig = Figure(figsize=(8, 0.6 * projects.height + 1.5))
+    ax = fig.subplots()
     names = _short(projects["project_name"].to_list())
     positions = list(range(projects.height))
     ax.barh([p - 0.2 for p in positions], projects["budget_full"].fill_null(0).to_list(), height=0.4,

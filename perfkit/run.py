@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -44,10 +45,11 @@ def export_html(executed: Path, html: Path) -> None:
     html.write_text(body, encoding="utf-8")
 
 
-def run_unit(params_file: str | Path, output: str | Path | None = None, progress: bool = True,
+def run_unit(params_file: str | Path, output: str | Path | None = None, progress: bool | None = None,
              notebook: Path = NOTEBOOK) -> dict[str, Path]:  # fmt: skip
     """Run the notebook for the unit in ``params_file``; returns the paths of the three outputs."""
     params = read_unit_params(params_file)
+    progress = sys.stderr.isatty() if progress is None else progress  # no progress bar in logs
     _check_declared(params, notebook)
     root = Path(output or params["output_dir"] or DEFAULT_OUTPUT)
     final = unit_output_dir(params, root)

@@ -1,0 +1,45 @@
+"""Charts render Chinese with the bundled font and without missing-glyph warnings."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib as mpl
+import polars as pl
+from matplotlib import font_manager
+
+from perfkit import charts
+
+
+def test_cjk_font_is_the_bundled_one():
+    family = charts.use_cjk_style()
+    found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert found == str(charts.CJK_FONT_FILE)
+    assert mpl.rcParams["font.family"] == [family]
+
+
+def test_charts_render_chinese_without_missing_glyph_warnings(tmp_path, seed_tables):
+    scores = pl.DataFrame(
+        {
+            "project_name": ["2025年妇女健身项目", "2025年妇联网站等信息化系统运维项目"],
+            "output_score": [48.6, 47.9],
+            "benefit_score": [30.0, 30.0],
+            "satisfaction_score": [10.0, 10.0],
+            "execution_score": [9.5, 9.67],
+            "budget_full": [30.0, 27.0],
+            "executed": [28.5, 26.1],
+        }
+    )
+    findings = pl.DataFrame({"rule_id": ["bare_wan", "bare_wan", "fund_split"], "severity": ["low", "low", "high"]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures = [
+            charts.score_by_project(scores),
+            charts.findings_by_rule(findings, {"bare_wan": "金额单位只写“万”", "fund_split": "资金不符"}),
+            charts.budget_vs_execution(scores),
+        ]
+        for i, figure in enumerate(figures):
+            figure.savefig(tmp_path / f"chart{i}.png")
+    glyph = [w for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
+    assert glyph == []
+    assert all((tmp_path / f"chart{i}.png").stat().st_size > 10_000 for i in range(3))
