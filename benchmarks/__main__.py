@@ -40,6 +40,13 @@ def review() -> None:
         )
 
 
+def unit_run() -> None:
+    r = run("benchmarks.unit_run")
+    print("\none unit end to end (562301, best of 3): perfkit run vs audit_unit + workbook in one process")
+    print(f"perfkit run {r['perfkit_run_s']:.2f} s, baseline {r['baseline_s']:.2f} s, ratio {r['ratio']:.2f}x")
+
+
 if __name__ == "__main__":
     main()
     review()
+    unit_run()

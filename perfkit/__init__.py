@@ -1,8 +1,32 @@
-"""perfkit: review and score Chinese budget performance targets (预算绩效目标) in Jupyter."""
+"""perfkit: review and score Chinese budget performance targets (预算绩效目标) in Jupyter.
 
-from perfkit.errors import InputError, PerfkitError
-from perfkit.load import TargetTables, load_targets
-from perfkit.targets import parse_targets, with_parsed_targets
+The public API is re-exported here and imported on first use, so ``perfkit run`` and the other
+commands do not pay for libraries they do not need.
+"""
 
-__all__ = ["InputError", "PerfkitError", "TargetTables", "load_targets", "parse_targets", "with_parsed_targets"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+_EXPORTS = {
+    "InputError": "perfkit.errors",
+    "PerfkitError": "perfkit.errors",
+    "TargetTables": "perfkit.load",
+    "load_targets": "perfkit.load",
+    "load_actuals": "perfkit.load.actuals",
+    "parse_targets": "perfkit.targets",
+    "with_parsed_targets": "perfkit.targets",
+    "run_checks": "perfkit.checks",
+    "score": "perfkit.scorecard",
+    "audit_unit": "perfkit.unit_audit",
+    "write_workbook": "perfkit.workbook",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'perfkit' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

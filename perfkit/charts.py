@@ -62,18 +62,19 @@ def score_by_project(project_scores: pl.DataFrame) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel("得分")
     ax.set_title("各项目复核得分（按一级指标）")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / project_scores.height), ncol=4, fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def findings_by_rule(findings: pl.DataFrame, titles: dict[str, str]) -> Figure:
-    """Horizontal bars: number of findings per rule, coloured by severity."""
+def findings_by_rule(findings: pl.DataFrame) -> Figure:
+    """Horizontal bars: number of findings per rule (its ``rule_title`` if given), coloured by severity."""
     use_cjk_style()
-    counts = findings.group_by("rule_id", "severity").len().sort("len", "rule_id", descending=[True, False])
+    label = "rule_title" if "rule_title" in findings.columns else "rule_id"
+    counts = findings.group_by(label, "severity").len().sort("len", label, descending=[True, False])
     fig = Figure(figsize=(8, 0.35 * max(counts.height, 1) + 1.5))
     ax = fig.subplots()
-    labels = [titles.get(r, r) for r in counts["rule_id"]]
+    labels = counts[label].to_list()
     colours = [SEVERITY_COLOURS[s] for s in counts["severity"]]
     ax.barh(labels, counts["len"].to_list(), color=colours)
     ax.invert_yaxis()

@@ -1,5 +1,8 @@
 """The ``perfkit`` command line: thin wrappers over the package (see CONTRACT.md).
 
+Each command imports what it needs when it runs, so that no command waits for libraries it
+does not use (the notebook kernel of ``perfkit run`` loads its own).
+
 Bad input ends with one line on stderr naming the file and the place, and exit status 1; bad
 usage exits with status 2 (argparse's convention).
 """
@@ -11,22 +14,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import polars as pl
-
-from perfkit.checks import rule_catalogue, run_checks
 from perfkit.errors import InputError
-from perfkit.index import write_index
-from perfkit.load import load_targets, source_files
-from perfkit.load.actuals import load_actuals
-from perfkit.output import write_table_atomically, write_tables_atomically
-from perfkit.params import read_params
-from perfkit.run import run_unit
-from perfkit.scorecard import score
-from perfkit.scoring_params import scoring_params
-from perfkit.template import write_template
 
 
 def _extract(args: argparse.Namespace) -> int:
+    from perfkit.load import load_targets
+    from perfkit.output import write_tables_atomically
+
     tables = load_targets(*args.sources)
     outputs = {
         "projects.csv": tables.projects,
@@ -43,6 +37,11 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from perfkit.checks import rule_catalogue, run_checks
+    from perfkit.load import load_targets
+    from perfkit.output import write_table_atomically
+    from perfkit.params import read_params
+
     if args.list_rules:
         for rule in rule_catalogue().iter_rows(named=True):
             params = f"  [{rule['params']}]" if rule["params"] else ""
@@ -64,6 +63,15 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from perfkit.load import load_targets
+    from perfkit.load.actuals import load_actuals
+    from perfkit.output import write_tables_atomically
+    from perfkit.params import read_params
+    from perfkit.scorecard import score
+    from perfkit.scoring_params import scoring_params
+
     params = read_params(args.params)
     source = str(args.params)
     targets = load_targets(*args.targets) if args.targets else None
@@ -90,6 +98,9 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
+    from perfkit.load import load_targets, source_files
+    from perfkit.template import write_template
+
     if args.output.suffix.lower() != ".xlsx":
         args.parser.error("-o 的后缀应为 .xlsx")
     write_template(load_targets(*args.sources), args.output, source_files(args.sources))
@@ -98,6 +109,9 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from perfkit.index import write_index
+    from perfkit.run import run_unit
+
     failed = 0
     for params_file in args.params_files:
         try:

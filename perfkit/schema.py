@@ -2,71 +2,86 @@
 
 The schemas are the single place where a table's columns, types and value rules live; loaders
 build frames and :func:`validate` checks them, so a loader bug surfaces as a schema error rather
-than as a wrong number downstream.
+than as a wrong number downstream. pandera (and the pandas it imports) is loaded on the first
+validation, not when perfkit is imported.
+
+>>> PROJECT_COLUMNS[:4]
+['unit_code', 'unit_name', 'year', 'project_id']
 """
 
 from __future__ import annotations
 
-import pandera.polars as pa
+import functools
+from typing import Any
+
 import polars as pl
 
 LEVEL1_GROUPS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 TARGET_OPS = (">=", "<=", "=", ">", "<")
 TARGET_KINDS = ("quantitative", "qualitative")
 
-
-class Projects(pa.DataFrameModel):
-    """One row per project (项目): the unit, the budget in 万元 and the goal texts."""
-
-    unit_code: str = pa.Field(str_matches=r"^\d{6}$")
-    unit_name: str = pa.Field(nullable=True)
-    year: pl.Int32 = pa.Field(nullable=True, ge=1990, le=2100)
-    project_id: str = pa.Field(unique=True)
-    project_name: str = pa.Field(str_length={"min_value": 1})
-    budget_total: float = pa.Field(ge=0)
-    budget_fiscal: float = pa.Field(ge=0)
-    budget_other: float = pa.Field(ge=0)
-    purpose: str = pa.Field(nullable=True)
-    goal_text: str = pa.Field(nullable=True)
-    source_file: str
-    source_ref: str
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-class Indicators(pa.DataFrameModel):
-    """One row per indicator (三级指标) with its target (指标值) parsed."""
-
-    project_id: str
-    unit_code: str = pa.Field(str_matches=r"^\d{6}$")
-    seq: pl.Int32 = pa.Field(ge=1)
-    level1: str = pa.Field(str_length={"min_value": 1})
-    level2: str = pa.Field(nullable=True)
-    name: str = pa.Field(nullable=True)
-    description: str = pa.Field(nullable=True)
-    target_raw: str = pa.Field(nullable=True)
-    target_op: str = pa.Field(nullable=True, isin=TARGET_OPS)
-    target_value: float = pa.Field(nullable=True)
-    target_unit: str = pa.Field(nullable=True)
-    target_kind: str = pa.Field(nullable=True, isin=TARGET_KINDS)
-    source_ref: str
-
-    class Config:
-        strict = True
-        ordered = True
-
-    @pa.dataframe_check
-    def seq_unique_within_project(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """``seq`` numbers the indicators of a project without gaps or repeats."""
-        return data.lazyframe.select(pl.struct("project_id", "seq").is_unique())
+# column → (dtype, nullable, checks as pandera Field keyword arguments)
+PROJECTS: dict[str, tuple[Any, bool, dict]] = {
+    "unit_code": (pl.String, False, {"str_matches": r"^\d{6}$"}),
+    "unit_name": (pl.String, True, {}),
+    "year": (pl.Int32, True, {"ge": 1990, "le": 2100}),
+    "project_id": (pl.String, False, {"unique": True}),
+    "project_name": (pl.String, False, {"str_length": {"min_value": 1}}),
+    "budget_total": (pl.Float64, False, {"ge": 0}),
+    "budget_fiscal": (pl.Float64, False, {"ge": 0}),
+    "budget_other": (pl.Float64, False, {"ge": 0}),
+    "purpose": (pl.String, True, {}),
+    "goal_text": (pl.String, True, {}),
+    "source_file": (pl.String, False, {}),
+    "source_ref": (pl.String, False, {}),
+}
+INDICATORS: dict[str, tuple[Any, bool, dict]] = {
+    "project_id": (pl.String, False, {}),
+    "unit_code": (pl.String, False, {"str_matches": r"^\d{6}$"}),
+    "seq": (pl.Int32, False, {"ge": 1}),
+    "level1": (pl.String, False, {"str_length": {"min_value": 1}}),
+    "level2": (pl.String, True, {}),
+    "name": (pl.String, True, {}),
+    "description": (pl.String, True, {}),
+    "target_raw": (pl.String, True, {}),
+    "target_op": (pl.String, True, {"isin": TARGET_OPS}),
+    "target_value": (pl.Float64, True, {}),
+    "target_unit": (pl.String, True, {}),
+    "target_kind": (pl.String, True, {"isin": TARGET_KINDS}),
+    "source_ref": (pl.String, False, {}),
+}
+PROJECT_COLUMNS = list(PROJECTS)
+INDICATOR_COLUMNS = list(INDICATORS)
 
 
-PROJECT_COLUMNS = list(Projects.to_schema().columns)
-INDICATOR_COLUMNS = list(Indicators.to_schema().columns)
+@functools.cache
+def _schema(name: str):
+    import pandera.polars as pa
+
+    checks_by_name = {
+        "str_matches": pa.Check.str_matches,
+        "ge": pa.Check.ge,
+        "le": pa.Check.le,
+        "isin": pa.Check.isin,
+        "str_length": lambda spec: pa.Check.str_length(**spec),
+    }
+    spec = {"projects": PROJECTS, "indicators": INDICATORS}[name]
+    columns = {
+        column: pa.Column(
+            dtype,
+            nullable=nullable,
+            unique=rules.get("unique", False),
+            checks=[checks_by_name[k](v) for k, v in rules.items() if k != "unique"],
+        )
+        for column, (dtype, nullable, rules) in spec.items()
+    }
+    frame_checks = []
+    if name == "indicators":
+        # seq numbers the indicators of a project without repeats
+        frame_checks.append(pa.Check(lambda data: data.lazyframe.select(pl.struct("project_id", "seq").is_unique())))
+    return pa.DataFrameSchema(columns, checks=frame_checks, strict=True, ordered=True, name=name)
 
 
-def validate(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFrame:
-    """Check ``frame`` against ``model``, collecting every failure; returns the frame unchanged."""
-    return model.validate(frame, lazy=True)
+def validate(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """Check ``frame`` against the ``projects`` or ``indicators`` schema, collecting every failure."""
+    return _schema(table).validate(frame, lazy=True)

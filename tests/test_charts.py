@@ -30,12 +30,14 @@ def test_charts_render_chinese_without_missing_glyph_warnings(tmp_path, seed_tab
             "executed": [28.5, 26.1],
         }
     )
-    findings = pl.DataFrame({"rule_id": ["bare_wan", "bare_wan", "fund_split"], "severity": ["low", "low", "high"]})
+    findings = pl.DataFrame(
+        {"rule_title": ["金额单位只写“万”", "金额单位只写“万”", "资金不符"], "severity": ["low", "low", "high"]}
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         figures = [
             charts.score_by_project(scores),
-            charts.findings_by_rule(findings, {"bare_wan": "金额单位只写“万”", "fund_split": "资金不符"}),
+            charts.findings_by_rule(findings),
             charts.budget_vs_execution(scores),
         ]
         for i, figure in enumerate(figures):

@@ -12,7 +12,7 @@ import hashlib
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, Indicators, Projects, validate
+from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, validate
 from perfkit.targets import QUALITATIVE, is_money_indicator, with_parsed_targets
 
 
@@ -74,7 +74,7 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
         target_kind=pl.when(qualitative).then(pl.lit(QUALITATIVE)).otherwise("target_kind"),
     )
     projects = projects.with_columns(pl.col("year").cast(pl.Int32)).select(PROJECT_COLUMNS)
-    return validate(projects, Projects), validate(indicators.select(INDICATOR_COLUMNS), Indicators)
+    return validate(projects, "projects"), validate(indicators.select(INDICATOR_COLUMNS), "indicators")
 
 
 def _require_level1(indicators: pl.DataFrame) -> None:
