@@ -129,6 +129,24 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from perfkit.batch import run_batch
+
+    manifest = run_batch(
+        args.sources, args.output, args.jobs, args.scheduler, args.force, args.cell_timeout, sys.stderr.isatty()
+    )
+    units = manifest["units"]
+    failures = {name: r for name, r in units.items() if r.get("status") != "ok"}
+    skipped = sum(1 for r in units.values() if r.get("skipped"))
+    print(
+        f"批量审计：{len(units)} 个单位，成功 {len(units) - len(failures)}（其中未变化跳过 {skipped}），失败 {len(failures)}"
+    )
+    for name, record in sorted(failures.items()):
+        print(f"失败 {name}: {record.get('error')}", file=sys.stderr)
+    print(f"索引 → {args.output / 'index.html'}；运行清单 → {args.output / 'manifest.json'}")
+    return 1 if failures else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and ``--help``."""
     parser = argparse.ArgumentParser(prog="perfkit", description="预算绩效目标审核与评分工具 (perfkit)")
@@ -161,6 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("-o", "--output", type=Path, metavar="DIR", help="输出文件夹（默认 build/units）")
     run.set_defaults(run=_run, parser=run)
+    batch = commands.add_parser("batch", help="并行运行多个单位的审计笔记本（本机进程池或 Dask 集群）")
+    batch.add_argument("sources", nargs="+", type=Path, metavar="PARAMS", help="参数文件或文件夹")
+    batch.add_argument("-o", "--output", type=Path, default=Path("build/batch"), metavar="DIR", help="输出文件夹")
+    batch.add_argument("--jobs", type=int, default=None, help="并行数（默认 = CPU 核数）")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask 调度器地址 tcp://HOST:PORT，或 local-dask")
+    batch.add_argument("--force", action="store_true", help="重跑未变化的单位")
+    batch.add_argument("--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒）")
+    batch.set_defaults(run=_batch, parser=batch)
     return parser
 
 

@@ -22,6 +22,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
+from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
 
 from perfkit.errors import InputError  # noqa: E402
@@ -50,15 +51,61 @@ def export_html(executed: Path, html: Path) -> None:
     html.write_text(body, encoding="utf-8")
 
 
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel manager that talks to its kernel over IPC sockets instead of TCP ports.
+
+    Kernels started in parallel over TCP race for free ports (papermill issue 511); IPC sockets
+    live in a private temporary folder, so parallel units cannot collide.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._socket_folder = tempfile.mkdtemp(prefix="pk-kernel-")
+        super().__init__(transport="ipc", ip=os.path.join(self._socket_folder, "k"), **kwargs)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart)
+        if not restart:
+            shutil.rmtree(self._socket_folder, ignore_errors=True)
+
+
+KERNEL_START_TRIES = 3
+
+
+def _execute(notebook: Path, executed: Path, parameters: dict, progress: bool, cell_timeout: int | None) -> None:
+    """papermill with IPC kernels; a kernel that fails to start is retried, nothing else is."""
+    for attempt in range(1, KERNEL_START_TRIES + 1):
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent),
+                progress_bar=progress, kernel_name="python3", language="python",
+                execution_timeout=cell_timeout, kernel_manager_class=IPCKernelManager,
+            )  # fmt: skip
+            return
+        except papermill.PapermillExecutionError:
+            raise
+        except Exception:
+            started = executed.exists() and any(
+                c.get("execution_count") for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"
+            )
+            if started or attempt == KERNEL_START_TRIES:
+                raise
+
+
 def run_unit(params_file: str | Path, output: str | Path | None = None, progress: bool | None = None,
-             notebook: Path = NOTEBOOK) -> dict[str, Path]:  # fmt: skip
-    """Run the notebook for the unit in ``params_file``; returns the paths of the three outputs."""
+             notebook: Path = NOTEBOOK, cell_timeout: int | None = 600) -> dict[str, Path]:  # fmt: skip
+    """Run the notebook for the unit in ``params_file``; returns the paths of the outputs.
+
+    ``cell_timeout`` bounds each cell in seconds. A kernel that dies (out of memory) or a cell that
+    times out fails this unit with an exception; the partly executed notebook is kept.
+    """
     params = read_unit_params(params_file)
     progress = sys.stderr.isatty() if progress is None else progress  # no progress bar in logs
     _check_declared(params, notebook)
     root = Path(output or params["output_dir"] or DEFAULT_OUTPUT)
     final = unit_output_dir(params, root)
     final.mkdir(parents=True, exist_ok=True)
+    for stale in final.glob(".partial-*"):  # left by a run that was killed: never a valid output
+        shutil.rmtree(stale, ignore_errors=True)
     code = params["unit_code"]
     names = {"notebook": f"{code}.ipynb", "workbook": f"{code}-审计底稿.xlsx", "html": f"{code}.html",
              "summary": "summary.json"}  # fmt: skip
@@ -66,15 +113,12 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
         staging = Path(staging_dir)
         executed = staging / names["notebook"]
         try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=params | {"output_dir": str(staging)},
-                cwd=str(notebook.parent), progress_bar=progress, kernel_name="python3", language="python",
-            )  # fmt: skip
-        except papermill.PapermillExecutionError as exc:
+            _execute(notebook, executed, params | {"output_dir": str(staging)}, progress, cell_timeout)
+        except Exception as exc:
             failed = final / f"{code}.failed.ipynb"
             if executed.exists():
                 shutil.copy(executed, failed)
-            if exc.ename == "InputError":
+            if isinstance(exc, papermill.PapermillExecutionError) and exc.ename == "InputError":
                 raise InputError(params_file, None, f"{exc.evalue}（执行失败的笔记本：{failed}）") from None
             raise
         export_html(executed, staging / names["html"])

@@ -91,7 +91,7 @@ def goal_target_mismatch(tables, params):
     yuan = {"元": 1.0, "万元": 1e4}
     goal = pl.col("goal_value") * pl.col("goal_unit").replace_strict(yuan, default=1.0, return_dtype=pl.Float64)
     target = pl.col("target_value") * pl.col("target_unit").replace_strict(yuan, default=1.0, return_dtype=pl.Float64)
-    rows = best.filter((goal - target).abs() > 1e-9)
+    rows = best.filter((goal - target).abs() > 1e-9).sort("project_id", "q_no")
     return found(
         rows,
         pl.format(

@@ -1,0 +1,208 @@
+"""``perfkit batch``: run the unit notebook for many units in parallel, resumably.
+
+Units run in a local process pool by default or on Dask distributed (``--scheduler``); both call
+:func:`run_one`, so the outputs are the same. The run manifest (``manifest.json``, rewritten
+atomically after every unit) records per unit the parameters, the input hashes, status, duration,
+outputs and error. A unit whose fingerprint — notebook, parameter file, inputs and perfkit
+version — is unchanged and whose outputs exist is skipped, so a re-run after a kill resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from perfkit import __version__
+from perfkit.errors import InputError
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of a batch: its parameter file, unit code and fingerprint."""
+
+    params_file: str
+    unit_code: str
+    fingerprint: str
+    inputs: dict[str, str]
+
+
+def collect_params(sources: Iterable[str | Path]) -> list[Path]:
+    """Parameter files from files and folders (``*.yaml`` / ``*.yml``, sorted by name)."""
+    files: list[Path] = []
+    for source in map(Path, sources):
+        if source.is_dir():
+            files.extend(sorted(p for p in source.iterdir() if p.suffix in (".yaml", ".yml")))
+        elif source.is_file():
+            files.append(source)
+        else:
+            raise InputError(source, None, "参数文件或文件夹不存在")
+    return files
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def describe(params_file: Path) -> Unit:
+    """Validate ``params_file`` and fingerprint everything the unit's outputs depend on."""
+    from perfkit.load import source_files
+    from perfkit.run import NOTEBOOK
+    from perfkit.unit_params import read_unit_params
+
+    params = read_unit_params(params_file)
+    inputs = {str(p): _sha256(p) for p in source_files(params["targets"] + params["actuals"])}
+    parts = [__version__, _sha256(NOTEBOOK), _sha256(params_file), json.dumps(inputs, sort_keys=True)]
+    fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return Unit(str(params_file), params["unit_code"], fingerprint, inputs)
+
+
+def run_one(params_file: str, output: str, cell_timeout: int | None = 600) -> dict[str, Any]:
+    """Run one unit and report what happened; never raises (a failure is a record, not a crash)."""
+    from perfkit.run import run_unit
+
+    start = time.perf_counter()
+    record: dict[str, Any] = {"status": "ok", "error": None, "outputs": {}}
+    try:
+        paths = run_unit(params_file, output, progress=False, cell_timeout=cell_timeout)
+        record["outputs"] = {kind: str(path) for kind, path in paths.items()}
+    except InputError as exc:
+        record.update(status="failed", error=exc.one_line())
+    except Exception as exc:  # kernel died, cell timed out, notebook raised: this unit fails only
+        first_line = (str(exc).strip().splitlines() or [""])[-1][:300]
+        record.update(status="failed", error=f"{params_file}: {type(exc).__name__}: {first_line}")
+    record["duration_s"] = round(time.perf_counter() - start, 2)
+    return record
+
+
+def read_manifest(output: Path) -> dict[str, Any]:
+    """The manifest of a previous run in ``output`` (empty if none or unreadable)."""
+    try:
+        return json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"units": {}}
+
+
+def write_manifest(output: Path, manifest: dict[str, Any]) -> None:
+    """Rewrite the manifest atomically, so a kill never leaves it half-written."""
+    with tempfile.NamedTemporaryFile("w", dir=output, suffix=".tmp", delete=False, encoding="utf-8") as handle:
+        json.dump(manifest, handle, ensure_ascii=False, indent=1, sort_keys=True)
+    os.replace(handle.name, output / MANIFEST)
+
+
+def _is_done(record: dict[str, Any] | None, unit: Unit) -> bool:
+    return bool(
+        record
+        and record.get("status") == "ok"
+        and record.get("fingerprint") == unit.fingerprint
+        and all(Path(p).exists() for p in record.get("outputs", {}).values())
+    )
+
+
+class _LocalPool:
+    def __init__(self, jobs: int) -> None:
+        self.executor = ProcessPoolExecutor(max_workers=jobs)
+
+    def submit(self, *args):
+        return self.executor.submit(run_one, *args)
+
+    def wait(self, futures):
+        return wait(futures, return_when=FIRST_COMPLETED)
+
+    def close(self) -> None:
+        self.executor.shutdown(cancel_futures=True)
+
+
+class _DaskPool:
+    def __init__(self, scheduler: str, jobs: int) -> None:
+        from distributed import Client, LocalCluster
+
+        if scheduler == "local-dask":
+            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.cluster = None
+            self.client = Client(scheduler)
+
+    def submit(self, *args):
+        return self.client.submit(run_one, *args, pure=False)
+
+    def wait(self, futures):
+        from distributed import wait as dask_wait
+
+        return dask_wait(futures, return_when="FIRST_COMPLETED")
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def run_batch(
+    sources: Iterable[str | Path],
+    output: str | Path,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    cell_timeout: int | None = 600,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Run every unit of ``sources`` into ``output``; returns the manifest.
+
+    Bad parameter files fail their unit before anything runs; the other units go on.
+    """
+    from tqdm.auto import tqdm
+
+    from perfkit.index import write_index
+
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(output)
+    manifest.update(perfkit_version=__version__, scheduler=scheduler or "local")
+    records: dict[str, Any] = manifest.setdefault("units", {})
+    todo: list[Unit] = []
+    for params_file in collect_params(sources):
+        try:
+            unit = describe(params_file)
+        except InputError as exc:
+            records[str(params_file)] = {"status": "failed", "error": exc.one_line(), "params_file": str(params_file)}
+            continue
+        previous = records.get(unit.unit_code)
+        if not force and _is_done(previous, unit):
+            previous["skipped"] = True
+            continue
+        todo.append(unit)
+    write_manifest(output, manifest)
+    pool = _DaskPool(scheduler, jobs or os.cpu_count() or 1) if scheduler else _LocalPool(jobs or os.cpu_count() or 1)
+    bar = tqdm(total=len(todo), unit="单位", disable=not progress, desc="批量审计")
+    failed = 0
+    try:
+        futures = {pool.submit(u.params_file, str(output), cell_timeout): u for u in todo}
+        pending = set(futures)
+        while pending:
+            done, pending = pool.wait(pending)
+            for future in done:
+                unit = futures[future]
+                record = future.result() | {
+                    "params_file": unit.params_file, "fingerprint": unit.fingerprint, "inputs": unit.inputs,
+                    "skipped": False,
+                }  # fmt: skip
+                records[unit.unit_code] = record
+                failed += record["status"] != "ok"
+                write_manifest(output, manifest)
+                bar.update(1)
+                bar.set_postfix(完成=bar.n - failed, 失败=failed, 运行中=len(pending))
+    finally:
+        bar.close()
+        pool.close()
+    write_index(output)
+    return manifest

@@ -1,0 +1,122 @@
+"""``perfkit batch``: many units in parallel, failures isolated, resumable, same outputs on Dask."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perfkit.batch import MANIFEST, run_batch
+from perfkit.cli import main
+from tests.conftest import ROOT
+
+PARAMS = ROOT / "params"
+UNITS = ("562202", "562301")
+
+
+def workbook_values(path: Path) -> dict[str, list]:
+    book = openpyxl.load_workbook(path)
+    values = {name: [list(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+    values["数据来源"] = [row for row in values["数据来源"] if row[0] != "运行时间（UTC）"]  # the run time differs
+    return values
+
+
+@pytest.fixture(scope="module")
+def local_and_dask(tmp_path_factory):
+    local, dask = tmp_path_factory.mktemp("local"), tmp_path_factory.mktemp("dask")
+    run_batch([PARAMS], local, jobs=2, progress=False)
+    run_batch([PARAMS], dask, jobs=2, scheduler="local-dask", progress=False)
+    return local, dask
+
+
+def test_local_pool_and_local_dask_give_identical_workbooks(local_and_dask):
+    local, dask = local_and_dask
+    for unit in UNITS:
+        name = f"{unit}/{unit}-审计底稿.xlsx"
+        assert workbook_values(local / name) == workbook_values(dask / name)
+
+
+def test_batch_writes_manifest_and_index(local_and_dask):
+    local, _ = local_and_dask
+    manifest = json.loads((local / MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(manifest["units"]) == list(UNITS)
+    for unit in UNITS:
+        record = manifest["units"][unit]
+        assert record["status"] == "ok" and record["error"] is None and record["duration_s"] > 0
+        assert all(Path(p).exists() for p in record["outputs"].values())
+        assert any(name.endswith("tianjin-womens-federation-2025-targets.txt") for name in record["inputs"])
+    page = (local / "index.html").read_text(encoding="utf-8")
+    assert "562202/562202.html" in page and "562301/562301-审计底稿.xlsx" in page
+
+
+def test_unchanged_units_are_skipped_and_force_redoes_them(tmp_path):
+    run_batch([PARAMS / "562202.yaml"], tmp_path, jobs=1, progress=False)
+    again = run_batch([PARAMS / "562202.yaml"], tmp_path, jobs=1, progress=False)
+    assert again["units"]["562202"]["skipped"] is True
+    forced = run_batch([PARAMS / "562202.yaml"], tmp_path, jobs=1, force=True, progress=False)
+    assert forced["units"]["562202"]["skipped"] is False
+
+
+def make_unit(folder: Path, code: str, targets: str, year: int = 2025) -> Path:
+    path = folder / f"{code}.yaml"
+    path.write_text(f'unit_code: "{code}"\nyear: {year}\ntargets: [{targets}]\n', encoding="utf-8")
+    return path
+
+
+def test_failures_are_isolated_named_and_exit_1(tmp_path, capsys):
+    params = tmp_path / "params"
+    params.mkdir()
+    shutil.copy(PARAMS / "562301.yaml", params / "562301.yaml")
+    (params / "562301.yaml").write_text(
+        (PARAMS / "562301.yaml").read_text(encoding="utf-8").replace("../data", str(ROOT / "data")), encoding="utf-8"
+    )
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "targets.txt").write_text("", encoding="utf-8")
+    make_unit(params, "100001", str(broken))  # its input is an empty file
+    make_unit(params, "562202", str(ROOT / "data" / "raw" / "targets"), year=2031)  # the notebook raises
+    status = main(["batch", str(params), "-o", str(tmp_path / "out"), "--jobs", "2"])
+    assert status == 1
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))
+    units = manifest["units"]
+    assert units["562301"]["status"] == "ok"
+    assert units["100001"]["status"] == "failed" and "文件为空" in units["100001"]["error"]
+    assert units["562202"]["status"] == "failed" and "2031" in units["562202"]["error"]
+    err = capsys.readouterr().err
+    assert "失败 100001" in err and "失败 562202" in err
+    assert not (tmp_path / "out" / "100001" / "100001-审计底稿.xlsx").exists()
+
+
+def test_a_killed_batch_resumes_without_redoing_finished_units(tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "perfkit.cli", "batch", str(PARAMS), "-o", str(out), "--jobs", "1"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            units = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["units"]
+        except (FileNotFoundError, json.JSONDecodeError, KeyError):
+            units = {}
+        if any(r.get("status") == "ok" for r in units.values()):
+            break
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)  # the whole batch, kernels included, mid-way
+    process.wait()
+    finished = [u for u, r in units.items() if r.get("status") == "ok"]
+    assert len(finished) == 1
+    manifest = run_batch([PARAMS], out, jobs=1, progress=False)
+    assert manifest["units"][finished[0]]["skipped"] is True
+    assert all(r["status"] == "ok" for r in manifest["units"].values())
+    for unit in UNITS:
+        openpyxl.load_workbook(out / unit / f"{unit}-审计底稿.xlsx")  # every workbook is complete
+        assert not list((out / unit).glob(".partial-*"))
