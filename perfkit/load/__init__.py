@@ -1,8 +1,10 @@
 """Load target tables (项目绩效目标表) from any supported source into the contract tables.
 
 Formats are a registry, as papermill's engines are: each maps a name to a reader from the file's
-bytes to two raw frames (projects, indicators). :func:`load_targets` detects each file's format
-from its content, reads it, and assembles the validated tables.
+bytes to raw frames — two (projects, indicators) for documents, or one frame of canonical rows
+for flat tables, which are finished together for all flat files of a load (one vectorised pass
+instead of one per file). :func:`load_targets` detects each file's format from its content,
+reads it, and assembles the validated tables.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from perfkit.load.assemble import assemble, finish_projects
 from perfkit.load.sniff import decode_text, detect_format
 from perfkit.load.table import read_table
 
-Reader = Callable[[bytes, str], tuple[pl.DataFrame, pl.DataFrame]]
+Reader = Callable[[bytes, str], "tuple[pl.DataFrame, pl.DataFrame] | pl.DataFrame"]
 READERS: dict[str, Reader] = {}
 _SKIPPED_NAMES = ("README", ".", "~$")
 
@@ -87,12 +89,19 @@ def source_files(sources: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def read_source(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read one file into raw (unvalidated) project and indicator frames."""
+def read_source(path: Path, number: int = 0) -> tuple[pl.DataFrame, pl.DataFrame] | pl.DataFrame:
+    """Read one file: (projects, indicators) for a document, canonical rows for a flat table.
+
+    Every frame carries ``_file`` (for messages) and ``_file_no`` (the file's position in the
+    load, so that the same file given twice stays two sources).
+    """
     data = path.read_bytes()
-    projects, indicators = READERS[detect_format(data, path)](data, str(path))
-    projects = finish_projects(projects, str(path)).with_columns(_file=pl.lit(str(path)))
-    return projects, indicators.with_columns(_file=pl.lit(str(path)))
+    read = READERS[detect_format(data, path)](data, str(path))
+    tag = {"_file": pl.lit(str(path)), "_file_no": pl.lit(number, dtype=pl.Int32)}
+    if isinstance(read, pl.DataFrame):
+        return read.with_columns(**tag)
+    projects, indicators = read
+    return projects.with_columns(**tag), indicators.with_columns(**tag)
 
 
 def load_targets(*sources: str | Path) -> TargetTables:
@@ -103,9 +112,15 @@ def load_targets(*sources: str | Path) -> TargetTables:
     files = source_files(sources)
     if not files:
         raise InputError(", ".join(map(str, sources)), None, "没有可读取的文件")
-    frames = [read_source(path) for path in files]
-    projects = pl.concat([p for p, _ in frames], how="diagonal_relaxed")
-    indicators = pl.concat([i for _, i in frames], how="diagonal_relaxed")
+    read = [read_source(path, number) for number, path in enumerate(files)]
+    documents = [r for r in read if isinstance(r, tuple)]
+    flat_rows = [r for r in read if isinstance(r, pl.DataFrame)]
+    if flat_rows:
+        documents.append(flat.finish_flat(pl.concat(flat_rows)))
+    projects = pl.concat([p for p, _ in documents], how="diagonal_relaxed")
+    indicators = pl.concat([i for _, i in documents], how="diagonal_relaxed")
+    projects = projects.sort("_file_no", "_key")  # the order of the files as given
+    projects = finish_projects(projects.with_columns(source_file=pl.col("_file")))
     return TargetTables(*assemble(projects, indicators))
 
 

@@ -26,11 +26,11 @@ def project_id(unit_code: str, year: int | None, project_name: str) -> str:
     return f"{unit_code}-{digest[:10]}"
 
 
-def finish_projects(raw: pl.DataFrame, source_file: str) -> pl.DataFrame:
-    """Add ``source_file`` and fill a missing year from the file's most common year."""
+def finish_projects(raw: pl.DataFrame) -> pl.DataFrame:
+    """Fill a missing year from the most common year of the same file (``_file``)."""
     year = pl.col("year").cast(pl.Int32)
-    file_year = year.drop_nulls().mode().first() if raw["year"].drop_nulls().len() else pl.lit(None, pl.Int32)
-    return raw.with_columns(year=year.fill_null(file_year), source_file=pl.lit(source_file))
+    file_year = year.drop_nulls().mode().first().over("_file_no")
+    return raw.with_columns(year=year.fill_null(file_year))
 
 
 def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -41,6 +41,9 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
     ``source_ref``, and may carry ``_qualitative`` (declared 定性 in a split-layout export).
     Does not mutate its inputs.
     """
+    if "_file_no" not in projects.columns:  # frames made by hand: one source per file name
+        projects = projects.with_columns(_file_no=pl.col("_file").rank("dense").cast(pl.Int32))
+        indicators = indicators.with_columns(_file_no=pl.col("_file").rank("dense").cast(pl.Int32))
     ids = [project_id(*row) for row in projects.select("unit_code", "year", "project_name").iter_rows()]
     projects = projects.with_columns(project_id=pl.Series(ids, dtype=pl.String))
     # the same project loaded twice (two exports of one document) keeps both, told apart
@@ -53,8 +56,8 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
     cells = ["level1", "level2", "name", "description", "target_raw"]
     indicators = (
         indicators.join(
-            projects.select("_file", "_key", "project_id", "unit_code"),
-            on=["_file", "_key"],
+            projects.select("_file_no", "_key", "project_id", "unit_code"),
+            on=["_file_no", "_key"],
             how="left",
             maintain_order="left",
         )

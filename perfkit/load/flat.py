@@ -53,8 +53,8 @@ def _header_key(text: str | None) -> str:
     return re.sub(r"[（(][^）)]*[）)]$", "", re.sub(r"\s+", "", text or ""))
 
 
-def read_csv(data: str, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read a CSV flat table (text already decoded)."""
+def read_csv(data: str, file: str) -> pl.DataFrame:
+    """Read a CSV flat table (text already decoded) into canonical rows for :func:`finish_flat`."""
     first_line = data.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
     rows = list(csv.reader(io.StringIO(data.lstrip("\ufeff")), delimiter=delimiter))
@@ -72,11 +72,11 @@ def read_csv(data: str, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     frame = pl.DataFrame(dict(zip(names, map(list, columns), strict=True)), schema=dict.fromkeys(names, pl.String))
     line_numbers = [i + 1 for i, r in enumerate(rows) if r and i > header_at]
     frame = frame.with_columns(_line=pl.Series(line_numbers, dtype=pl.Int64))
-    return _from_raw_frame(frame, rows[header_at], file, prefix="")
+    return _canonical(frame, rows[header_at], file, prefix="")
 
 
-def read_xlsx(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read an ``.xlsx`` flat table from the first sheet that has the required columns."""
+def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
+    """Read the first sheet of an ``.xlsx`` that has the required columns into canonical rows."""
     try:
         reader = fastexcel.read_excel(data)
     except Exception as exc:  # fastexcel raises its own family for corrupt workbooks
@@ -94,7 +94,7 @@ def read_xlsx(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         names = [f"c{i}" for i in range(frame.width)]
         body = frame.rename(dict(zip(frame.columns, names, strict=True))).with_row_index("_line", offset=1)
         body = body.slice(header_at + 1).with_columns(pl.col("_line").cast(pl.Int64))
-        return _from_raw_frame(body, rows[header_at], file, prefix=f"工作表“{sheet_name}”")
+        return _canonical(body, rows[header_at], file, prefix=f"工作表“{sheet_name}”")
     raise missing_report or InputError(file, None, "工作簿中没有工作表")
 
 
@@ -113,11 +113,14 @@ def _find_header_row(rows: list[list], file: str, where: str) -> int:
     return best
 
 
-def _from_raw_frame(frame: pl.DataFrame, header: list, file: str, prefix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    def place(line: int) -> str:
-        return f"{prefix}第{line}行"
+FLAT_COLUMNS = (
+    *PROJECT_FIELDS, "level1", "level2", "name", "description", "target_raw", "target_op", "target_unit",
+    "target_value_written",
+)  # fmt: skip
 
-    ref = pl.concat_str(pl.lit(f"{prefix}第"), pl.col("_line").cast(pl.String), pl.lit("行"))
+
+def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str) -> pl.DataFrame:
+    """One file's rows under the contract's column names, as strings, empty rows dropped."""
     keys = [_header_key(c) for c in header]
     split = any(_HEADER_FIELDS.get(k) == "target_op" for k in keys)
     renames = {}
@@ -127,68 +130,78 @@ def _from_raw_frame(frame: pl.DataFrame, header: list, file: str, prefix: str) -
             field = "target_value_written"
         if field and field not in renames.values():
             renames[f"c{i}"] = field
-    frame = frame.select("_line", *[pl.col(c).alias(f) for c, f in renames.items()])
-    text_columns = [c for c in frame.columns if c != "_line"]
-    frame = frame.with_columns(pl.col(text_columns).str.strip_chars().replace("", None))
-    frame = frame.filter(~pl.all_horizontal(pl.col(text_columns).is_null()))
-    for name in (*PROJECT_FIELDS, "description", "level2", "target_op", "target_unit", "target_value_written"):
-        if name not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    frame = frame.select("_line", *[pl.col(c).str.strip_chars().replace("", None).alias(f) for c, f in renames.items()])
+    frame = frame.filter(~pl.all_horizontal(pl.col(list(renames.values())).is_null()))
+    missing = [pl.lit(None, dtype=pl.String).alias(c) for c in FLAT_COLUMNS if c not in frame.columns]
+    return frame.with_columns(*missing, _file=pl.lit(file), _prefix=pl.lit(prefix), _split=pl.lit(split)).select(
+        "_file", "_prefix", "_split", "_line", *FLAT_COLUMNS
+    )
+
+
+def _bad_row(frame: pl.DataFrame, message) -> None:
+    """Raise for the first row of ``frame`` (in file and line order), if any."""
+    if frame.height:
+        row = frame.sort("_file_no", "_line").row(0, named=True)
+        raise InputError(row["_file"], f"{row['_prefix']}第{row['_line']}行", message(row))
+
+
+def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Projects and indicator rows from the canonical rows of any number of flat files, at once.
+
+    Project cells left empty under a merged cell continue the row above (within the file);
+    budgets and years must be numbers and agree within a project; split-layout targets are
+    joined back into the cell as written.
+    """
     continues = pl.col("project_name").is_null()
-    frame = frame.with_columns(
-        [pl.when(continues).then(pl.col(f).forward_fill()).otherwise(pl.col(f)).alias(f) for f in PROJECT_FIELDS]
+    frame = raw.with_columns(
+        [
+            pl.when(continues).then(pl.col(f).forward_fill().over("_file_no")).otherwise(pl.col(f)).alias(f)
+            for f in PROJECT_FIELDS
+        ]
     )
-    frame = _cast_numbers(frame, file, place)
-    if split:
-        frame = frame.with_columns(_joined_target().alias("target_raw"), _declared_qualitative().alias("_qualitative"))
-    key = ["unit_code", "year", "project_name"]
-    frame = frame.with_columns(pl.struct(key).rank("dense", descending=False).alias("_rank"))
-    first_seen = frame.group_by("_rank").agg(pl.col("_line").min().alias("_first")).sort("_first")
-    frame = frame.join(first_seen.with_row_index("_key"), on="_rank").sort("_line")
-    _check_project_fields_agree(frame, file, place)
-    projects = (
-        frame.group_by("_key", maintain_order=True)
-        .agg(pl.col(PROJECT_FIELDS).first(), pl.col("_line").first())
-        .sort("_key")
-        .with_columns(
-            pl.col("budget_fiscal", "budget_other").fill_null(0.0),
-            source_ref=ref,
-        )
-        .drop("_line")
-    )
-    indicator_columns = ["_key", "level1", "level2", "name", "description", "target_raw"]
-    indicators = frame.select(
-        *indicator_columns,
-        *(["_qualitative"] if split else []),
-        source_ref=ref,
-    )
-    return projects, indicators
-
-
-def _cast_numbers(frame: pl.DataFrame, file: str, place) -> pl.DataFrame:
     for name in (*BUDGET_FIELDS, "year"):
         text = pl.col(name).str.replace_all(r"[,，\s]", "")
         number = text.cast(pl.Float64, strict=False)
-        bad = frame.filter(pl.col(name).is_not_null() & number.is_null())
-        if bad.height:
-            label = COLUMN_ALIASES[name][0]
-            raise InputError(file, place(bad["_line"][0]), f"{label}“{bad[name][0]}”不是数字")
+        label = COLUMN_ALIASES[name][0]
+        _bad_row(
+            frame.filter(pl.col(name).is_not_null() & number.is_null()),
+            lambda r, n=name, lb=label: f"{lb}“{r[n]}”不是数字",
+        )
         frame = frame.with_columns(number.cast(pl.Int32) if name == "year" else number)
-    missing = frame.filter(pl.col("budget_total").is_null())
-    if missing.height:
-        raise InputError(file, place(missing["_line"][0]), "预算数为空")
-    return frame
-
-
-def _check_project_fields_agree(frame: pl.DataFrame, file: str, place) -> None:
-    disagree = (
-        frame.group_by("_key")
-        .agg(pl.col("_line").min(), *[pl.col(f).n_unique().alias(f) for f in BUDGET_FIELDS])
-        .filter(pl.any_horizontal(pl.col(BUDGET_FIELDS) > 1))
-        .sort("_line")
+    _bad_row(frame.filter(pl.col("budget_total").is_null()), lambda r: "预算数为空")
+    frame = frame.with_columns(
+        target_raw=pl.when(pl.col("_split")).then(_joined_target()).otherwise("target_raw"),
+        _qualitative=pl.col("_split") & _declared_qualitative(),
     )
-    if disagree.height:
-        raise InputError(file, place(disagree["_line"][0]), "同一项目的各行预算数不一致")
+    # a project is (unit, year, name) within a file, numbered by its first row
+    key = ["_file_no", "unit_code", "year", "project_name"]
+    first = frame.group_by(key).agg(pl.col("_line").min().alias("_first")).sort("_file_no", "_first")
+    first = first.with_columns(_key=pl.int_range(pl.len()).over("_file_no"))
+    frame = frame.join(first, on=key, how="left", nulls_equal=True).sort("_file_no", "_line")
+    disagree = frame.group_by("_file", "_file_no", "_key").agg(
+        pl.col("_prefix").first(), pl.col("_line").min(), *[pl.col(f).n_unique().alias(f) for f in BUDGET_FIELDS]
+    )
+    _bad_row(disagree.filter(pl.any_horizontal(pl.col(BUDGET_FIELDS) > 1)), lambda r: "同一项目的各行预算数不一致")
+    ref = pl.concat_str(pl.col("_prefix"), pl.lit("第"), pl.col("_line").cast(pl.String), pl.lit("行"))
+    projects = (
+        frame.group_by("_file", "_file_no", "_key", maintain_order=True)
+        .agg(pl.col(PROJECT_FIELDS).first(), pl.col("_prefix", "_line").first())
+        .with_columns(pl.col("budget_fiscal", "budget_other").fill_null(0.0), source_ref=ref)
+        .drop("_prefix", "_line")
+    )
+    indicators = frame.select(
+        "_file",
+        "_file_no",
+        "_key",
+        "level1",
+        "level2",
+        "name",
+        "description",
+        "target_raw",
+        "_qualitative",
+        source_ref=ref,
+    )
+    return projects, indicators
 
 
 def _joined_target() -> pl.Expr:
