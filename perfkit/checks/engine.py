@@ -111,19 +111,21 @@ def run_rules(
     )
     findings = findings.join(position, on="project_id", how="left").join(names, on=["project_id", "seq"], how="left")
     findings = findings.with_columns(unit_code=pl.coalesce("unit_code", "_unit"))
-    # identical indicators (same group, name and evidence) are told apart by their order
-    key = ["rule_id", "project_id", "_name", "evidence"]
-    # a total order (content breaks ties), so ids and row order do not depend on how a rule ordered its rows
-    tie_break = ["rule_id", "evidence", "message"]
-    findings = findings.with_columns(pl.col("_name").fill_null("")).sort(
-        "_project_order", "seq", *tie_break, nulls_last=False
-    )
-    findings = findings.with_columns(_repeat=pl.int_range(pl.len()).over(key))
-    keys = findings.select(*key, "_repeat").rows()
-    ids = [hashlib.sha1("|".join(map(str, k)).encode()).hexdigest()[:12] for k in keys]
-    findings = findings.with_columns(finding_id=pl.Series(ids, dtype=pl.String))
+    # one total order (content breaks ties), so ids and rows never depend on how a rule ordered its rows
     order = pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8)
-    return findings.sort(["_project_order", "seq", order, *tie_break], nulls_last=False).select(FINDING_COLUMNS)
+    findings = findings.with_columns(pl.col("_name").fill_null("")).sort(
+        ["_project_order", "seq", order, "rule_id", "evidence", "message"], nulls_last=False
+    )
+    # the fingerprint leaves out seq; identical indicators (same group, name and evidence) are
+    # told apart by their rank among themselves
+    key = ["rule_id", "project_id", "_name", "evidence"]
+    text = pl.concat_str(
+        [pl.col(c).cast(pl.String).fill_null("None") for c in key] + [pl.int_range(pl.len()).over(key).cast(pl.String)],
+        separator="|",
+    )
+    keys = findings.select(text.alias("k"))["k"].to_list()
+    ids = [hashlib.sha1(k.encode()).hexdigest()[:12] for k in keys]
+    return findings.with_columns(finding_id=pl.Series(ids, dtype=pl.String)).select(FINDING_COLUMNS)
 
 
 def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:

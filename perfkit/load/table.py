@@ -67,7 +67,7 @@ _TO_WAN = {"万元": 1.0, "元": 1e-4, "千元": 1e-1}
 
 def squash(text: str) -> str:
     """Remove all whitespace, for comparing labels such as ``其中：财政    资金``."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def read_table(table: Table, file: str) -> tuple[dict, list[dict]]:
