@@ -40,6 +40,29 @@ def review() -> None:
         )
 
 
+def pipeline() -> None:
+    print("\nextract + check + score on synthetic portfolios (illustrative); growth against the smallest size")
+    print(
+        f"{'indicators':>11} {'extract s':>9} {'check s':>8} {'score s':>8} {'total s':>8} {'per 1k':>7} {'growth':>7} {'peak MB':>8}"
+    )
+    base = None
+    for size in SIZES:
+        r = run("benchmarks.pipeline", "--size", str(size))
+        per_k = r["total_s"] / r["indicators"] * 1000
+        base = base or per_k
+        print(
+            f"{r['indicators']:>11,} {r['extract_s']:>9.2f} {r['check_s']:>8.2f} {r['score_s']:>8.2f} "
+            f"{r['total_s']:>8.2f} {per_k:>7.3f} {per_k / base:>6.2f}x {r['peak_mb']:>8.0f}"
+        )
+
+
+def batch() -> None:
+    print("\nperfkit batch vs a shell loop of papermill runs, same notebook, synthetic units")
+    for units in (8, 32, 64):
+        r = run("benchmarks.batch", "--units", str(units))
+        print(f"{units:>3} units: batch {r['batch_s']:.1f} s, shell loop {r['loop_s']:.1f} s, ratio {r['ratio']:.2f}")
+
+
 def unit_run() -> None:
     r = run("benchmarks.unit_run")
     print("\none unit end to end (562301, best of 3): perfkit run vs audit_unit + workbook in one process")
@@ -49,4 +72,6 @@ def unit_run() -> None:
 if __name__ == "__main__":
     main()
     review()
+    pipeline()
     unit_run()
+    batch()
