@@ -3,7 +3,8 @@
 Units run in a local process pool by default or on Dask distributed (``--scheduler``); both call
 :func:`run_one`, so the outputs are the same. The run manifest (``manifest.json``, rewritten
 atomically after every unit) records per unit the parameters, the input hashes, status, duration,
-outputs and error. A unit whose fingerprint — notebook, parameter file, inputs and perfkit
+outputs and error. After the units, the portfolio notebook draws the cross-unit charts and
+writes ``portfolio.xlsx``. A unit whose fingerprint — notebook, parameter file, inputs and perfkit
 version — is unchanged and whose outputs exist is skipped, so a re-run after a kill resumes.
 """
 
@@ -204,5 +205,15 @@ def run_batch(
     finally:
         bar.close()
         pool.close()
+    if any(r.get("status") == "ok" for r in records.values()):
+        from perfkit.run import run_portfolio
+
+        try:
+            manifest["portfolio"] = {k: str(v) for k, v in run_portfolio(output, cell_timeout).items()}
+        except Exception as exc:  # the units' own outputs stand; say why the portfolio is missing
+            manifest["portfolio"] = {
+                "error": f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[-1][:300]}"
+            }
+        write_manifest(output, manifest)
     write_index(output)
     return manifest

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import cvttf_NotoSansCJK_Regular
 import matplotlib as mpl
+import numpy as np
 import polars as pl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
@@ -121,5 +122,39 @@ def budget_vs_execution(projects: pl.DataFrame) -> Figure:
     ax.set_xlabel("万元")
     ax.set_title("预算与执行")
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def scores_by_unit(units: pl.DataFrame) -> Figure:
+    """Bars: each unit's mean re-scored total (units without scores are left out)."""
+    use_cjk_style()
+    frame = units.filter(pl.col("mean_total").is_not_null()) if "mean_total" in units.columns else units.clear()
+    fig = Figure(figsize=(8, 0.4 * max(frame.height, 1) + 1.5))
+    ax = fig.subplots()
+    labels = _short([f"{c} {n}" for c, n in zip(frame["unit_code"], frame["unit_name"], strict=True)], 22)
+    ax.barh(labels, frame["mean_total"].to_list(), color="#4C78A8")
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel("平均复核得分")
+    ax.set_title("各单位平均复核得分")
+    fig.tight_layout()
+    return fig
+
+
+def findings_by_rule_and_unit(pivot: pl.DataFrame) -> Figure:
+    """A grid of counts: rules (rows) × units (columns), darker for more findings."""
+    use_cjk_style()
+    units = [c for c in pivot.columns if c != "rule_title"]
+    fig = Figure(figsize=(max(6, 0.6 * len(units) + 4), 0.35 * max(pivot.height, 1) + 1.5))
+    ax = fig.subplots()
+    values = pivot.select(units).to_numpy() if units else [[0]]
+    ax.imshow(values, aspect="auto", cmap="Oranges")
+    ax.set_xticks(range(len(units)), units, rotation=90)
+    ax.set_yticks(range(pivot.height), _short(pivot["rule_title"].to_list(), 18))
+    for (row, col), value in np.ndenumerate(values):
+        if value:
+            ax.text(col, row, int(value), ha="center", va="center", fontsize=7)
+    ax.set_title("审核发现：规则 × 单位")
     fig.tight_layout()
     return fig

@@ -56,11 +56,16 @@ def write_index(root: Path) -> Path:
         cells = [code, html.escape(u["unit_name"]), u["year"], u["projects"], f"{u['budget_total']:.2f}", mean,
                  html.escape(u["grades"]), u["findings_high"], u["findings_medium"], u["findings_low"]]  # fmt: skip
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + f"<td>{links}</td></tr>")
+    portfolio = (
+        '跨单位分析：<a href="portfolio.html">组合报告</a> <a href="portfolio.xlsx">组合底稿</a>'
+        if (root / "portfolio.xlsx").exists()
+        else ""
+    )
     page = (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>项目绩效审计结果索引</title>'
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:4px 8px}th{background:#DDEBF7}</style></head><body>"
-        f"<h1>项目绩效审计结果索引</h1><p>共 {units.height} 个单位。</p><table><tr>"
+        f"<h1>项目绩效审计结果索引</h1><p>共 {units.height} 个单位。{portfolio}</p><table><tr>"
         + "".join(f"<th>{h}</th>" for h in _HEADERS)
         + "</tr>"
         + "".join(rows)

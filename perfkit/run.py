@@ -29,6 +29,7 @@ from perfkit.errors import InputError  # noqa: E402
 from perfkit.unit_params import UNIT_PARAMETERS, read_unit_params, unit_output_dir  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "1.0-unit-audit.ipynb"
+PORTFOLIO_NOTEBOOK = NOTEBOOK.with_name("2.0-portfolio.ipynb")
 DEFAULT_OUTPUT = Path("build") / "units"
 
 
@@ -107,8 +108,10 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     for stale in final.glob(".partial-*"):  # left by a run that was killed: never a valid output
         shutil.rmtree(stale, ignore_errors=True)
     code = params["unit_code"]
+    # the tables (findings, scores) are for the portfolio across units; scores only with actuals
     names = {"notebook": f"{code}.ipynb", "workbook": f"{code}-审计底稿.xlsx", "html": f"{code}.html",
-             "summary": "summary.json"}  # fmt: skip
+             "summary": "summary.json", "findings": "findings.parquet", "project_scores": "project_scores.parquet"}  # fmt: skip
+    optional = {"project_scores"}
     with tempfile.TemporaryDirectory(dir=final, prefix=".partial-") as staging_dir:
         staging = Path(staging_dir)
         executed = staging / names["notebook"]
@@ -122,11 +125,29 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
                 raise InputError(params_file, None, f"{exc.evalue}（执行失败的笔记本：{failed}）") from None
             raise
         export_html(executed, staging / names["html"])
-        produced = {kind: staging / name for kind, name in names.items()}
+        produced = {
+            kind: staging / name for kind, name in names.items() if kind not in optional or (staging / name).exists()
+        }
         missing = [p.name for p in produced.values() if not p.exists()]
         if missing:
             raise RuntimeError(f"the notebook did not produce {missing}")
         (final / f"{code}.failed.ipynb").unlink(missing_ok=True)
+        for kind in optional - set(produced):
+            (final / names[kind]).unlink(missing_ok=True)  # a stale table from an earlier run
         for path in produced.values():
             os.replace(path, final / path.name)
-    return {kind: final / name for kind, name in names.items()}
+    return {kind: final / path.name for kind, path in produced.items()}
+
+
+def run_portfolio(batch_dir: str | Path, cell_timeout: int | None = 600) -> dict[str, Path]:
+    """Run the portfolio notebook over the unit folders of ``batch_dir``; outputs land beside them."""
+    batch_dir = Path(batch_dir).resolve()
+    names = {"notebook": "portfolio.ipynb", "html": "portfolio.html", "workbook": "portfolio.xlsx"}
+    with tempfile.TemporaryDirectory(dir=batch_dir, prefix=".partial-") as staging_dir:
+        staging = Path(staging_dir)
+        executed = staging / names["notebook"]
+        _execute(PORTFOLIO_NOTEBOOK, executed, {"batch_dir": str(batch_dir)}, False, cell_timeout)
+        export_html(executed, staging / names["html"])
+        os.replace(executed, batch_dir / names["notebook"])
+        os.replace(staging / names["html"], batch_dir / names["html"])
+    return {kind: batch_dir / name for kind, name in names.items()}

@@ -120,3 +120,24 @@ def test_a_killed_batch_resumes_without_redoing_finished_units(tmp_path):
     for unit in UNITS:
         openpyxl.load_workbook(out / unit / f"{unit}-审计底稿.xlsx")  # every workbook is complete
         assert not list((out / unit).glob(".partial-*"))
+
+
+def test_portfolio_workbook_and_report_cover_every_unit(local_and_dask):
+    local, _ = local_and_dask
+    assert (local / "portfolio.html").exists() and (local / "portfolio.ipynb").exists()
+    book = openpyxl.load_workbook(local / "portfolio.xlsx")
+    assert book.sheetnames == ["单位汇总", "项目得分", "问题×单位", "问题清单"]
+    units = [row for row in book["单位汇总"].iter_rows(min_row=2, values_only=True)]
+    assert [u[0] for u in units] == list(UNITS)
+    assert len(list(book["项目得分"].iter_rows(min_row=2))) == 7  # 2 + 5 projects
+    pivot = book["问题×单位"]
+    header = [c.value for c in pivot[1]]
+    assert header == ["规则", *UNITS]
+    totals = {
+        unit: sum(row[i] for row in pivot.iter_rows(min_row=2, values_only=True)) for i, unit in enumerate(header) if i
+    }
+    for unit in UNITS:
+        summary = json.loads((local / unit / "summary.json").read_text(encoding="utf-8"))
+        assert totals[unit] == summary["findings_high"] + summary["findings_medium"] + summary["findings_low"]
+    page = (local / "index.html").read_text(encoding="utf-8")
+    assert 'href="portfolio.xlsx"' in page

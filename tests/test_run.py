@@ -32,7 +32,9 @@ def test_run_writes_the_three_files(unit_run):
     status, folder, _ = unit_run
     assert status == 0
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["562301-审计底稿.xlsx", "562301.html", "562301.ipynb", "summary.json"]
+    assert names == [
+        "562301-审计底稿.xlsx", "562301.html", "562301.ipynb", "findings.parquet", "project_scores.parquet", "summary.json",
+    ]  # fmt: skip
 
 
 def test_raw_data_is_byte_identical_after_a_full_run(unit_run):
