@@ -24,7 +24,7 @@ audit: $(STAMP) ## set up, then run the main job on the bundled data in data/raw
 	$(BIN)/perfkit check data/raw/targets -o $(BUILD)/findings.csv
 	$(BIN)/perfkit score --targets data/raw/targets --actuals data/raw/selfeval -o $(BUILD)/score
 	$(BIN)/perfkit template data/raw/targets -o $(BUILD)/actuals-template.xlsx
-	$(BIN)/perfkit run params/*.yaml -o $(BUILD)/units
+	$(BIN)/perfkit batch params -o $(BUILD)/units
 
 test: $(STAMP) ## set up, then lint and run the whole test suite
 	$(BIN)/ruff check perfkit tests benchmarks
