@@ -18,6 +18,9 @@ class InputError(PerfkitError):
         self.message = message
         super().__init__(self.one_line())
 
+    def __reduce__(self):  # keeps the three parts when the error crosses a process boundary
+        return (type(self), (self.file, self.place, self.message))
+
     def one_line(self) -> str:
         """The message as the CLI prints it: ``file: place: message`` on a single line."""
         parts = [self.file, self.place, self.message] if self.place else [self.file, self.message]

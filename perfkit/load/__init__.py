@@ -9,6 +9,7 @@ reads it, and assembles the validated tables.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,20 @@ def read_source(path: Path, number: int = 0) -> tuple[pl.DataFrame, pl.DataFrame
     return projects.with_columns(**tag), indicators.with_columns(**tag)
 
 
+# Reading a file is mostly Python-level parsing (csv, Word text); past this many files the work is
+# spread over the machine's cores. Below it, starting processes costs more than it saves.
+PARALLEL_FROM_FILES = 64
+
+
+def _read_all(files: list[Path]) -> list:
+    if len(files) < PARALLEL_FROM_FILES or (os.cpu_count() or 1) < 2:
+        return [read_source(path, number) for number, path in enumerate(files)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        return list(pool.map(read_source, files, range(len(files)), chunksize=8))
+
+
 def load_targets(*sources: str | Path) -> TargetTables:
     """Load every target table in ``sources`` (files or folders) into validated tables.
 
@@ -112,7 +127,7 @@ def load_targets(*sources: str | Path) -> TargetTables:
     files = source_files(sources)
     if not files:
         raise InputError(", ".join(map(str, sources)), None, "没有可读取的文件")
-    read = [read_source(path, number) for number, path in enumerate(files)]
+    read = _read_all(files)
     documents = [r for r in read if isinstance(r, tuple)]
     flat_rows = [r for r in read if isinstance(r, pl.DataFrame)]
     if flat_rows:
