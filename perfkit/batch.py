@@ -111,7 +111,10 @@ def _is_done(record: dict[str, Any] | None, unit: Unit) -> bool:
 
 class _LocalPool:
     def __init__(self, jobs: int) -> None:
-        self.executor = ProcessPoolExecutor(max_workers=jobs)
+        import multiprocessing
+
+        # spawn, not fork: this process has polars' thread pool running, and forked children can hang
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
     def submit(self, *args):
         return self.executor.submit(run_one, *args)

@@ -113,9 +113,11 @@ PARALLEL_FROM_FILES = 64
 def _read_all(files: list[Path]) -> list:
     if len(files) < PARALLEL_FROM_FILES or (os.cpu_count() or 1) < 2:
         return [read_source(path, number) for number, path in enumerate(files)]
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+    # spawn, not fork: polars runs a thread pool, and a forked child of a threaded process can hang
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(read_source, files, range(len(files)), chunksize=8))
 
 

@@ -104,3 +104,28 @@ def test_bare_wan_only_reads_as_money_on_cost_indicators():
     )
     _, loaded = assemble(projects, indicators)
     assert loaded["target_unit"].to_list() == ["万元", "万"]
+
+
+def test_many_files_read_in_parallel_give_the_same_tables(tmp_path, seed_tables, monkeypatch):
+    import perfkit.load as load
+
+    for i in range(1, 8):
+        project = [p for j, p in enumerate(PROJECTS, start=1) if j == i]
+        write_flat(tmp_path / f"p{i}.csv", project, [(1, *row[1:]) for row in INDICATORS if row[0] == i])
+    serial = load_targets(tmp_path)
+    monkeypatch.setattr(load, "PARALLEL_FROM_FILES", 2)
+    parallel = load_targets(tmp_path)
+    assert_frame_equal(parallel.projects, serial.projects)
+    assert_frame_equal(parallel.indicators, serial.indicators)
+    assert_same_tables(parallel, seed_tables)
+
+
+def test_an_error_in_a_parallel_read_names_its_file(tmp_path, monkeypatch):
+    import perfkit.load as load
+    from perfkit.errors import InputError
+
+    write_flat(tmp_path / "a.csv", PROJECTS[:1], [row for row in INDICATORS if row[0] == 1])
+    (tmp_path / "b.csv").write_text("", encoding="utf-8")
+    monkeypatch.setattr(load, "PARALLEL_FROM_FILES", 2)
+    with pytest.raises(InputError, match=r"b\.csv: 文件为空"):
+        load_targets(tmp_path)
