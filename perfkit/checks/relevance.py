@@ -38,10 +38,19 @@ def _bigrams(frame: pl.DataFrame, text: str, keys: list[str]) -> pl.DataFrame:
     )
 
 
+_NAME_BIGRAMS: list = []  # (indicators frame, its name bigrams): both relevance rules share one computation
+
+
+def _name_bigrams(indicators: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    if not (_NAME_BIGRAMS and _NAME_BIGRAMS[0][0] is indicators):
+        names = _bigrams(indicators, "name", ["project_id", "seq"])
+        _NAME_BIGRAMS[:] = [(indicators, names, names.group_by("project_id", "seq").len("name_size"))]
+    return _NAME_BIGRAMS[0][1], _NAME_BIGRAMS[0][2]
+
+
 def _similarity(left: pl.DataFrame, left_keys: list[str], indicators: pl.DataFrame) -> pl.DataFrame:
     """For every (left row, indicator of the same project): share of the name's bigrams found in the left text."""
-    names = _bigrams(indicators, "name", ["project_id", "seq"])
-    sizes = names.group_by("project_id", "seq").len("name_size")
+    names, sizes = _name_bigrams(indicators)
     texts = _bigrams(left, "text", left_keys)
     return (
         texts.join(names, on=["project_id", "bigram"])
@@ -78,7 +87,7 @@ def goal_target_mismatch(tables, params):
     indicators = tables.indicators.filter(pl.col("target_value").is_not_null()).with_columns(
         ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None)
     )
-    scores = _similarity(quantities, ["project_id", "q_no"], indicators)
+    scores = _similarity(quantities, ["project_id", "q_no"], tables.indicators)
     best = (
         scores.join(quantities, on=["project_id", "q_no"])
         .join(indicators, on=["project_id", "seq"])

@@ -10,6 +10,7 @@ reads it, and assembles the validated tables.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,15 +111,27 @@ def read_source(path: Path, number: int = 0) -> tuple[pl.DataFrame, pl.DataFrame
 PARALLEL_FROM_FILES = 64
 
 
-def _read_all(files: list[Path]) -> list:
-    if len(files) < PARALLEL_FROM_FILES or (os.cpu_count() or 1) < 2:
-        return [read_source(path, number) for number, path in enumerate(files)]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def _can_spawn() -> bool:
+    # a spawned worker re-imports __main__; a script read from stdin cannot be re-imported
+    main_file = getattr(sys.modules["__main__"], "__file__", None)
+    return main_file is None or Path(main_file).exists()
 
-    # spawn, not fork: polars runs a thread pool, and a forked child of a threaded process can hang
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(read_source, files, range(len(files)), chunksize=8))
+
+def _read_all(files: list[Path]) -> list:
+    serial = len(files) < PARALLEL_FROM_FILES or (os.cpu_count() or 1) < 2 or not _can_spawn()
+    if not serial:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        # spawn, not fork: polars runs a thread pool, and a forked child of a threaded process can hang
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+                return list(pool.map(read_source, files, range(len(files)), chunksize=8))
+        except BrokenProcessPool:  # workers could not start here: read in this process instead
+            pass
+    return [read_source(path, number) for number, path in enumerate(files)]
 
 
 def load_targets(*sources: str | Path) -> TargetTables:
