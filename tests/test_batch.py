@@ -141,3 +141,41 @@ def test_portfolio_workbook_and_report_cover_every_unit(local_and_dask):
         assert totals[unit] == summary["findings_high"] + summary["findings_medium"] + summary["findings_low"]
     page = (local / "index.html").read_text(encoding="utf-8")
     assert 'href="portfolio.xlsx"' in page
+
+
+def _notebook_that_kills_its_kernel(path: Path) -> Path:
+    import nbformat
+
+    from perfkit.unit_params import UNIT_PARAMETERS
+
+    node = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("\n".join(f"{name} = None" for name in UNIT_PARAMETERS))
+    parameters.metadata["tags"] = ["parameters"]
+    node.cells = [parameters, nbformat.v4.new_code_cell("import os\nos._exit(9)  # as the OOM killer would")]
+    node.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(node, path)
+    return path
+
+
+def test_a_kernel_that_dies_fails_its_unit_and_keeps_the_notebook(tmp_path):
+    from nbclient.exceptions import DeadKernelError
+
+    from perfkit.run import run_unit
+
+    notebook = _notebook_that_kills_its_kernel(tmp_path / "dies.ipynb")
+    with pytest.raises(DeadKernelError):
+        run_unit(PARAMS / "562301.yaml", tmp_path / "out", progress=False, notebook=notebook)
+    assert sorted(p.name for p in (tmp_path / "out" / "562301").iterdir()) == ["562301.failed.ipynb"]
+
+
+def test_run_one_turns_any_failure_into_a_record(monkeypatch, tmp_path):
+    import perfkit.run
+    from perfkit.batch import run_one
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(perfkit.run, "run_unit", dies)
+    record = run_one(str(PARAMS / "562301.yaml"), str(tmp_path))
+    assert record["status"] == "failed"
+    assert "RuntimeError: Kernel died" in record["error"] and "562301.yaml" in record["error"]
