@@ -18,10 +18,11 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from perfkit.labels import SEVERITY_LABELS
+
 CJK_FONT_FILE = Path(cvttf_NotoSansCJK_Regular.__file__).parent / "NotoSansCJKtc-Regular.otf"
 GROUP_COLOURS = {"产出指标": "#4C78A8", "效益指标": "#72B7B2", "满意度指标": "#F58518", "预算执行": "#B279A2"}
 SEVERITY_COLOURS = {"high": "#D62728", "medium": "#FF9F0E", "low": "#9E9E9E"}
-SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 
 
 def use_cjk_style() -> str:

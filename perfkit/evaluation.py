@@ -14,13 +14,7 @@ import polars as pl
 
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
-from perfkit.targets import is_money_indicator, with_parsed_targets
-
-_PUNCTUATION = r"[\s，,。.；;：:、“”\"'‘’（）()《》【】\[\]—\-]"
-
-
-def _key(column: str) -> pl.Expr:
-    return pl.col(column).fill_null("").str.replace_all(_PUNCTUATION, "")
+from perfkit.targets import is_money_indicator, squashed, with_parsed_targets
 
 
 @dataclass(frozen=True)
@@ -36,7 +30,7 @@ class Evaluation:
 
 
 def _with_keys(frame: pl.DataFrame) -> pl.DataFrame:
-    keyed = frame.with_columns(_project=_key("project_name"), _name=_key("name"))
+    keyed = frame.with_columns(_project=squashed("project_name"), _name=squashed("name"))
     return keyed.with_columns(_nth=pl.int_range(pl.len()).over("unit_code", "_project", "_name"))
 
 
@@ -77,8 +71,8 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
         source_ref="actual_source_ref",
         text=pl.format("指标“{}”", "actual_name"),
     )
-    target_proj = targets.projects.with_columns(_project=_key("project_name"))
-    actual_proj = actuals.projects.with_columns(_project=_key("project_name")).select(
+    target_proj = targets.projects.with_columns(_project=squashed("project_name"))
+    actual_proj = actuals.projects.with_columns(_project=squashed("project_name")).select(
         "unit_code", "_project", "budget_initial", "budget_full", "executed", "execution_weight_given",
         "self_execution_score", "self_total", "goal_expected", "goal_actual",
         pl.col("source_file").alias("actual_source_file"), pl.col("source_ref").alias("actual_source_ref"),

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
-import polars as pl
-
 from perfkit.output import write_table_atomically
+from perfkit.portfolio import read_units
 
 _HEADERS = [
     "单位编码",
@@ -25,20 +23,9 @@ _HEADERS = [
 ]
 
 
-def read_summaries(root: Path) -> pl.DataFrame:
-    """One row per unit folder of ``root`` that holds a ``summary.json`` (sorted by unit code)."""
-    records = []
-    for path in sorted(root.glob("*/summary.json")):
-        record = json.loads(path.read_text(encoding="utf-8"))
-        record["grades"] = "，".join(f"{g}{n}" for g, n in record["grades"].items())
-        record["folder"] = path.parent.name
-        records.append(record)
-    return pl.DataFrame(records) if records else pl.DataFrame()
-
-
 def write_index(root: Path) -> Path:
     """Write ``index.csv`` and ``index.html`` for the unit folders in ``root``; returns the HTML path."""
-    units = read_summaries(root)
+    units = read_units(root)
     if units.height:
         write_table_atomically(units, root / "index.csv")
     rows = []

@@ -18,6 +18,8 @@ COLUMN_LABELS = {
     "execution_score": "预算执行得分", "total": "复核总分", "grade": "等级", "self_total": "自评总分",
     "total_diff": "自评−复核（总分）", "unscored": "未评分指标数", "budget_full": "全年预算数（万元）",
     "executed": "全年执行数（万元）", "execution_rate": "预算执行率", "status": "完成状态",
+    "projects": "项目数", "mean_total": "平均复核得分", "grades": "等级分布", "findings_high": "问题：高",
+    "findings_medium": "问题：中", "findings_low": "问题：低", "report": "报告", "workbook": "底稿",
 }  # fmt: skip
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}

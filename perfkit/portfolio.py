@@ -9,16 +9,12 @@ and grade, and findings per rule × unit.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
-from perfkit.labels import COLUMN_LABELS, SEVERITY_LABELS
-from perfkit.workbook import display_width
+from perfkit.workbook import atomic_workbook
 
 
 @dataclass(frozen=True)
@@ -41,70 +37,54 @@ class Portfolio:
         )
 
 
+def _unit_folders(root: Path) -> list[Path]:
+    return sorted(p.parent for p in root.glob("*/summary.json"))
+
+
+def read_units(root: str | Path) -> pl.DataFrame:
+    """One row per unit folder of ``root`` (its ``summary.json``), with the folder and report paths."""
+    records = []
+    for folder in _unit_folders(Path(root)):
+        record = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        record["grades"] = "，".join(f"{g}{n}" for g, n in record["grades"].items())
+        record["folder"] = folder.name
+        record["report"] = f"{folder.name}/{record['unit_code']}.html"
+        record["workbook"] = f"{folder.name}/{record['unit_code']}-审计底稿.xlsx"
+        records.append(record)
+    return pl.DataFrame(records) if records else pl.DataFrame()
+
+
 def read_portfolio(root: str | Path) -> Portfolio:
     """Stack the tables of every unit folder in ``root`` (folders sorted by unit code)."""
     root = Path(root)
-    units, scores, findings = [], [], []
-    for folder in sorted(p.parent for p in root.glob("*/summary.json")):
-        record = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        record["grades"] = "，".join(f"{g}{n}" for g, n in record["grades"].items())
-        record["report"] = f"{folder.name}/{record['unit_code']}.html"
-        record["workbook"] = f"{folder.name}/{record['unit_code']}-审计底稿.xlsx"
-        units.append(record)
+    scores, findings = [], []
+    for folder in _unit_folders(root):
         if (folder / "project_scores.parquet").exists():
             scores.append(pl.read_parquet(folder / "project_scores.parquet"))
         if (folder / "findings.parquet").exists():
             findings.append(pl.read_parquet(folder / "findings.parquet"))
     return Portfolio(
-        pl.DataFrame(units) if units else pl.DataFrame(),
+        read_units(root).drop("folder", strict=False),
         pl.concat(scores, how="diagonal_relaxed") if scores else pl.DataFrame(),
         pl.concat(findings, how="diagonal_relaxed") if findings else pl.DataFrame(),
     )
 
 
-def _sheet(book, name: str, frame: pl.DataFrame, header, labels: dict[str, str]) -> object:
-    sheet = book.add_worksheet(name)
-    for col, column in enumerate(frame.columns):
-        label = labels.get(column, COLUMN_LABELS.get(column, column))
-        sheet.write_string(0, col, label, header)
-        values = frame[column].to_list()
-        for row, value in enumerate(values, start=1):
-            if value is None:
-                continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                sheet.write_number(row, col, value)
-            else:
-                sheet.write_string(row, col, str(value))
-        widest = max([display_width(label)] + [display_width(str(v)) for v in values if v is not None])
-        sheet.set_column(col, col, min(widest + 2, 60))
-    sheet.freeze_panes(1, 0)
-    if frame.width:
-        sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
-    return sheet
-
-
 def write_portfolio_workbook(portfolio: Portfolio, path: str | Path) -> Path:
     """Write the cross-unit workbook atomically; unit rows link to each unit's report and workbook."""
-    path = Path(path)
-    labels = {"projects": "项目数", "mean_total": "平均复核得分", "grades": "等级分布", "findings_high": "问题：高",
-              "findings_medium": "问题：中", "findings_low": "问题：低", "report": "报告", "workbook": "底稿"}  # fmt: skip
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".partial-") as staging:
-        staged = Path(staging) / path.name
-        book = xlsxwriter.Workbook(staged, {"strings_to_formulas": False, "strings_to_urls": False})
-        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        units = _sheet(book, "单位汇总", portfolio.units, header, labels)
+    with atomic_workbook(path) as wb:
+        units = wb.table("单位汇总", portfolio.units)
         for row, record in enumerate(portfolio.units.iter_rows(named=True), start=1):
             for column in ("report", "workbook"):
-                col = portfolio.units.columns.index(column)
-                units.write_url(row, col, f"external:{record[column]}", string=record[column])
+                units.write_url(
+                    row, portfolio.units.columns.index(column), f"external:{record[column]}", string=record[column]
+                )
         if portfolio.project_scores.height:
-            _sheet(book, "项目得分", portfolio.project_scores, header, labels)
-        pivot = portfolio.findings_by_rule_and_unit()
-        _sheet(book, "问题×单位", pivot, header, {"rule_title": "规则"})
+            wb.table("项目得分", portfolio.project_scores)
+        wb.table("问题×单位", portfolio.findings_by_rule_and_unit())
         if portfolio.findings.height:
-            findings = portfolio.findings.with_columns(pl.col("severity").replace_strict(SEVERITY_LABELS, default=None))
-            _sheet(book, "问题清单", findings.select("unit_code", "project_id", "seq", "severity", "rule_title", "message"),
-                   header, {"rule_title": "规则"})  # fmt: skip
-        book.close()
-        os.replace(staged, path)
-    return path
+            wb.table(
+                "问题清单",
+                portfolio.findings.select("unit_code", "project_id", "seq", "severity", "rule_title", "message"),
+            )
+    return Path(path)

@@ -86,28 +86,21 @@ def self_score_above_weight(run: ScoredRun, _):
 
 @rescoring_rule("qualitative_score_outside_band", "定性指标得分不在所评档次范围内", "medium", _BASIS)
 def qualitative_score_outside_band(run: ScoredRun, _):
-    bands = pl.DataFrame(
-        {
-            "band": list(run.params.qualitative_bands),
-            "low": [v[0] for v in run.params.qualitative_bands.values()],
-            "high": [v[1] for v in run.params.qualitative_bands.values()],
-        }
-    )
     rows = (
         run.indicators.filter(
             pl.col("band").is_not_null() & pl.col("self_score").is_not_null() & (pl.col("weight") > 0)
         )
-        .join(bands, on="band")
+        .join(run.params.bands_frame(), on="band")
         .with_columns(fraction=pl.col("self_score") / pl.col("weight"))
-        .filter((pl.col("fraction") < pl.col("low") - 1e-9) | (pl.col("fraction") > pl.col("high") + 1e-9))
+        .filter((pl.col("fraction") < pl.col("band_low") - 1e-9) | (pl.col("fraction") > pl.col("band_high") + 1e-9))
     )
     return found(
         rows,
         pl.format(
             "定性档次为“{}”（应得分值的{}%–{}%），自评得分{}占分值的{}%",
             "band",
-            (pl.col("low") * 100).round(0).cast(pl.Int32),
-            (pl.col("high") * 100).round(0).cast(pl.Int32),
+            (pl.col("band_low") * 100).round(0).cast(pl.Int32),
+            (pl.col("band_high") * 100).round(0).cast(pl.Int32),
             _num("self_score"),
             (pl.col("fraction") * 100).round(1),
         ),

@@ -16,7 +16,6 @@ from typing import Any
 
 import polars as pl
 
-LEVEL1_GROUPS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 TARGET_OPS = (">=", "<=", "=", ">", "<")
 TARGET_KINDS = ("quantitative", "qualitative")
 

@@ -28,17 +28,10 @@ class Scorecard:
 
 def _check_band_fractions(indicators: pl.DataFrame, params: ScoringParams) -> None:
     """An explicit qualitative fraction must lie inside its band (DOMAIN.md): otherwise bad input."""
-    bands = pl.DataFrame(
-        {
-            "band": list(params.qualitative_bands),
-            "_low": [v[0] for v in params.qualitative_bands.values()],
-            "_high": [v[1] for v in params.qualitative_bands.values()],
-        }
-    )
     given = indicators.filter(pl.col("band_fraction").is_not_null())
     unknown = given.filter(pl.col("band").is_not_null() & ~pl.col("band").is_in(list(params.qualitative_bands)))
-    outside = given.join(bands, on="band").filter(
-        (pl.col("band_fraction") < pl.col("_low")) | (pl.col("band_fraction") > pl.col("_high"))
+    outside = given.join(params.bands_frame(), on="band").filter(
+        (pl.col("band_fraction") < pl.col("band_low")) | (pl.col("band_fraction") > pl.col("band_high"))
     )
     for bad, message in (
         (unknown, "定性评价档次“{band}”不在可选档次中"),

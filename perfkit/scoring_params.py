@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import polars as pl
+
 from perfkit.errors import InputError
 
 BANDS = ("达成年度指标", "部分达成并具有一定效果", "未达成且效果较差")
@@ -47,6 +49,12 @@ class ScoringParams:
     total_inflation_points: float = 2.0
     # a self total that differs from the sum of its parts by more than this does not add up
     total_tolerance: float = 0.05
+
+    def bands_frame(self) -> pl.DataFrame:
+        """The qualitative bands as a table: ``band``, ``band_low``, ``band_high``, ``band_default``."""
+        names = list(self.qualitative_bands)
+        low, high, default = zip(*self.qualitative_bands.values(), strict=True)
+        return pl.DataFrame({"band": names, "band_low": low, "band_high": high, "band_default": default})
 
     def __post_init__(self) -> None:
         if self.upper_bound_method not in ("ratio", "linear"):

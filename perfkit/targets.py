@@ -83,6 +83,14 @@ def is_money_indicator() -> pl.Expr:
     )
 
 
+_PUNCTUATION = r"[\s，,。.；;：:、“”\"'‘’（）()《》【】\[\]—\-]"
+
+
+def squashed(column: str) -> pl.Expr:
+    """The text of ``column`` without whitespace and punctuation, for comparing names and labels."""
+    return pl.col(column).fill_null("").str.replace_all(_PUNCTUATION, "")
+
+
 def normalise_text(raw: pl.Expr) -> pl.Expr:
     """Fold full-width characters and comparator words and drop whitespace (does not parse)."""
     expr = raw.str.replace_many(list(_CHAR_FOLD), list(_CHAR_FOLD.values()))

@@ -9,15 +9,13 @@ the filled-in workbook back.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from perfkit.load import TargetTables
 from perfkit.scoring_params import BANDS
+from perfkit.workbook import atomic_workbook
 
 INDICATOR_SHEET = "指标完成情况"
 PROJECT_SHEET = "项目执行情况"
@@ -56,10 +54,9 @@ def write_template(tables: TargetTables, path: Path, sources: list[Path]) -> Pat
     indicators = tables.indicators.join(
         tables.projects.select("project_id", "project_name"), on="project_id", maintain_order="left"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".partial-") as staging:
-        staged = Path(staging) / path.name
-        book = xlsxwriter.Workbook(staged)
+    # the shared writer also keeps a target such as "=100%" a string, never a formula
+    with atomic_workbook(path) as writer:
+        book = writer.book
         formats = {
             "header": book.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "locked": True}),
             "fill_header": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1, "locked": True}),
@@ -95,6 +92,4 @@ def write_template(tables: TargetTables, path: Path, sources: list[Path]) -> Pat
         for row, (key, text) in enumerate(lines):
             about.write(row, 0, key, formats["header"])
             about.write(row, 1, text)
-        book.close()
-        os.replace(staged, path)
     return path

@@ -11,13 +11,18 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import xlsxwriter
 
+if TYPE_CHECKING:
+    from perfkit.unit_audit import UnitAudit
+
 from perfkit.labels import COLUMN_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS
-from perfkit.unit_audit import UnitAudit
 
 MONEY_COLUMNS = {"budget_total", "budget_fiscal", "budget_other", "budget_full", "executed"}
 PERCENT_COLUMNS = {"achievement"}
@@ -32,7 +37,9 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-class _Book:
+class SheetWriter:
+    """An XlsxWriter workbook with perfkit's formats and a method that writes a frame as a sheet."""
+
     def __init__(self, path: Path) -> None:
         self.book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
         add = self.book.add_format
@@ -111,7 +118,7 @@ class _Book:
             )
 
 
-def _overview(wb: _Book, audit: UnitAudit) -> None:
+def _overview(wb: SheetWriter, audit: UnitAudit) -> None:
     overview = audit.overview
     findings = audit.findings
     sheet = wb.book.add_worksheet("概览")
@@ -129,9 +136,8 @@ def _overview(wb: _Book, audit: UnitAudit) -> None:
         sheet.write_string(row, 0, key, wb.header)
         wb._write(sheet, row, 1, value, wb.money if isinstance(value, float) else wb.number)
     start = len(facts) + 3
-    labels = {"findings_high": "高", "findings_medium": "中", "findings_low": "低"}
     for col, column in enumerate(overview.columns):
-        sheet.write_string(start, col, labels.get(column, COLUMN_LABELS.get(column, column)), wb.header)
+        sheet.write_string(start, col, COLUMN_LABELS.get(column, column), wb.header)
         for row, value in enumerate(overview[column].to_list(), start=start + 1):
             wb._write(sheet, row, col, value, wb._format(column))
     sheet.set_column(0, 0, 22)
@@ -139,7 +145,7 @@ def _overview(wb: _Book, audit: UnitAudit) -> None:
     sheet.set_column(2, overview.width, 12)
 
 
-def _charts(wb: _Book, audit: UnitAudit) -> None:
+def _charts(wb: SheetWriter, audit: UnitAudit) -> None:
     sheet = wb.book.add_worksheet("图表")
     counts = audit.findings.group_by("rule_title").len().sort("len", "rule_title", descending=[True, False])
     sheet.write_string(0, 0, "规则", wb.header)
@@ -177,13 +183,22 @@ def _charts(wb: _Book, audit: UnitAudit) -> None:
     sheet.set_column(0, 0, 36)
 
 
-def write_workbook(audit: UnitAudit, path: str | Path) -> Path:
-    """Write the audit workbook to ``path`` atomically (a failed write leaves no file)."""
+@contextmanager
+def atomic_workbook(path: str | Path) -> Iterator[SheetWriter]:
+    """A :class:`SheetWriter` whose file appears at ``path`` only once it is complete."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".partial-") as staging:
         staged = Path(staging) / path.name
-        wb = _Book(staged)
+        writer = SheetWriter(staged)
+        yield writer
+        writer.book.close()
+        os.replace(staged, path)
+
+
+def write_workbook(audit: UnitAudit, path: str | Path) -> Path:
+    """Write the audit workbook to ``path`` atomically (a failed write leaves no file)."""
+    with atomic_workbook(path) as wb:
         _overview(wb, audit)
         wb.table("项目", audit.targets.projects.drop("source_file"))
         wb.table("指标", audit.targets.indicators)
@@ -203,6 +218,4 @@ def write_workbook(audit: UnitAudit, path: str | Path) -> Path:
             about.write_string(row, 1, value, wb.text)
         about.set_column(0, 0, 40)
         about.set_column(1, 1, 100)
-        wb.book.close()
-        os.replace(staged, path)
-    return path
+    return Path(path)

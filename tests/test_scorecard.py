@@ -251,3 +251,18 @@ def test_selfevaluation_as_docx_and_xlsx_scores_like_the_text_export(tmp_path):
         assert card.project_scores["total"].to_list() == [pytest.approx(96.6)]
         assert card.project_scores["self_total"].to_list() == [96.6]
         assert card.findings.height == 0
+
+
+def test_template_keeps_a_target_that_starts_with_equals_as_text(tmp_path):
+    import polars as pl
+
+    targets = load_targets(SEED)
+    first = (pl.col("seq") == 1) & (pl.col("project_id") == targets.projects["project_id"][0])
+    changed = type(targets)(
+        targets.projects,
+        targets.indicators.with_columns(target_raw=pl.when(first).then(pl.lit("=100%")).otherwise("target_raw")),
+    )
+    sheet = openpyxl.load_workbook(write_template(changed, tmp_path / "t.xlsx", [SEED]))[INDICATOR_SHEET]
+    headers = [c.value for c in sheet[1]]
+    cell = sheet.cell(2, headers.index("指标值") + 1)
+    assert (cell.value, cell.data_type) == ("=100%", "s")

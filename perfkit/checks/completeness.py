@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.checks.frames import is_cost, squashed
+from perfkit.checks.frames import is_cost
 from perfkit.checks.registry import found, rule, target_evidence
+from perfkit.targets import squashed
 
 _BASIS_TABLE = "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）"
 _BASIS_REVIEW = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：完整性"
@@ -24,7 +25,6 @@ def missing_level1(tables, params):
         .join(present, on="project_id", how="left")
         .join(required, how="cross")
         .filter(~pl.col("present").list.contains(pl.col("required")).fill_null(False))
-        .rechunk()  # polars 2.1 can panic formatting strings over a filtered cross join without it
     )
     return found(
         missing,
@@ -44,10 +44,8 @@ def missing_output_level2(tables, params):
         (pl.col("level1") == "产出指标") | is_cost()
     )
     present = kinds.group_by("project_id").agg(pl.col("kind").unique().alias("present"))
-    missing = (
-        present.join(pl.DataFrame({"required": params["required"]}), how="cross")
-        .filter(~pl.col("present").list.contains(pl.col("required")))
-        .rechunk()  # see missing_level1
+    missing = present.join(pl.DataFrame({"required": params["required"]}), how="cross").filter(
+        ~pl.col("present").list.contains(pl.col("required"))
     )
     return found(
         missing,

@@ -26,8 +26,3 @@ def in_wan(value: pl.Expr, unit: pl.Expr) -> pl.Expr:
         {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "亿元": 1e4}, default=None, return_dtype=pl.Float64
     )
     return value * factor
-
-
-def squashed(column: str) -> pl.Expr:
-    """The text without whitespace and common punctuation, for comparing names."""
-    return pl.col(column).fill_null("").str.replace_all(r"[\s，,。.；;：:、“”\"'（）()《》]", "")

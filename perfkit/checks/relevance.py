@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.checks.frames import squashed
 from perfkit.checks.registry import found, rule
+from perfkit.targets import squashed
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：相关性（指标应与绩效目标对应）"
 UNIT_CLASSES = {

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.load import docx as docx_format
 from perfkit.load import word_text
 from perfkit.load.assemble import project_id
+from perfkit.load.flat import read_sheets
 from perfkit.load.selfeval import is_selfeval, read_selfeval
 from perfkit.load.sniff import decode_text, detect_format
 from perfkit.load.table import Row, Table
@@ -74,17 +74,6 @@ def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataF
 def _typed(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
     missing = [pl.lit(None, dtype=t).alias(c) for c, t in schema.items() if c not in frame.columns]
     return frame.with_columns(missing).select([pl.col(c).cast(t) for c, t in schema.items()])
-
-
-def _sheet_frames(data: bytes, file: str) -> dict[str, pl.DataFrame]:
-    try:
-        reader = fastexcel.read_excel(data)
-    except Exception as exc:  # fastexcel raises its own family for corrupt workbooks
-        raise InputError(file, None, f"无法读取 Excel 文件（{exc}）") from None
-    return {
-        name: pl.from_arrow(reader.load_sheet_by_name(name, header_row=None, dtypes="string").to_arrow())
-        for name in reader.sheet_names
-    }
 
 
 def _numbers(frame: pl.DataFrame, columns: list[str], labels: dict[str, str], file: str, sheet: str) -> pl.DataFrame:
@@ -153,7 +142,7 @@ def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     if kind == "docx":
         return _from_tables(docx_format.split_tables(data, file), file)
     if kind == "xlsx":
-        sheets = _sheet_frames(data, file)
+        sheets = read_sheets(data, file)
         if INDICATOR_SHEET in sheets and PROJECT_SHEET in sheets:
             return _from_template(sheets, file)
         return _from_tables([_sheet_table(name, frame) for name, frame in sheets.items()], file)

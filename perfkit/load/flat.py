@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 
 import fastexcel
@@ -66,25 +67,32 @@ def read_csv(data: str, file: str) -> pl.DataFrame:
     if wrong.len():
         line = int(wrong[0]) + 1
         raise InputError(file, f"第{line}行", f"有{lengths[line - 1]}列，表头有{width}列")
-    body = [r for r in rows[header_at + 1 :] if r]
+    # blank lines carry no data; C-level compress and zip keep this free of Python loops per row
+    keep = ((lengths > 0) & (pl.int_range(len(rows), eager=True) > header_at)).to_list()
+    body = list(itertools.compress(rows, keep))
     columns = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
     names = [f"c{i}" for i in range(width)]
     frame = pl.DataFrame(dict(zip(names, map(list, columns), strict=True)), schema=dict.fromkeys(names, pl.String))
-    line_numbers = [i + 1 for i, r in enumerate(rows) if r and i > header_at]
-    frame = frame.with_columns(_line=pl.Series(line_numbers, dtype=pl.Int64))
+    frame = frame.with_columns(_line=pl.Series(keep, dtype=pl.Boolean).arg_true().cast(pl.Int64) + 1)
     return _canonical(frame, rows[header_at], file, prefix="")
 
 
-def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
-    """Read the first sheet of an ``.xlsx`` that has the required columns into canonical rows."""
+def read_sheets(data: bytes, file: str) -> dict[str, pl.DataFrame]:
+    """Every sheet of an ``.xlsx`` as a frame of strings, without a header row, in sheet order."""
     try:
         reader = fastexcel.read_excel(data)
     except Exception as exc:  # fastexcel raises its own family for corrupt workbooks
         raise InputError(file, None, f"无法读取 Excel 文件（{exc}）") from None
+    return {
+        name: pl.from_arrow(reader.load_sheet_by_name(name, header_row=None, dtypes="string").to_arrow())
+        for name in reader.sheet_names
+    }
+
+
+def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
+    """Read the first sheet of an ``.xlsx`` that has the required columns into canonical rows."""
     missing_report = None
-    for sheet_name in reader.sheet_names:
-        sheet = reader.load_sheet_by_name(sheet_name, header_row=None, dtypes="string")
-        frame = pl.from_arrow(sheet.to_arrow())
+    for sheet_name, frame in read_sheets(data, file).items():
         rows = [list(r) for r in frame.head(_HEADER_SEARCH_ROWS).iter_rows()]
         try:
             header_at = _find_header_row(rows, file, f"工作表“{sheet_name}”")

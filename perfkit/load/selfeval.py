@@ -9,13 +9,9 @@ Word text exports, ``.docx`` and worksheets all reduce to this shape (see :mod:`
 
 from __future__ import annotations
 
-import re
-
 from perfkit.errors import InputError
-from perfkit.load.table import Row, Table, squash
+from perfkit.load.table import UNIT_CELL, YEAR, Row, Table, figure, squash
 
-_UNIT_CELL = re.compile(r"^(\d{6})\s*([^\d.,].*)$", re.S)
-_YEAR = re.compile(r"(20\d{2})\s*年")
 INDICATOR_HEADERS = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
@@ -51,17 +47,6 @@ def _positions(row: Row, labels: dict[str, tuple[str, ...]]) -> dict[str, int]:
     return found
 
 
-def number(text: str, label: str, file: str, ref: str) -> float | None:
-    """A figure from a cell: empty, ``—`` and ``/`` read as missing; anything else must be a number."""
-    cleaned = squash(text).replace(",", "").replace("，", "").rstrip("%％")
-    if cleaned in ("", "—", "-", "/", "－", "——"):
-        return None
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise InputError(file, ref, f"{label}“{text.strip()}”不是数字") from None
-
-
 def _next_text(cells: list[str], index: int) -> str:
     return next((c.strip() for c in cells[index + 1 :] if c.strip()), "")
 
@@ -78,7 +63,7 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
         for j, key in enumerate(keys):
             if key == "项目名称" and not project["project_name"]:
                 project["project_name"] = _next_text(row.cells, j)
-            elif key in ("实施单位", "预算单位", "单位名称") and (m := _UNIT_CELL.match(_next_text(row.cells, j))):
+            elif key in ("实施单位", "预算单位", "单位名称") and (m := UNIT_CELL.match(_next_text(row.cells, j))):
                 project["unit_code"], project["unit_name"] = m.group(1), m.group(2).strip()
         if "全年预算数" in keys:
             funding = _positions(row, FUNDING_HEADERS)
@@ -87,7 +72,7 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
                 raise InputError(file, row.ref, "资金表缺少“年度资金总额”行")
             for name, index in funding.items():
                 cell = total_row.cells[index] if index < len(total_row.cells) else ""
-                project[name] = number(cell, FUNDING_HEADERS[name][0], file, total_row.cell_ref(index))
+                project[name] = figure(cell, FUNDING_HEADERS[name][0], file, total_row.cell_ref(index))
         if "预期目标" in keys and i + 1 < len(table.rows):
             values = [c.strip() for c in table.rows[i + 1].cells if c.strip()]
             project["goal_expected"], project["goal_actual"] = [*values, "", ""][:2]
@@ -112,19 +97,19 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
     for row in table.rows[header_at + 1 :]:
         if squash(row.cells[0]) == "总分":
             scores = [c for c in row.cells[1:] if squash(c)]
-            self_total = number(scores[-1], "总分", file, row.ref) if scores else None
+            self_total = figure(scores[-1], "总分", file, row.ref) if scores else None
             break
         if len(row.cells) != width:
             raise InputError(file, row.ref, f"指标行有{len(row.cells)}个单元格，表头有{width}个")
         record = {name: row.cells[i].strip() for name, i in columns.items()} | {"source_ref": row.ref}
         for name in ("weight_given", "self_score"):
             if name in columns:
-                record[name] = number(
+                record[name] = figure(
                     row.cells[columns[name]], INDICATOR_HEADERS[name][0], file, row.cell_ref(columns[name])
                 )
         indicators.append(record)
     if not indicators:
         raise InputError(file, header.ref, f"自评表“{project['project_name']}”的表头之后没有指标行，表格不完整")
-    year = _YEAR.search(project["project_name"]) or _YEAR.search(title) or _YEAR.search(" ".join(table.rows[0].cells))
+    year = YEAR.search(project["project_name"]) or YEAR.search(title) or YEAR.search(" ".join(table.rows[0].cells))
     project |= {"year": int(year.group(1)) if year else None, "self_total": self_total, "source_ref": table.ref}
     return project, indicators

@@ -37,9 +37,9 @@ class Table:
     ref: str = ""
 
 
-_UNIT_CELL = re.compile(r"^(\d{6})\s*([^\d.,].*)$", re.S)
+UNIT_CELL = re.compile(r"^(\d{6})\s*([^\d.,].*)$", re.S)
 _MONEY_SCALE = re.compile(r"单位[:：]\s*(万元|元|千元)")
-_YEAR = re.compile(r"(20\d{2})\s*年")
+YEAR = re.compile(r"(20\d{2})\s*年")
 
 # Header labels → indicator fields; the first match wins.
 HEADER_LABELS = {
@@ -128,7 +128,7 @@ def _read_project_part(rows: list[Row], table: Table, file: str) -> dict:
         labelled = False
         for i, cell in enumerate(cells):
             key = squash(cell)
-            if unit_code is None and (m := _UNIT_CELL.match(cell)):
+            if unit_code is None and (m := UNIT_CELL.match(cell)):
                 unit_code, unit_name = m.group(1), m.group(2).strip()
                 labelled = True
             elif m := _MONEY_SCALE.search(key):
@@ -156,7 +156,7 @@ def _read_project_part(rows: list[Row], table: Table, file: str) -> dict:
         # the purpose (资金用途) sits in an unlabelled row under 预算规模及资金用途
         values["purpose"] = unlabelled[0]
     name = values["project_name"][0]
-    year = _YEAR.search(name) or _YEAR.search(table.title)
+    year = YEAR.search(name) or YEAR.search(table.title)
     return {
         "unit_code": unit_code,
         "unit_name": unit_name,
@@ -171,14 +171,25 @@ def _read_project_part(rows: list[Row], table: Table, file: str) -> dict:
     }
 
 
+_EMPTY_FIGURES = ("", "—", "-", "/", "－", "——")
+
+
+def figure(text: str, label: str, file: str, ref: str) -> float | None:
+    """A figure from a cell: empty, ``—`` and ``/`` read as missing; anything else must be a number."""
+    cleaned = squash(text).replace(",", "").replace("，", "")
+    if cleaned in _EMPTY_FIGURES:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise InputError(file, ref, f"{label}“{text.strip()}”不是数字") from None
+
+
 def _money(value_ref: tuple[str, str], label: str, file: str, scale: float, required: bool = False) -> float:
     text, ref = value_ref
-    cleaned = squash(text).replace(",", "").replace("，", "")
-    if not cleaned:
+    value = figure(text, label, file, ref)
+    if value is None:
         if required:
             raise InputError(file, ref, f"{label}为空")
         return 0.0
-    try:
-        return round(float(cleaned) * scale, 6)
-    except ValueError:
-        raise InputError(file, ref, f"{label}“{text}”不是数字") from None
+    return round(value * scale, 6)
