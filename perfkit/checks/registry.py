@@ -14,7 +14,7 @@ import polars as pl
 from perfkit.load import TargetTables
 
 SEVERITIES = ("high", "medium", "low")
-CRITERIA = ("完整性", "相关性", "适当性", "可行性")
+CRITERIA = ("完整性", "相关性", "适当性", "可行性", "异常分析")
 
 # What a rule function returns: project_id, seq (null for a whole-project finding), message,
 # evidence. The engine adds the id, rule metadata and unit code.
