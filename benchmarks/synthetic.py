@@ -122,9 +122,41 @@ def _actual(rng: random.Random, target: str) -> str:
     return f"{value:.2f}{unit}" if "万元" in unit else f"{round(value)}{unit}"
 
 
-def generate(folder: Path, n_indicators: int, seed: int = 20251128) -> dict[str, int]:
-    """Write about ``n_indicators`` indicators into ``folder/targets`` and actuals into ``folder/actuals.parquet``."""
+def _earlier_year(rng: random.Random, projects: list[dict], year: int) -> list[dict]:
+    """The same unit's targets of an earlier ``year``: most projects and indicators carried over.
+
+    Drawn from their own random stream, so adding years leaves the latest year's files unchanged.
+    Budgets were 0.7–1.1 of this year's; about one project in eight is new this year (absent then);
+    an earlier-year indicator is sometimes dropped this year (an extra row then) and a quantity
+    target sometimes higher then (lowered since); the rest are identical.
+    """
+    earlier = []
+    for p in projects:
+        if rng.random() < 0.125:
+            continue
+        rows = []
+        for l1, l2, name, target in p["rows"]:
+            digits = "".join(ch for ch in target if ch.isdigit())
+            if l2 == "数量指标" and digits and rng.random() < 0.15:
+                target = target.replace(digits, str(int(digits) + max(1, int(digits) // 5)), 1)
+            rows.append((l1, l2, name, target))
+        if rng.random() < 0.2:
+            rows.insert(0, ("产出指标", "数量指标", f"{p['purpose'].removeprefix('用于')}宣传次数", f"≥{rng.randint(2, 12)}次"))
+        budget = round(p["budget_total"] * rng.uniform(0.7, 1.1), 2)
+        earlier.append(p | {"year": year, "project_name": p["project_name"].replace("2025年", f"{year}年", 1),
+                            "budget_total": budget, "budget_fiscal": budget, "rows": rows})  # fmt: skip
+    return earlier
+
+
+def generate(folder: Path, n_indicators: int, seed: int = 20251128, years: int = 1) -> dict[str, int]:
+    """Write about ``n_indicators`` indicators into ``folder/targets`` and actuals into ``folder/actuals.parquet``.
+
+    With ``years`` > 1 each unit also gets its targets of the ``years - 1`` years before 2025
+    (``unit-<code>-<year>.<suffix>``, see :func:`_earlier_year`); the 2025 files, the actuals and
+    the counts returned (of 2025) are the same as with one year.
+    """
     rng = random.Random(seed)
+    history = random.Random(seed + 1)
     (folder / "targets").mkdir(parents=True, exist_ok=True)
     actual_rows: dict[str, list] = {"unit_code": [], "project_name": [], "name": [], "actual_raw": [], "self_score": []}
     budgets: dict[str, list] = {"unit_code": [], "project_name": [], "budget_full": [], "executed": []}
@@ -135,6 +167,8 @@ def generate(folder: Path, n_indicators: int, seed: int = 20251128) -> dict[str,
         projects = _projects(rng, code, rng.randint(5, 20))
         suffix, writer = WRITERS[unit % len(WRITERS)]
         writer(folder / "targets" / f"unit-{code}.{suffix}", projects)
+        for year in range(2024, 2025 - years, -1):
+            writer(folder / "targets" / f"unit-{code}-{year}.{suffix}", _earlier_year(history, projects, year))
         for p in projects:
             total += len(p["rows"])
             budgets["unit_code"].append(code)
