@@ -91,10 +91,25 @@ def squashed(column: str) -> pl.Expr:
     return pl.col(column).fill_null("").str.replace_all(_PUNCTUATION, "")
 
 
+def fold_width(raw: pl.Expr) -> pl.Expr:
+    """Fold full-width digits, letters and signs to their ASCII forms (``１２．５％`` → ``12.5%``)."""
+    return raw.str.replace_many(list(_CHAR_FOLD), list(_CHAR_FOLD.values()))
+
+
+def fold_width_text(text: str) -> str:
+    """:func:`fold_width` for one Python string, for code that reads cells one at a time.
+
+    >>> fold_width_text("１，２３４．５")
+    '1，234.5'
+    """
+    for written, folded in _CHAR_FOLD.items():
+        text = text.replace(written, folded)
+    return text
+
+
 def normalise_text(raw: pl.Expr) -> pl.Expr:
     """Fold full-width characters and comparator words and drop whitespace (does not parse)."""
-    expr = raw.str.replace_many(list(_CHAR_FOLD), list(_CHAR_FOLD.values()))
-    expr = expr.str.replace_all(r"\s+", "")
+    expr = fold_width(raw).str.replace_all(r"\s+", "")
     for pattern, symbol in _WORD_COMPARATORS:
         expr = expr.str.replace(pattern, symbol)
     return expr

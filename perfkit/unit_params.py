@@ -15,9 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from perfkit.errors import InputError
+from perfkit.params import read_yaml
 
 # name → (type, required, description); the notebook's parameters cell declares the same names
 UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
@@ -30,22 +29,14 @@ UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
     "rescoring": (dict, False, "自评复核规则开关"),
     "output_dir": (str, False, "输出文件夹（默认 build/units）"),
 }
-_UNIT_CODE = re.compile(r"^\d{6}$")
+_UNIT_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: \d and $ would pass "５６２３０１" and "562301\n"
 
 
 def read_unit_params(path: str | Path) -> dict[str, Any]:
     """Read and validate ``path``; returns JSON-typed parameters with absolute paths."""
     path = Path(path)
     file = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(file, None, "参数文件不存在") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            file, f"第{mark.line + 1}行" if mark else None, f"YAML 格式错误（{getattr(exc, 'problem', exc)}）"
-        ) from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(file, None, "参数文件应是键值映射")
     return validate_unit_params(data, file, base=path.parent)
@@ -66,7 +57,7 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
             raise InputError(file, name, '单位编码应写成带引号的字符串，如 "562301"（否则前导零会丢失）')
         if not isinstance(value, kind) or isinstance(value, bool):
             raise InputError(file, name, f"应为 {kind.__name__}，得到 {value!r}")
-    if not _UNIT_CODE.match(data["unit_code"]):
+    if not _UNIT_CODE.fullmatch(data["unit_code"]):
         raise InputError(file, "unit_code", f"单位编码“{data['unit_code']}”应为六位数字")
     for name in ("targets", "actuals"):
         for item in data.get(name) or []:

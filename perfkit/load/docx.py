@@ -14,6 +14,7 @@ import docx
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from perfkit.errors import InputError
 from perfkit.load.table import Row, Table, squash
@@ -23,7 +24,8 @@ def split_tables(data: bytes, file: str) -> list[Table]:
     """Read the target tables of a ``.docx``, each titled by the paragraph just before it."""
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
+        # python-docx parses with resolve_entities=False; perfkit.load.sniff has already refused DTDs
         raise InputError(file, None, f"不是有效的 .docx 文件（{exc}）") from None
     tables: list[Table] = []
     title = ""

@@ -17,6 +17,7 @@ import fastexcel
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.targets import fold_width
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
 # parenthesis such as （万元） removed.
@@ -48,6 +49,8 @@ _HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for al
 _OP_SYMBOL = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "≥": "≥", "≤": "≤"}
 _QUALITATIVE = ("定性", "qualitative")
 _HEADER_SEARCH_ROWS = 20
+# cells that say "none" in a figure column, as in perfkit.load.table
+NONE_MARKS = ("—", "-", "/", "－", "——", "／")
 
 
 def _header_key(text: str | None) -> str:
@@ -58,7 +61,11 @@ def read_csv(data: str, file: str) -> pl.DataFrame:
     """Read a CSV flat table (text already decoded) into canonical rows for :func:`finish_flat`."""
     first_line = data.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
-    rows = list(csv.reader(io.StringIO(data.lstrip("\ufeff")), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(data.lstrip("\ufeff")), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. an unclosed quote that swallows the rest of the file
+        raise InputError(file, _failing_record(data, delimiter), f"CSV 格式错误（{exc}），可能有未闭合的引号") from None
     header_at = _find_header_row(rows[:_HEADER_SEARCH_ROWS], file, "")
     width = len(rows[header_at])
     lengths = pl.Series(list(map(len, rows)), dtype=pl.Int64)
@@ -77,16 +84,32 @@ def read_csv(data: str, file: str) -> pl.DataFrame:
     return _canonical(frame, rows[header_at], file, prefix="")
 
 
+def _failing_record(data: str, delimiter: str) -> str:
+    """The line on which the record that the csv module cannot read starts (only on the error path)."""
+    reader = csv.reader(io.StringIO(data.lstrip("\ufeff")), delimiter=delimiter)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        pass
+    return f"第{start}行"
+
+
 def read_sheets(data: bytes, file: str) -> dict[str, pl.DataFrame]:
     """Every sheet of an ``.xlsx`` as a frame of strings, without a header row, in sheet order."""
+    sheets = {}
+    name = None
     try:
         reader = fastexcel.read_excel(data)
-    except Exception as exc:  # fastexcel raises its own family for corrupt workbooks
-        raise InputError(file, None, f"无法读取 Excel 文件（{exc}）") from None
-    return {
-        name: pl.from_arrow(reader.load_sheet_by_name(name, header_row=None, dtypes="string").to_arrow())
-        for name in reader.sheet_names
-    }
+        for name in reader.sheet_names:
+            sheet = reader.load_sheet_by_name(name, header_row=None, dtypes="string")
+            sheets[name] = pl.from_arrow(sheet.to_arrow())
+    except Exception as exc:  # fastexcel raises its own family for corrupt workbooks and sheets
+        place = f"工作表“{name}”" if name is not None else None
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputError(file, place, f"无法读取 Excel 文件（{first_line}）") from None
+    return sheets
 
 
 def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
@@ -168,7 +191,8 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ]
     )
     for name in (*BUDGET_FIELDS, "year"):
-        text = pl.col(name).str.replace_all(r"[,，\s]", "")
+        text = fold_width(pl.col(name)).str.replace_all(r"[,，\s]", "")
+        frame = frame.with_columns(pl.when(~text.is_in(NONE_MARKS)).then(pl.col(name)).alias(name))
         number = text.cast(pl.Float64, strict=False)
         label = COLUMN_ALIASES[name][0]
         _bad_row(

@@ -1,60 +1,214 @@
-"""Detect a source file's format from its content (the suffix only breaks ties) and decode text."""
+"""Detect a source file's format from its content (the suffix only breaks ties) and decode text.
+
+Office files (``.docx``, ``.xlsx``) are zip archives of XML parts. Before one is handed to
+python-docx or fastexcel, :func:`check_office_zip` inflates every part once, in bounded chunks,
+and refuses archives that could hurt the reader: a zip bomb (by the declared sizes before any
+expansion, and by the real size when a header lies), an encrypted archive, and XML parts that
+declare a DTD (``<!DOCTYPE``), the carrier of external entities and entity expansion
+("billion laughs"). Office Open XML never needs a DTD, so refusing it costs nothing.
+"""
 
 from __future__ import annotations
 
 import io
+import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from perfkit.errors import InputError
 
 _ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0"  # legacy binary .doc / .xls
+_OLE = b"\xd0\xcf\x11\xe0"  # legacy binary .doc / .xls, and password-protected .docx / .xlsx
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file holds
+
+# Limits for Office archives. Real workbooks and documents compress 3–20 times; zip bombs 1000
+# times and more. The ratio is only judged on parts big enough to matter.
+MAX_UNCOMPRESSED_BYTES = 512 * 2**20
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 2**20
+MAX_PARTS = 10_000
+_CHUNK = 2**20
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<\0!\0D\0O\0C\0T\0Y\0P\0E\0|\0<\0!\0D\0O\0C\0T\0Y\0P\0E", re.IGNORECASE)
+_XML_PART = (".xml", ".rels", ".vml")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB"
+
+
+def _inflate(archive: zipfile.ZipFile, raw: io.BytesIO, info: zipfile.ZipInfo, file: str) -> None:
+    """Inflate one part in chunks, never past its declared size; scan XML parts for a DTD."""
+    place = f"压缩包内 {info.filename}"
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != _ZIP:
+        raise InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    raw.seek(info.header_offset + 30 + name_length + extra_length)
+    if info.compress_type == zipfile.ZIP_STORED:
+        inflater = None
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+    else:
+        raise InputError(file, place, f"使用了 Office 文件不会用的压缩方式（{info.compress_type}）")
+    left, produced, crc, tail = info.compress_size, 0, 0, b""
+    scan = info.filename.lower().endswith(_XML_PART)
+    while left > 0 or (inflater is not None and inflater.unconsumed_tail):
+        if inflater is not None and inflater.unconsumed_tail:
+            chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+        else:
+            data = raw.read(min(left, _CHUNK))
+            if not data:
+                raise InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
+            left -= len(data)
+            try:
+                chunk = data if inflater is None else inflater.decompress(data, _CHUNK)
+            except zlib.error:
+                raise InputError(file, place, "zip 压缩包已损坏（数据无法解压）") from None
+        produced += len(chunk)
+        if produced > info.file_size:  # the header lied about the size: stop before expanding further
+            raise InputError(file, place, f"解压后大于声明的 {info.file_size} 字节（疑似压缩炸弹），拒绝读取")
+        crc = zlib.crc32(chunk, crc)
+        if scan:
+            if _DOCTYPE.search(tail + chunk):
+                raise InputError(file, place, "XML 含 DTD 声明（<!DOCTYPE），可用于外部实体或实体膨胀攻击，拒绝读取")
+            tail = chunk[-20:]
+        if inflater is not None and inflater.eof:
+            break
+    if produced != info.file_size or crc != info.CRC:
+        raise InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
+
+
+def check_office_zip(data: bytes, file: str) -> zipfile.ZipFile:
+    """Open ``data`` as a zip archive and refuse it if it is damaged, encrypted, a bomb or declares a DTD.
+
+    The declared sizes are checked before anything is inflated; each part is then inflated once,
+    in 1 MB chunks, never past its declared size. Returns the open archive.
+    """
+    raw = io.BytesIO(data)
+    try:
+        archive = zipfile.ZipFile(raw)
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise InputError(file, None, "zip 压缩包已损坏（文件不完整？）") from None
+    parts = archive.infolist()
+    if len(parts) > MAX_PARTS:
+        raise InputError(file, None, f"zip 压缩包有{len(parts)}个文件，超过上限{MAX_PARTS}，拒绝读取")
+    total = sum(info.file_size for info in parts)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise InputError(
+            file, None, f"解压后共 {_mb(total)}，超过上限 {_mb(MAX_UNCOMPRESSED_BYTES)}（疑似压缩炸弹），拒绝读取"
+        )
+    for info in parts:
+        if info.flag_bits & 0x1:
+            raise InputError(file, f"压缩包内 {info.filename}", "文件已加密，请去除密码后另存")
+        if info.file_size >= RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise InputError(
+                file,
+                f"压缩包内 {info.filename}",
+                f"压缩比 {ratio:.0f} 倍，超过上限 {MAX_RATIO} 倍（疑似压缩炸弹），拒绝读取",
+            )
+    for info in parts:
+        _inflate(archive, raw, info, file)
+    return archive
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark: ASCII characters leave NULs in every other byte."""
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    for nuls, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if half and nuls >= half // 4 and len(data) % 2 == 0:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _line_of(data: bytes, position: int) -> str:
+    line = data.count(b"\n", 0, position) + 1
+    return f"第{line}行"
 
 
 def decode_text(data: bytes, file: str) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 text."""
+    """Decode UTF-8 (with or without BOM), UTF-16 (with or without BOM), or GBK/GB18030 text.
+
+    Refuses binary data (NUL bytes that are not UTF-16), a UTF-8 file cut in the middle of a
+    character, and a file that switches from UTF-8 to another encoding part way (GB18030 would
+    decode it all into garbled text).
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    raise InputError(file, None, "无法识别文本编码（应为 UTF-8 或 GBK）")
+            raise InputError(file, None, "UTF-16 文本不完整或已损坏") from None
+    if b"\0" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise InputError(file, None, "含二进制数据，不是文本文件")
+        return text
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8-sig")
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            raise InputError(file, _line_of(data, exc.start), "文件在一个字符中间截断（文件不完整？）") from None
+        if sum(ch >= "\u0800" for ch in before) >= 8:  # Chinese read fine as UTF-8 up to here
+            raise InputError(
+                file, _line_of(data, exc.start), "前文是 UTF-8，此处起编码不同（文件混用了两种编码）"
+            ) from None
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError(file, None, "无法识别文本编码（应为 UTF-8 或 GBK）") from None
 
 
 def detect_format(data: bytes, path: Path) -> str:
     """Return ``docx``, ``xlsx``, ``word_text`` or ``csv`` for a file's bytes.
 
-    Raises :class:`InputError` for empty files, legacy binary Office files, PDFs and anything
-    unrecognisable — naming what the file seems to be.
+    Raises :class:`InputError` for empty files, legacy binary Office files, password-protected
+    Office files, PDFs, HTML pages and anything unrecognisable — naming what the file seems to be.
+    Office archives are checked with :func:`check_office_zip` before any reader sees them.
     """
     file = str(path)
     suffix = path.suffix.lower()
     if not data.strip():
         raise InputError(file, None, "文件为空")
     if data.startswith(_ZIP):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            raise InputError(file, None, "zip 压缩包已损坏（文件不完整？）") from None
+        names = set(check_office_zip(data, file).namelist())
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
         raise InputError(file, None, "是 zip 压缩包，但既不是 .docx 也不是 .xlsx")
     if data.startswith(_OLE):
+        if _ENCRYPTED_PACKAGE in data:
+            raise InputError(file, None, "受密码保护（已加密），请在 Office 中去除密码后另存")
         raise InputError(file, None, "是旧版 Office 二进制文件（.doc/.xls），请另存为 .docx 或 .xlsx")
     if data.startswith(b"%PDF"):
         raise InputError(file, None, "PDF 暂不支持，请导出为 .docx 或文本")
     from perfkit.load.word_text import looks_like_word_text
 
-    text = decode_text(data, file)
-    if looks_like_word_text(text):
+    office_suffix = suffix in {".docx", ".xlsx"}
+    not_zip = InputError(file, None, f"不是有效的 {suffix} 文件（不是 zip 压缩包）")
+    try:
+        text = decode_text(data, file)
+    except InputError:
+        if office_suffix:
+            raise not_zip from None
+        raise
+    if not text.strip():
+        raise InputError(file, None, "文件为空")
+    if looks_like_word_text(text):  # a Word text export is read whatever its suffix
         return "word_text"
-    if suffix in {".docx", ".xlsx"}:
-        raise InputError(file, None, f"不是有效的 {suffix} 文件（不是 zip 压缩包）")
+    if office_suffix:
+        raise not_zip
+    head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
+    if head.startswith("<") and ("<html" in head or "<table" in head):
+        raise InputError(file, None, "是 HTML 网页（系统导出的“Excel”常是这样），请在 Excel 中另存为 .xlsx")
     first_line = text.lstrip("\ufeff").splitlines()[0]
     if any(sep in first_line for sep in (",", "\t", ";")) or suffix == ".csv":
         return "csv"
