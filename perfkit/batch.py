@@ -54,15 +54,25 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def describe(params_file: Path) -> Unit:
-    """Validate ``params_file`` and fingerprint everything the unit's outputs depend on."""
+def describe(params_file: Path, output: Path | None = None) -> Unit:
+    """Validate ``params_file`` and fingerprint everything the unit's outputs depend on.
+
+    The unit's decisions in the review store count too: a unit whose findings were reviewed since
+    its last run is run again, so its workbook and notebook show the new decisions.
+    """
     from perfkit.load import source_files
     from perfkit.run import NOTEBOOK
-    from perfkit.unit_params import read_unit_params
+    from perfkit.unit_params import read_unit_params, review_store_path
 
     params = read_unit_params(params_file)
     inputs = {str(p): _sha256(p) for p in source_files(params["targets"] + params["actuals"])}
     parts = [__version__, _sha256(NOTEBOOK), _sha256(params_file), json.dumps(inputs, sort_keys=True)]
+    store = Path(review_store_path(params, output)) if output is not None else None
+    if store is not None and store.is_file():
+        from perfkit.review import ReviewStore
+
+        with ReviewStore(store) as db:
+            parts.append(db.decision_digest(params["unit_code"]))
     fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return Unit(str(params_file), params["unit_code"], fingerprint, inputs)
 
@@ -176,7 +186,7 @@ def run_batch(
     todo: list[Unit] = []
     for params_file in collect_params(sources):
         try:
-            unit = describe(params_file)
+            unit = describe(params_file, output)
         except InputError as exc:
             records[str(params_file)] = {"status": "failed", "error": exc.one_line(), "params_file": str(params_file)}
             continue

@@ -1,12 +1,18 @@
-"""The index of a run over many units: ``index.html`` and ``index.csv`` beside the unit folders."""
+"""The index of a run over many units: ``index.html`` and ``index.csv`` beside the unit folders.
+
+Besides each unit's figures it shows the review decisions at the unit's run (待复核, 已确认, 已排除,
+误报, 已消除), from the unit's ``summary.json``, so the index agrees with the unit's workbook.
+"""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
+from perfkit.labels import COLUMN_LABELS
 from perfkit.output import write_table_atomically
 from perfkit.portfolio import read_units
+from perfkit.review.status import COUNT_COLUMNS
 
 _HEADERS = [
     "单位编码",
@@ -19,6 +25,7 @@ _HEADERS = [
     "高",
     "中",
     "低",
+    *[COLUMN_LABELS[c] for c in COUNT_COLUMNS],
     "报告",
 ]
 
@@ -42,6 +49,7 @@ def write_index(root: Path) -> Path:
         mean = "" if u["mean_total"] is None else f"{u['mean_total']:.2f}"
         cells = [code, html.escape(u["unit_name"]), u["year"], u["projects"], f"{u['budget_total']:.2f}", mean,
                  html.escape(u["grades"]), u["findings_high"], u["findings_medium"], u["findings_low"]]  # fmt: skip
+        cells += ["" if u.get(c) is None else u[c] for c in COUNT_COLUMNS]  # older runs have no decision counts
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + f"<td>{links}</td></tr>")
     portfolio = (
         '跨单位分析：<a href="portfolio.html">组合报告</a> <a href="portfolio.xlsx">组合底稿</a>'

@@ -20,9 +20,14 @@ COLUMN_LABELS = {
     "executed": "全年执行数（万元）", "execution_rate": "预算执行率", "status": "完成状态",
     "projects": "项目数", "mean_total": "平均复核得分", "grades": "等级分布", "findings_high": "问题：高",
     "findings_medium": "问题：中", "findings_low": "问题：低", "report": "报告", "workbook": "底稿",
+    "review_status": "复核状态", "reviewer": "复核人", "review_note": "复核意见", "reviewed_on": "复核日期",
+    "decision_version": "复核版本", "first_seen": "首次发现", "last_seen": "最近出现", "resolved_at": "消除时间",
+    "review_open": "待复核", "review_confirmed": "已确认", "review_dismissed": "已排除",
+    "review_false_positive": "误报", "review_resolved": "已消除",
 }  # fmt: skip
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
+REVIEW_STATUS_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已排除", "false_positive": "误报"}
 STATUS_LABELS = {
     "met": "达成",
     "missed": "未达成",
@@ -34,7 +39,8 @@ STATUS_LABELS = {
 
 def for_people(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with Chinese headers and Chinese codes for severity, kind and status (a copy)."""
-    codes = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS}
+    codes = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
+             "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
     frame = frame.with_columns(
         [pl.col(c).replace_strict(m, default=pl.col(c)) for c, m in codes.items() if c in frame.columns]
     )

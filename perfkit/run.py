@@ -26,7 +26,7 @@ from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
 
 from perfkit.errors import InputError  # noqa: E402
-from perfkit.unit_params import UNIT_PARAMETERS, read_unit_params, unit_output_dir  # noqa: E402
+from perfkit.unit_params import UNIT_PARAMETERS, read_unit_params, review_store_path, unit_output_dir  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "1.0-unit-audit.ipynb"
 PORTFOLIO_NOTEBOOK = NOTEBOOK.with_name("2.0-portfolio.ipynb")
@@ -116,7 +116,9 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
         staging = Path(staging_dir)
         executed = staging / names["notebook"]
         try:
-            _execute(notebook, executed, params | {"output_dir": str(staging)}, progress, cell_timeout)
+            # the review store is shared by every unit of the run: it lies beside the unit folders
+            parameters = params | {"output_dir": str(staging), "review_store": review_store_path(params, final.parent)}
+            _execute(notebook, executed, parameters, progress, cell_timeout)
         except Exception as exc:
             failed = final / f"{code}.failed.ipynb"
             if executed.exists():

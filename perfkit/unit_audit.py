@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
@@ -18,9 +18,12 @@ import polars as pl
 
 from perfkit.checks import RULES, run_checks
 from perfkit.errors import InputError
+from perfkit.labels import REVIEW_STATUS_LABELS, SEVERITY_LABELS
 from perfkit.load import TargetTables, load_targets, source_files
 from perfkit.load.actuals import Actuals, load_actuals
 from perfkit.rescoring import RESCORING_RULES
+from perfkit.review.attach import ReviewState, decision_counts, no_review, review_state, with_decisions
+from perfkit.sample import Sample, sample_unit
 from perfkit.scorecard import Scorecard, score
 from perfkit.scoring_params import scoring_params
 
@@ -39,12 +42,24 @@ class UnitAudit:
     review_findings: pl.DataFrame
     scorecard: Scorecard | None
     provenance: list[tuple[str, str]] = field(default_factory=list)
+    review: ReviewState = field(default_factory=no_review)
+    sample: Sample | None = None
 
     @property
     def findings(self) -> pl.DataFrame:
         """Review findings followed by re-scoring findings, with each rule's Chinese title."""
         parts = [self.review_findings] + ([self.scorecard.findings] if self.scorecard else [])
         return pl.concat(parts).with_columns(rule_title=pl.col("rule_id").replace_strict(RULE_TITLES, default=None))
+
+    @property
+    def reviewed_findings(self) -> pl.DataFrame:
+        """:attr:`findings` with each one's current decision (复核状态 …); new findings are 待复核."""
+        return with_decisions(self.findings, self.review)
+
+    @property
+    def decision_counts(self) -> dict[str, int]:
+        """Findings per review status (``review_open`` …) and findings resolved since earlier runs."""
+        return decision_counts(self.findings, self.review)
 
     @property
     def overview(self) -> pl.DataFrame:
@@ -95,8 +110,14 @@ def audit_unit(
     checks: dict | None = None,
     scoring: dict | None = None,
     rescoring: dict | None = None,
+    sample: dict | None = None,
+    review_store: str | None = None,
 ) -> UnitAudit:
-    """Load, review, score and re-check one unit; raises :class:`InputError` on bad input."""
+    """Load, review, score and re-check one unit, draw its sample; raises :class:`InputError` on bad input.
+
+    With a ``review_store`` (a SQLite file, see :mod:`perfkit.review.store`) the run's findings are
+    recorded there and shown with their current decisions; without one every finding is 待复核.
+    """
     tables = _unit_only(load_targets(*targets), unit_code, year)
     review = run_checks(tables, checks)
     card = None
@@ -105,10 +126,12 @@ def audit_unit(
         mine = Actuals(loaded.projects.filter(unit_code=unit_code), loaded.indicators.filter(unit_code=unit_code))
         card = score(mine, tables, scoring_params(scoring), rescoring)
     params = {"unit_code": unit_code, "year": year, "checks": checks or {}, "scoring": scoring or {},
-              "rescoring": rescoring or {}}  # fmt: skip
+              "rescoring": rescoring or {}, "sample": sample or {}}  # fmt: skip
     files = source_files([*targets, *(actuals or [])])
     unit_name = tables.projects["unit_name"][0] or ""
-    return UnitAudit(unit_code, unit_name, year, tables, review, card, provenance(params, files))
+    audit = UnitAudit(unit_code, unit_name, year, tables, review, card, provenance(params, files))
+    drawn = sample_unit(tables.projects, tables.indicators, audit.findings, unit_code, year, sample)
+    return replace(audit, review=review_state(audit.findings, unit_code, year, review_store), sample=drawn)
 
 
 def summary_lines(audit: UnitAudit) -> list[str]:
@@ -124,6 +147,24 @@ def summary_lines(audit: UnitAudit) -> list[str]:
         grades = audit.scorecard.project_scores["grade"].drop_nulls().value_counts().sort("grade")
         lines.append(f"平均复核得分：{audit.scorecard.project_scores['total'].mean():.2f}")
         lines.append("等级分布：" + "，".join(f"{g} {n} 个" for g, n in grades.iter_rows()))
+    return [*lines, review_lines(audit)[0]]
+
+
+def review_lines(audit: UnitAudit) -> list[str]:
+    """Decision counts in Chinese: one line over all (待复核, 已确认, 已排除, 误报, 已消除), then per status by severity."""
+    counts = audit.decision_counts
+    where = "" if audit.review.store else "（未使用复核库）"
+    lines = [
+        f"复核：待复核 {counts['review_open']}，已确认 {counts['review_confirmed']}，"
+        f"已排除 {counts['review_dismissed']}，误报 {counts['review_false_positive']}；"
+        f"已消除 {counts['review_resolved']}{where}"
+    ]
+    reviewed = audit.reviewed_findings
+    for status, label in REVIEW_STATUS_LABELS.items():
+        mine = reviewed.filter(review_status=status)
+        if mine.height:
+            by = [f"{SEVERITY_LABELS[s]} {(mine['severity'] == s).sum()}" for s in SEVERITY_LABELS]
+            lines.append(f"{label}：" + "，".join(by))
     return lines
 
 
@@ -141,6 +182,7 @@ def summary_record(audit: UnitAudit) -> dict[str, Any]:
         "findings_low": int((findings["severity"] == "low").sum()),
         "mean_total": None,
         "grades": {},
+        **audit.decision_counts,
     }
     if audit.scorecard is not None:
         scores = audit.scorecard.project_scores

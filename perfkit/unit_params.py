@@ -17,6 +17,8 @@ from typing import Any
 
 from perfkit.errors import InputError
 from perfkit.params import read_yaml
+from perfkit.review.store import STORE_NAME
+from perfkit.sample import sample_params
 
 # name → (type, required, description); the notebook's parameters cell declares the same names
 UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
@@ -28,6 +30,8 @@ UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
     "scoring": (dict, False, "评分参数"),
     "rescoring": (dict, False, "自评复核规则开关"),
     "output_dir": (str, False, "输出文件夹（默认 build/units）"),
+    "sample": (dict, False, "抽样参数（方法、数量、种子、关键项目）"),
+    "review_store": (str, False, "复核库文件（默认：输出文件夹中的 review.sqlite）"),
 }
 _UNIT_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: \d and $ would pass "５６２３０１" and "562301\n"
 
@@ -65,6 +69,7 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
                 raise InputError(file, name, f"应为路径列表，得到 {item!r}")
             if not (base / item).exists():
                 raise InputError(file, name, f"路径不存在：{item}")
+    sample_params(data.get("sample"), file)
     return {
         "unit_code": data["unit_code"],
         "year": data["year"],
@@ -74,6 +79,8 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
         "scoring": data.get("scoring") or {},
         "rescoring": data.get("rescoring") or {},
         "output_dir": str((base / data["output_dir"]).resolve()) if data.get("output_dir") else "",
+        "sample": data.get("sample") or {},
+        "review_store": str((base / data["review_store"]).resolve()) if data.get("review_store") else "",
     }
 
 
@@ -83,3 +90,11 @@ def unit_output_dir(params: dict[str, Any], root: Path) -> Path:
     if root.resolve() not in folder.parents:
         raise InputError(params["unit_code"], "unit_code", "单位编码会使输出超出输出文件夹")
     return folder
+
+
+def review_store_path(params: dict[str, Any], root: Path) -> str:
+    """The review store of a run into ``root``: the one the parameters name, else ``root/review.sqlite``.
+
+    The store is shared by every unit of the run, so it lies beside the unit folders, not in one.
+    """
+    return params.get("review_store") or str(root.resolve() / STORE_NAME)

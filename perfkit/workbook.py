@@ -1,9 +1,14 @@
 """The unit audit workbook (审计工作底稿), written with XlsxWriter.
 
-Sheets: 概览, 项目, 指标, 审核发现, 评分, 图表, 数据来源. Frozen headers, filters, widths that fit
+Sheets: 概览, 项目, 指标, 审核发现, 已消除的发现, 抽样, 评分, 项目得分, 图表, 数据来源. Frozen headers,
+filters, widths that fit
 Chinese text (wide characters count double), number formats for 万元 and %, conditional formats
 on scores and severities. Every text cell from an input document is written with
 ``write_string``, so a cell such as ``=1+1`` or ``+86…`` stays text and never becomes a formula.
+
+The 审核发现 sheet is protected except its review columns (复核状态 as a drop-down, 复核人,
+复核意见, 复核日期), which auditors fill in and ``perfkit review import`` reads back; two hidden
+columns (单位编码, 复核版本) tell the importer which finding and which decision a row showed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,13 +28,30 @@ import xlsxwriter
 if TYPE_CHECKING:
     from perfkit.unit_audit import UnitAudit
 
-from perfkit.labels import COLUMN_LABELS, KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from perfkit.labels import COLUMN_LABELS, KIND_LABELS, REVIEW_STATUS_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from perfkit.review.importer import FINDINGS_SHEET
+from perfkit.review.store import REVIEW_FIELDS
 
 MONEY_COLUMNS = {"budget_total", "budget_fiscal", "budget_other", "budget_full", "executed"}
 PERCENT_COLUMNS = {"achievement"}
 SCORE_COLUMNS = {"weight", "score", "self_score", "score_diff", "output_score", "benefit_score",
                  "satisfaction_score", "execution_score", "total", "self_total", "total_diff"}  # fmt: skip
-CODES = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS}
+CODES = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
+         "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
+FINDING_COLUMNS = [
+    "finding_id",
+    "severity",
+    "rule_id",
+    "rule_title",
+    "project_id",
+    "seq",
+    "message",
+    "evidence",
+    "basis",
+]
+HIDDEN_REVIEW_COLUMNS = ["unit_code", "decision_version"]
+RESOLVED_SHEET = "已消除的发现"
+SAMPLE_SHEET = "抽样"
 _MAX_WIDTH = 60
 
 
@@ -132,6 +155,8 @@ def _overview(wb: SheetWriter, audit: UnitAudit) -> None:
     ]
     if "total" in overview.columns:
         facts.append(("平均复核得分", overview["total"].mean()))
+    counts = audit.decision_counts
+    facts += [(f"复核：{COLUMN_LABELS[key]}", counts[key]) for key in counts]
     for row, (key, value) in enumerate(facts, start=2):
         sheet.write_string(row, 0, key, wb.header)
         wb._write(sheet, row, 1, value, wb.money if isinstance(value, float) else wb.number)
@@ -143,6 +168,66 @@ def _overview(wb: SheetWriter, audit: UnitAudit) -> None:
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, overview.width, 12)
+
+
+def _findings(wb: SheetWriter, audit: UnitAudit) -> None:
+    """The findings with their review columns open for input and everything else locked."""
+    frame = audit.reviewed_findings.select(*FINDING_COLUMNS, *REVIEW_FIELDS, *HIDDEN_REVIEW_COLUMNS)
+    sheet = wb.table(FINDINGS_SHEET, frame)
+    add = wb.book.add_format
+    open_text = add({"locked": False, "bg_color": "#FFF2CC", "text_wrap": True, "valign": "top"})
+    open_date = add({"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "valign": "top"})
+    last = max(frame.height, 1)
+    for column in REVIEW_FIELDS:
+        col = frame.columns.index(column)
+        values = frame[column].replace_strict(REVIEW_STATUS_LABELS, default=frame[column]).to_list()
+        for row, value in enumerate(values, start=1):
+            if column == "reviewed_on" and value:
+                sheet.write_datetime(row, col, date.fromisoformat(value), open_date)
+            else:
+                wb._write(sheet, row, col, value, open_text)
+        sheet.set_column(
+            col, col, 14 if column != "review_note" else 30, open_date if column == "reviewed_on" else open_text
+        )
+    status = frame.columns.index("review_status")
+    sheet.data_validation(1, status, last, status, {"validate": "list", "source": list(REVIEW_STATUS_LABELS.values())})
+    when = frame.columns.index("reviewed_on")
+    sheet.data_validation(1, when, last, when, {"validate": "date", "criteria": ">=", "value": date(2000, 1, 1)})
+    first_hidden = frame.columns.index(HIDDEN_REVIEW_COLUMNS[0])
+    sheet.set_column(first_hidden, frame.width - 1, None, None, {"hidden": True})
+    sheet.protect("", {"autofilter": True, "format_columns": True, "format_rows": True})
+
+
+def _resolved(wb: SheetWriter, audit: UnitAudit) -> None:
+    resolved = audit.review.resolved
+    if not audit.review.store:
+        note = "未使用复核库：无法与以前的运行比较"
+    elif resolved.height:
+        note = f"以前的运行中出现、本次运行未再出现的问题：{resolved.height} 个（保留其复核决定）"
+    else:
+        note = "没有已消除的问题"
+    columns = ["finding_id", "severity", "rule_id", "project_id", "seq", "message", "evidence", *REVIEW_FIELDS,
+               "first_seen", "resolved_at"]  # fmt: skip
+    frame = resolved.select(columns) if resolved.height else pl.DataFrame(schema={c: pl.String for c in columns})
+    wb.table(RESOLVED_SHEET, frame, note=note)
+
+
+def _sample(wb: SheetWriter, audit: UnitAudit) -> None:
+    sample = audit.sample
+    sheet = wb.book.add_worksheet(SAMPLE_SHEET)
+    sheet.write_string(0, 0, "抽样记录（按以下方法、种子与总体可重现）", wb.title)
+    for row, (key, value) in enumerate(sample.record, start=1):
+        sheet.write_string(row, 0, key, wb.header)
+        sheet.write_string(row, 1, value, wb.text)
+    selection = sample.for_people()
+    top = len(sample.record) + 2
+    for col, column in enumerate(selection.columns):
+        sheet.write_string(top, col, column, wb.header)
+        for row, value in enumerate(selection[column].to_list(), start=top + 1):
+            wb._write(sheet, row, col, value, wb.money if column == "金额（万元）" else wb.text)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 60)
+    sheet.set_column(2, selection.width, 14)
 
 
 def _charts(wb: SheetWriter, audit: UnitAudit) -> None:
@@ -202,10 +287,10 @@ def write_workbook(audit: UnitAudit, path: str | Path) -> Path:
         _overview(wb, audit)
         wb.table("项目", audit.targets.projects.drop("source_file"))
         wb.table("指标", audit.targets.indicators)
-        findings = audit.findings.select(
-            "finding_id", "severity", "rule_id", "rule_title", "project_id", "seq", "message", "evidence", "basis"
-        )
-        wb.table("审核发现", findings)
+        _findings(wb, audit)
+        _resolved(wb, audit)
+        if audit.sample is not None:
+            _sample(wb, audit)
         if audit.scorecard is not None:
             wb.table("评分", audit.scorecard.indicator_scores.drop("unit_code", "actual_ratio"))
             wb.table("项目得分", audit.scorecard.project_scores)
