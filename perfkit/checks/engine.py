@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import polars as pl
+import polars_hash
 
 from perfkit.checks.registry import RULES, Rule
 from perfkit.errors import InputError
@@ -126,9 +126,9 @@ def run_rules(
         [pl.col(c).cast(pl.String).fill_null("None") for c in key] + [pl.int_range(pl.len()).over(key).cast(pl.String)],
         separator="|",
     )
-    keys = findings.select(text.alias("k"))["k"].to_list()
-    ids = [hashlib.sha1(k.encode()).hexdigest()[:12] for k in keys]
-    return findings.with_columns(finding_id=pl.Series(ids, dtype=pl.String)).select(FINDING_COLUMNS)
+    # SHA-256 rather than polars' own hash: the id must not change with the polars version
+    finding_id = polars_hash.col("_id_key").chash.sha2_256().str.slice(0, 12)
+    return findings.with_columns(_id_key=text).with_columns(finding_id=finding_id).select(FINDING_COLUMNS)
 
 
 def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:

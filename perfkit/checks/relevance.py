@@ -42,21 +42,23 @@ _NAME_BIGRAMS: list = []  # (indicators frame, its name bigrams): both relevance
 
 
 def _name_bigrams(indicators: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    # a name repeated within a project (several 活动场次 rows) is compared once
     if not (_NAME_BIGRAMS and _NAME_BIGRAMS[0][0] is indicators):
-        names = _bigrams(indicators, "name", ["project_id", "seq"])
-        _NAME_BIGRAMS[:] = [(indicators, names, names.group_by("project_id", "seq").len("name_size"))]
+        names = _bigrams(indicators.select("project_id", "name").unique(), "name", ["project_id", "name"])
+        _NAME_BIGRAMS[:] = [(indicators, names, names.group_by("project_id", "name").len("name_size"))]
     return _NAME_BIGRAMS[0][1], _NAME_BIGRAMS[0][2]
 
 
 def _similarity(left: pl.DataFrame, left_keys: list[str], indicators: pl.DataFrame) -> pl.DataFrame:
-    """For every (left row, indicator of the same project): share of the name's bigrams found in the left text."""
+    """For every (left row, distinct indicator name of the same project): share of the name's
+    bigrams found in the left text. Join ``indicators`` on ``project_id, name`` for the rows."""
     names, sizes = _name_bigrams(indicators)
     texts = _bigrams(left, "text", left_keys)
     return (
         texts.join(names, on=["project_id", "bigram"])
-        .group_by(*left_keys, "seq")
+        .group_by(*left_keys, "name")
         .len("hits")
-        .join(sizes, on=["project_id", "seq"])
+        .join(sizes, on=["project_id", "name"])
         .with_columns(similarity=pl.col("hits") / pl.col("name_size"))
     )
 
@@ -90,7 +92,7 @@ def goal_target_mismatch(tables, params):
     scores = _similarity(quantities, ["project_id", "q_no"], tables.indicators)
     best = (
         scores.join(quantities, on=["project_id", "q_no"])
-        .join(indicators, on=["project_id", "seq"])
+        .join(indicators, on=["project_id", "name"])
         .filter((pl.col("unit_class") == pl.col("ind_class")) & (pl.col("similarity") >= params["min_similarity"]))
         .sort("similarity", "seq", descending=[True, False])
         .group_by("project_id", "q_no", maintain_order=True)
