@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 import polars as pl
 
@@ -129,7 +130,9 @@ def with_parsed_targets(
     parts = "__target_parts"
     field = pl.col(parts).struct.field
     unit_written = field("unit")
-    is_number = field("num").is_not_null() & ((unit_written == "") | unit_written.str.contains(_UNIT_RE))
+    number = field("num").str.replace_all(",", "").cast(pl.Float64)
+    # a number too long for a float (hundreds of digits) is text, not an infinite target
+    is_number = number.is_finite().fill_null(False) & ((unit_written == "") | unit_written.str.contains(_UNIT_RE))
     op = pl.coalesce(
         pl.when(field("op") != "").then(field("op")),
         pl.when(field("suffix").is_in(["以上", "及以上"])).then(pl.lit(">=")),
@@ -153,7 +156,7 @@ def with_parsed_targets(
         frame.with_columns(normalise_text(pl.col(raw)).str.extract_groups(_TARGET_RE).alias(parts))
         .with_columns(
             pl.when(is_number).then(op).alias(f"{prefix}op"),
-            pl.when(is_number).then(field("num").str.replace_all(",", "").cast(pl.Float64)).alias(f"{prefix}value"),
+            pl.when(is_number).then(number).alias(f"{prefix}value"),
             pl.when(is_number & (unit != "")).then(unit).alias(f"{prefix}unit"),
             kind.alias(f"{prefix}kind"),
         )
@@ -165,3 +168,18 @@ def parse_targets(values: Iterable[str | None], money: bool = False) -> pl.DataF
     """Parse a list of target cells into a frame of ``op``, ``value``, ``unit``, ``kind``."""
     frame = pl.DataFrame({"raw": list(values)}, schema={"raw": pl.String})
     return with_parsed_targets(frame, "raw", money, prefix="").drop("raw")
+
+
+_SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+
+
+def format_target(op: str | None, value: float, unit: str | None) -> str:
+    """A target cell written from parsed parts; parsing it gives the same parts back.
+
+    The number is written in full, without an exponent or a trailing ``.0``.
+
+    >>> format_target(">=", 26.0, "场"), format_target(None, 1e-7, "%"), format_target("<=", 4.1, "万元")
+    ('≥26场', '0.0000001%', '≤4.1万元')
+    """
+    number = format(Decimal(repr(float(value))).normalize(), "f")
+    return f"{_SYMBOLS[op] if op else ''}{number}{unit or ''}"
