@@ -60,6 +60,9 @@ def _keyed(indicators: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+_MATCHED: list = []  # (indicators frame, its matches): the four rules of one run share one computation
+
+
 def matched_indicators(tables: TargetTables) -> pl.DataFrame:
     """Indicators of matched projects side by side: this year's (``seq`` …) and last year's (``prev_`` …).
 
@@ -67,6 +70,8 @@ def matched_indicators(tables: TargetTables) -> pl.DataFrame:
     ``prev_seq`` is new. Columns of each side: ``seq, level1, level2, name, target_raw, target_op,
     target_value, target_unit``; and the projects' columns of :func:`matched_projects`.
     """
+    if _MATCHED and _MATCHED[0][0] is tables.indicators and _MATCHED[0][1] is tables.projects:
+        return _MATCHED[0][2]
     pairs = matched_projects(tables).filter(pl.col("prev_project_id").is_not_null())
     columns = ["seq", "level1", "level2", "name", "target_raw", "target_op", "target_value", "target_unit"]
     indicators = _keyed(tables.indicators)
@@ -80,7 +85,8 @@ def matched_indicators(tables: TargetTables) -> pl.DataFrame:
     for column in pairs.columns:  # the project's columns, from whichever side the row came
         if f"{column}_p" in joined.columns:
             joined = joined.with_columns(pl.coalesce(column, f"{column}_p")).drop(f"{column}_p")
-    return joined.drop("key", "nth")
+    _MATCHED[:] = [(tables.indicators, tables.projects, joined.drop("key", "nth"))]
+    return _MATCHED[0][2]
 
 
 def _comparable() -> pl.Expr:

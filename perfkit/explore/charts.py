@@ -26,21 +26,25 @@ def peer_chart(scored: pl.DataFrame, title: str, unit: str, log: bool = False) -
         title += f"（共{scored.height}个，显示离群值及中位数附近{frame.height}个）"
     fig = Figure(figsize=(8, 0.32 * frame.height + 1.8))
     ax = fig.subplots()
-    labels = _short([f"{n}·{s}" for n, s in zip(frame["project_name"], frame["seq"], strict=True)], 22)
+    seqs = frame["seq"].to_list() if "seq" in frame.columns else [None] * frame.height
+    labels = _short([n if s is None else f"{n}·{s}" for n, s in zip(frame["project_name"], seqs, strict=True)], 22)
     colours = [_OUTLIER if s in ("high", "low") else _UNJUDGED if s == "too_few" else _NORMAL for s in frame["status"]]
     ax.barh(range(frame.height), frame["value"].to_list(), color=colours)
     ax.set_yticks(range(frame.height), labels, fontsize=8)
     first = frame.row(0, named=True) if frame.height else None
     if first is not None:
         ax.axvline(first["peer_median"], color="#333333", linewidth=1, label=f"中位数 {first['peer_median']:.2f}{unit}")
-        for bound, name in ((first["lower"], "下界"), (first["upper"], "上界")):
-            ax.axvline(bound, color=_OUTLIER, linestyle="--", linewidth=0.8, label=f"{name} {bound:.2f}{unit}")
+        if first["status"] == "too_few":  # bounds of a group too small to judge would only mislead
+            title += "（同类不足，未判断）"
+        else:
+            for bound, name in ((first["lower"], "下界"), (first["upper"], "上界")):
+                ax.axvline(bound, color=_OUTLIER, linestyle="--", linewidth=0.8, label=f"{name} {bound:.2f}{unit}")
     if log:
         ax.set_xscale("log")
     ax.invert_yaxis()
     ax.set_xlabel(unit + ("（对数刻度）" if log else ""))
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     return fig
 

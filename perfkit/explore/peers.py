@@ -93,6 +93,19 @@ def peer_groups(scored: pl.DataFrame, group: list[str]) -> pl.DataFrame:
     )
 
 
+def focus_group(scored: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """The peer group worth a chart: that of the strongest outlier, else the largest judged group, else the largest."""
+    if scored.height == 0:
+        return scored
+    order = scored.with_columns(
+        _out=pl.col("status").is_in(["high", "low"]),
+        _judged=pl.col("status") != "too_few",
+        _z=pl.col("robust_z").abs(),
+    ).sort("_out", "_judged", "peer_n", "_z", descending=True)
+    key = order.select(group).row(0, named=True)
+    return scored.filter(**key)
+
+
 def small_groups_note(scored: pl.DataFrame, group: list[str], what: str) -> str:
     """One sentence on what was not judged (instead of a line per small group)."""
     small = scored.filter(pl.col("status") == "too_few")

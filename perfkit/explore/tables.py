@@ -59,6 +59,9 @@ class Table:
     def __init__(self, frame: pl.DataFrame, rows: int = DEFAULT_ROWS, caption: str | None = None) -> None:
         self.frame, self.rows, self.caption = frame, rows, caption
 
+    def __repr__(self) -> str:
+        return f"表格：{self.caption or ''} 共 {self.frame.height} 行"
+
     def _repr_html_(self) -> str:
         return static_html(self.frame, self.rows, self.caption)
 
@@ -70,15 +73,13 @@ def show(
 
     Returns what was displayed (for tests); in a notebook the table appears as a side effect.
     """
-    from IPython.display import HTML, display
+    from IPython.display import display
 
     interactive = _settings["interactive"] if interactive is None else interactive
     if interactive:
         from itables import show as itables_show
 
-        if caption:
-            display(HTML(f"<p><b>{html_lib.escape(caption)}</b> 共 {frame.height} 行</p>"))
-        itables_show(for_people(frame).to_pandas(), maxBytes=0)
+        itables_show(for_people(frame), caption=f"{caption or ''} 共 {frame.height} 行".strip(), maxBytes=0)
         return frame
     table = Table(frame, rows, caption)
     display(table)
