@@ -141,7 +141,9 @@ def _earlier_year(rng: random.Random, projects: list[dict], year: int) -> list[d
                 target = target.replace(digits, str(int(digits) + max(1, int(digits) // 5)), 1)
             rows.append((l1, l2, name, target))
         if rng.random() < 0.2:
-            rows.insert(0, ("产出指标", "数量指标", f"{p['purpose'].removeprefix('用于')}宣传次数", f"≥{rng.randint(2, 12)}次"))
+            rows.insert(
+                0, ("产出指标", "数量指标", f"{p['purpose'].removeprefix('用于')}宣传次数", f"≥{rng.randint(2, 12)}次")
+            )
         budget = round(p["budget_total"] * rng.uniform(0.7, 1.1), 2)
         earlier.append(p | {"year": year, "project_name": p["project_name"].replace("2025年", f"{year}年", 1),
                             "budget_total": budget, "budget_fiscal": budget, "rows": rows})  # fmt: skip

@@ -22,7 +22,7 @@ PEER_LABELS = {
     "upper": "上界", "explanation": "说明", "group": "同类组", "judged": "判断", "outliers": "离群数",
     "similarity": "相似度", "copies": "雷同条数", "source_project_name": "雷同来源项目", "source_seq": "来源序号",
     "source_text": "来源文字", "text": "指标文字", "change": "变化", "prev_year": "上年", "prev_target_raw": "上年指标值",
-    "prev_budget_total": "上年预算（万元）", "rate": "执行率（%）",
+    "prev_budget_total": "上年预算（万元）", "status": "判断结果",
 }  # fmt: skip
 
 
@@ -127,7 +127,11 @@ def copy_table(tables: TargetTables, min_chars: int = 12, threshold: float = 0.8
 
 
 def year_over_year_table(tables: TargetTables) -> pl.DataFrame:
-    """Matched indicators of consecutive years with what changed (不变/下调/提高/删除/新增); empty for one year."""
+    """Matched indicators of consecutive years with what changed; empty for one year.
+
+    ``change``: 不变, 写法变化 (same number written differently), 降低 / 提高 (a lower bound such as
+    ≥500人), 放宽 / 收紧 (an upper bound such as ≤12月 or a cost ceiling), 删除 (dropped), 新增 (new).
+    """
     rows = matched_indicators(tables)
     if rows.height == 0:
         return rows
@@ -137,8 +141,10 @@ def year_over_year_table(tables: TargetTables) -> pl.DataFrame:
         .when(pl.col("prev_seq").is_null()).then(pl.lit("新增"))
         .when(pl.col("target_raw") == pl.col("prev_target_raw")).then(pl.lit("不变"))
         .when(pl.col("target_value") == pl.col("prev_target_value")).then(pl.lit("写法变化"))
-        .when((pl.col("target_value") < pl.col("prev_target_value")) == lower_bound).then(pl.lit("降低"))
-        .otherwise(pl.lit("提高"))
+        .when(lower_bound & (pl.col("target_value") < pl.col("prev_target_value"))).then(pl.lit("降低"))
+        .when(lower_bound).then(pl.lit("提高"))
+        .when(pl.col("target_value") > pl.col("prev_target_value")).then(pl.lit("放宽"))
+        .otherwise(pl.lit("收紧"))
     )  # fmt: skip
     return rows.with_columns(change=change).select(
         "unit_code", "project_name", "year", "budget_total", "prev_year", "prev_budget_total",
