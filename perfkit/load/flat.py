@@ -68,19 +68,20 @@ def read_csv(data: str, file: str) -> pl.DataFrame:
         raise InputError(file, _failing_record(data, delimiter), f"CSV 格式错误（{exc}），可能有未闭合的引号") from None
     header_at = _find_header_row(rows[:_HEADER_SEARCH_ROWS], file, "")
     width = len(rows[header_at])
-    lengths = pl.Series(list(map(len, rows)), dtype=pl.Int64)
-    wrong = ((lengths != width) & (lengths > 0)).arg_true()
-    wrong = wrong.filter(wrong > header_at)
-    if wrong.len():
-        line = int(wrong[0]) + 1
-        raise InputError(file, f"第{line}行", f"有{lengths[line - 1]}列，表头有{width}列")
-    # blank lines carry no data; C-level compress and zip keep this free of Python loops per row
-    keep = ((lengths > 0) & (pl.int_range(len(rows), eager=True) > header_at)).to_list()
-    body = list(itertools.compress(rows, keep))
+    body = rows[header_at + 1 :]
+    # map, set, index and compress run in C: no Python loop over the rows of a large file
+    lengths = list(map(len, body))
+    if wrong := set(lengths) - {0, width}:
+        first = min(lengths.index(n) for n in wrong)
+        raise InputError(file, f"第{header_at + 2 + first}行", f"有{lengths[first]}列，表头有{width}列")
+    lines = list(itertools.compress(range(header_at + 2, len(rows) + 1), lengths))  # blank lines carry no data
+    body = list(itertools.compress(body, lengths))
     columns = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
     names = [f"c{i}" for i in range(width)]
-    frame = pl.DataFrame(dict(zip(names, map(list, columns), strict=True)), schema=dict.fromkeys(names, pl.String))
-    frame = frame.with_columns(_line=pl.Series(keep, dtype=pl.Boolean).arg_true().cast(pl.Int64) + 1)
+    frame = pl.DataFrame(
+        {"_line": lines, **dict(zip(names, map(list, columns), strict=True))},
+        schema={"_line": pl.Int64, **dict.fromkeys(names, pl.String)},
+    )
     return _canonical(frame, rows[header_at], file, prefix="")
 
 
@@ -151,7 +152,7 @@ FLAT_COLUMNS = (
 
 
 def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str) -> pl.DataFrame:
-    """One file's rows under the contract's column names, as strings, empty rows dropped."""
+    """One file's rows under the contract's column names, as strings (empty rows still in)."""
     keys = [_header_key(c) for c in header]
     split = any(_HEADER_FIELDS.get(k) == "target_op" for k in keys)
     renames = {}
@@ -161,11 +162,14 @@ def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str) -> pl.
             field = "target_value_written"
         if field and field not in renames.values():
             renames[f"c{i}"] = field
-    frame = frame.select("_line", *[pl.col(c).str.strip_chars().replace("", None).alias(f) for c, f in renames.items()])
-    frame = frame.filter(~pl.all_horizontal(pl.col(list(renames.values())).is_null()))
-    missing = [pl.lit(None, dtype=pl.String).alias(c) for c in FLAT_COLUMNS if c not in frame.columns]
-    return frame.with_columns(*missing, _file=pl.lit(file), _prefix=pl.lit(prefix), _split=pl.lit(split)).select(
-        "_file", "_prefix", "_split", "_line", *FLAT_COLUMNS
+    # one select per file; stripping and dropping empty rows happen once for all files in finish_flat
+    given = {f: pl.col(c) for c, f in renames.items()}
+    return frame.select(
+        _file=pl.lit(file),
+        _prefix=pl.lit(prefix),
+        _split=pl.lit(split),
+        _line="_line",
+        **{c: given.get(c, pl.lit(None, dtype=pl.String)) for c in FLAT_COLUMNS},
     )
 
 
@@ -183,6 +187,8 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     budgets and years must be numbers and agree within a project; split-layout targets are
     joined back into the cell as written.
     """
+    raw = raw.with_columns(pl.col(FLAT_COLUMNS).str.strip_chars().replace("", None))
+    raw = raw.filter(~pl.all_horizontal(pl.col(FLAT_COLUMNS).is_null()))
     continues = pl.col("project_name").is_null()
     frame = raw.with_columns(
         [
