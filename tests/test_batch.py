@@ -126,7 +126,7 @@ def test_portfolio_workbook_and_report_cover_every_unit(local_and_dask):
     local, _ = local_and_dask
     assert (local / "portfolio.html").exists() and (local / "portfolio.ipynb").exists()
     book = openpyxl.load_workbook(local / "portfolio.xlsx")
-    assert book.sheetnames == ["单位汇总", "项目得分", "问题×单位", "问题清单"]
+    assert book.sheetnames == ["单位汇总", "项目得分", "问题×单位", "问题清单", "跨单位异常"]
     units = [row for row in book["单位汇总"].iter_rows(min_row=2, values_only=True)]
     assert [u[0] for u in units] == list(UNITS)
     assert len(list(book["项目得分"].iter_rows(min_row=2))) == 7  # 2 + 5 projects
