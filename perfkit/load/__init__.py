@@ -1,10 +1,10 @@
 """Load target tables (项目绩效目标表) from any supported source into the contract tables.
 
 Formats are a registry, as papermill's engines are: each maps a name to a reader from the file's
-bytes to raw frames — two (projects, indicators) for documents, or one frame of canonical rows
-for flat tables, which are finished together for all flat files of a load (one vectorised pass
-instead of one per file). :func:`load_targets` detects each file's format from its content,
-reads it, and assembles the validated tables.
+bytes to a raw frame (lines of a Word export, cells of a .docx, canonical rows of a flat table)
+and a finisher that turns the raw frames of all files of a load into projects and indicators in
+one vectorised pass instead of one per file. :func:`load_targets` detects each file's format from
+its content, reads it, and assembles the validated tables.
 """
 
 from __future__ import annotations
@@ -22,10 +22,23 @@ from perfkit.load import docx as docx_format
 from perfkit.load import flat, word_text
 from perfkit.load.assemble import assemble, finish_projects
 from perfkit.load.sniff import decode_text, detect_format
-from perfkit.load.table import read_table
+from perfkit.load.table import cells_of, read_tables
 
-Reader = Callable[[bytes, str], "tuple[pl.DataFrame, pl.DataFrame] | pl.DataFrame"]
-READERS: dict[str, Reader] = {}
+Reader = Callable[[bytes, str], pl.DataFrame]
+Finisher = Callable[[pl.DataFrame], "tuple[pl.DataFrame, pl.DataFrame]"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """How one source format is read: ``read`` turns a file's bytes into a raw frame, cheaply;
+    ``finish`` turns the raw frames of every file that shares it into (projects, indicators) in
+    one vectorised pass — per-file work in polars costs more in overhead than in work."""
+
+    read: Reader
+    finish: Finisher
+
+
+READERS: dict[str, Format] = {}
 _SKIPPED_NAMES = ("README", ".", "~$")
 
 
@@ -37,44 +50,47 @@ class TargetTables:
     indicators: pl.DataFrame
 
 
-def register(name: str) -> Callable[[Reader], Reader]:
+def register(name: str, finish: Finisher) -> Callable[[Reader], Reader]:
     """Register a reader for a format name returned by :func:`detect_format`."""
 
     def add(reader: Reader) -> Reader:
-        READERS[name] = reader
+        READERS[name] = Format(reader, finish)
         return reader
 
     return add
 
 
-def _frames_from_tables(tables: list, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+_NO_TABLES = "未找到项目绩效目标表"
+
+
+def _finish_word_text(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    cells = word_text.cells(lines)
+    empty = lines.select("_file", "_file_no").unique().join(cells, on="_file_no", how="anti").sort("_file_no")
+    if empty.height:
+        raise InputError(empty["_file"][0], None, _NO_TABLES)
+    return read_tables(cells)
+
+
+@register("word_text", _finish_word_text)
+def _read_word_text(data: bytes, file: str) -> pl.DataFrame:
+    return word_text.lines(decode_text(data, file))
+
+
+@register("docx", read_tables)
+def _read_docx(data: bytes, file: str) -> pl.DataFrame:
+    tables = docx_format.split_tables(data, file)
     if not tables:
-        raise InputError(file, None, "未找到项目绩效目标表")
-    projects, indicators = [], []
-    for key, table in enumerate(tables):
-        project, rows = read_table(table, file)
-        projects.append(project | {"_key": key})
-        indicators.extend(row | {"_key": key} for row in rows)
-    return pl.DataFrame(projects), pl.DataFrame(indicators)
+        raise InputError(file, None, _NO_TABLES)
+    return cells_of(tables, file)
 
 
-@register("word_text")
-def _read_word_text(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return _frames_from_tables(word_text.split_tables(decode_text(data, file)), file)
-
-
-@register("docx")
-def _read_docx(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return _frames_from_tables(docx_format.split_tables(data, file), file)
-
-
-@register("csv")
-def _read_csv(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+@register("csv", flat.finish_flat)
+def _read_csv(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_csv(decode_text(data, file), file)
 
 
-@register("xlsx")
-def _read_xlsx(data: bytes, file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+@register("xlsx", flat.finish_flat)
+def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_xlsx(data, file)
 
 
@@ -91,19 +107,16 @@ def source_files(sources: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def read_source(path: Path, number: int = 0) -> tuple[pl.DataFrame, pl.DataFrame] | pl.DataFrame:
-    """Read one file: (projects, indicators) for a document, canonical rows for a flat table.
+def read_source(path: Path, number: int = 0) -> tuple[str, pl.DataFrame]:
+    """Read one file into its format's name and raw frame.
 
-    Every frame carries ``_file`` (for messages) and ``_file_no`` (the file's position in the
+    The frame carries ``_file`` (for messages) and ``_file_no`` (the file's position in the
     load, so that the same file given twice stays two sources).
     """
     data = path.read_bytes()
-    read = READERS[detect_format(data, path)](data, str(path))
-    tag = {"_file": pl.lit(str(path)), "_file_no": pl.lit(number, dtype=pl.Int32)}
-    if isinstance(read, pl.DataFrame):
-        return read.with_columns(**tag)
-    projects, indicators = read
-    return projects.with_columns(**tag), indicators.with_columns(**tag)
+    name = detect_format(data, path)
+    raw = READERS[name].read(data, str(path))
+    return name, raw.with_columns(_file=pl.lit(str(path)), _file_no=pl.lit(number, dtype=pl.Int32))
 
 
 # Reading a file is mostly Python-level parsing (csv, Word text); past this many files the work is
@@ -142,11 +155,10 @@ def load_targets(*sources: str | Path) -> TargetTables:
     files = source_files(sources)
     if not files:
         raise InputError(", ".join(map(str, sources)), None, "没有可读取的文件")
-    read = _read_all(files)
-    documents = [r for r in read if isinstance(r, tuple)]
-    flat_rows = [r for r in read if isinstance(r, pl.DataFrame)]
-    if flat_rows:
-        documents.append(flat.finish_flat(pl.concat(flat_rows)))
+    raw: dict[Finisher, list[pl.DataFrame]] = {}
+    for name, frame in _read_all(files):
+        raw.setdefault(READERS[name].finish, []).append(frame)
+    documents = [finish(pl.concat(frames, how="diagonal_relaxed")) for finish, frames in raw.items()]
     projects = pl.concat([p for p, _ in documents], how="diagonal_relaxed")
     indicators = pl.concat([i for _, i in documents], how="diagonal_relaxed")
     projects = projects.sort("_file_no", "_key")  # the order of the files as given

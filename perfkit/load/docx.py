@@ -2,7 +2,7 @@
 
 A horizontally merged cell (``gridSpan``) is read once, and the continuation of a vertically
 merged cell (``vMerge``) reads as an empty cell — the same shape as the Word plain-text export,
-so both go through :func:`perfkit.load.table.read_table`.
+so both go through :func:`perfkit.load.table.read_tables`.
 """
 
 from __future__ import annotations

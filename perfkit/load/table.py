@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from perfkit.errors import InputError
 
 
@@ -70,52 +72,134 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-def read_table(table: Table, file: str) -> tuple[dict, list[dict]]:
-    """Read a project record and its indicator rows from ``table``.
+CELL_SCHEMA = {
+    "_file": pl.String,  # the source, for messages
+    "_file_no": pl.Int32,  # the source's position in the load
+    "table_no": pl.Int32,  # tables in document order
+    "title": pl.String,
+    "table_ref": pl.String,
+    "row_no": pl.Int32,  # rows in document order
+    "row_ref": pl.String,
+    "col": pl.Int32,  # 0-based position in the row
+    "ref": pl.String,
+    "text": pl.String,
+}
+_TABLE = ["_file_no", "_key"]
 
-    Budgets are returned in 万元 (converted when the table says ``单位：元``); empty fiscal and
-    other budget cells read as 0. Indicator cells are returned as written (stripped); merged
-    level-1 cells stay empty here and are filled in by the assembler.
+
+def cells_of(tables: list[Table], file: str) -> pl.DataFrame:
+    """The cells of one document's ``tables`` as a frame (see :data:`CELL_SCHEMA`), for :func:`read_tables`."""
+    columns: dict[str, list] = {name: [] for name in CELL_SCHEMA}
+    row_no = 0
+    for table_no, table in enumerate(tables):
+        for row in table.rows:
+            row_no += 1
+            for col, text in enumerate(row.cells):
+                values = (file, 0, table_no, table.title, table.ref, row_no, row.ref, col, row.cell_ref(col), text)
+                for name, value in zip(CELL_SCHEMA, values, strict=True):
+                    columns[name].append(value)
+    return pl.DataFrame(columns, schema=CELL_SCHEMA)
+
+
+def tables_of(cells: pl.DataFrame) -> list[Table]:
+    """The cells frame back as :class:`Table` objects, for readers that walk rows one by one."""
+    tables: dict[tuple[int, int], Table] = {}
+    rows = cells.group_by("_file_no", "table_no", "row_no", maintain_order=True).agg(
+        pl.col("title", "table_ref", "row_ref").first(), pl.col("text"), pl.col("ref")
+    )
+    for file_no, table_no, _, title, table_ref, row_ref, texts, refs in rows.iter_rows():
+        table = tables.setdefault((file_no, table_no), Table(title=title, ref=table_ref))
+        table.rows.append(Row(texts, row_ref, refs))
+    return list(tables.values())
+
+
+_HEADER_FIELD = {label: name for name, labels in HEADER_LABELS.items() for label in labels}
+
+
+def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Project records and indicator rows of every table in ``cells`` (of any number of documents).
+
+    Both are keyed by ``_file_no`` and ``_key`` (the table's position in its document). Each
+    table's project part (the rows above its 一级指标 header) is read label by label; the
+    indicator rows — the bulk of a document — are checked and pivoted for all tables at once.
+    Budgets are in 万元 (converted when the table says ``单位：元``); empty fiscal and other budget
+    cells read as 0. Indicator cells are stripped; merged level-1 cells stay empty here and are
+    filled in by the assembler. The first problem found raises an :class:`InputError`.
     """
-    header_at = _find_header(table)
-    if header_at is None:
-        raise InputError(
-            file, table.ref, f"表格“{table.title or '（无标题）'}”没有指标表头（一级指标…指标值），表格不完整"
-        )
-    project = _read_project_part(table.rows[:header_at], table, file)
-    columns = _header_columns(table.rows[header_at], file)
-    width = len(table.rows[header_at].cells)
-    indicators = []
-    for row in table.rows[header_at + 1 :]:
-        if len(row.cells) != width:
-            raise InputError(file, row.ref, f"指标行有{len(row.cells)}个单元格，表头有{width}个")
-        indicators.append({name: row.cells[i].strip() for name, i in columns.items()} | {"source_ref": row.ref})
-    if not indicators:
-        raise InputError(
-            file, table.rows[header_at].ref, f"项目“{project['project_name']}”的表头之后没有指标行，表格不完整"
-        )
-    return project, indicators
+    label = pl.col("text").str.replace_all(r"\s", "")
+    cells = cells.with_columns(
+        _key=(pl.col("table_no").rank("dense").over("_file_no") - 1).cast(pl.Int32),
+        _field=label.replace_strict(_HEADER_FIELD, default=None),
+        _level1=label == "一级指标",
+    )
+    header_rows = (
+        cells.group_by(*_TABLE, "row_no")
+        .agg(pl.col("_level1").any() & (pl.col("_field") == "target_raw").any())
+        .filter("_level1")
+        .group_by(_TABLE)
+        .agg(pl.col("row_no").min().alias("_header"))
+    )
+    tables = cells.group_by(_TABLE, maintain_order=True).agg(pl.col("_file", "title", "table_ref").first())
+    tables = tables.join(header_rows, on=_TABLE, how="left").sort(_TABLE)
+    if (missing := tables.filter(pl.col("_header").is_null())).height:
+        row = missing.row(0, named=True)
+        title = row["title"] or "（无标题）"
+        raise InputError(row["_file"], row["table_ref"], f"表格“{title}”没有指标表头（一级指标…指标值），表格不完整")
+    cells = cells.join(tables.select(*_TABLE, "_header"), on=_TABLE, maintain_order="left")
+    projects = _read_project_parts(cells.filter(pl.col("row_no") < pl.col("_header")), tables)
+    header = cells.filter(pl.col("row_no") == pl.col("_header"))
+    columns = header.drop_nulls("_field").group_by(*_TABLE, "_field").agg(pl.col("col").min())
+    _require_headers(header, columns)
+    body = cells.filter(pl.col("row_no") > pl.col("_header"))
+    _check_widths(header, body, projects)
+    named = body.join(columns.rename({"_field": "_column"}), on=[*_TABLE, "col"], how="left")
+    indicators = named.group_by(*_TABLE, "row_no", maintain_order=True).agg(
+        pl.col("_file").first(),
+        *[
+            pl.col("text").filter(pl.col("_column") == name).first().str.strip_chars().alias(name)
+            for name in HEADER_LABELS
+        ],
+        source_ref=pl.col("row_ref").first(),
+    )
+    return projects, indicators.drop("row_no")
 
 
-def _find_header(table: Table) -> int | None:
-    for i, row in enumerate(table.rows):
-        labels = {squash(c) for c in row.cells}
-        if "一级指标" in labels and labels & set(HEADER_LABELS["target_raw"]):
-            return i
-    return None
+def _read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFrame:
+    # a handful of labelled rows per project, read one by one as a person reads them
+    parts = {(n, k): (f, Table(title=t, ref=r)) for n, k, f, t, r, _ in tables.iter_rows()}
+    keys = cells.select(_TABLE).unique(maintain_order=True).iter_rows()
+    for key, table in zip(keys, tables_of(cells), strict=True):
+        parts[key] = (parts[key][0], table)
+    records = [
+        _read_project_part(table.rows, table, file) | {"_file": file, "_file_no": n, "_key": k}
+        for (n, k), (file, table) in parts.items()
+    ]
+    return pl.DataFrame(records).with_columns(pl.col("_file_no", "_key").cast(pl.Int32))
 
 
-def _header_columns(row: Row, file: str) -> dict[str, int]:
-    labels = [squash(c) for c in row.cells]
-    columns = {}
-    for name, accepted in HEADER_LABELS.items():
-        found = next((i for i, label in enumerate(labels) if label in accepted), None)
-        if found is not None:
-            columns[name] = found
-    missing = [HEADER_LABELS[n][0] for n in _REQUIRED_HEADERS if n not in columns]
-    if missing:
-        raise InputError(file, row.ref, f"指标表头缺少列：{'、'.join(missing)}")
-    return columns
+def _require_headers(header: pl.DataFrame, columns: pl.DataFrame) -> None:
+    required = pl.DataFrame({"_field": list(_REQUIRED_HEADERS)})
+    tables = header.group_by(_TABLE).agg(pl.col("_file", "row_ref").first())
+    missing = tables.join(required, how="cross").join(columns, on=[*_TABLE, "_field"], how="anti")
+    if missing.height:
+        first = missing.sort(_TABLE).row(0, named=True)
+        fields = missing.filter(pl.col("_file_no") == first["_file_no"], pl.col("_key") == first["_key"])["_field"]
+        labels = "、".join(HEADER_LABELS[f][0] for f in _REQUIRED_HEADERS if f in fields)
+        raise InputError(first["_file"], first["row_ref"], f"指标表头缺少列：{labels}")
+
+
+def _check_widths(header: pl.DataFrame, body: pl.DataFrame, projects: pl.DataFrame) -> None:
+    widths = header.group_by(_TABLE).agg(pl.len().alias("_width"), pl.col("row_ref").first().alias("_header_ref"))
+    rows = body.group_by(*_TABLE, "row_no").agg(pl.len().alias("_cells"), pl.col("_file", "row_ref").first())
+    wrong = rows.join(widths, on=_TABLE).filter(pl.col("_cells") != pl.col("_width")).sort("_file_no", "row_no")
+    if wrong.height:
+        row = wrong.row(0, named=True)
+        raise InputError(row["_file"], row["row_ref"], f"指标行有{row['_cells']}个单元格，表头有{row['_width']}个")
+    empty = widths.join(rows, on=_TABLE, how="anti").join(projects, on=_TABLE).sort(_TABLE)
+    if empty.height:
+        row = empty.row(0, named=True)
+        message = f"项目“{row['project_name']}”的表头之后没有指标行，表格不完整"
+        raise InputError(row["_file"], row["_header_ref"], message)
 
 
 def _read_project_part(rows: list[Row], table: Table, file: str) -> dict:

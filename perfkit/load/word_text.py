@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from perfkit.load.table import Row, Table
+import polars as pl
+
+from perfkit.load.table import CELL_SCHEMA, Table, tables_of
 
 _HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?:\d+\s*[.、．]\s*)?(.*绩效(?:目标(?:申报)?|自评)表)\s*$")
 
@@ -21,30 +23,57 @@ def looks_like_word_text(text: str) -> bool:
     return "\n\t" in "\n" + head and ("一级指标" in head or "绩效目标表" in head or "绩效自评表" in head)
 
 
-def split_tables(text: str) -> list[Table]:
-    """Split the export into one :class:`Table` per project heading, with its rows of cells.
+def lines(text: str) -> pl.DataFrame:
+    """The export's lines, numbered from 1 — all a reader does per file; :func:`cells` does the rest."""
+    return pl.DataFrame({"text": text.splitlines()}, schema={"text": pl.String}).with_row_index("line", offset=1)
 
-    Lines before the first heading form a table of their own when they hold cells, so an export
-    of a single table without a heading still loads.
+
+def cells(lines: pl.DataFrame) -> pl.DataFrame:
+    """Every table cell of any number of exports (``_file``, ``_file_no``, ``line``, ``text``) as
+    one frame (:data:`~perfkit.load.table.CELL_SCHEMA`).
+
+    Computed for all lines at once: a cell line starts a new row after a blank line or a
+    heading; a line without a tab continues the last cell of its table (a further paragraph,
+    possibly after a blank line), and the next cell line then stays in that cell's row. Cells
+    before the first heading form a table of their own, so an export of a single table without
+    a heading still loads.
     """
-    tables = [Table(title="", ref="第1行")]
-    row: list[str] | None = None
-    last_row: Row | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("\t"):
-            if row is None:
-                row = []
-                last_row = Row(row, f"第{number}行")
-                tables[-1].rows.append(last_row)
-            row.append(line[1:])
-            last_row.cell_refs.append(f"第{number}行")
-        elif not line.strip():
-            row = None
-        elif heading := _HEADING.match(line):
-            tables.append(Table(title=heading.group(1).strip(), ref=f"第{number}行"))
-            row = last_row = None
-        elif last_row is not None and last_row.cells:
-            # a further paragraph of the last cell, possibly after a blank line
-            last_row.cells[-1] += "\n" + line
-            row = last_row.cells
-    return [t for t in tables if t.rows]
+    line = pl.col("text")
+    is_cell = line.str.starts_with("\t")
+    is_blank = ~is_cell & (line.str.strip_chars() == "")
+    frame = lines.with_columns(
+        is_cell=is_cell,
+        is_blank=is_blank,
+        title=pl.when(~is_cell & ~is_blank).then(line.str.extract(_HEADING.pattern, 1).str.strip_chars()),
+    ).with_columns(table_no=pl.col("title").is_not_null().cum_sum().over("_file_no").cast(pl.Int32))
+    has_cell = pl.col("is_cell").cum_sum().over("_file_no", "table_no") > 0
+    continues = ~pl.col("is_cell") & ~pl.col("is_blank") & pl.col("title").is_null() & has_cell
+    frame = frame.with_columns(continues=continues)
+    # a cell line opens a row unless the line before it was in one (no line before the first of a file is)
+    after_row = (~pl.col("is_cell") & ~pl.col("continues")).shift(1, fill_value=True) | (pl.col("line") == 1)
+    frame = frame.with_columns(
+        row_no=(pl.col("is_cell") & after_row).cum_sum().cast(pl.Int32),
+        cell_no=pl.col("is_cell").cum_sum(),
+    )
+    headings = frame.filter(pl.col("title").is_not_null()).select(
+        "_file_no", "table_no", "title", table_ref=pl.format("第{}行", "line")
+    )
+    cells = (
+        frame.filter(pl.col("is_cell") | pl.col("continues"))
+        .group_by("cell_no", maintain_order=True)
+        .agg(
+            pl.col("_file", "_file_no", "table_no", "row_no", "line").first(),
+            pl.when(pl.col("is_cell")).then(line.str.slice(1)).otherwise(line).str.join("\n").alias("text"),
+        )
+        .with_columns(ref=pl.format("第{}行", "line"), col=pl.int_range(pl.len(), dtype=pl.Int32).over("row_no"))
+        .with_columns(row_ref=pl.col("ref").first().over("row_no"))
+        .join(headings, on=["_file_no", "table_no"], how="left", maintain_order="left")
+        .with_columns(pl.col("title").fill_null(""), pl.col("table_ref").fill_null("第1行"))
+    )
+    return cells.select(list(CELL_SCHEMA))
+
+
+def split_tables(text: str) -> list[Table]:
+    """The export as one :class:`Table` per project heading, with its rows of cells."""
+    one_file = lines(text).with_columns(_file=pl.lit(""), _file_no=pl.lit(0, dtype=pl.Int32))
+    return tables_of(cells(one_file))
