@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -23,6 +22,7 @@ from typing import Any
 
 from perfkit import __version__
 from perfkit.errors import InputError
+from perfkit.output import write_text_atomically
 
 MANIFEST = "manifest.json"
 
@@ -67,12 +67,10 @@ def describe(params_file: Path, output: Path | None = None) -> Unit:
     params = read_unit_params(params_file)
     inputs = {str(p): _sha256(p) for p in source_files(params["targets"] + params["actuals"])}
     parts = [__version__, _sha256(NOTEBOOK), _sha256(params_file), json.dumps(inputs, sort_keys=True)]
-    store = Path(review_store_path(params, output)) if output is not None else None
-    if store is not None and store.is_file():
-        from perfkit.review import ReviewStore
+    if output is not None:
+        from perfkit.review.store import decision_digest
 
-        with ReviewStore(store) as db:
-            parts.append(db.decision_digest(params["unit_code"]))
+        parts.append(decision_digest(review_store_path(params, output), params["unit_code"]))
     fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return Unit(str(params_file), params["unit_code"], fingerprint, inputs)
 
@@ -105,9 +103,7 @@ def read_manifest(output: Path) -> dict[str, Any]:
 
 def write_manifest(output: Path, manifest: dict[str, Any]) -> None:
     """Rewrite the manifest atomically, so a kill never leaves it half-written."""
-    with tempfile.NamedTemporaryFile("w", dir=output, suffix=".tmp", delete=False, encoding="utf-8") as handle:
-        json.dump(manifest, handle, ensure_ascii=False, indent=1, sort_keys=True)
-    os.replace(handle.name, output / MANIFEST)
+    write_text_atomically(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def _is_done(record: dict[str, Any] | None, unit: Unit) -> bool:

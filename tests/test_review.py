@@ -342,3 +342,18 @@ def test_store_refuses_a_file_that_is_not_a_store(tmp_path):
     decision = Decision(UNIT, "x", "confirmed", "张三", None, None)
     with ReviewStore(tmp_path / "new.sqlite") as db, pytest.raises(InputError, match="复核库中没有单位"):
         db.apply([decision])
+
+
+def test_the_decision_digest_moves_with_decisions_only(first_run, tmp_path):
+    from perfkit.review.store import decision_digest
+
+    store, audit, workbook = first_run
+    assert decision_digest(tmp_path / "none.sqlite", UNIT) == decision_digest(store, UNIT)  # no decisions yet
+    assert not (tmp_path / "none.sqlite").exists()
+    before = decision_digest(store, UNIT)
+    with ReviewStore(store) as db:
+        db.record_run(UNIT, YEAR, audit.findings.head(3))  # a run resolves findings: not a decision
+    assert decision_digest(store, UNIT) == before
+    import_workbooks([fill(workbook, {audit.findings["finding_id"][0]: ("已确认", "张三", None, None)})], store)
+    assert decision_digest(store, UNIT) != before
+    assert decision_digest(store, "562202") == decision_digest(tmp_path / "none.sqlite", "562202")

@@ -170,9 +170,9 @@ class ReviewStore:
                 " evidence, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(unit_code, r[0], year, *r[1:], at, at) for r in new],
             )
-            db.executemany(
+            db.executemany(  # an id the unit has under another year (a finding without a project) stays there
                 "UPDATE findings SET last_seen = ?, resolved_at = NULL WHERE unit_code = ? AND finding_id = ?",
-                [(at, unit_code, fid) for fid in current],
+                [(at, unit_code, fid) for fid in current - others],
             )
             db.executemany(
                 "UPDATE findings SET resolved_at = ? WHERE unit_code = ? AND finding_id = ?",
@@ -270,7 +270,19 @@ class ReviewStore:
         count, last = self.db.execute(
             "SELECT COUNT(*), MAX(id) FROM history WHERE unit_code = ? AND kind = 'decision'", (unit_code,)
         ).fetchone()
-        return hashlib.sha256(f"{unit_code}|{count}|{last}".encode()).hexdigest()[:16]
+        return _digest(unit_code, count, last)
+
+
+def decision_digest(store: str | Path, unit_code: str) -> str:
+    """:meth:`ReviewStore.decision_digest` of the file ``store``; a store not yet created has no decisions."""
+    if not Path(store).is_file():
+        return _digest(unit_code, 0, None)
+    with ReviewStore(store) as db:
+        return db.decision_digest(unit_code)
+
+
+def _digest(unit_code: str, count: int, last: int | None) -> str:
+    return hashlib.sha256(f"{unit_code}|{count}|{last}".encode()).hexdigest()[:16]
 
 
 def _same(d: Decision, state: list) -> bool:
