@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 from perfkit.labels import COLUMN_LABELS
-from perfkit.output import write_table_atomically
+from perfkit.output import write_table_atomically, write_text_atomically
 from perfkit.portfolio import read_units
 from perfkit.review.status import COUNT_COLUMNS
 
@@ -66,6 +66,4 @@ def write_index(root: Path) -> Path:
         + "".join(rows)
         + "</table></body></html>"
     )
-    target = root / "index.html"
-    target.write_text(page, encoding="utf-8")
-    return target
+    return write_text_atomically(root / "index.html", page)

@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from perfkit.output import write_table_atomically
 from perfkit.workbook import atomic_workbook
 
 CROSS_UNIT_FILE = "cross_unit_findings.parquet"
@@ -182,5 +183,5 @@ def write_portfolio_workbook(portfolio: Portfolio, path: str | Path) -> Path:
                 ),
             )
     if portfolio.cross_unit_findings.columns:
-        portfolio.cross_unit_findings.write_parquet(Path(path).parent / CROSS_UNIT_FILE)
+        write_table_atomically(portfolio.cross_unit_findings, Path(path).parent / CROSS_UNIT_FILE)
     return Path(path)

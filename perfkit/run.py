@@ -26,6 +26,7 @@ from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
 
 from perfkit.errors import InputError  # noqa: E402
+from perfkit.output import atomic_path, staging, write_text_atomically  # noqa: E402
 from perfkit.unit_params import UNIT_PARAMETERS, read_unit_params, review_store_path, unit_output_dir  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "1.0-unit-audit.ipynb"
@@ -49,7 +50,7 @@ def export_html(executed: Path, html: Path) -> None:
     """Write ``executed`` as a standalone HTML report without code cells."""
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    html.write_text(body, encoding="utf-8")
+    write_text_atomically(html, body)
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -112,23 +113,23 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     names = {"notebook": f"{code}.ipynb", "workbook": f"{code}-审计底稿.xlsx", "html": f"{code}.html",
              "summary": "summary.json", "findings": "findings.parquet", "project_scores": "project_scores.parquet"}  # fmt: skip
     optional = {"project_scores"}
-    with tempfile.TemporaryDirectory(dir=final, prefix=".partial-") as staging_dir:
-        staging = Path(staging_dir)
-        executed = staging / names["notebook"]
+    with staging(final) as folder:
+        executed = folder / names["notebook"]
         try:
             # the review store is shared by every unit of the run: it lies beside the unit folders
-            parameters = params | {"output_dir": str(staging), "review_store": review_store_path(params, final.parent)}
+            parameters = params | {"output_dir": str(folder), "review_store": review_store_path(params, final.parent)}
             _execute(notebook, executed, parameters, progress, cell_timeout)
         except Exception as exc:
             failed = final / f"{code}.failed.ipynb"
             if executed.exists():
-                shutil.copy(executed, failed)
+                with atomic_path(failed) as staged:
+                    shutil.copy(executed, staged)
             if isinstance(exc, papermill.PapermillExecutionError) and exc.ename == "InputError":
                 raise InputError(params_file, None, f"{exc.evalue}（执行失败的笔记本：{failed}）") from None
             raise
-        export_html(executed, staging / names["html"])
+        export_html(executed, folder / names["html"])
         produced = {
-            kind: staging / name for kind, name in names.items() if kind not in optional or (staging / name).exists()
+            kind: folder / name for kind, name in names.items() if kind not in optional or (folder / name).exists()
         }
         missing = [p.name for p in produced.values() if not p.exists()]
         if missing:
@@ -145,11 +146,10 @@ def run_portfolio(batch_dir: str | Path, cell_timeout: int | None = 600) -> dict
     """Run the portfolio notebook over the unit folders of ``batch_dir``; outputs land beside them."""
     batch_dir = Path(batch_dir).resolve()
     names = {"notebook": "portfolio.ipynb", "html": "portfolio.html", "workbook": "portfolio.xlsx"}
-    with tempfile.TemporaryDirectory(dir=batch_dir, prefix=".partial-") as staging_dir:
-        staging = Path(staging_dir)
-        executed = staging / names["notebook"]
+    with staging(batch_dir) as folder:
+        executed = folder / names["notebook"]
         _execute(PORTFOLIO_NOTEBOOK, executed, {"batch_dir": str(batch_dir)}, False, cell_timeout)
-        export_html(executed, staging / names["html"])
+        export_html(executed, folder / names["html"])
         os.replace(executed, batch_dir / names["notebook"])
-        os.replace(staging / names["html"], batch_dir / names["html"])
+        os.replace(folder / names["html"], batch_dir / names["html"])
     return {kind: batch_dir / name for kind, name in names.items()}

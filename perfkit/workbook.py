@@ -13,8 +13,6 @@ columns (单位编码, 复核版本) tell the importer which finding and which d
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +27,7 @@ if TYPE_CHECKING:
     from perfkit.unit_audit import UnitAudit
 
 from perfkit.labels import COLUMN_LABELS, KIND_LABELS, REVIEW_STATUS_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from perfkit.output import atomic_path
 from perfkit.review.importer import FINDINGS_SHEET
 from perfkit.review.store import REVIEW_FIELDS
 
@@ -271,14 +270,10 @@ def _charts(wb: SheetWriter, audit: UnitAudit) -> None:
 @contextmanager
 def atomic_workbook(path: str | Path) -> Iterator[SheetWriter]:
     """A :class:`SheetWriter` whose file appears at ``path`` only once it is complete."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".partial-") as staging:
-        staged = Path(staging) / path.name
+    with atomic_path(path) as staged:
         writer = SheetWriter(staged)
         yield writer
         writer.book.close()
-        os.replace(staged, path)
 
 
 def write_workbook(audit: UnitAudit, path: str | Path) -> Path:
