@@ -357,3 +357,14 @@ def test_the_decision_digest_moves_with_decisions_only(first_run, tmp_path):
     import_workbooks([fill(workbook, {audit.findings["finding_id"][0]: ("已确认", "张三", None, None)})], store)
     assert decision_digest(store, UNIT) != before
     assert decision_digest(store, "562202") == decision_digest(tmp_path / "none.sqlite", "562202")
+
+
+def test_the_same_defect_in_another_unit_gets_another_id(seed_tables, tmp_path):
+    # finding ids cover the unit through project_id (unit code and a hash of unit, year and project name)
+    other = tmp_path / "other-unit.txt"
+    other.write_text(SEED.read_text(encoding="utf-8").replace("562301", "562399"), encoding="utf-8")
+    mine = run_checks(seed_tables).filter(unit_code=UNIT)
+    theirs = run_checks(load_targets(other)).filter(unit_code="562399")
+    assert theirs.height == mine.height and set(theirs["rule_id"]) == set(mine["rule_id"])
+    assert set(theirs["finding_id"]).isdisjoint(mine["finding_id"])
+    assert theirs["project_id"].str.starts_with("562399-").all()

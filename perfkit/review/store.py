@@ -103,14 +103,17 @@ class ReviewStore:
         if not create and not self.path.is_file():
             raise InputError(self.path, None, "复核库不存在（先运行 perfkit run 或 perfkit batch）")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
             self.db.execute("PRAGMA journal_mode = WAL")
             with self.transaction():
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     self.db.execute(statement)
         except sqlite3.DatabaseError as exc:
+            self.db.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise  # busy past the timeout: not bad input
             raise InputError(self.path, None, f"不是可用的复核库（{exc}）") from None
 
     def __enter__(self) -> ReviewStore:
