@@ -32,7 +32,8 @@ REASONS = {"key_largest": "关键项目：金额最大", "key_findings": "关键
 SAMPLE_DEFAULTS: dict[str, Any] = {
     "over": "projects", "method": "mus", "size": 2, "seed": None, "largest": 1, "with_findings": "high",
 }  # fmt: skip
-SELECTION_COLUMNS = ["item_id", "project_id", "seq", "label", "value", "reason", "hits"]
+SELECTION_SCHEMA = {"item_id": pl.String, "project_id": pl.String, "seq": pl.Int32, "label": pl.String,
+                    "value": pl.Float64, "reason": pl.String, "hits": pl.Int64}  # fmt: skip
 SELECTION_LABELS = {"item_id": "抽样对象编号", "project_id": "项目编号", "seq": "序号", "label": "名称",
                     "value": "金额（万元）", "reason": "选取原因", "hits": "命中次数"}  # fmt: skip
 
@@ -41,7 +42,7 @@ SELECTION_LABELS = {"item_id": "抽样对象编号", "project_id": "项目编号
 class Sample:
     """A drawn sample: the selected items (key items first) and how they were chosen."""
 
-    selection: pl.DataFrame  # SELECTION_COLUMNS; reason is key_largest, key_findings or drawn
+    selection: pl.DataFrame  # SELECTION_SCHEMA; reason is key_largest, key_findings or drawn
     method: str
     seed: int
     population: str
@@ -117,13 +118,15 @@ def draw(
     """
     if method not in METHODS:
         raise ValueError(f"unknown sampling method {method!r}")
-    frame = population.sort("item_id")
-    for column, dtype in (("project_id", pl.String), ("seq", pl.Int32)):
-        if column not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype).alias(column))
-    ids = frame["item_id"].to_list()
-    values = np.nan_to_num(frame["value"].cast(pl.Float64).fill_null(0.0).to_numpy())
-    # plain Python over the ids: a sample is drawn thousands of times in a test, and per-call frame work dominates
+    # plain Python lists, not frame operations: a sample is drawn thousands of times in a test
+    raw = population.to_dict(as_series=False)
+    order = sorted(range(population.height), key=raw["item_id"].__getitem__)
+    items = {
+        c: [raw[c][i] for i in order] if c in raw else [None] * len(order)
+        for c in ("item_id", "project_id", "seq", "label")
+    }
+    ids = items["item_id"]
+    values = np.nan_to_num(np.array([raw["value"][i] or 0.0 for i in order], dtype=float))
     reasons = dict.fromkeys(sorted(range(len(ids)), key=lambda i: (-values[i], ids[i]))[:largest], "key_largest")
     keyed = set(key)
     reasons |= {i: "key_findings" for i, item in enumerate(ids) if item in keyed and i not in reasons}
@@ -136,12 +139,16 @@ def draw(
         for position in positions.tolist():
             hits[rest[position]] = hits.get(rest[position], 0) + 1
     chosen = sorted(reasons) + sorted(set(hits) - set(reasons))
-    selection = frame[chosen].with_columns(
-        reason=pl.Series([reasons.get(i, "drawn") for i in chosen], dtype=pl.String),
-        hits=pl.Series([hits[i] for i in chosen], dtype=pl.Int64),
-        value=pl.Series(values[chosen], dtype=pl.Float64),
+    selection = pl.DataFrame(
+        {c: [items[c][i] for i in chosen] for c in items}
+        | {
+            "value": values[chosen].tolist(),
+            "reason": [reasons.get(i, "drawn") for i in chosen],
+            "hits": [hits[i] for i in chosen],
+        },
+        schema=SELECTION_SCHEMA,
     )
-    return Sample(selection.select(SELECTION_COLUMNS), method, seed, population_name, len(ids), float(values.sum()),
+    return Sample(selection, method, seed, population_name, len(ids), float(values.sum()),
                   size, interval, start)  # fmt: skip
 
 
