@@ -179,7 +179,9 @@ def _findings(wb: SheetWriter, audit: UnitAudit) -> None:
     last = max(frame.height, 1)
     for column in REVIEW_FIELDS:
         col = frame.columns.index(column)
-        values = frame[column].replace_strict(REVIEW_STATUS_LABELS, default=frame[column]).to_list()
+        values = frame[column].to_list()
+        if column == "review_status":
+            values = [REVIEW_STATUS_LABELS[v] for v in values]
         for row, value in enumerate(values, start=1):
             if column == "reviewed_on" and value:
                 sheet.write_datetime(row, col, date.fromisoformat(value), open_date)
