@@ -350,6 +350,9 @@ CASES: dict[str, Case] = {
     "params: empty file": Case(
         make.text_file("p.yaml", "# 空\n"), Refused("p.yaml", "p.yaml: 参数文件应是键值映射"), "run"
     ),
+    "params: a folder": Case(
+        lambda d: (d / "p.yaml").mkdir() or d / "p.yaml", Refused("p.yaml", "p.yaml: 是文件夹，不是参数文件"), "run"
+    ),
     "params: binary": Case(
         make.bytes_file("p.yaml", make.noise(512)), Refused("p.yaml", "p.yaml: 含二进制数据，不是文本文件"), "run"
     ),
