@@ -17,6 +17,7 @@ import fastexcel
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.schema import PROJECTS
 from perfkit.targets import fold_width
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
@@ -49,6 +50,7 @@ _HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for al
 _OP_SYMBOL = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "≥": "≥", "≤": "≤"}
 _QUALITATIVE = ("定性", "qualitative")
 _HEADER_SEARCH_ROWS = 20
+YEAR_RANGE = (PROJECTS["year"][2]["ge"], PROJECTS["year"][2]["le"])
 # cells that say "none" in a figure column, as in perfkit.load.table
 NONE_MARKS = ("—", "-", "/", "－", "——", "／")
 
@@ -180,6 +182,12 @@ def _bad_row(frame: pl.DataFrame, message) -> None:
         raise InputError(row["_file"], f"{row['_prefix']}第{row['_line']}行", message(row))
 
 
+def _bad_unit_code(row: dict) -> str:
+    code = row["unit_code"] or ""
+    hint = "（Excel 可能去掉了前导零：请把该列设为文本）" if code.isdigit() and len(code) < 6 else ""
+    return f"单位编码“{code}”应为六位数字{hint}"
+
+
 def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Projects and indicator rows from the canonical rows of any number of flat files, at once.
 
@@ -205,8 +213,18 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             frame.filter(pl.col(name).is_not_null() & number.is_null()),
             lambda r, n=name, lb=label: f"{lb}“{r[n]}”不是数字",
         )
+        if name == "year":
+            whole_year = number.is_between(*YEAR_RANGE) & (number == number.floor())
+            _bad_row(
+                frame.filter(number.is_not_null() & ~whole_year),
+                lambda r: f"年度“{r['year']}”应为{YEAR_RANGE[0]}至{YEAR_RANGE[1]}之间的整数",
+            )
+        else:
+            _bad_row(frame.filter(number < 0), lambda r, n=name, lb=label: f"{lb}“{r[n]}”不能为负数")
         frame = frame.with_columns(number.cast(pl.Int32) if name == "year" else number)
     _bad_row(frame.filter(pl.col("budget_total").is_null()), lambda r: "预算数为空")
+    _bad_row(frame.filter(pl.col("project_name").is_null()), lambda r: "项目名称为空，且上方没有可延续的合并单元格")
+    _bad_row(frame.filter(~pl.col("unit_code").str.contains(r"^[0-9]{6}$").fill_null(False)), _bad_unit_code)
     frame = frame.with_columns(
         target_raw=pl.when(pl.col("_split")).then(_joined_target()).otherwise("target_raw"),
         _qualitative=pl.col("_split") & _declared_qualitative(),

@@ -41,6 +41,8 @@ def _mb(size: int) -> str:
 def _inflate(archive: zipfile.ZipFile, raw: io.BytesIO, info: zipfile.ZipInfo, file: str) -> None:
     """Inflate one part in chunks, never past its declared size; scan XML parts for a DTD."""
     place = f"压缩包内 {info.filename}"
+    if not 0 <= info.header_offset < len(raw.getbuffer()):
+        raise InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
     raw.seek(info.header_offset)
     header = raw.read(30)
     if len(header) < 30 or header[:4] != _ZIP:

@@ -232,6 +232,15 @@ def lying_sizes(folder: Path) -> Path:
     return set_zip_sizes(good_docx(folder), "word/document.xml", 1024, local_too=True)
 
 
+def central_offset_outside(folder: Path) -> Path:
+    """A .docx whose central directory says its first part starts far past the end of the file."""
+    path = good_docx(folder)
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, data.index(b"PK\x01\x02") + 42, len(data) + 10**6)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def ratio_bomb(folder: Path) -> Path:
     """An .xlsx whose sheet part is padded with 20 MB of spaces (legal XML, ~1000:1 compression)."""
     return rezip(

@@ -57,6 +57,13 @@ def budgets(total: float, fiscal: float, other: float) -> Callable[[pl.DataFrame
     return check
 
 
+def unit_codes(*codes: str) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
+    def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
+        assert projects["unit_code"].to_list() == list(codes)
+
+    return check
+
+
 def first_target(op: str | None, value: float | None, unit: str | None, kind: str) -> Callable:
     def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
         row = indicators.select("target_op", "target_value", "target_unit", "target_kind").row(0)
@@ -186,6 +193,18 @@ CASES: dict[str, Case] = {
         make.text_file("t.csv", make.csv_text(make.CSV_ROWS[0], make.CSV_ROWS[1].replace("5.00,5.00", "6.00,6.00"))),
         Refused("t.csv", "第2行: 同一项目的各行预算数不一致"),
     ),
+    "csv unit code that lost its leading zero": Case(
+        make.text_file("t.csv", make.csv_text(*[r.replace("100001,", "10001,") for r in make.CSV_ROWS])),
+        Refused("t.csv", "第2行: 单位编码“10001”应为六位数字（Excel 可能去掉了前导零：请把该列设为文本）"),
+    ),
+    "csv year out of range": Case(
+        make.text_file("t.csv", make.csv_text(*[r.replace(",2025,", ",20255,") for r in make.CSV_ROWS])),
+        Refused("t.csv", "第2行: 年度“20255”应为1990至2100之间的整数"),
+    ),
+    "csv first row without a project name": Case(
+        make.text_file("t.csv", make.csv_text(*[r.replace(",示例项目,", ",,") for r in make.CSV_ROWS])),
+        Refused("t.csv", "第2行: 项目名称为空，且上方没有可延续的合并单元格"),
+    ),
     # --- numbers ----------------------------------------------------------------------------------
     "text budget with thousands separators": Case(
         make.text_file("t.txt", make.word_text(budget="1,234.50", fiscal="1,234.50")),
@@ -220,6 +239,20 @@ CASES: dict[str, Case] = {
     "csv budget — (none at all)": Case(
         make.text_file("t.csv", make.csv_text(*[r.replace("5.00,5.00", "—,5.00") for r in make.CSV_ROWS])),
         Refused("t.csv", "第2行: 预算数为空"),
+    ),
+    "csv negative budget": Case(
+        make.text_file("t.csv", make.csv_text(*[r.replace("5.00,5.00", "-5.00,5.00") for r in make.CSV_ROWS])),
+        Refused("t.csv", "第2行: 预算数“-5.00”不能为负数"),
+    ),
+    "text negative budget": Case(
+        make.text_file("t.txt", make.word_text(budget="-5.00")),
+        Refused("t.txt", "第10行: 预算数“-5.00”不能为负数"),
+        known_gap="perfkit.load.table.figure lets a negative budget through to the schema check (a traceback)",
+    ),
+    "text unit code in full-width digits": Case(
+        make.text_file("t.txt", TEXT.replace("100001示例单位", "１０００１１示例单位")),
+        Accepted(unit_codes("100011")),
+        known_gap="perfkit.load.table.UNIT_CELL matches any Unicode digits and keeps them unfolded",
     ),
     "csv budget as words": Case(
         make.text_file("t.csv", make.csv_text(*[r.replace("5.00,5.00", "五万元,5.00") for r in make.CSV_ROWS])),
@@ -264,6 +297,9 @@ CASES: dict[str, Case] = {
     "zip part larger than declared": Case(
         make.lying_sizes,
         Refused("t.docx", "压缩包内 word/document.xml: 解压后大于声明的 1024 字节（疑似压缩炸弹），拒绝读取"),
+    ),
+    "zip directory pointing outside the file": Case(
+        make.central_offset_outside, Refused("t.docx", "压缩包内 [Content_Types].xml: zip 压缩包已损坏（文件不完整？）")
     ),
     "HTML saved as .xls": Case(
         make.text_file("t.xls", "<html><body><table><tr><td>项目名称</td></tr></table></body></html>"),
