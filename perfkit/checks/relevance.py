@@ -42,24 +42,32 @@ _NAME_BIGRAMS: list = []  # (indicators frame, its name bigrams): both relevance
 
 
 def _name_bigrams(indicators: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    # a name repeated within a project (several 活动场次 rows) is compared once
+    """(``project_id, _pair, bigram``, ``_pair, project_id, name, name_size``) for every distinct name
+    of every project; ``_pair`` numbers the (project, name) pairs."""
+    # names recur within and across projects (服务对象满意度 everywhere): split each distinct name
+    # once, and compare a name repeated within a project (several 活动场次 rows) once
     if not (_NAME_BIGRAMS and _NAME_BIGRAMS[0][0] is indicators):
-        names = _bigrams(indicators.select("project_id", "name").unique(), "name", ["project_id", "name"])
-        _NAME_BIGRAMS[:] = [(indicators, names, names.group_by("project_id", "name").len("name_size"))]
+        split = _bigrams(indicators.select(pl.col("name").unique()), "name", ["name"])
+        pairs = indicators.select("project_id", "name").unique().with_row_index("_pair")
+        pairs = pairs.join(split.group_by("name").len("name_size"), on="name")
+        bigrams = pairs.select("project_id", "_pair", "name").join(split, on="name").drop("name")
+        _NAME_BIGRAMS[:] = [(indicators, bigrams, pairs)]
     return _NAME_BIGRAMS[0][1], _NAME_BIGRAMS[0][2]
 
 
 def _similarity(left: pl.DataFrame, left_keys: list[str], indicators: pl.DataFrame) -> pl.DataFrame:
     """For every (left row, distinct indicator name of the same project): share of the name's
     bigrams found in the left text. Join ``indicators`` on ``project_id, name`` for the rows."""
-    names, sizes = _name_bigrams(indicators)
-    texts = _bigrams(left, "text", left_keys)
+    names, pairs = _name_bigrams(indicators)
+    left = left.with_row_index("_text")
+    texts = _bigrams(left, "text", ["project_id", "_text"])
+    # group by row numbers, not by the texts and names themselves: integers hash far faster
+    hits = texts.join(names, on=["project_id", "bigram"]).group_by("_text", "_pair").len("hits")
     return (
-        texts.join(names, on=["project_id", "bigram"])
-        .group_by(*left_keys, "name")
-        .len("hits")
-        .join(sizes, on=["project_id", "name"])
+        hits.join(left.select("_text", *left_keys), on="_text")
+        .join(pairs.drop("project_id"), on="_pair")
         .with_columns(similarity=pl.col("hits") / pl.col("name_size"))
+        .drop("_text", "_pair")
     )
 
 

@@ -58,15 +58,25 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
     headings = frame.filter(pl.col("title").is_not_null()).select(
         "_file_no", "table_no", "title", table_ref=pl.format("第{}行", "line")
     )
+    # few cells run over several lines: join those lines on their own rather than group every cell
+    more = frame.filter("continues").group_by("cell_no").agg(line.str.join("\n").alias("_more"))
     cells = (
-        frame.filter(pl.col("is_cell") | pl.col("continues"))
-        .group_by("cell_no", maintain_order=True)
-        .agg(
-            pl.col("_file", "_file_no", "table_no", "row_no", "line").first(),
-            pl.when(pl.col("is_cell")).then(line.str.slice(1)).otherwise(line).str.join("\n").alias("text"),
+        frame.filter("is_cell")
+        .select("_file", "_file_no", "table_no", "row_no", "cell_no", "line", text=line.str.slice(1))
+        .join(more, on="cell_no", how="left", maintain_order="left")
+        .with_columns(
+            text=pl.when(pl.col("_more").is_null())
+            .then("text")
+            .otherwise(pl.concat_str("text", pl.lit("\n"), "_more")),
+            ref=pl.format("第{}行", "line"),
+            _index=pl.int_range(pl.len(), dtype=pl.Int32),
+            _starts_row=pl.col("row_no") != pl.col("row_no").shift(1, fill_value=-1),
         )
-        .with_columns(ref=pl.format("第{}行", "line"), col=pl.int_range(pl.len(), dtype=pl.Int32).over("row_no"))
-        .with_columns(row_ref=pl.col("ref").first().over("row_no"))
+        # rows are contiguous: a forward fill from each row's first cell, cheaper than a window
+        .with_columns(
+            col=pl.col("_index") - pl.when("_starts_row").then("_index").forward_fill(),
+            row_ref=pl.when("_starts_row").then("ref").forward_fill(),
+        )
         .join(headings, on=["_file_no", "table_no"], how="left", maintain_order="left")
         .with_columns(pl.col("title").fill_null(""), pl.col("table_ref").fill_null("第1行"))
     )
