@@ -151,3 +151,17 @@ def test_peer_chart_has_chinese_labels_in_the_bundled_font(seed):
     assert ax.get_title() == "满意度指标值与同类组"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["中位数 90.00%", "下界 80.00%", "上界 100.00%"]
     assert mpl.rcParams["font.family"] == [font_manager.FontProperties(fname=str(CJK_FONT_FILE)).get_name()]
+
+
+def test_picker_drop_downs_select_the_findings(seed):
+    """In JupyterLab the drop-downs do what select() does; the table follows each choice."""
+    box = explore.picker(seed)
+    unit, project, rule, severity = box.children[0].children
+    assert box.picked.height == seed.findings.height  # 全部 at first
+    assert ("高", "high") in severity.options and project.options[0] == ("全部", None)
+    unit.value, severity.value = "562301", "high"
+    assert box.picked.height == explore.select(seed.findings, unit="562301", severity="high").height > 0
+    rule.value = "copy_paste_indicator"
+    assert box.picked.height == 0  # the copy is a low finding
+    severity.value = None
+    assert box.picked["seq"].to_list() == [2]
