@@ -17,6 +17,7 @@ from perfkit.load.flat import read_sheets
 from perfkit.load.selfeval import is_selfeval, read_selfeval
 from perfkit.load.sniff import decode_text, detect_format
 from perfkit.load.table import Row, Table
+from perfkit.targets import fold_width
 from perfkit.template import INDICATOR_COLUMNS, INDICATOR_SHEET, PROJECT_COLUMNS, PROJECT_SHEET
 
 ACTUAL_INDICATOR_COLUMNS = {
@@ -78,15 +79,27 @@ def _typed(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
 
 def _numbers(frame: pl.DataFrame, columns: list[str], labels: dict[str, str], file: str, sheet: str) -> pl.DataFrame:
     for column in columns:
-        text = pl.col(column).str.replace_all(r"[,，\s%％]", "")
+        text = fold_width(pl.col(column)).str.replace_all(r"[,，\s%％]", "")
         value = text.cast(pl.Float64, strict=False)
-        bad = frame.filter(pl.col(column).is_not_null() & (text != "") & value.is_null())
-        if bad.height:
-            raise InputError(
-                file, f"工作表“{sheet}”第{bad['_line'][0]}行", f"{labels[column]}“{bad[column][0]}”不是数字"
-            )
+        not_number = value.is_null() | ~value.is_finite()  # "inf" and "NaN" cast, but are not figures
+        _refuse(
+            frame.filter(pl.col(column).is_not_null() & (text != "") & not_number),
+            column,
+            "不是数字",
+            labels,
+            file,
+            sheet,
+        )
+        if column == "seq":
+            whole = (value >= 1) & (value < 2**31) & (value == value.floor())
+            _refuse(frame.filter(value.is_not_null() & ~whole), column, "应为正整数", labels, file, sheet)
         frame = frame.with_columns(value.alias(column))
     return frame
+
+
+def _refuse(bad: pl.DataFrame, column: str, problem: str, labels: dict[str, str], file: str, sheet: str) -> None:
+    if bad.height:
+        raise InputError(file, f"工作表“{sheet}”第{bad['_line'][0]}行", f"{labels[column]}“{bad[column][0]}”{problem}")
 
 
 def _template_sheet(frame: pl.DataFrame, columns: list, file: str, sheet: str) -> pl.DataFrame:

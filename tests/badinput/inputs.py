@@ -364,3 +364,25 @@ def xlsx_of_rows(rows: list[list]) -> Callable[[Path], Path]:
         return path
 
     return make
+
+
+def template_with(cells: dict[str, object], sheet: str = "指标完成情况") -> Callable[[Path], Path]:
+    """The actuals workbook of ``perfkit template`` for the small table, with ``header → value`` of row 2 filled."""
+
+    def make(folder: Path) -> Path:
+        import openpyxl
+
+        from perfkit.load import load_targets
+        from perfkit.template import write_template
+
+        targets = folder / "targets.txt"
+        targets.write_text(word_text(), encoding="utf-8")
+        path = write_template(load_targets(targets), folder / "a.xlsx", [targets])
+        book = openpyxl.load_workbook(path)
+        headers = [c.value for c in book[sheet][1]]
+        for header, value in cells.items():
+            book[sheet].cell(2, headers.index(header) + 1).value = value
+        book.save(path)
+        return path
+
+    return make

@@ -37,7 +37,8 @@ class Refused:
 
 @dataclass(frozen=True)
 class Accepted:
-    """Exit 0; ``check`` gets the extracted (projects, indicators) and asserts the values read."""
+    """Exit 0; ``check`` gets the tables written — (projects, indicators) from ``extract``,
+    (project_scores, indicator_scores) from ``score`` — and asserts the values read."""
 
     check: Callable[[pl.DataFrame, pl.DataFrame], None]
 
@@ -53,6 +54,13 @@ class Case:
 def budgets(total: float, fiscal: float, other: float) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
     def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
         assert projects.select("budget_total", "budget_fiscal", "budget_other").row(0) == (total, fiscal, other)
+
+    return check
+
+
+def execution_score(expected: float) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
+    def check(project_scores: pl.DataFrame, indicator_scores: pl.DataFrame) -> None:
+        assert project_scores["execution_score"].to_list() == [expected]
 
     return check
 
@@ -367,6 +375,26 @@ CASES: dict[str, Case] = {
         Refused("t.xlsx", "XML 含 DTD 声明"),
         "score",
     ),
+    "actuals template: 序号 too big for a float": Case(
+        make.template_with({"序号": "1e400"}),
+        Refused("a.xlsx", "a.xlsx: 工作表“指标完成情况”第2行: 序号“1e400”不是数字"),
+        "score",
+    ),
+    "actuals template: 序号 not a whole number": Case(
+        make.template_with({"序号": "2.5"}),
+        Refused("a.xlsx", "工作表“指标完成情况”第2行: 序号“2.5”应为正整数"),
+        "score",
+    ),
+    "actuals template: 自评得分 NaN": Case(
+        make.template_with({"自评得分": "NaN"}),
+        Refused("a.xlsx", "工作表“指标完成情况”第2行: 自评得分“NaN”不是数字"),
+        "score",
+    ),
+    "actuals template: 全年执行数 in full-width digits": Case(
+        make.template_with({"全年预算数（万元）": "５", "全年执行数（万元）": "４．５"}, sheet="项目执行情况"),
+        Accepted(execution_score(9.0)),  # 10 × 4.5 / 5
+        "score",
+    ),
     # --- parameter files (perfkit run / check / score) -------------------------------------------
     "params: unit code ../../x": Case(
         unit_yaml("../../x"),
@@ -461,6 +489,8 @@ def test_bad_input(name, tmp_path, capsys):
         assert status == 0, captured.err
         if case.command == "extract":
             case.expected.check(pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet"))
+        elif case.command == "score":
+            case.expected.check(pl.read_csv(out / "project_scores.csv"), pl.read_csv(out / "indicator_scores.csv"))
 
 
 def test_the_corpus_is_big_enough():
