@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from perfkit.errors import InputError
 from perfkit.load.table import UNIT_CELL, YEAR, Row, Table, figure, squash
+from perfkit.targets import fold_width_text
 
 INDICATOR_HEADERS = {
     "level1": ("一级指标",),
@@ -63,7 +64,9 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
         for j, key in enumerate(keys):
             if key == "项目名称" and not project["project_name"]:
                 project["project_name"] = _next_text(row.cells, j)
-            elif key in ("实施单位", "预算单位", "单位名称") and (m := UNIT_CELL.match(_next_text(row.cells, j))):
+            elif key in ("实施单位", "预算单位", "单位名称") and (
+                m := UNIT_CELL.match(fold_width_text(_next_text(row.cells, j)))
+            ):
                 project["unit_code"], project["unit_name"] = m.group(1), m.group(2).strip()
         if "全年预算数" in keys:
             funding = _positions(row, FUNDING_HEADERS)

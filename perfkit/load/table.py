@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.targets import fold_width_text
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Table:
     ref: str = ""
 
 
-UNIT_CELL = re.compile(r"^(\d{6})\s*([^\d.,].*)$", re.S)
+UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 _MONEY_SCALE = re.compile(r"单位[:：]\s*(万元|元|千元)")
 YEAR = re.compile(r"(20\d{2})\s*年")
 
@@ -212,7 +213,7 @@ def _read_project_part(rows: list[Row], table: Table, file: str) -> dict:
         labelled = False
         for i, cell in enumerate(cells):
             key = squash(cell)
-            if unit_code is None and (m := UNIT_CELL.match(cell)):
+            if unit_code is None and (m := UNIT_CELL.match(fold_width_text(cell))):
                 unit_code, unit_name = m.group(1), m.group(2).strip()
                 labelled = True
             elif m := _MONEY_SCALE.search(key):
@@ -259,8 +260,9 @@ _EMPTY_FIGURES = ("", "—", "-", "/", "－", "——")
 
 
 def figure(text: str, label: str, file: str, ref: str) -> float | None:
-    """A figure from a cell: empty, ``—`` and ``/`` read as missing; anything else must be a number."""
-    cleaned = squash(text).replace(",", "").replace("，", "")
+    """A figure from a cell: empty, ``—`` and ``/`` read as missing; anything else must be a number
+    (full-width digits such as ``１２．５`` read as written in half width)."""
+    cleaned = fold_width_text(squash(text)).replace(",", "").replace("，", "")
     if cleaned in _EMPTY_FIGURES:
         return None
     try:
@@ -276,4 +278,6 @@ def _money(value_ref: tuple[str, str], label: str, file: str, scale: float, requ
         if required:
             raise InputError(file, ref, f"{label}为空")
         return 0.0
+    if value < 0:
+        raise InputError(file, ref, f"{label}“{text.strip()}”不能为负数")
     return round(value * scale, 6)

@@ -221,7 +221,6 @@ CASES: dict[str, Case] = {
     "text budget in full-width digits": Case(
         make.text_file("t.txt", make.word_text(budget="１２．５０", fiscal="１２．５０")),
         Accepted(budgets(12.5, 12.5, 0.0)),
-        known_gap="perfkit.load.table.figure does not fold full-width digits yet (fold_width_text)",
     ),
     "text — and / for none": Case(
         make.text_file("t.txt", make.word_text(fiscal="/", other="—")), Accepted(budgets(5.0, 0.0, 0.0))
@@ -255,12 +254,10 @@ CASES: dict[str, Case] = {
     "text negative budget": Case(
         make.text_file("t.txt", make.word_text(budget="-5.00")),
         Refused("t.txt", "第10行: 预算数“-5.00”不能为负数"),
-        known_gap="perfkit.load.table.figure lets a negative budget through to the schema check (a traceback)",
     ),
     "text unit code in full-width digits": Case(
         make.text_file("t.txt", TEXT.replace("100001示例单位", "１０００１１示例单位")),
         Accepted(unit_codes("100011")),
-        known_gap="perfkit.load.table.UNIT_CELL matches any Unicode digits and keeps them unfolded",
     ),
     "csv budget as words": Case(
         make.text_file("t.csv", make.csv_text(*[r.replace("5.00,5.00", "五万元,5.00") for r in make.CSV_ROWS])),
