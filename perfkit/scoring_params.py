@@ -63,6 +63,22 @@ class ScoringParams:
             raise ValueError("no_comparator_as must be '>=', '<=' or '='")
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < float("inf")
+
+
+def _same_shape(value: dict, default: dict) -> bool:
+    """A non-empty mapping whose values are numbers, or lists of as many numbers, as the default's."""
+    sample = next(iter(default.values()))
+
+    def entry_ok(entry: Any) -> bool:
+        if isinstance(sample, list):
+            return isinstance(entry, list) and len(entry) == len(sample) and all(map(_is_number, entry))
+        return _is_number(entry)
+
+    return bool(value) and all(isinstance(k, str) and entry_ok(v) for k, v in value.items())
+
+
 def scoring_params(overrides: dict[str, Any] | None, source: str = "params") -> ScoringParams:
     """Build :class:`ScoringParams` from a ``scoring:`` section, rejecting unknown keys and bad types."""
     known = {f.name: f for f in fields(ScoringParams)}
@@ -75,6 +91,8 @@ def scoring_params(overrides: dict[str, Any] | None, source: str = "params") -> 
         numeric = expected is float and isinstance(value, int) and not isinstance(value, bool)
         if not (isinstance(value, expected) or numeric):
             raise InputError(source, f"scoring.{key}", f"应为 {expected.__name__}，得到 {value!r}")
+        if isinstance(value, dict) and not _same_shape(value, getattr(defaults, key)):
+            raise InputError(source, f"scoring.{key}", f"格式应同默认值 {getattr(defaults, key)}，得到 {value!r}")
         values[key] = float(value) if numeric else value
     try:
         return ScoringParams(**values)

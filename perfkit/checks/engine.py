@@ -62,10 +62,16 @@ def resolve_settings(
                 )
             default = settings[rid][key]
             numeric = isinstance(default, (int, float)) and not isinstance(default, bool)
+            # a count (int default) takes an int only: 1e308 or 2.5 as a count is a TypeError later
+            kinds = int if isinstance(default, int) else (int, float)
             ok = (
-                isinstance(value, (int, float)) and not isinstance(value, bool)
+                isinstance(value, kinds) and not isinstance(value, bool) and value == value  # NaN is no threshold
                 if numeric
                 else isinstance(value, type(default))
+                # a list takes items of the default's kind (names stay names, not numbers)
+                and not (
+                    isinstance(default, list) and default and any(not isinstance(v, type(default[0])) for v in value)
+                )
             )
             if not ok:
                 raise InputError(source, f"{section}.{rid}.{key}", f"应为 {type(default).__name__}，得到 {value!r}")

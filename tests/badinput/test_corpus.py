@@ -441,6 +441,29 @@ CASES: dict[str, Case] = {
         Refused("p.yaml", "p.yaml: checks.boilerplate_satisfaction.min_projects: 应为 int，得到 'four'"),
         "check",
     ),
+    "params: a count given as 1e308": Case(
+        make.text_file("p.yaml", "checks:\n  self_repeating_name: {min_repeat: 1.0e+308}\n"),
+        Refused("p.yaml", "p.yaml: checks.self_repeating_name.min_repeat: 应为 int，得到 1e+308"),
+        "check",
+    ),
+    "params: numbers where names are expected": Case(
+        make.text_file("p.yaml", "checks:\n  vague_target: {groups: [1, 2]}\n"),
+        Refused("p.yaml", "p.yaml: checks.vague_target.groups: 应为 list，得到 [1, 2]"),
+        "check",
+    ),
+    "params: no qualitative bands": Case(
+        make.text_file("p.yaml", "scoring:\n  qualitative_bands: {}\n"),
+        Refused("p.yaml", "p.yaml: scoring.qualitative_bands: 格式应同默认值"),
+        "score",
+    ),
+    "params: a group weight that is a list": Case(
+        make.text_file("p.yaml", "scoring:\n  group_weights: {产出指标: [1, 2]}\n"),
+        Refused(
+            "p.yaml",
+            "p.yaml: scoring.group_weights: 格式应同默认值 {'产出指标': 50.0, '效益指标': 30.0, '满意度指标': 10.0}，得到",
+        ),
+        "score",
+    ),
     "params: scoring weight of the wrong type": Case(
         make.text_file("p.yaml", "scoring:\n  execution_weight: ten\n"),
         Refused("p.yaml", "p.yaml: scoring.execution_weight: 应为 float，得到 'ten'"),
