@@ -46,6 +46,17 @@ def _check_declared(params: dict[str, Any], notebook: Path) -> None:
         raise RuntimeError(f"{notebook.name} does not declare parameters {sorted(missing)}")
 
 
+def _check_rule_params(params: dict[str, Any], file: str) -> None:
+    """Refuse bad ``checks``/``scoring``/``rescoring`` sections before a kernel starts or a folder appears."""
+    from perfkit.checks.engine import resolve_settings
+    from perfkit.rescoring import RESCORING_RULES
+    from perfkit.scoring_params import scoring_params
+
+    resolve_settings(params["checks"], file)
+    resolve_settings(params["rescoring"], file, RESCORING_RULES, "rescoring")
+    scoring_params(params["scoring"], file)
+
+
 def export_html(executed: Path, html: Path) -> None:
     """Write ``executed`` as a standalone HTML report without code cells."""
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
@@ -103,6 +114,7 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     params = read_unit_params(params_file)
     progress = sys.stderr.isatty() if progress is None else progress  # no progress bar in logs
     _check_declared(params, notebook)
+    _check_rule_params(params, str(params_file))
     root = Path(output or params["output_dir"] or DEFAULT_OUTPUT)
     final = unit_output_dir(params, root)
     final.mkdir(parents=True, exist_ok=True)

@@ -408,6 +408,11 @@ CASES: dict[str, Case] = {
         Refused("p.yaml", "unit_code: 单位编码“562301 ”应为六位数字"),
         "run",
     ),
+    "params: a unit's rules section with an unknown rule": Case(
+        make.text_file("p.yaml", 'unit_code: "100001"\nyear: 2025\ntargets: [.]\nchecks: {no_such_rule: {}}\n'),
+        Refused("p.yaml", "p.yaml: checks.no_such_rule: 未知的规则编号"),
+        "run",
+    ),
     "params: empty file": Case(
         make.text_file("p.yaml", "# 空\n"), Refused("p.yaml", "p.yaml: 参数文件应是键值映射"), "run"
     ),
