@@ -33,6 +33,7 @@ def use_cjk_style() -> str:
         {
             "font.family": [family],
             "axes.unicode_minus": False,  # the CJK font's minus glyph is used instead of U+2212
+            "text.parse_math": False,  # names from documents are text: "$\frac{$" must not be read as maths
             "axes.spines.top": False,
             "axes.spines.right": False,
             "figure.dpi": 100,

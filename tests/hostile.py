@@ -1,7 +1,7 @@
 """A hostile unit for the output tests: names that look like formulas or scripts, end to end.
 
-:func:`write_hostile_unit` writes unit 100001's target table (five projects whose names start with
-``=``, ``+``, ``-``, ``@`` or carry a ``<script>``), a filled-in actuals workbook made with
+:func:`write_hostile_unit` writes unit 100001's target table (six projects whose names start with
+``=``, ``+``, ``-``, ``@``, carry a ``<script>`` or a ``$…$`` formula), a filled-in actuals workbook made with
 ``perfkit template``, and its parameter file. :func:`completed_batch` runs ``perfkit batch`` on it
 once per test session (``tests/test_crash.py`` kills and resumes that very run; ``tests/test_hostile.py``
 reads its outputs).
@@ -24,6 +24,7 @@ PROJECT_NAMES = [
     "-2025年项目",
     "@2025年项目",
     f"2025年{SCRIPT}项目",
+    "$\\frac{$2025年项目",  # matplotlib would read "$…$" in a chart label as maths, and fail on this
 ]
 INDICATOR_NAME = "=1+1"  # the first indicator of every project
 DESCRIPTION = "@SUM(A1:A9)"
@@ -32,7 +33,7 @@ HOSTILE_TEXTS = [*PROJECT_NAMES, INDICATOR_NAME, DESCRIPTION, TARGET]
 
 
 def hostile_targets() -> str:
-    """The Word text export of the five projects, one after another."""
+    """The Word text export of the six projects, one after another."""
     tables = []
     for number, name in enumerate(PROJECT_NAMES, start=1):
         text = word_text(target=TARGET).replace("2025年示例项目", name).replace("1.", f"{number}.", 1)

@@ -87,3 +87,6 @@ def test_html_outputs_escape_scripts_and_markup(batch, page):
 def test_unit_report_shows_the_project_names_escaped(batch):
     text = (batch / UNIT / f"{UNIT}.html").read_text(encoding="utf-8")
     assert html.escape(PROJECT_NAMES[4], quote=False) in text
+    assert (
+        PROJECT_NAMES[5] == "$\\frac{$2025年项目" and PROJECT_NAMES[5] in text
+    )  # the unit ran: its charts drew it as text
