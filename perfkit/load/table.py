@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.targets import fold_width_text
+from perfkit.targets import fold_width, fold_width_text
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         _level1=label == "一级指标",
     )
     header_rows = (
-        cells.group_by(*_TABLE, "row_no")
+        cells.filter(pl.col("_level1") | (pl.col("_field") == "target_raw"))
+        .group_by(*_TABLE, "row_no")
         .agg(pl.col("_level1").any() & (pl.col("_field") == "target_raw").any())
         .filter("_level1")
         .group_by(_TABLE)
@@ -153,29 +154,151 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     _require_headers(header, columns)
     body = cells.filter(pl.col("row_no") > pl.col("_header"))
     _check_widths(header, body, projects)
-    named = body.join(columns.rename({"_field": "_column"}), on=[*_TABLE, "col"], how="left")
-    indicators = named.group_by(*_TABLE, "row_no", maintain_order=True).agg(
-        pl.col("_file").first(),
-        *[
-            pl.col("text").filter(pl.col("_column") == name).first().str.strip_chars().alias(name)
-            for name in HEADER_LABELS
-        ],
-        source_ref=pl.col("row_ref").first(),
+    # every row has the header's width, so a field's cell sits at (first cell of the row + the
+    # field's column): a gather by position instead of a group-by over every cell
+    body = body.with_row_index("_at")
+    where = columns.pivot(on="_field", index=_TABLE, values="col")
+    where = where.with_columns(pl.lit(None, dtype=pl.Int32).alias(f) for f in HEADER_LABELS if f not in where.columns)
+    rows = body.filter(pl.col("col") == 0).select(*_TABLE, "_file", "_at", source_ref="row_ref")
+    rows = rows.join(where, on=_TABLE, how="left", maintain_order="left")
+    texts = body["text"]
+    indicators = rows.select(
+        *_TABLE,
+        "_file",
+        *[texts.gather(rows["_at"] + rows[f].cast(pl.UInt32)).str.strip_chars().alias(f) for f in HEADER_LABELS],
+        "source_ref",
     )
-    return projects, indicators.drop("row_no")
+    return projects, indicators
+
+
+_LONG_TEXT_FIELDS = ("goal_text", "purpose")
+_BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "budget_other": "其他资金"}
+
+
+def _figure_expr(text: pl.Expr) -> pl.Expr:
+    """:func:`figure` for a column: null for empty, ``—`` and ``/``; NaN where the text is no number."""
+    cleaned = fold_width(text).str.replace_all(r"[\s,，]", "")
+    number = cleaned.cast(pl.Float64, strict=False)
+    return pl.when(~cleaned.is_in(_EMPTY_FIGURES)).then(
+        pl.when(number.is_finite()).then(number).otherwise(float("nan"))
+    )
 
 
 def _read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFrame:
-    # a handful of labelled rows per project, read one by one as a person reads them
-    parts = {(n, k): (f, Table(title=t, ref=r)) for n, k, f, t, r, _ in tables.iter_rows()}
-    keys = cells.select(_TABLE).unique(maintain_order=True).iter_rows()
-    for key, table in zip(keys, tables_of(cells), strict=True):
-        parts[key] = (parts[key][0], table)
-    records = [
-        _read_project_part(table.rows, table, file) | {"_file": file, "_file_no": n, "_key": k}
-        for (n, k), (file, table) in parts.items()
+    """The project record of every table, from the rows above its header — all tables at once.
+
+    Read as a person reads them: the first cell that starts with a six-digit code names the unit;
+    ``单位：元`` sets the money scale (the last such cell counts); the first of each label (项目名称,
+    预算数 …) takes the next cell of its row — or, for goal and purpose texts, the rest of the row;
+    where no label names the purpose, the first row that holds none of these does.
+    """
+    text = pl.col("text").str.strip_chars()
+    unit = fold_width(text).str.extract_groups(r"(?s)^(?<code>[0-9]{6})\s*(?<name>[^0-9.,].*)$")
+    c = cells.with_columns(_s=text, _k=pl.col("text").str.replace_all(r"\s", ""), _unit=unit)
+    is_unit = pl.col("_unit").struct.field("code").is_not_null()
+    c = c.with_columns(_is_unit=is_unit & (is_unit.cum_sum().over(_TABLE) == 1))
+    scale = pl.col("_k").str.extract(_MONEY_SCALE.pattern, 1)
+    c = c.with_columns(_scale=pl.when(~pl.col("_is_unit")).then(scale))
+    field = pl.col("_k").replace_strict(_LABEL_TO_FIELD, default=None)
+    c = c.with_columns(_field=pl.when(~pl.col("_is_unit") & pl.col("_scale").is_null()).then(field))
+    first_label = pl.col("_field").is_not_null() & (pl.int_range(pl.len()).over(*_TABLE, "_field") == 0)
+    same_row = (pl.col("row_no").shift(-1) == pl.col("row_no")).fill_null(False)
+    c = c.with_columns(
+        _label=first_label,
+        _next=pl.when(same_row).then(pl.col("_s").shift(-1)).otherwise(pl.lit("")),
+        _next_ref=pl.when(same_row).then(pl.col("ref").shift(-1)).otherwise("row_ref"),
+    )
+    labels = c.filter("_label")
+    # goal and purpose texts fill the rest of their row
+    long = labels.filter(pl.col("_field").is_in(_LONG_TEXT_FIELDS)).select(*_TABLE, "row_no", "_field", _at="col")
+    rest = (
+        long.join(c.select("_file_no", "row_no", "col", "_s"), on=["_file_no", "row_no"])
+        .filter((pl.col("col") > pl.col("_at")) & (pl.col("_s") != ""))
+        .sort("_file_no", "row_no", "col")
+        .group_by(*_TABLE, "_field", maintain_order=True)
+        .agg(_rest=pl.col("_s").str.join("\n"))
+    )
+    labels = labels.join(rest, on=[*_TABLE, "_field"], how="left").with_columns(
+        _value=pl.when(pl.col("_field").is_in(_LONG_TEXT_FIELDS)).then(pl.col("_rest").fill_null("")).otherwise("_next")
+    )
+    values = labels.group_by(_TABLE).agg(
+        *[pl.col("_value").filter(pl.col("_field") == f).first().alias(f) for f in PROJECT_LABELS],
+        *[pl.col("_next_ref").filter(pl.col("_field") == f).first().alias(f"{f}_ref") for f in _BUDGET_LABELS],
+    )
+    # rows that hold no unit, scale or label: the first one is the purpose when no label names it
+    row_kind = c.group_by(*_TABLE, "row_no", maintain_order=True).agg(
+        _labelled=(pl.col("_is_unit") | pl.col("_scale").is_not_null() | pl.col("_label")).any(),
+        _texts=pl.col("_s").filter((pl.col("_s") != "") & ~pl.col("_k").is_in(list(_SECTION_LABELS))),
+        _row_ref=pl.col("row_ref").first(),
+    )
+    unlabelled = (
+        row_kind.filter(~pl.col("_labelled") & (pl.col("_texts").list.len() > 0))
+        .group_by(_TABLE, maintain_order=True)
+        .agg(_unlabelled=pl.col("_texts").first().list.join("\n"))
+    )
+    found = c.group_by(_TABLE).agg(
+        _unit=pl.col("_unit").filter("_is_unit").first(),
+        _scale=pl.col("_scale").drop_nulls().last(),
+    )
+    frame = (
+        tables.select(*_TABLE, "_file", "title", "table_ref")
+        .join(found, on=_TABLE, how="left")
+        .join(values, on=_TABLE, how="left")
+        .join(unlabelled, on=_TABLE, how="left")
+        .with_columns(
+            unit_code=pl.col("_unit").struct.field("code"),
+            unit_name=pl.col("_unit").struct.field("name").str.strip_chars(),
+            purpose=pl.coalesce("purpose", "_unlabelled"),
+            _scale=pl.col("_scale").replace_strict(_TO_WAN, default=1.0, return_dtype=pl.Float64),
+            **{f"_{f}_text": pl.col(f) for f in _BUDGET_LABELS},
+        )
+        .with_columns(**{f: _figure_expr(pl.col(f)) for f in _BUDGET_LABELS})
+    )
+    _refuse_bad_projects(frame)
+    year = pl.coalesce(
+        pl.col("project_name").str.extract(YEAR.pattern, 1), pl.col("title").str.extract(YEAR.pattern, 1)
+    )
+    return frame.select(
+        "_file",
+        pl.col("_file_no", "_key").cast(pl.Int32),
+        "unit_code",
+        "unit_name",
+        year=year.cast(pl.Int32),
+        project_name="project_name",
+        **{f: (pl.col(f).fill_null(0.0) * pl.col("_scale")).round(6) for f in _BUDGET_LABELS},
+        purpose=pl.col("purpose").fill_null(""),
+        goal_text=pl.col("goal_text").fill_null(""),
+        source_ref="table_ref",
+    )
+
+
+def _refuse_bad_projects(frame: pl.DataFrame) -> None:
+    """Raise for the first table (in load order) whose project part lacks or misstates a field."""
+    title = pl.coalesce(pl.when(pl.col("title") != "").then("title"), pl.lit("（无标题）"))
+    checks = [
+        (
+            pl.col("unit_code").is_null(),
+            "table_ref",
+            pl.format("表格“{}”中未找到六位单位编码（如“562202单位名称”）", title),
+        ),
+        (pl.col("project_name").fill_null("") == "", "table_ref", pl.lit("未找到项目名称")),
+        (pl.col("_budget_total_text").is_null(), "table_ref", pl.format("项目“{}”未找到预算数", "project_name")),
     ]
-    return pl.DataFrame(records).with_columns(pl.col("_file_no", "_key").cast(pl.Int32))
+    for name, label in _BUDGET_LABELS.items():
+        written, value = pl.col(f"_{name}_text"), pl.col(name)
+        checks.append((value.is_nan(), f"{name}_ref", pl.format("{}“{}”不是数字", pl.lit(label), written)))
+        if name == "budget_total":
+            checks.append((written.is_not_null() & value.is_null(), f"{name}_ref", pl.lit(f"{label}为空")))
+        checks.append((value < 0, f"{name}_ref", pl.format("{}“{}”不能为负数", pl.lit(label), written)))
+    place = pl.when(checks[0][0].fill_null(False)).then(pl.col(checks[0][1]))
+    message = pl.when(checks[0][0].fill_null(False)).then(checks[0][2])
+    for failed, ref, text in checks[1:]:
+        place = place.when(failed.fill_null(False)).then(pl.col(ref))
+        message = message.when(failed.fill_null(False)).then(text)
+    bad = frame.select("_file", "_file_no", "_key", _place=place, _message=message).drop_nulls("_message")
+    if bad.height:
+        row = bad.sort("_file_no", "_key").row(0, named=True)
+        raise InputError(row["_file"], row["_place"], row["_message"])
 
 
 def _require_headers(header: pl.DataFrame, columns: pl.DataFrame) -> None:
@@ -203,59 +326,6 @@ def _check_widths(header: pl.DataFrame, body: pl.DataFrame, projects: pl.DataFra
         raise InputError(row["_file"], row["_header_ref"], message)
 
 
-def _read_project_part(rows: list[Row], table: Table, file: str) -> dict:
-    values: dict[str, tuple[str, str]] = {}
-    unit_code = unit_name = None
-    scale = 1.0
-    unlabelled: list[tuple[str, str]] = []
-    for row in rows:
-        cells = [c.strip() for c in row.cells]
-        labelled = False
-        for i, cell in enumerate(cells):
-            key = squash(cell)
-            if unit_code is None and (m := UNIT_CELL.match(fold_width_text(cell))):
-                unit_code, unit_name = m.group(1), m.group(2).strip()
-                labelled = True
-            elif m := _MONEY_SCALE.search(key):
-                scale = _TO_WAN[m.group(1)]
-                labelled = True
-            elif key in _LABEL_TO_FIELD and _LABEL_TO_FIELD[key] not in values:
-                rest = [c for c in cells[i + 1 :] if c]
-                # goal and purpose texts fill the rest of the row; a budget or name is the next cell
-                long_text = _LABEL_TO_FIELD[key] in ("goal_text", "purpose")
-                value = "\n".join(rest) if long_text else (cells[i + 1] if i + 1 < len(cells) else "")
-                values[_LABEL_TO_FIELD[key]] = (value, row.cell_ref(i + 1))
-                labelled = True
-        texts = [c for c in cells if c and squash(c) not in _SECTION_LABELS]
-        if not labelled and texts:
-            unlabelled.append(("\n".join(texts), row.ref))
-    if unit_code is None:
-        raise InputError(
-            file, table.ref, f"表格“{table.title or '（无标题）'}”中未找到六位单位编码（如“562202单位名称”）"
-        )
-    if "project_name" not in values or not values["project_name"][0]:
-        raise InputError(file, table.ref, "未找到项目名称")
-    if "budget_total" not in values:
-        raise InputError(file, table.ref, f"项目“{values['project_name'][0]}”未找到预算数")
-    if "purpose" not in values and unlabelled:
-        # the purpose (资金用途) sits in an unlabelled row under 预算规模及资金用途
-        values["purpose"] = unlabelled[0]
-    name = values["project_name"][0]
-    year = YEAR.search(name) or YEAR.search(table.title)
-    return {
-        "unit_code": unit_code,
-        "unit_name": unit_name,
-        "year": int(year.group(1)) if year else None,
-        "project_name": name,
-        "budget_total": _money(values["budget_total"], "预算数", file, scale, required=True),
-        "budget_fiscal": _money(values.get("budget_fiscal", ("", "")), "财政资金", file, scale),
-        "budget_other": _money(values.get("budget_other", ("", "")), "其他资金", file, scale),
-        "purpose": values.get("purpose", ("", ""))[0],
-        "goal_text": values.get("goal_text", ("", ""))[0],
-        "source_ref": table.ref,
-    }
-
-
 _EMPTY_FIGURES = ("", "—", "-", "/", "－", "——")
 
 
@@ -269,15 +339,3 @@ def figure(text: str, label: str, file: str, ref: str) -> float | None:
         return float(cleaned)
     except ValueError:
         raise InputError(file, ref, f"{label}“{text.strip()}”不是数字") from None
-
-
-def _money(value_ref: tuple[str, str], label: str, file: str, scale: float, required: bool = False) -> float:
-    text, ref = value_ref
-    value = figure(text, label, file, ref)
-    if value is None:
-        if required:
-            raise InputError(file, ref, f"{label}为空")
-        return 0.0
-    if value < 0:
-        raise InputError(file, ref, f"{label}“{text.strip()}”不能为负数")
-    return round(value * scale, 6)
