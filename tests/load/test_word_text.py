@@ -74,3 +74,20 @@ def test_project_ids_are_stable_and_unique(seed_tables):
 def test_indicators_carry_their_unit_code(seed_tables):
     joined = seed_tables.indicators.join(seed_tables.projects, on="project_id", suffix="_project")
     assert (joined["unit_code"] == joined["unit_code_project"]).all()
+
+
+def test_project_part_read_as_written(tmp_path):
+    """单位：元 scales the budgets to 万元; the unlabelled row under 预算规模及资金用途 is the purpose;
+    a goal cell that runs over two lines keeps both."""
+    from perfkit.load import load_targets
+    from tests.badinput.inputs import word_text
+
+    text = word_text(budget="50,000", fiscal="30000", other="20000").replace("单位：万元", "单位：元")
+    text = text.replace("\t1.开展培训不少于2场\n", "\t1.开展培训不少于2场\n2.提升参与度\n")
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    project = load_targets(path).projects.row(0, named=True)
+    assert (project["unit_code"], project["unit_name"], project["year"]) == ("100001", "示例单位", 2025)
+    assert (project["budget_total"], project["budget_fiscal"], project["budget_other"]) == (5.0, 3.0, 2.0)
+    assert project["purpose"] == "用于开展示例活动"
+    assert project["goal_text"] == "1.开展培训不少于2场\n2.提升参与度"
