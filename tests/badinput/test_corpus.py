@@ -21,6 +21,7 @@ import polars as pl
 import pytest
 
 from perfkit.cli import main
+from perfkit.errors import MAX_MESSAGE
 from tests.badinput import inputs as make
 from tests.conftest import ROOT
 
@@ -227,6 +228,16 @@ CASES: dict[str, Case] = {
     ),
     "text budget — (none at all)": Case(
         make.text_file("t.txt", make.word_text(budget="—")), Refused("t.txt", "第10行: 预算数为空")
+    ),
+    "text budget holding a terminal escape sequence": Case(
+        make.text_file("t.txt", make.word_text(budget="\x1b[2J5.00")),
+        Refused("t.txt", "第10行: 预算数“\\x1b[2J5.00”不是数字"),  # shown, not sent to the terminal
+    ),
+    "csv budget of 100,000 characters": Case(
+        make.text_file(
+            "t.csv", make.csv_text(*[r.replace("5.00,5.00", "约" * 100_000 + ",5.00") for r in make.CSV_ROWS])
+        ),
+        Refused("t.csv", "第2行: 预算数“约约约"),  # and the line is shortened in the middle (see below)
     ),
     "text budget with its unit": Case(
         make.text_file("t.txt", make.word_text(budget="5.00万元")), Refused("t.txt", "第10行: 预算数“5.00万元”不是数字")
@@ -508,6 +519,7 @@ def test_bad_input(name, tmp_path, capsys):
         assert captured.err.startswith("错误: ") and captured.err.count("\n") == 1, captured.err
         assert f"{tmp_path / case.expected.file}: " in captured.err or captured.err.endswith(f"{case.expected.file}\n")
         assert case.expected.place_and_message in captured.err
+        assert len(captured.err) < len(str(tmp_path)) + MAX_MESSAGE + 100, "a one-line message stays short"
         assert make.SECRET not in captured.err
         assert not out.exists() or not any(out.rglob("*")), "a refused input must leave no output"
     else:
