@@ -26,37 +26,8 @@ import pytest
 from perfkit.cli import main
 from perfkit.output import STAGING_PREFIX
 from tests.conftest import ROOT
+from tests.crash_driver import commands
 from tests.hostile import UNIT, batch_folders, completed_batch, write_hostile_unit
-
-TARGETS = ROOT / "data" / "raw" / "targets"
-SELFEVAL = ROOT / "data" / "raw" / "selfeval"
-
-
-def commands(out: Path) -> list[list[str]]:
-    """extract, check, score and template on the bundled data, into ``out``."""
-    return [
-        ["extract", str(TARGETS), "-o", str(out / "extract")],
-        ["check", str(TARGETS), "-o", str(out / "findings.csv")],
-        ["score", "--targets", str(TARGETS), "--actuals", str(SELFEVAL), "-o", str(out / "score")],
-        ["template", str(TARGETS), "-o", str(out / "actuals.xlsx")],
-    ]
-
-
-# Imports and warms up first (the first load costs more than the next ones), then
-# says so, then runs the four commands over and over until it is killed: the kill lands in the work.
-DRIVER = """
-import contextlib, os, sys
-from pathlib import Path
-from perfkit.cli import main
-from tests.test_crash import commands
-ready = os.fdopen(os.dup(sys.stdout.fileno()), "w")
-with contextlib.redirect_stdout(open(os.devnull, "w")):
-    assert main(commands(Path(sys.argv[1]) / "warm-up")[0]) == 0
-    print("ready", file=ready, flush=True)
-    while True:
-        for argv in commands(Path(sys.argv[1]) / "out"):
-            assert main(argv) == 0
-"""
 
 
 def check_complete(path: Path) -> None:
@@ -112,7 +83,7 @@ def test_commands_killed_at_random_points_leave_complete_files_and_rerun(tmp_pat
         runs[seed] = (
             tmp_path / f"seed{seed}" / "out",
             subprocess.Popen(
-                [sys.executable, "-c", DRIVER, str(tmp_path / f"seed{seed}")],
+                [sys.executable, "-m", "tests.crash_driver", str(tmp_path / f"seed{seed}")],
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
