@@ -81,6 +81,12 @@ def _schema(name: str):
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=True, ordered=True, name=name)
 
 
+def prepare() -> None:
+    """Build both schemas now (importing pandera, seconds), e.g. in a thread while files are read."""
+    for table in ("projects", "indicators"):
+        _schema(table)
+
+
 def validate(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     """Check ``frame`` against the ``projects`` or ``indicators`` schema, collecting every failure."""
     return _schema(table).validate(frame, lazy=True)

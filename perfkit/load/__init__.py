@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from perfkit import schema
 from perfkit.errors import InputError
 from perfkit.load import docx as docx_format
 from perfkit.load import flat, word_text
@@ -139,6 +141,8 @@ def _read_all(files: list[Path]) -> list:
 
         # spawn, not fork: polars runs a thread pool, and a forked child of a threaded process can hang
         context = multiprocessing.get_context("spawn")
+        # this process only waits for the workers: meanwhile, import pandera for the schema check
+        threading.Thread(target=schema.prepare, daemon=True).start()
         try:
             with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
                 return list(pool.map(read_source, files, range(len(files)), chunksize=8))
