@@ -48,7 +48,12 @@ def _rows(path: Path) -> list[tuple]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from perfkit.load.sniff import check_office_zip
+
     try:
+        data = path.read_bytes()
+        if data.startswith(b"PK\x03\x04"):  # a workbook from other hands: no bombs, no DTDs for openpyxl
+            check_office_zip(data, str(path))
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise InputError(path, None, "工作簿不存在") from None

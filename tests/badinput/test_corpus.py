@@ -48,7 +48,7 @@ class Accepted:
 class Case:
     make: Callable[[Path], Path]
     expected: Refused | Accepted
-    command: str = "extract"  # extract | score | run | check | template
+    command: str = "extract"  # extract | score | run | check | review
     known_gap: str | None = None  # the case fails today for this reason (a strict xfail)
 
 
@@ -403,6 +403,16 @@ CASES: dict[str, Case] = {
         Accepted(execution_score(9.0)),  # 10 × 4.5 / 5
         "score",
     ),
+    "review import: a workbook with billion laughs": Case(
+        make.office_with(
+            make.good_xlsx, "xl/workbook.xml", make.with_doctype(make.BILLION_LAUGHS, b"<sheets>", b"&l9;")
+        ),
+        Refused("t.xlsx", "t.xlsx: 压缩包内 xl/workbook.xml: XML 含 DTD 声明"),
+        "review",
+    ),
+    "review import: a zip bomb": Case(
+        make.ratio_bomb, Refused("t.xlsx", "t.xlsx: 压缩包内 xl/worksheets/sheet1.xml: 压缩比"), "review"
+    ),
     # --- parameter files (perfkit run / check / score) -------------------------------------------
     "params: unit code ../../x": Case(
         unit_yaml("../../x"),
@@ -491,6 +501,8 @@ CASES: dict[str, Case] = {
 def command_line(case: Case, source: Path, out: Path) -> list[str]:
     if case.command == "extract":
         return ["extract", str(source), "-o", str(out)]
+    if case.command == "review":  # perfkit review import of a workbook returned by an auditor
+        return ["review", "import", str(source), "--store", str(out / "review.sqlite")]
     if case.command == "run":
         return ["run", str(source), "-o", str(out)]
     if case.command == "check":  # the bad file is the parameter file; the targets are the seed
