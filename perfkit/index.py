@@ -1,7 +1,8 @@
 """The index of a run over many units: ``index.html`` and ``index.csv`` beside the unit folders.
 
 Besides each unit's figures it shows the review decisions at the unit's run (待复核, 已确认, 已排除,
-误报, 已消除), from the unit's ``summary.json``, so the index agrees with the unit's workbook.
+误报, 已消除), from the unit's ``summary.json``, so the index agrees with the unit's workbook, and
+the unit's 异常分析 findings in the portfolio's run across all units (跨单位异常, empty without one).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ _HEADERS = [
     "高",
     "中",
     "低",
+    "跨单位异常",
     *[COLUMN_LABELS[c] for c in COUNT_COLUMNS],
     "报告",
 ]
@@ -49,6 +51,9 @@ def write_index(root: Path) -> Path:
         mean = "" if u["mean_total"] is None else f"{u['mean_total']:.2f}"
         cells = [code, html.escape(u["unit_name"]), u["year"], u["projects"], f"{u['budget_total']:.2f}", mean,
                  html.escape(u["grades"]), u["findings_high"], u["findings_medium"], u["findings_low"]]  # fmt: skip
+        # the portfolio's 异常分析 findings of the unit; none without a portfolio (a one-unit run)
+        cross = u.get("findings_cross_unit")
+        cells.append("" if cross is None else html.escape(str(cross)))
         cells += ["" if u.get(c) is None else u[c] for c in COUNT_COLUMNS]  # older runs have no decision counts
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + f"<td>{links}</td></tr>")
     portfolio = (

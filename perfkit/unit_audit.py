@@ -16,7 +16,8 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.checks import RULES, run_checks
+from perfkit.checks import RULES, run_checks, year_over_year
+from perfkit.checks.registry import SEVERITIES
 from perfkit.errors import InputError
 from perfkit.labels import REVIEW_STATUS_LABELS, SEVERITY_LABELS
 from perfkit.load import TargetTables, load_targets, source_files
@@ -79,15 +80,50 @@ class UnitAudit:
         return frame
 
 
-def _unit_only(tables: TargetTables, unit_code: str, year: int) -> TargetTables:
+def _unit_only(tables: TargetTables, unit_code: str, year: int) -> tuple[TargetTables, TargetTables]:
+    """The unit's targets of every loaded year, and those of the audited ``year``."""
     projects = tables.projects.filter(unit_code=unit_code)
     if projects.height == 0:
         raise InputError(unit_code, "unit_code", "绩效目标表中没有该单位的项目")
-    projects = projects.filter(year=year)
-    if projects.height == 0:
+    audited = projects.filter(year=year)
+    if audited.height == 0:
         raise InputError(unit_code, "year", f"绩效目标表中没有该单位{year}年的项目")
-    indicators = tables.indicators.filter(pl.col("project_id").is_in(projects["project_id"].implode()))
-    return TargetTables(projects, indicators)
+
+    def of(chosen: pl.DataFrame) -> TargetTables:
+        return TargetTables(
+            chosen, tables.indicators.filter(pl.col("project_id").is_in(chosen["project_id"].implode()))
+        )
+
+    return of(projects), of(audited)
+
+
+def _review(all_years: TargetTables, audited: TargetTables, checks: dict | None) -> pl.DataFrame:
+    """The review rules on the audited year; the year-over-year ones over every loaded year of the unit.
+
+    Of the year-over-year findings those about the audited year's projects are kept (each rule
+    reports on the later year's project, a dropped indicator included). The other rules stay on
+    the audited year: pooled with earlier years, a rule counting the unit's projects or comparing
+    peers would see projects that are not audited. Rows are in the engine's order (project, seq,
+    severity, rule).
+    """
+    overrides = checks or {}
+    yoy = [rid for rid, r in RULES.items() if r.check.__module__ == year_over_year.__name__]
+    off = {rid: {"enabled": False} for rid in RULES if rid not in yoy}
+    findings = pl.concat(
+        [
+            run_checks(audited, overrides | {rid: {"enabled": False} for rid in yoy}),
+            run_checks(all_years, overrides | off).filter(
+                pl.col("project_id").is_in(audited.projects["project_id"].implode())
+            ),
+        ]
+    )
+    order = audited.projects.select("project_id").with_row_index("_project")
+    severity = pl.col("severity").replace_strict({s: i for i, s in enumerate(SEVERITIES)}, return_dtype=pl.Int8)
+    return (
+        findings.join(order, on="project_id", how="left", maintain_order="left")
+        .sort(["_project", "seq", severity, "rule_id"], nulls_last=False, maintain_order=True)
+        .drop("_project")
+    )
 
 
 def provenance(params: dict[str, Any], files: list) -> list[tuple[str, str]]:
@@ -118,8 +154,8 @@ def audit_unit(
     With a ``review_store`` (a SQLite file, see :mod:`perfkit.review.store`) the run's findings are
     recorded there and shown with their current decisions; without one every finding is 待复核.
     """
-    tables = _unit_only(load_targets(*targets), unit_code, year)
-    review = run_checks(tables, checks)
+    all_years, tables = _unit_only(load_targets(*targets), unit_code, year)
+    review = _review(all_years, tables, checks)
     card = None
     if actuals:
         loaded = load_actuals(*actuals)

@@ -17,6 +17,7 @@ import pytest
 from perfkit.batch import MANIFEST, run_batch
 from perfkit.cli import main
 from tests.conftest import ROOT
+from tests.test_index import index_table
 
 PARAMS = ROOT / "params"
 UNITS = ("562202", "562301")
@@ -141,6 +142,8 @@ def test_portfolio_workbook_and_report_cover_every_unit(local_and_dask):
         assert totals[unit] == summary["findings_high"] + summary["findings_medium"] + summary["findings_low"]
     page = (local / "index.html").read_text(encoding="utf-8")
     assert 'href="portfolio.xlsx"' in page
+    # the seed's one cross-unit finding: 大赛 copied between projects 4 and 7 of 562301
+    assert {r["单位编码"]: r["跨单位异常"] for r in index_table(page)} == {"562202": "0", "562301": "1"}
 
 
 def _notebook_that_kills_its_kernel(path: Path) -> Path:
