@@ -15,6 +15,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from perfkit.errors import InputError
@@ -38,37 +39,48 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:.0f} MB"
 
 
-def _inflate(archive: zipfile.ZipFile, raw: io.BytesIO, info: zipfile.ZipInfo, file: str) -> None:
+def _inflated(raw: io.BytesIO, info: zipfile.ZipInfo, damaged: InputError) -> Iterator[bytes]:
+    """The part's data in chunks of at most 1 MB, inflated from its compressed bytes as they are read."""
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left, pending = info.compress_size, b""
+    try:
+        while inflater is None or not inflater.eof:
+            if not pending and left > 0:
+                pending = raw.read(min(left, _CHUNK))
+                if not pending:
+                    raise damaged
+                left -= len(pending)
+            if inflater is None:
+                if not pending:
+                    return
+                chunk, pending = pending, b""
+            else:
+                chunk = inflater.decompress(pending, _CHUNK)
+                pending = inflater.unconsumed_tail
+                if not chunk and not pending and left <= 0:
+                    return  # the data ended before the stream did: the size and CRC checks say so
+            yield chunk
+    except zlib.error:
+        raise InputError(damaged.file, damaged.place, "zip 压缩包已损坏（数据无法解压）") from None
+
+
+def _inflate(raw: io.BytesIO, info: zipfile.ZipInfo, file: str) -> None:
     """Inflate one part in chunks, never past its declared size; scan XML parts for a DTD."""
     place = f"压缩包内 {info.filename}"
+    damaged = InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
     if not 0 <= info.header_offset < len(raw.getbuffer()):
-        raise InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
+        raise damaged
     raw.seek(info.header_offset)
     header = raw.read(30)
     if len(header) < 30 or header[:4] != _ZIP:
-        raise InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
+        raise damaged
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise InputError(file, place, f"使用了 Office 文件不会用的压缩方式（{info.compress_type}）")
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     raw.seek(info.header_offset + 30 + name_length + extra_length)
-    if info.compress_type == zipfile.ZIP_STORED:
-        inflater = None
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
-        inflater = zlib.decompressobj(-15)
-    else:
-        raise InputError(file, place, f"使用了 Office 文件不会用的压缩方式（{info.compress_type}）")
-    left, produced, crc, tail = info.compress_size, 0, 0, b""
+    produced, crc, tail = 0, 0, b""
     scan = info.filename.lower().endswith(_XML_PART)
-    while left > 0 or (inflater is not None and inflater.unconsumed_tail):
-        if inflater is not None and inflater.unconsumed_tail:
-            chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
-        else:
-            data = raw.read(min(left, _CHUNK))
-            if not data:
-                raise InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
-            left -= len(data)
-            try:
-                chunk = data if inflater is None else inflater.decompress(data, _CHUNK)
-            except zlib.error:
-                raise InputError(file, place, "zip 压缩包已损坏（数据无法解压）") from None
+    for chunk in _inflated(raw, info, damaged):
         produced += len(chunk)
         if produced > info.file_size:  # the header lied about the size: stop before expanding further
             raise InputError(file, place, f"解压后大于声明的 {info.file_size} 字节（疑似压缩炸弹），拒绝读取")
@@ -77,10 +89,8 @@ def _inflate(archive: zipfile.ZipFile, raw: io.BytesIO, info: zipfile.ZipInfo, f
             if _DOCTYPE.search(tail + chunk):
                 raise InputError(file, place, "XML 含 DTD 声明（<!DOCTYPE），可用于外部实体或实体膨胀攻击，拒绝读取")
             tail = chunk[-20:]
-        if inflater is not None and inflater.eof:
-            break
     if produced != info.file_size or crc != info.CRC:
-        raise InputError(file, place, "zip 压缩包已损坏（文件不完整？）")
+        raise damaged
 
 
 def check_office_zip(data: bytes, file: str) -> zipfile.ZipFile:
@@ -113,7 +123,7 @@ def check_office_zip(data: bytes, file: str) -> zipfile.ZipFile:
                 f"压缩比 {ratio:.0f} 倍，超过上限 {MAX_RATIO} 倍（疑似压缩炸弹），拒绝读取",
             )
     for info in parts:
-        _inflate(archive, raw, info, file)
+        _inflate(raw, info, file)
     return archive
 
 

@@ -144,16 +144,28 @@ def good_xlsx(folder: Path, name: str = "t.xlsx") -> Path:
     return write_flat(folder / name, [PROJECT], INDICATORS)
 
 
-def rezip(path: Path, change: Callable[[str, bytes], bytes | None]) -> Path:
+def rezip(path: Path, change: Callable[[str, bytes], bytes | None], method: int = zipfile.ZIP_DEFLATED) -> Path:
     """Rewrite the archive at ``path`` with each part passed through ``change`` (None drops it)."""
     with zipfile.ZipFile(path) as archive:
         parts = [(info, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", method) as archive:
         for info, data in parts:
             changed = change(info.filename, data)
             if changed is not None:
-                archive.writestr(info.filename, changed, zipfile.ZIP_DEFLATED)
+                archive.writestr(info.filename, changed, method)
     return path
+
+
+def stored_docx(folder: Path) -> Path:
+    """The small table as a .docx whose parts are stored, not compressed (some tools write them so)."""
+    return rezip(good_docx(folder), lambda name, data: data, zipfile.ZIP_STORED)
+
+
+def big_docx(folder: Path) -> Path:
+    """The small table as a .docx whose document part carries a 3 MB comment (inflated in several chunks)."""
+    letters = random.Random(3).choices(b"abcdefghijklmnopqrstuvwxyz ", k=3 * 2**20)
+    comment = b"<!--" + bytes(letters) + b"-->"
+    return rezip(good_docx(folder), lambda name, data: data + comment if name == "word/document.xml" else data)
 
 
 def office_with(base: Callable[[Path], Path], part: str, change: Callable[[bytes], bytes]) -> Callable[[Path], Path]:
