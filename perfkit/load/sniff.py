@@ -102,7 +102,7 @@ def check_office_zip(data: bytes, file: str) -> zipfile.ZipFile:
     raw = io.BytesIO(data)
     try:
         archive = zipfile.ZipFile(raw)
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):  # e.g. "zip file version 10.5"
         raise InputError(file, None, "zip 压缩包已损坏（文件不完整？）") from None
     parts = archive.infolist()
     if len(parts) > MAX_PARTS:

@@ -253,6 +253,15 @@ def central_offset_outside(folder: Path) -> Path:
     return path
 
 
+def unknown_zip_version(folder: Path) -> Path:
+    """A .docx whose central directory asks for zip version 10.5 to extract its first part (damage)."""
+    path = good_docx(folder)
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<H", data, data.index(b"PK\x01\x02") + 6, 105)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def ratio_bomb(folder: Path) -> Path:
     """An .xlsx whose sheet part is padded with 20 MB of spaces (legal XML, ~1000:1 compression)."""
     return rezip(

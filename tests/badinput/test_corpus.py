@@ -319,6 +319,9 @@ CASES: dict[str, Case] = {
     "zip directory pointing outside the file": Case(
         make.central_offset_outside, Refused("t.docx", "压缩包内 [Content_Types].xml: zip 压缩包已损坏（文件不完整？）")
     ),
+    "zip directory asking for an unknown zip version": Case(
+        make.unknown_zip_version, Refused("t.docx", "t.docx: zip 压缩包已损坏（文件不完整？）")
+    ),
     "HTML saved as .xls": Case(
         make.text_file("t.xls", "<html><body><table><tr><td>项目名称</td></tr></table></body></html>"),
         Refused("t.xls", "t.xls: 是 HTML 网页"),
