@@ -138,7 +138,7 @@ def copies(tables: TargetTables, min_chars: int = 12, threshold: float = 0.8) ->
 
 
 @rule(
-    "copy_paste_indicator", "指标文字与其他项目雷同（复制粘贴）", "low", "异常分析", _BASIS, min_chars=12, threshold=0.8,
+    "copy_paste_indicator", "指标文字与其他项目雷同（复制粘贴）", "low", "异常分析", _BASIS, scope="portfolio", min_chars=12, threshold=0.8,
 )  # fmt: skip
 def copy_paste_indicator(tables, params):
     rows = copies(tables, params["min_chars"], params["threshold"])

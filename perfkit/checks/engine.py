@@ -93,6 +93,11 @@ def run_rules(
     ``finding_id`` is a fingerprint of the rule, the project, the indicator's group and name and
     the evidence — not of row numbers — so the same defect gets the same id on every run.
     """
+    return _identified(_found(rules, context, settings), projects, indicators)
+
+
+def _found(rules: dict[str, Rule], context: Any, settings: dict[str, dict[str, Any]]) -> list[pl.DataFrame]:
+    """What each enabled rule finds in ``context``, with the rule's id, severity and basis."""
     parts = []
     for rid, rule in rules.items():
         params = settings[rid]
@@ -100,8 +105,13 @@ def run_rules(
             continue
         found = rule.check(context, {k: v for k, v in params.items() if k != "enabled"})
         parts.append(found.with_columns(rule_id=pl.lit(rid), severity=pl.lit(rule.severity), basis=pl.lit(rule.basis)))
+    return parts
+
+
+def _identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """All findings in one order, with their units and stable ids (see :func:`run_rules`)."""
     schema = {"project_id": pl.String, "seq": pl.Int32, "message": pl.String, "evidence": pl.String}
-    findings = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=schema)
+    findings = pl.concat(parts, how="diagonal_relaxed", rechunk=True) if parts else pl.DataFrame(schema=schema)
     if "rule_id" not in findings.columns:
         findings = findings.with_columns(
             rule_id=pl.lit(None, pl.String), severity=pl.lit(None, pl.String), basis=pl.lit(None, pl.String)
@@ -146,4 +156,28 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     settings = resolve_settings(overrides, source)
     text = ["level2", "name", "description"]
     view = TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
-    return run_rules(RULES, view, settings, tables.projects, tables.indicators)
+    by_scope = {scope: {rid: r for rid, r in RULES.items() if r.scope == scope} for scope in ("unit", "portfolio")}
+    parts = [
+        part for chunk in unit_chunks(view, CHUNK_INDICATORS) for part in _found(by_scope["unit"], chunk, settings)
+    ]
+    parts += _found(by_scope["portfolio"], view, settings)
+    return _identified(parts, tables.projects, tables.indicators)
+
+
+# Rules that look no further than one unit run on chunks of whole units of about this many
+# indicators: their joins and group-bys then work on hash tables that stay small, so checking
+# grows linearly with the portfolio instead of slowing per row as the tables outgrow the caches.
+CHUNK_INDICATORS = 100_000
+
+
+def unit_chunks(tables: TargetTables, size: int = CHUNK_INDICATORS) -> list[TargetTables]:
+    """``tables`` split into chunks of whole units (all years of a unit stay together), in unit order."""
+    counts = tables.indicators.group_by("unit_code").len().sort("unit_code")
+    chunk = counts.select("unit_code", _chunk=((pl.col("len").cum_sum() - pl.col("len")) // size).cast(pl.Int32))
+    if chunk["_chunk"].max() in (0, None):
+        return [tables]
+    projects = tables.projects.join(chunk, on="unit_code", how="left", maintain_order="left")
+    indicators = tables.indicators.join(chunk, on="unit_code", how="left", maintain_order="left")
+    project_parts = projects.partition_by("_chunk", as_dict=True, include_key=False)
+    indicator_parts = indicators.partition_by("_chunk", as_dict=True, include_key=False)
+    return [TargetTables(project_parts[key], indicator_parts[key]) for key in sorted(indicator_parts)]

@@ -225,7 +225,7 @@ def _outlier_findings(scored: pl.DataFrame, group: list[str], what: str, params:
 
 
 @rule(
-    "unit_cost_outlier", "单位成本与同类项目相差悬殊", "medium", CRITERION, _BASIS_COST,
+    "unit_cost_outlier", "单位成本与同类项目相差悬殊", "medium", CRITERION, _BASIS_COST, scope="portfolio",
     min_peers=5, threshold=3.5, min_ratio=3.0, report_small_groups=False,
 )  # fmt: skip
 def unit_cost_outlier(tables, params):
@@ -234,7 +234,7 @@ def unit_cost_outlier(tables, params):
 
 
 @rule(
-    "satisfaction_outlier", "满意度指标值与同类项目相差悬殊", "low", CRITERION, _BASIS_SATISFACTION,
+    "satisfaction_outlier", "满意度指标值与同类项目相差悬殊", "low", CRITERION, _BASIS_SATISFACTION, scope="portfolio",
     min_peers=5, threshold=3.5, min_gap=10.0, report_small_groups=False,
 )  # fmt: skip
 def satisfaction_outlier(tables, params):

@@ -14,6 +14,7 @@ import polars as pl
 from perfkit.load import TargetTables
 
 SEVERITIES = ("high", "medium", "low")
+SCOPES = ("unit", "portfolio")
 CRITERIA = ("完整性", "相关性", "适当性", "可行性", "异常分析")
 
 # What a rule function returns: project_id, seq (null for a whole-project finding), message,
@@ -32,19 +33,22 @@ class Rule:
     basis: str
     check: RuleFunction
     params: dict[str, Any] = field(default_factory=dict)
+    # "unit": the rule looks no further than one unit's tables (all its years); "portfolio": it
+    # compares across units (peer groups, copied text) and needs every unit at once
+    scope: str = "unit"
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(
-    id: str, title: str, severity: str, criterion: str, basis: str, **params: Any
+    id: str, title: str, severity: str, criterion: str, basis: str, scope: str = "unit", **params: Any
 ) -> Callable[[RuleFunction], RuleFunction]:
     """Register the decorated function as rule ``id`` with its default ``params``."""
-    assert severity in SEVERITIES and criterion in CRITERIA, (id, severity, criterion)
+    assert severity in SEVERITIES and criterion in CRITERIA and scope in SCOPES, (id, severity, criterion, scope)
 
     def add(check: RuleFunction) -> RuleFunction:
-        RULES[id] = Rule(id, title, severity, criterion, basis, check, params)
+        RULES[id] = Rule(id, title, severity, criterion, basis, check, params, scope)
         return check
 
     return add

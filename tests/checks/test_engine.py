@@ -308,3 +308,20 @@ def test_every_rule_has_tests_in_this_folder():
     here = Path(__file__).parent
     text = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_*.py") if p.name != "test_engine.py")
     assert [rid for rid in RULES if f'"{rid}"' not in text] == []
+
+
+def test_unit_rules_run_on_chunks_of_whole_units_with_the_same_result(seed_tables, monkeypatch):
+    """Chunking is only a speed-up: with one unit per chunk the findings are identical, ids included."""
+    from perfkit.checks import engine
+
+    whole = run_checks(seed_tables)
+    chunks = engine.unit_chunks(seed_tables, size=1)
+    assert [sorted(set(c.projects["unit_code"])) for c in chunks] == [["562202"], ["562301"]]
+    assert sum(c.indicators.height for c in chunks) == seed_tables.indicators.height
+    monkeypatch.setattr(engine, "CHUNK_INDICATORS", 1)
+    assert_frame_equal(run_checks(seed_tables), whole)
+
+
+def test_rules_that_compare_units_see_the_whole_portfolio():
+    portfolio = {rid for rid, r in RULES.items() if r.scope == "portfolio"}
+    assert portfolio == {"unit_cost_outlier", "satisfaction_outlier", "copy_paste_indicator"}
