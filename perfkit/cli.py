@@ -270,6 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"错误: {exc.one_line()}", file=sys.stderr)
         return 1
+    except OSError as exc:  # an output folder that is a file, no permission, a workbook kept open by Excel
+        failed = InputError(exc.filename or "", None, f"无法读写（{exc.strerror or exc}）")
+        print(f"错误: {failed.one_line()}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -93,6 +93,14 @@ def word_text(**cells: str) -> str:
     return WORD_TEXT.substitute(WORD_DEFAULTS | cells)
 
 
+def output_blocked_by_a_file(folder: Path) -> Path:
+    """A good source, with a file named ``out`` where the output folder should go."""
+    (folder / "out").write_text("", encoding="utf-8")
+    path = folder / "t.txt"
+    path.write_text(word_text(), encoding="utf-8")
+    return path
+
+
 def lines(text: str, drop: tuple[int, ...] = (), stop: int | None = None) -> str:
     """``text`` without the 1-based lines in ``drop``, cut after line ``stop``."""
     kept = [line for number, line in enumerate(text.splitlines(keepends=True), start=1) if number not in drop]

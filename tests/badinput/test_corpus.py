@@ -374,6 +374,10 @@ CASES: dict[str, Case] = {
         ),
         Refused("t.docx", "压缩包内 word/styles.xml: XML 含 DTD 声明"),
     ),
+    "output folder that is a file": Case(
+        make.output_blocked_by_a_file,
+        Refused("out", "out: 无法读写（File exists）"),
+    ),
     # --- actuals (perfkit score) ------------------------------------------------------------------
     "actuals: a target table instead of a self-evaluation": Case(
         make.text_file("a.txt", TEXT), Refused("a.txt", "a.txt: 未找到绩效自评表（应含“实际完成值”列）"), "score"
