@@ -170,8 +170,8 @@ def stored_docx(folder: Path) -> Path:
 
 
 def big_docx(folder: Path) -> Path:
-    """The small table as a .docx whose document part carries a 3 MB comment (inflated in several chunks)."""
-    letters = random.Random(3).choices(b"abcdefghijklmnopqrstuvwxyz ", k=3 * 2**20)
+    """The small table as a .docx whose document part carries a 1.5 MB comment (inflated in two chunks)."""
+    letters = random.Random(3).choices(b"abcdefghijklmnopqrstuvwxyz ", k=3 * 2**19)
     comment = b"<!--" + bytes(letters) + b"-->"
     return rezip(good_docx(folder), lambda name, data: data + comment if name == "word/document.xml" else data)
 

@@ -294,7 +294,7 @@ CASES: dict[str, Case] = {
         Refused("t.xlsx", "t.xlsx: 不是有效的 .xlsx 文件（不是 zip 压缩包）"),
     ),
     "docx with parts stored uncompressed": Case(make.stored_docx, Accepted(the_small_table)),
-    "docx with a 3 MB document part": Case(make.big_docx, Accepted(the_small_table)),
+    "docx with a 1.5 MB document part": Case(make.big_docx, Accepted(the_small_table)),
     "docx cut in half": Case(
         make.cut_in_half(make.good_docx), Refused("t.docx", "t.docx: zip 压缩包已损坏（文件不完整？）")
     ),
