@@ -127,24 +127,41 @@ def _identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: p
     )
     findings = findings.join(position, on="project_id", how="left").join(names, on=["project_id", "seq"], how="left")
     findings = findings.with_columns(unit_code=pl.coalesce("unit_code", "_unit"))
-    # one total order (content breaks ties), so ids and rows never depend on how a rule ordered its rows
-    order = pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8)
-    # ties (same project, row, severity and rule) are broken by a hash of the evidence and message:
-    # sorting 64-bit numbers instead of long texts keeps this cheap on millions of findings
-    tie = pl.concat_str(pl.col("evidence").fill_null(""), pl.col("message").fill_null(""), separator="|").hash(seed=0)
-    findings = findings.with_columns(pl.col("_name").fill_null("")).sort(
-        ["_project_order", "seq", order, "rule_id", tie], nulls_last=False
-    )
-    # the fingerprint leaves out seq; identical indicators (same group, name and evidence) are
-    # told apart by their rank among themselves
+    # the fingerprint leaves out seq and row numbers; SHA-256 rather than polars' own hash, which
+    # may change between polars versions
     key = ["rule_id", "project_id", "_name", "evidence"]
-    text = pl.concat_str(
-        [pl.col(c).cast(pl.String).fill_null("None") for c in key] + [pl.int_range(pl.len()).over(key).cast(pl.String)],
-        separator="|",
+    text = pl.concat_str([pl.col(c).cast(pl.String).fill_null("None") for c in key], separator="|")
+    findings = findings.with_columns(pl.col("_name").fill_null("")).with_columns(_id_key=text)
+    findings = findings.with_columns(_digest=polars_hash.col("_id_key").chash.sha2_256())
+    # 60 bits of the digest stand for the key when sorting and ranking: integers, not long texts
+    # (two keys sharing 60 bits — odds about 1 in 10^6 among 2 million findings — are only ranked together)
+    findings = findings.with_columns(_key_no=pl.col("_digest").str.slice(0, 15).str.to_integer(base=16))
+    # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its rows
+    order = pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8)
+    findings = findings.sort(
+        ["_project_order", "seq", order, "rule_id", "_key_no"], nulls_last=False, maintain_order=True
     )
-    # SHA-256 rather than polars' own hash: the id must not change with the polars version
-    finding_id = polars_hash.col("_id_key").chash.sha2_256().str.slice(0, 12)
-    return findings.with_columns(_id_key=text).with_columns(finding_id=finding_id).select(FINDING_COLUMNS)
+    # identical findings (the same defect in duplicated indicators) are told apart by their rank in
+    # this order: counted along runs of equal keys after a sort, far cheaper than a window per key
+    at = pl.int_range(pl.len())
+    starts = pl.col("_key_no") != pl.col("_key_no").shift(1, fill_value=-1)
+    rank = (
+        findings.select("_key_no")
+        .with_row_index("_at")
+        .sort("_key_no", "_at")
+        .with_columns(_rank=at - pl.when(starts).then(at).forward_fill())
+        .sort("_at")["_rank"]
+    )
+    findings = findings.with_columns(_rank=rank)
+    ids = findings["_digest"].str.slice(0, 12)
+    repeats = findings.select(pl.arg_where(pl.col("_rank") > 0)).to_series()
+    if repeats.len():
+        ranked = pl.concat_str("_id_key", pl.col("_rank").cast(pl.String), separator="|")
+        again = (
+            findings[repeats].with_columns(_k=ranked).select(polars_hash.col("_k").chash.sha2_256().str.slice(0, 12))
+        )
+        ids = ids.scatter(repeats, again.to_series())
+    return findings.with_columns(finding_id=ids).select(FINDING_COLUMNS)
 
 
 def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:

@@ -325,3 +325,17 @@ def test_unit_rules_run_on_chunks_of_whole_units_with_the_same_result(seed_table
 def test_rules_that_compare_units_see_the_whole_portfolio():
     portfolio = {rid for rid, r in RULES.items() if r.scope == "portfolio"}
     assert portfolio == {"unit_cost_outlier", "satisfaction_outlier", "copy_paste_indicator"}
+
+
+def test_finding_id_is_sha256_of_rule_project_name_and_evidence_with_a_rank_for_repeats():
+    """Two identical rows without a comparator: the first id is SHA-256 of
+    ``rule|project|level2/name|evidence``, the second of the same text with ``|1`` appended."""
+    import hashlib
+
+    row = (1, "产出指标", "数量指标", "公益活动场次", "全年开展公益活动的场次", "26场")
+    tables = make_tables([P], [*clean_with((1, row)), row])
+    found = run_checks(tables).filter(pl.col("rule_id") == "missing_comparator").sort("seq")
+    project = tables.projects["project_id"][0]
+    text = f"missing_comparator|{project}|数量指标/公益活动场次|指标值：26场"
+    expected = [hashlib.sha256(t.encode()).hexdigest()[:12] for t in (text, text + "|1")]
+    assert found["finding_id"].to_list() == expected
