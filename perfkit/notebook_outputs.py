@@ -15,6 +15,8 @@ from pathlib import Path
 import nbformat
 import papermill
 
+from perfkit.output import atomic_path
+
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 
@@ -48,7 +50,8 @@ def refresh(notebook: Path) -> None:
         executed = Path(tmp) / notebook.name
         papermill.execute_notebook(str(notebook), str(executed), cwd=str(notebook.parent), progress_bar=False)
         node = nbformat.read(executed, as_version=4)
-    nbformat.write(strip_notebook(node), notebook)
+    with atomic_path(notebook) as staged:  # an interrupted refresh leaves the notebook as it was
+        nbformat.write(strip_notebook(node), staged)
 
 
 if __name__ == "__main__":

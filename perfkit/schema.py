@@ -21,7 +21,7 @@ TARGET_KINDS = ("quantitative", "qualitative")
 
 # column → (dtype, nullable, checks as pandera Field keyword arguments)
 PROJECTS: dict[str, tuple[Any, bool, dict]] = {
-    "unit_code": (pl.String, False, {"str_matches": r"^\d{6}$"}),
+    "unit_code": (pl.String, False, {"str_matches": r"^[0-9]{6}$"}),
     "unit_name": (pl.String, True, {}),
     "year": (pl.Int32, True, {"ge": 1990, "le": 2100}),
     "project_id": (pl.String, False, {"unique": True}),
@@ -36,7 +36,7 @@ PROJECTS: dict[str, tuple[Any, bool, dict]] = {
 }
 INDICATORS: dict[str, tuple[Any, bool, dict]] = {
     "project_id": (pl.String, False, {}),
-    "unit_code": (pl.String, False, {"str_matches": r"^\d{6}$"}),
+    "unit_code": (pl.String, False, {"str_matches": r"^[0-9]{6}$"}),
     "seq": (pl.Int32, False, {"ge": 1}),
     "level1": (pl.String, False, {"str_length": {"min_value": 1}}),
     "level2": (pl.String, True, {}),
