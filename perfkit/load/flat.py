@@ -71,12 +71,15 @@ def read_csv(data: str, file: str) -> pl.DataFrame:
     header_at = _find_header_row(rows[:_HEADER_SEARCH_ROWS], file, "")
     width = len(rows[header_at])
     body = rows[header_at + 1 :]
+    # places are lines as an editor shows them: a quoted cell may hold line breaks
+    start = header_at + 2 + _breaks(rows[: header_at + 1])  # the line the first body record starts on
     # map, set, index and compress run in C: no Python loop over the rows of a large file
     lengths = list(map(len, body))
     if wrong := set(lengths) - {0, width}:
         first = min(lengths.index(n) for n in wrong)
-        raise InputError(file, f"第{header_at + 2 + first}行", f"有{lengths[first]}列，表头有{width}列")
-    lines = list(itertools.compress(range(header_at + 2, len(rows) + 1), lengths))  # blank lines carry no data
+        line = start + first + _breaks(body[:first])
+        raise InputError(file, f"第{line}行", f"有{lengths[first]}列，表头有{width}列")
+    lines = list(itertools.compress(range(start, start + len(body)), lengths))  # blank lines carry no data
     body = list(itertools.compress(body, lengths))
     columns = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
     names = [f"c{i}" for i in range(width)]
@@ -84,7 +87,15 @@ def read_csv(data: str, file: str) -> pl.DataFrame:
         {"_line": lines, **dict(zip(names, map(list, columns), strict=True))},
         schema={"_line": pl.Int64, **dict.fromkeys(names, pl.String)},
     )
+    if '"' in data:  # line breaks inside quoted cells push every later record down
+        breaks = pl.sum_horizontal(pl.col(names).str.count_matches("\n", literal=True))
+        frame = frame.with_columns(_line=pl.col("_line") + breaks.cum_sum() - breaks)
     return _canonical(frame, rows[header_at], file, prefix="")
+
+
+def _breaks(records: list[list[str]]) -> int:
+    """Line breaks inside the cells of ``records`` (a few header rows, or the rows before an error)."""
+    return sum(cell.count("\n") for record in records for cell in record)
 
 
 def _failing_record(data: str, delimiter: str) -> str:

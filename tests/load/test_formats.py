@@ -129,3 +129,23 @@ def test_an_error_in_a_parallel_read_names_its_file(tmp_path, monkeypatch):
     monkeypatch.setattr(load, "PARALLEL_FROM_FILES", 2)
     with pytest.raises(InputError, match=r"b\.csv: 文件为空"):
         load_targets(tmp_path)
+
+
+def test_csv_places_are_lines_as_an_editor_shows_them(tmp_path):
+    """A goal cell quoted over three lines (lines 2-4) pushes the second record down to line 5, where
+    its text budget is reported; the width error of a later record names its own line (7)."""
+    from perfkit.errors import InputError
+    from perfkit.load import load_targets
+
+    header = "单位编码,年度,项目名称,预算数,绩效目标,一级指标,二级指标,三级指标,指标值\n"
+    first = '100001,2025,示例项目,5,"1.开展培训\n2.提升质量\n3.宣传",产出指标,数量指标,培训场次,≥2场\n'
+    second = "100001,2025,示例项目,五万,,满意度指标,服务对象满意度指标,满意度,≥90%\n"
+    path = tmp_path / "t.csv"
+    path.write_text(header + first + second, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_targets(path)
+    assert caught.value.place == "第5行"
+    path.write_text(header + first + second.replace("五万", "5") + "\n100001,2025,示例项目,5\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_targets(path)
+    assert caught.value.place == "第7行"
