@@ -75,6 +75,13 @@ class IPCKernelManager(AsyncKernelManager):
         self._socket_folder = tempfile.mkdtemp(prefix="pk-kernel-")
         super().__init__(transport="ipc", ip=os.path.join(self._socket_folder, "k"), **kwargs)
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts every kernel before shutting it down; an idle kernel then logs
+        # "KeyboardInterrupt caught in kernel." as an ERROR in the middle of a clean run. The
+        # notebook has finished by then. (A cell timeout interrupts through interrupt_kernel.)
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         if not restart:
