@@ -203,7 +203,9 @@ def run_batch(
             for future in done:
                 unit = futures[future]
                 record = future.result() | {
-                    "params_file": unit.params_file, "fingerprint": unit.fingerprint, "inputs": unit.inputs,
+                    # absolute: the portfolio step reads it back from another working directory
+                    "params_file": str(Path(unit.params_file).resolve()), "fingerprint": unit.fingerprint,
+                    "inputs": unit.inputs,
                     "skipped": False,
                 }  # fmt: skip
                 records[unit.unit_code] = record

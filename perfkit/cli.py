@@ -143,8 +143,11 @@ def _batch(args: argparse.Namespace) -> int:
     )
     for name, record in sorted(failures.items()):
         print(f"失败 {name}: {record.get('error')}", file=sys.stderr)
+    portfolio_error = manifest.get("portfolio", {}).get("error")
+    if portfolio_error:  # the units' outputs stand, but the run is not complete
+        print(f"失败 跨单位汇总（portfolio）: {portfolio_error}", file=sys.stderr)
     print(f"索引 → {args.output / 'index.html'}；运行清单 → {args.output / 'manifest.json'}")
-    return 1 if failures else 0
+    return 1 if failures or portfolio_error else 0
 
 
 def _store_for(args: argparse.Namespace) -> Path:

@@ -182,3 +182,17 @@ def test_run_one_turns_any_failure_into_a_record(monkeypatch, tmp_path):
     record = run_one(str(PARAMS / "562301.yaml"), str(tmp_path))
     assert record["status"] == "failed"
     assert "RuntimeError: Kernel died" in record["error"] and "562301.yaml" in record["error"]
+
+
+def test_params_given_relative_to_the_caller_still_reach_the_portfolio(tmp_path, monkeypatch, capsys):
+    """`make audit` runs `perfkit batch params`: the manifest keeps absolute params paths, because
+    the portfolio notebook reads them back from notebooks/; a portfolio failure would exit 1."""
+    (tmp_path / "params").mkdir()
+    text = (PARAMS / "562202.yaml").read_text(encoding="utf-8").replace("../data", str(ROOT / "data"))
+    (tmp_path / "params" / "562202.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", "params", "-o", "out"]) == 0, capsys.readouterr().err
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["units"]["562202"]["params_file"] == str(tmp_path / "params" / "562202.yaml")
+    assert "error" not in manifest["portfolio"]
+    assert (tmp_path / "out" / "portfolio.xlsx").exists()
