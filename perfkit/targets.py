@@ -97,6 +97,24 @@ def fold_width(raw: pl.Expr) -> pl.Expr:
     return raw.str.replace_many(list(_CHAR_FOLD), list(_CHAR_FOLD.values()))
 
 
+# what people write in a figure cell for "none"
+NONE_MARKS = ("—", "-", "/", "－", "——", "／")
+
+
+def figure_expr(text: pl.Expr) -> pl.Expr:
+    """A figure cell as a number: full-width forms folded, thousands separators and whitespace
+    removed; null for an empty cell or a none mark (``—``, ``/``); NaN where the text is not a
+    finite number, so callers can name the cell.
+
+    >>> pl.select(figure_expr(pl.Series(["1,234.5", "１２", "—", "", "五万", None]))).to_series().to_list()
+    [1234.5, 12.0, None, None, nan, None]
+    """
+    cleaned = fold_width(text).str.replace_all(r"[\s,，]", "")
+    number = cleaned.cast(pl.Float64, strict=False)
+    given = (cleaned != "") & ~cleaned.is_in(NONE_MARKS)
+    return pl.when(given).then(pl.when(number.is_finite()).then(number).otherwise(float("nan")))
+
+
 def fold_width_text(text: str) -> str:
     """:func:`fold_width` for one Python string, for code that reads cells one at a time.
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.schema import PROJECTS
-from perfkit.targets import fold_width
+from perfkit.targets import figure_expr
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
 # parenthesis such as （万元） removed.
@@ -52,7 +52,6 @@ _QUALITATIVE = ("定性", "qualitative")
 _HEADER_SEARCH_ROWS = 20
 YEAR_RANGE = (PROJECTS["year"][2]["ge"], PROJECTS["year"][2]["le"])
 # cells that say "none" in a figure column, as in perfkit.load.table
-NONE_MARKS = ("—", "-", "/", "－", "——", "／")
 
 
 def _header_key(text: str | None) -> str:
@@ -216,12 +215,12 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ]
     )
     for name in (*BUDGET_FIELDS, "year"):
-        text = fold_width(pl.col(name)).str.replace_all(r"[,，\s]", "")
-        frame = frame.with_columns(pl.when(~text.is_in(NONE_MARKS)).then(pl.col(name)).alias(name))
-        number = text.cast(pl.Float64, strict=False)
+        frame = frame.with_columns(_number=figure_expr(pl.col(name)))
+        frame = frame.with_columns(pl.when(pl.col("_number").is_not_null()).then(pl.col(name)).alias(name))
+        number = pl.col("_number")
         label = COLUMN_ALIASES[name][0]
         _bad_row(
-            frame.filter(pl.col(name).is_not_null() & number.is_null()),
+            frame.filter(number.is_nan()),
             lambda r, n=name, lb=label: f"{lb}“{r[n]}”不是数字",
         )
         if name == "year":
@@ -232,7 +231,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             )
         else:
             _bad_row(frame.filter(number < 0), lambda r, n=name, lb=label: f"{lb}“{r[n]}”不能为负数")
-        frame = frame.with_columns(number.cast(pl.Int32) if name == "year" else number)
+        frame = frame.with_columns((number.cast(pl.Int32) if name == "year" else number).alias(name)).drop("_number")
     _bad_row(frame.filter(pl.col("budget_total").is_null()), lambda r: "预算数为空")
     _bad_row(frame.filter(pl.col("project_name").is_null()), lambda r: "项目名称为空，且上方没有可延续的合并单元格")
     _bad_row(frame.filter(~pl.col("unit_code").str.contains(r"^[0-9]{6}$").fill_null(False)), _bad_unit_code)

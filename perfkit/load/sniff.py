@@ -102,7 +102,9 @@ def check_office_zip(data: bytes, file: str) -> zipfile.ZipFile:
     raw = io.BytesIO(data)
     try:
         archive = zipfile.ZipFile(raw)
-    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):  # e.g. "zip file version 10.5"
+    # zipfile raises NotImplementedError for a zip version or compression method it cannot read
+    # (seen in damaged files: "zip file version 10.5"); to the auditor that is a damaged file too
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
         raise InputError(file, None, "zip 压缩包已损坏（文件不完整？）") from None
     parts = archive.infolist()
     if len(parts) > MAX_PARTS:

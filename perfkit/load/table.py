@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.targets import fold_width, fold_width_text
+from perfkit.targets import NONE_MARKS, figure_expr, fold_width, fold_width_text
 
 
 @dataclass(frozen=True)
@@ -175,15 +175,6 @@ _LONG_TEXT_FIELDS = ("goal_text", "purpose")
 _BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "budget_other": "其他资金"}
 
 
-def _figure_expr(text: pl.Expr) -> pl.Expr:
-    """:func:`figure` for a column: null for empty, ``—`` and ``/``; NaN where the text is no number."""
-    cleaned = fold_width(text).str.replace_all(r"[\s,，]", "")
-    number = cleaned.cast(pl.Float64, strict=False)
-    return pl.when(~cleaned.is_in(_EMPTY_FIGURES)).then(
-        pl.when(number.is_finite()).then(number).otherwise(float("nan"))
-    )
-
-
 def _read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFrame:
     """The project record of every table, from the rows above its header — all tables at once.
 
@@ -252,7 +243,7 @@ def _read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFra
             _scale=pl.col("_scale").replace_strict(_TO_WAN, default=1.0, return_dtype=pl.Float64),
             **{f"_{f}_text": pl.col(f) for f in _BUDGET_LABELS},
         )
-        .with_columns(**{f: _figure_expr(pl.col(f)) for f in _BUDGET_LABELS})
+        .with_columns(**{f: figure_expr(pl.col(f)) for f in _BUDGET_LABELS})
     )
     _refuse_bad_projects(frame)
     year = pl.coalesce(
@@ -326,14 +317,11 @@ def _check_widths(header: pl.DataFrame, body: pl.DataFrame, projects: pl.DataFra
         raise InputError(row["_file"], row["_header_ref"], message)
 
 
-_EMPTY_FIGURES = ("", "—", "-", "/", "－", "——")
-
-
 def figure(text: str, label: str, file: str, ref: str) -> float | None:
     """A figure from a cell: empty, ``—`` and ``/`` read as missing; anything else must be a number
     (full-width digits such as ``１２．５`` read as written in half width)."""
     cleaned = fold_width_text(squash(text)).replace(",", "").replace("，", "")
-    if cleaned in _EMPTY_FIGURES:
+    if cleaned in ("", *NONE_MARKS):
         return None
     try:
         return float(cleaned)
