@@ -36,7 +36,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff format perfkit tests benchmarks
 
 notebooks: $(STAMP) ## re-run the notebooks on the bundled data and store their checked outputs (for nbval)
-	$(BIN)/python -m perfkit.notebook_outputs notebooks/1.0-unit-audit.ipynb notebooks/3.0-explore-anomalies.ipynb
+	$(BIN)/python -m perfkit.run.outputs notebooks/1.0-unit-audit.ipynb notebooks/3.0-explore-anomalies.ipynb
 
 bench: $(STAMP) ## run the benchmarks (not part of `make test`)
 	$(BIN)/python -m benchmarks

@@ -34,7 +34,7 @@ def measure(size: int) -> dict:
     """Generate ``size`` indicators, then time each stage of the pipeline on them."""
     from perfkit.checks import run_checks
     from perfkit.load import load_targets
-    from perfkit.scorecard import score
+    from perfkit.scoring import score
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = """
-from perfkit.unit_audit import audit_unit
-from perfkit.workbook import write_workbook
+from perfkit.run.unit import audit_unit
+from perfkit.report.workbook import write_workbook
 audit = audit_unit("562301", 2025, ["data/raw/targets"], ["data/raw/selfeval"])
 write_workbook(audit, "{out}/baseline.xlsx")
 """

@@ -19,9 +19,9 @@ _EXPORTS = {
     "parse_targets": "perfkit.targets",
     "with_parsed_targets": "perfkit.targets",
     "run_checks": "perfkit.checks",
-    "score": "perfkit.scorecard",
-    "audit_unit": "perfkit.unit_audit",
-    "write_workbook": "perfkit.workbook",
+    "score": "perfkit.scoring",
+    "audit_unit": "perfkit.run.unit",
+    "write_workbook": "perfkit.report.workbook",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -40,7 +40,7 @@ def _check(args: argparse.Namespace) -> int:
     from perfkit.checks import rule_catalogue, run_checks
     from perfkit.load import load_targets
     from perfkit.output import write_table_atomically
-    from perfkit.params import read_params
+    from perfkit.run.params import read_params
 
     if args.list_rules:
         for rule in rule_catalogue().iter_rows(named=True):
@@ -68,9 +68,9 @@ def _score(args: argparse.Namespace) -> int:
     from perfkit.load import load_targets
     from perfkit.load.actuals import load_actuals
     from perfkit.output import write_tables_atomically
-    from perfkit.params import read_params
-    from perfkit.scorecard import score
-    from perfkit.scoring_params import scoring_params
+    from perfkit.run.params import read_params
+    from perfkit.scoring import score
+    from perfkit.scoring.params import scoring_params
 
     params = read_params(args.params)
     source = str(args.params)
@@ -99,7 +99,7 @@ def _score(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     from perfkit.load import load_targets, source_files
-    from perfkit.template import write_template
+    from perfkit.report.template import write_template
 
     if args.output.suffix.lower() != ".xlsx":
         args.parser.error("-o 的后缀应为 .xlsx")
@@ -109,8 +109,8 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from perfkit.index import write_index
-    from perfkit.run import run_unit
+    from perfkit.run.notebook import run_unit
+    from perfkit.run.portfolio import write_run_index
 
     failed = 0
     for params_file in args.params_files:
@@ -125,12 +125,12 @@ def _run(args: argparse.Namespace) -> int:
         print("已完成：" + "，".join(str(p) for p in outputs.values() if p.suffix != ".json"))
         root = outputs["summary"].parent.parent
     if len(args.params_files) > 1 and failed < len(args.params_files):
-        print(f"索引 → {write_index(root)}")
+        print(f"索引 → {write_run_index(root)}")
     return 1 if failed else 0
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from perfkit.batch import run_batch
+    from perfkit.run.batch import run_batch
 
     manifest = run_batch(
         args.sources, args.output, args.jobs, args.scheduler, args.force, args.cell_timeout, sys.stderr.isatty()

@@ -18,28 +18,10 @@ from decimal import Decimal
 
 import polars as pl
 
+from perfkit.text import OP_SYMBOLS, fold_width
+
 QUANTITATIVE = "quantitative"
 QUALITATIVE = "qualitative"
-
-# Full-width and look-alike characters folded to the ASCII forms the regexes below expect.
-_CHAR_FOLD = {
-    **{chr(0xFF10 + i): str(i) for i in range(10)},
-    **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
-    **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
-    "．": ".",
-    "％": "%",
-    "＞": ">",
-    "＜": "<",
-    "＝": "=",
-    "／": "/",
-    "≧": ">=",
-    "≦": "<=",
-    "≥": ">=",
-    "≤": "<=",
-    "⩾": ">=",
-    "⩽": "<=",
-    "　": " ",
-}
 
 # Comparators written as words, longest first so that 大于等于 wins over 大于.
 _WORD_COMPARATORS = [
@@ -82,48 +64,6 @@ def is_money_indicator() -> pl.Expr:
         | pl.col("level1").str.contains("成本").fill_null(False)
         | pl.col("name").str.contains(_MONEY_NAME).fill_null(False)
     )
-
-
-_PUNCTUATION = r"[\s，,。.；;：:、“”\"'‘’（）()《》【】\[\]—\-]"
-
-
-def squashed(column: str) -> pl.Expr:
-    """The text of ``column`` without whitespace and punctuation, for comparing names and labels."""
-    return pl.col(column).fill_null("").str.replace_all(_PUNCTUATION, "")
-
-
-def fold_width(raw: pl.Expr) -> pl.Expr:
-    """Fold full-width digits, letters and signs to their ASCII forms (``１２．５％`` → ``12.5%``)."""
-    return raw.str.replace_many(list(_CHAR_FOLD), list(_CHAR_FOLD.values()))
-
-
-# what people write in a figure cell for "none"
-NONE_MARKS = ("—", "-", "/", "－", "——", "／")
-
-
-def figure_expr(text: pl.Expr) -> pl.Expr:
-    """A figure cell as a number: full-width forms folded, thousands separators and whitespace
-    removed; null for an empty cell or a none mark (``—``, ``/``); NaN where the text is not a
-    finite number, so callers can name the cell.
-
-    >>> pl.select(figure_expr(pl.Series(["1,234.5", "１２", "—", "", "五万", None]))).to_series().to_list()
-    [1234.5, 12.0, None, None, nan, None]
-    """
-    cleaned = fold_width(text).str.replace_all(r"[\s,，]", "")
-    number = cleaned.cast(pl.Float64, strict=False)
-    given = (cleaned != "") & ~cleaned.is_in(NONE_MARKS)
-    return pl.when(given).then(pl.when(number.is_finite()).then(number).otherwise(float("nan")))
-
-
-def fold_width_text(text: str) -> str:
-    """:func:`fold_width` for one Python string, for code that reads cells one at a time.
-
-    >>> fold_width_text("１，２３４．５")
-    '1，234.5'
-    """
-    for written, folded in _CHAR_FOLD.items():
-        text = text.replace(written, folded)
-    return text
 
 
 def normalise_text(raw: pl.Expr) -> pl.Expr:
@@ -188,9 +128,6 @@ def parse_targets(values: Iterable[str | None], money: bool = False) -> pl.DataF
     return with_parsed_targets(frame, "raw", money, prefix="").drop("raw")
 
 
-_SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
-
-
 def format_target(op: str | None, value: float, unit: str | None) -> str:
     """A target cell written from parsed parts; parsing it gives the same parts back.
 
@@ -200,4 +137,4 @@ def format_target(op: str | None, value: float, unit: str | None) -> str:
     ('≥26场', '0.0000001%', '≤4.1万元')
     """
     number = format(Decimal(repr(float(value))).normalize(), "f")
-    return f"{_SYMBOLS[op] if op else ''}{number}{unit or ''}"
+    return f"{OP_SYMBOLS[op] if op else ''}{number}{unit or ''}"

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from perfkit.batch import MANIFEST, run_batch
+from perfkit.run.batch import run_batch
+from perfkit.run.manifest import MANIFEST
 from tests.badinput.inputs import word_text
 
 UNIT = "100001"

@@ -14,8 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perfkit.batch import MANIFEST, run_batch
 from perfkit.cli import main
+from perfkit.run.batch import run_batch
+from perfkit.run.manifest import MANIFEST
 from tests.conftest import ROOT
 from tests.test_index import index_table
 
@@ -149,7 +150,7 @@ def test_portfolio_workbook_and_report_cover_every_unit(local_and_dask):
 def _notebook_that_kills_its_kernel(path: Path) -> Path:
     import nbformat
 
-    from perfkit.unit_params import UNIT_PARAMETERS
+    from perfkit.run.params import UNIT_PARAMETERS
 
     node = nbformat.v4.new_notebook()
     parameters = nbformat.v4.new_code_cell("\n".join(f"{name} = None" for name in UNIT_PARAMETERS))
@@ -163,7 +164,7 @@ def _notebook_that_kills_its_kernel(path: Path) -> Path:
 def test_a_kernel_that_dies_fails_its_unit_and_keeps_the_notebook(tmp_path):
     from nbclient.exceptions import DeadKernelError
 
-    from perfkit.run import run_unit
+    from perfkit.run.notebook import run_unit
 
     notebook = _notebook_that_kills_its_kernel(tmp_path / "dies.ipynb")
     with pytest.raises(DeadKernelError):
@@ -172,13 +173,13 @@ def test_a_kernel_that_dies_fails_its_unit_and_keeps_the_notebook(tmp_path):
 
 
 def test_run_one_turns_any_failure_into_a_record(monkeypatch, tmp_path):
-    import perfkit.run
-    from perfkit.batch import run_one
+    import perfkit.run.notebook
+    from perfkit.run.batch import run_one
 
     def dies(*args, **kwargs):
         raise RuntimeError("Kernel died before replying to kernel_info")
 
-    monkeypatch.setattr(perfkit.run, "run_unit", dies)
+    monkeypatch.setattr(perfkit.run.notebook, "run_unit", dies)
     record = run_one(str(PARAMS / "562301.yaml"), str(tmp_path))
     assert record["status"] == "failed"
     assert "RuntimeError: Kernel died" in record["error"] and "562301.yaml" in record["error"]

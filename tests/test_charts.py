@@ -8,7 +8,7 @@ import matplotlib as mpl
 import polars as pl
 from matplotlib import font_manager
 
-from perfkit import charts
+from perfkit.report import charts
 
 
 def test_cjk_font_is_the_bundled_one():

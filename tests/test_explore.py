@@ -144,7 +144,7 @@ def test_peer_chart_has_chinese_labels_in_the_bundled_font(seed):
     import matplotlib as mpl
     from matplotlib import font_manager
 
-    from perfkit.charts import CJK_FONT_FILE
+    from perfkit.report.charts import CJK_FONT_FILE
 
     fig = peer_chart(peers.satisfaction_table(seed.tables), "满意度指标值与同类组", "%")
     ax = fig.axes[0]

@@ -15,8 +15,9 @@ import pytest
 from perfkit import explore
 from perfkit.checks import run_checks
 from perfkit.load import TargetTables, load_targets
-from perfkit.portfolio import CROSS_UNIT_FILE, read_portfolio, read_units, write_portfolio_workbook
-from perfkit.unit_audit import RULE_TITLES
+from perfkit.report.audit import RULE_TITLES
+from perfkit.report.portfolio import CROSS_UNIT_FILE, write_portfolio_workbook
+from perfkit.run.portfolio import read_portfolio, read_units
 from tests.conftest import ROOT
 
 TWO_YEARS = ROOT / "tests" / "fixtures" / "two-years.csv"

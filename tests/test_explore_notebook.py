@@ -8,7 +8,7 @@ import re
 import papermill
 import pytest
 
-from perfkit.run import export_html
+from perfkit.run.notebook import export_html
 from tests.conftest import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "3.0-explore-anomalies.ipynb"

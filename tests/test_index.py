@@ -9,8 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit.index import write_index
-from perfkit.portfolio import CROSS_UNIT_FILE
+from perfkit.report.portfolio import CROSS_UNIT_FILE
+from perfkit.run.portfolio import write_run_index
 
 
 def index_table(page: str) -> list[dict[str, str]]:
@@ -34,7 +34,7 @@ def test_index_shows_cross_unit_counts_next_to_the_other_counts(tmp_path):
     unit_folder(tmp_path, "300002", "另一单位")
     cross = pl.DataFrame({"unit_code": ["300001", "300001"], "rule_id": ["yoy_new_project", "copy_paste_indicator"]})
     cross.write_parquet(tmp_path / CROSS_UNIT_FILE)
-    page = write_index(tmp_path).read_text(encoding="utf-8")
+    page = write_run_index(tmp_path).read_text(encoding="utf-8")
     assert "示例&lt;街道&gt;办事处" in page and "<街道>" not in page
     table = index_table(page)
     assert list(table[0])[7:11] == ["高", "中", "低", "跨单位异常"]
@@ -47,5 +47,5 @@ def test_index_shows_cross_unit_counts_next_to_the_other_counts(tmp_path):
 
 def test_without_a_portfolio_the_cross_unit_cell_is_empty(tmp_path):
     unit_folder(tmp_path, "300001", "示例街道办事处")
-    table = index_table(write_index(tmp_path).read_text(encoding="utf-8"))
+    table = index_table(write_run_index(tmp_path).read_text(encoding="utf-8"))
     assert [(r["单位编码"], r["跨单位异常"]) for r in table] == [("300001", "")]

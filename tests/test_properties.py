@@ -12,7 +12,7 @@ import math
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from perfkit.scoring import score_indicators
+from perfkit.scoring.indicators import score_indicators
 from perfkit.targets import QUALITATIVE, QUANTITATIVE, UNIT_WORDS, format_target, parse_targets
 from tests.test_scoring import evaluation
 

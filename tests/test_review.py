@@ -15,11 +15,12 @@ from perfkit.checks import run_checks
 from perfkit.cli import main
 from perfkit.errors import InputError
 from perfkit.load import load_targets
+from perfkit.report.audit import review_lines, summary_lines
+from perfkit.report.workbook import write_workbook
 from perfkit.review import Decision, ReviewStore
 from perfkit.review.importer import import_workbooks, read_decisions
 from perfkit.review.status import status_table
-from perfkit.unit_audit import audit_unit, review_lines, summary_lines
-from perfkit.workbook import write_workbook
+from perfkit.run.unit import audit_unit
 from tests.conftest import SEED
 
 UNIT, YEAR = "562301", 2025
@@ -314,8 +315,8 @@ def test_cli_import_status_and_history(first_run, capsys):
 def test_the_unit_summary_and_index_show_decision_counts(first_run, tmp_path):
     import json
 
-    from perfkit.index import write_index
-    from perfkit.unit_audit import summary_record
+    from perfkit.report.audit import summary_record
+    from perfkit.run.portfolio import write_run_index
 
     store, audit, workbook = first_run
     fid = audit.findings["finding_id"][0]
@@ -327,7 +328,7 @@ def test_the_unit_summary_and_index_show_decision_counts(first_run, tmp_path):
     folder = tmp_path / "batch" / UNIT
     folder.mkdir(parents=True)
     (folder / "summary.json").write_text(json.dumps(summary_record(again), ensure_ascii=False), encoding="utf-8")
-    page = write_index(tmp_path / "batch").read_text(encoding="utf-8")
+    page = write_run_index(tmp_path / "batch").read_text(encoding="utf-8")
     assert "<th>待复核</th><th>已确认</th><th>已排除</th><th>误报</th><th>已消除</th>" in page
     assert f"<td>{open_count}</td><td>1</td><td>0</td><td>0</td><td>0</td>" in page
     index = pl.read_csv(tmp_path / "batch" / "index.csv")

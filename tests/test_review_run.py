@@ -6,9 +6,9 @@ import json
 
 import openpyxl
 
-from perfkit.batch import describe
 from perfkit.cli import main
 from perfkit.review import ReviewStore
+from perfkit.run.batch import describe
 from tests.conftest import ROOT
 
 PARAMS = ROOT / "params" / "562301.yaml"

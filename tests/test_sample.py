@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 from perfkit.errors import InputError
-from perfkit.sample import default_seed, draw, indicator_population, sample_params, sample_unit
-from perfkit.unit_audit import audit_unit
-from perfkit.workbook import write_workbook
+from perfkit.report.workbook import write_workbook
+from perfkit.review.sample import default_seed, draw, indicator_population, sample_params, sample_unit
+from perfkit.run.unit import audit_unit
 from tests.conftest import SEED
 
 TEN_THIRTY_SIXTY = pl.DataFrame({"item_id": ["a", "b", "c"], "label": ["甲", "乙", "丙"], "value": [10.0, 30.0, 60.0]})

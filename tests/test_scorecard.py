@@ -11,9 +11,9 @@ import pytest
 from perfkit.cli import main
 from perfkit.errors import InputError
 from perfkit.load import load_targets
-from perfkit.load.actuals import load_actuals
-from perfkit.scorecard import score
-from perfkit.template import INDICATOR_SHEET, PROJECT_SHEET, write_template
+from perfkit.load.actuals import INDICATOR_SHEET, PROJECT_SHEET, load_actuals
+from perfkit.report.template import write_template
+from perfkit.scoring import score
 from tests.conftest import ROOT, SEED
 
 SELFEVAL = ROOT / "data" / "raw" / "selfeval"

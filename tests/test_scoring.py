@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from perfkit.scoring import execution_score, grade, score_indicators, score_projects
-from perfkit.scoring_params import ScoringParams
+from perfkit.scoring.indicators import score_indicators
+from perfkit.scoring.params import ScoringParams
+from perfkit.scoring.projects import execution_score, grade, score_projects
 from perfkit.targets import is_money_indicator, with_parsed_targets
 
 LEVEL2 = {"产出指标": "数量指标", "效益指标": "社会效益指标", "满意度指标": "服务对象满意度指标"}

@@ -13,7 +13,7 @@ import pytest
 
 from perfkit.checks import run_checks
 from perfkit.load import load_targets
-from perfkit.unit_audit import audit_unit
+from perfkit.run.unit import audit_unit
 from tests.conftest import ROOT
 
 TWO_YEARS = str(ROOT / "tests" / "fixtures" / "two-years.csv")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from perfkit.errors import InputError
-from perfkit.run import NOTEBOOK, notebook_parameters
-from perfkit.unit_params import UNIT_PARAMETERS, read_unit_params, unit_output_dir
+from perfkit.run.notebook import NOTEBOOK, notebook_parameters
+from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, unit_output_dir
 from tests.conftest import ROOT
 
 PARAMS = sorted((ROOT / "params").glob("*.yaml"))

@@ -6,7 +6,7 @@ import polars as pl
 
 from perfkit.checks.frames import is_cost
 from perfkit.checks.registry import found, rule, target_evidence
-from perfkit.targets import squashed
+from perfkit.text import squashed
 
 _BASIS_TABLE = "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）"
 _BASIS_REVIEW = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：完整性"

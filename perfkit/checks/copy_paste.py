@@ -17,7 +17,7 @@ import polars as pl
 
 from perfkit.checks.registry import found, rule
 from perfkit.load import TargetTables
-from perfkit.targets import squashed
+from perfkit.text import squashed
 
 _BASIS = "绩效目标审核：完整性、相关性（指标应依据本项目实际设定，同一产出不应在多个项目重复申报）"
 

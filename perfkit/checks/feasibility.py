@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.checks.frames import MONEY_UNITS, is_cost
+from perfkit.checks.frames import is_cost
 from perfkit.checks.registry import found, rule, target_evidence
+from perfkit.text import MONEY_UNITS
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：可行性（指标应细化、量化，可衡量）"
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.load import TargetTables
-
-MONEY_UNITS = ("元", "万元", "千元", "亿元")
+from perfkit.text import MONEY_TO_WAN
 
 
 def indicators_with_budget(tables: TargetTables) -> pl.DataFrame:
@@ -22,7 +21,4 @@ def is_cost(frame_level2: str = "level2", frame_level1: str = "level1") -> pl.Ex
 
 def in_wan(value: pl.Expr, unit: pl.Expr) -> pl.Expr:
     """An absolute money amount converted to 万元; null for rates (元/人) and non-money units."""
-    factor = unit.replace_strict(
-        {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "亿元": 1e4}, default=None, return_dtype=pl.Float64
-    )
-    return value * factor
+    return value * unit.replace_strict(MONEY_TO_WAN, default=None, return_dtype=pl.Float64)

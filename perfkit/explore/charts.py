@@ -1,11 +1,11 @@
-"""Charts of the explorations, in the house style of :mod:`perfkit.charts` (bundled CJK font)."""
+"""Charts of the explorations, in the house style of :mod:`perfkit.report.charts` (bundled CJK font)."""
 
 from __future__ import annotations
 
 import polars as pl
 from matplotlib.figure import Figure
 
-from perfkit.charts import _short, use_cjk_style
+from perfkit.report.charts import _short, use_cjk_style
 
 _OUTLIER, _NORMAL, _UNJUDGED = "#D62728", "#4C78A8", "#BAB0AC"
 MAX_BARS = 40

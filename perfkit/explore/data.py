@@ -35,7 +35,7 @@ def _paths(value: str | Path | Sequence[str | Path] | None) -> list[str]:
 
 
 def _described(findings: pl.DataFrame, projects: pl.DataFrame) -> pl.DataFrame:
-    from perfkit.unit_audit import RULE_TITLES
+    from perfkit.report.audit import RULE_TITLES
 
     return findings.with_columns(
         rule_title=pl.col("rule_id").replace_strict(RULE_TITLES, default=None),
@@ -53,8 +53,8 @@ def open_sources(
 
     All units and years are checked together, so the 异常分析 rules see every peer and year.
     """
-    from perfkit.scorecard import score
-    from perfkit.scoring_params import scoring_params
+    from perfkit.scoring import score
+    from perfkit.scoring.params import scoring_params
 
     tables = load_targets(*_paths(targets))
     parts = [run_checks(tables, checks)]
@@ -72,7 +72,7 @@ def open_batch(batch_dir: str | Path) -> Exploration:
     """A batch run's output: the findings the units' notebooks wrote, with the 异常分析 findings
     recomputed across all units (as in the portfolio), and the units' targets and actuals reloaded
     through the run's parameter files for the project views."""
-    from perfkit.portfolio import read_portfolio, run_targets, run_unit_params
+    from perfkit.run.portfolio import read_portfolio, run_targets, run_unit_params
 
     portfolio = read_portfolio(batch_dir)
     tables = run_targets(batch_dir)

@@ -17,9 +17,23 @@ from perfkit.load.flat import read_sheets
 from perfkit.load.selfeval import is_selfeval, read_selfeval
 from perfkit.load.sniff import decode_text, detect_format
 from perfkit.load.table import Row, Table
-from perfkit.targets import fold_width
-from perfkit.template import INDICATOR_COLUMNS, INDICATOR_SHEET, PROJECT_COLUMNS, PROJECT_SHEET
+from perfkit.text import figure_expr, fold_width
 
+# The sheets of the actuals workbook that ``perfkit template`` writes and this module reads back.
+INDICATOR_SHEET = "指标完成情况"
+PROJECT_SHEET = "项目执行情况"
+# (header, source column or None for a column to fill, width)
+INDICATOR_COLUMNS = [
+    ("单位编码", "unit_code", 9), ("项目编号", "project_id", 18), ("项目名称", "project_name", 28), ("序号", "seq", 6),
+    ("一级指标", "level1", 10), ("二级指标", "level2", 12), ("三级指标", "name", 30), ("指标值", "target_raw", 16),
+    ("分值", None, 7), ("实际完成值", None, 14), ("定性评价档次", None, 22), ("定性得分比例", None, 10),
+    ("偏差原因分析及改进措施", None, 36), ("自评得分", None, 9),
+]  # fmt: skip
+PROJECT_COLUMNS = [
+    ("单位编码", "unit_code", 9), ("项目编号", "project_id", 18), ("项目名称", "project_name", 34),
+    ("预算数（万元）", "budget_total", 12), ("全年预算数（万元）", None, 14), ("全年执行数（万元）", None, 14),
+    ("自评总分", None, 9),
+]  # fmt: skip
 ACTUAL_INDICATOR_COLUMNS = {
     "project_id": pl.String, "unit_code": pl.String, "project_name": pl.String, "seq": pl.Int32,
     "level1": pl.String, "level2": pl.String, "name": pl.String, "target_raw": pl.String,
@@ -79,11 +93,10 @@ def _typed(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
 
 def _numbers(frame: pl.DataFrame, columns: list[str], labels: dict[str, str], file: str, sheet: str) -> pl.DataFrame:
     for column in columns:
-        text = fold_width(pl.col(column)).str.replace_all(r"[,，\s%％]", "")
-        value = text.cast(pl.Float64, strict=False)
-        not_number = value.is_null() | ~value.is_finite()  # "inf" and "NaN" cast, but are not figures
+        # a fraction or score may be written with its % sign; the figure is the same
+        value = figure_expr(fold_width(pl.col(column)).str.replace_all("%", ""))
         _refuse(
-            frame.filter(pl.col(column).is_not_null() & (text != "") & not_number),
+            frame.filter(value.is_nan()),
             column,
             "不是数字",
             labels,

@@ -17,7 +17,8 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from perfkit.errors import InputError
-from perfkit.load.table import Row, Table, squash
+from perfkit.load.table import Row, Table
+from perfkit.text import squash
 
 
 def split_tables(data: bytes, file: str) -> list[Table]:

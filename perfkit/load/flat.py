@@ -18,7 +18,7 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.schema import PROJECTS
-from perfkit.targets import figure_expr
+from perfkit.text import OP_SYMBOLS, figure_expr, fold_width
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
 # parenthesis such as （万元） removed.
@@ -47,11 +47,9 @@ PROJECT_FIELDS = (
 )  # fmt: skip
 BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
 _HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in (*aliases, name)}
-_OP_SYMBOL = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "≥": "≥", "≤": "≤"}
 _QUALITATIVE = ("定性", "qualitative")
 _HEADER_SEARCH_ROWS = 20
 YEAR_RANGE = (PROJECTS["year"][2]["ge"], PROJECTS["year"][2]["le"])
-# cells that say "none" in a figure column, as in perfkit.load.table
 
 
 def _header_key(text: str | None) -> str:
@@ -271,7 +269,8 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _joined_target() -> pl.Expr:
-    symbol = pl.col("target_op").replace_strict(_OP_SYMBOL, default="")
+    # 指标性质 written ≥, >= or ≧ (full width folded) → the symbol the 指标值 parser reads
+    symbol = fold_width(pl.col("target_op")).str.replace_all(r"\s", "").replace_strict(OP_SYMBOLS, default="")
     return (
         pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_value_written").is_null())
         .then(pl.col("target_value_written"))

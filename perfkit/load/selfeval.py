@@ -10,8 +10,8 @@ Word text exports, ``.docx`` and worksheets all reduce to this shape (see :mod:`
 from __future__ import annotations
 
 from perfkit.errors import InputError
-from perfkit.load.table import UNIT_CELL, YEAR, Row, Table, figure, squash
-from perfkit.targets import fold_width_text
+from perfkit.load.table import UNIT_CELL, YEAR, Row, Table, figure
+from perfkit.text import fold_width_text, squash
 
 INDICATOR_HEADERS = {
     "level1": ("一级指标",),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.targets import NONE_MARKS, figure_expr, fold_width, fold_width_text
+from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_expr, figure_value, fold_width
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,6 @@ class Table:
 
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
-_MONEY_SCALE = re.compile(r"单位[:：]\s*(万元|元|千元)")
 YEAR = re.compile(r"(20\d{2})\s*年")
 
 # Header labels → indicator fields; the first match wins.
@@ -65,12 +64,6 @@ PROJECT_LABELS = {
 }
 _LABEL_TO_FIELD = {label: name for name, labels in PROJECT_LABELS.items() for label in labels}
 _SECTION_LABELS = {"预算规模及资金用途", "预算规模", "项目基本情况"}
-_TO_WAN = {"万元": 1.0, "元": 1e-4, "千元": 1e-1}
-
-
-def squash(text: str) -> str:
-    """Remove all whitespace, for comparing labels such as ``其中：财政    资金``."""
-    return "".join(text.split())
 
 
 CELL_SCHEMA = {
@@ -188,7 +181,7 @@ def _read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFra
     c = cells.with_columns(_s=text, _k=pl.col("text").str.replace_all(r"\s", ""), _unit=unit)
     is_unit = pl.col("_unit").struct.field("code").is_not_null()
     c = c.with_columns(_is_unit=is_unit & (is_unit.cum_sum().over(_TABLE) == 1))
-    scale = pl.col("_k").str.extract(_MONEY_SCALE.pattern, 1)
+    scale = pl.col("_k").str.extract(MONEY_SCALE, 1)
     c = c.with_columns(_scale=pl.when(~pl.col("_is_unit")).then(scale))
     field = pl.col("_k").replace_strict(_LABEL_TO_FIELD, default=None)
     c = c.with_columns(_field=pl.when(~pl.col("_is_unit") & pl.col("_scale").is_null()).then(field))
@@ -240,7 +233,7 @@ def _read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFra
             unit_code=pl.col("_unit").struct.field("code"),
             unit_name=pl.col("_unit").struct.field("name").str.strip_chars(),
             purpose=pl.coalesce("purpose", "_unlabelled"),
-            _scale=pl.col("_scale").replace_strict(_TO_WAN, default=1.0, return_dtype=pl.Float64),
+            _scale=pl.col("_scale").replace_strict(MONEY_TO_WAN, default=1.0, return_dtype=pl.Float64),
             **{f"_{f}_text": pl.col(f) for f in _BUDGET_LABELS},
         )
         .with_columns(**{f: figure_expr(pl.col(f)) for f in _BUDGET_LABELS})
@@ -320,10 +313,7 @@ def _check_widths(header: pl.DataFrame, body: pl.DataFrame, projects: pl.DataFra
 def figure(text: str, label: str, file: str, ref: str) -> float | None:
     """A figure from a cell: empty, ``—`` and ``/`` read as missing; anything else must be a number
     (full-width digits such as ``１２．５`` read as written in half width)."""
-    cleaned = fold_width_text(squash(text)).replace(",", "").replace("，", "")
-    if cleaned in ("", *NONE_MARKS):
-        return None
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise InputError(file, ref, f"{label}“{text.strip()}”不是数字") from None
+    value = figure_value(text)
+    if value is not None and value != value:  # NaN: not a number
+        raise InputError(file, ref, f"{label}“{text.strip()}”不是数字")
+    return value

@@ -402,7 +402,7 @@ def template_with(cells: dict[str, object], sheet: str = "指标完成情况") -
         import openpyxl
 
         from perfkit.load import load_targets
-        from perfkit.template import write_template
+        from perfkit.report.template import write_template
 
         targets = folder / "targets.txt"
         targets.write_text(word_text(), encoding="utf-8")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from perfkit.checks.registry import Rule, found, target_actual_evidence
-from perfkit.scoring_params import ScoringParams
+from perfkit.scoring.params import ScoringParams
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）第二十条、附件2 评分规则"
 _BASIS_SELF = "自评复核：单位自评结果应真实、准确（审计常见问题：自评结果虚高）"

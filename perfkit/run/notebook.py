@@ -27,9 +27,9 @@ from nbconvert import HTMLExporter  # noqa: E402
 
 from perfkit.errors import InputError  # noqa: E402
 from perfkit.output import atomic_path, staging, write_text_atomically  # noqa: E402
-from perfkit.unit_params import UNIT_PARAMETERS, read_unit_params, review_store_path, unit_output_dir  # noqa: E402
+from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, review_store_path, unit_output_dir  # noqa: E402
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "1.0-unit-audit.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "1.0-unit-audit.ipynb"
 PORTFOLIO_NOTEBOOK = NOTEBOOK.with_name("2.0-portfolio.ipynb")
 DEFAULT_OUTPUT = Path("build") / "units"
 
@@ -49,8 +49,8 @@ def _check_declared(params: dict[str, Any], notebook: Path) -> None:
 def _check_rule_params(params: dict[str, Any], file: str) -> None:
     """Refuse bad ``checks``/``scoring``/``rescoring`` sections before a kernel starts or a folder appears."""
     from perfkit.checks.engine import resolve_settings
-    from perfkit.rescoring import RESCORING_RULES
-    from perfkit.scoring_params import scoring_params
+    from perfkit.scoring.params import scoring_params
+    from perfkit.scoring.rescoring import RESCORING_RULES
 
     resolve_settings(params["checks"], file)
     resolve_settings(params["rescoring"], file, RESCORING_RULES, "rescoring")

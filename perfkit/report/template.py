@@ -14,24 +14,11 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.load import TargetTables
-from perfkit.scoring_params import BANDS
-from perfkit.workbook import atomic_workbook
+from perfkit.load.actuals import INDICATOR_COLUMNS, INDICATOR_SHEET, PROJECT_COLUMNS, PROJECT_SHEET
+from perfkit.report.workbook import atomic_workbook
+from perfkit.scoring.params import BANDS
 
-INDICATOR_SHEET = "指标完成情况"
-PROJECT_SHEET = "项目执行情况"
 ABOUT_SHEET = "说明"
-# (header, source column or None for a column to fill, width)
-INDICATOR_COLUMNS = [
-    ("单位编码", "unit_code", 9), ("项目编号", "project_id", 18), ("项目名称", "project_name", 28), ("序号", "seq", 6),
-    ("一级指标", "level1", 10), ("二级指标", "level2", 12), ("三级指标", "name", 30), ("指标值", "target_raw", 16),
-    ("分值", None, 7), ("实际完成值", None, 14), ("定性评价档次", None, 22), ("定性得分比例", None, 10),
-    ("偏差原因分析及改进措施", None, 36), ("自评得分", None, 9),
-]  # fmt: skip
-PROJECT_COLUMNS = [
-    ("单位编码", "unit_code", 9), ("项目编号", "project_id", 18), ("项目名称", "project_name", 34),
-    ("预算数（万元）", "budget_total", 12), ("全年预算数（万元）", None, 14), ("全年执行数（万元）", None, 14),
-    ("自评总分", None, 9),
-]  # fmt: skip
 
 
 def _sheet(book, name: str, columns: list, frame: pl.DataFrame, formats: dict) -> object:

@@ -24,7 +24,7 @@ import polars as pl
 import xlsxwriter
 
 if TYPE_CHECKING:
-    from perfkit.unit_audit import UnitAudit
+    from perfkit.report.audit import UnitAudit
 
 from perfkit.labels import COLUMN_LABELS, KIND_LABELS, REVIEW_STATUS_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from perfkit.output import atomic_path

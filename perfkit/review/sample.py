@@ -68,7 +68,7 @@ class Sample:
             unit = "万元" if self.method == "mus" else "个"
             rows.append(("抽样间距", f"{self.interval:.4f} {unit}，随机起点 {self.start:.4f}"))
         rows.append(("选中", "、".join(self.selection["item_id"].to_list()) or "无"))
-        rows.append(("生成工具", "perfkit.sample.draw（numpy Generator，总体按编号排序）"))
+        rows.append(("生成工具", "perfkit.review.sample.draw（numpy Generator，总体按编号排序）"))
         return rows
 
     def for_people(self) -> pl.DataFrame:

@@ -1,36 +1,24 @@
-"""Score completion against targets (财预〔2020〕10号) and set the unit's self-scores beside it.
-
-Pure functions from frames to frames, vectorised over all indicators of all projects:
-
-- :func:`score_indicators`: weight, achievement (0..1), score and a Chinese ``note`` per indicator;
-- :func:`score_projects`: group scores, execution score, total and grade per project.
+"""Score each indicator's completion against its target (财预〔2020〕10号): weight, achievement
+(0..1), score and a Chinese ``note``, vectorised over all indicators of all projects.
 
 An indicator that cannot be judged (no actual, an actual in an incompatible unit, a qualitative
 actual without a band) gets a null score and a note saying why — never a silent zero — and its
-project's total stays empty until it is judged.
+project's total (:mod:`perfkit.scoring.projects`) stays empty until it is judged.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from perfkit.scoring_params import ScoringParams
+from perfkit.scoring.params import ScoringParams
 from perfkit.targets import with_parsed_targets
+from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, UNIT_CLASSES
 
 GROUP_OF_LEVEL1 = {"产出指标": "产出指标", "成本指标": "产出指标", "效益指标": "效益指标", "满意度指标": "满意度指标"}
-GROUP_COLUMNS = {"产出指标": "output_score", "效益指标": "benefit_score", "满意度指标": "satisfaction_score"}
 INDICATOR_SCORE_COLUMNS = [
     "project_id", "seq", "weight", "actual_raw", "actual_value", "achievement", "score", "self_score", "score_diff",
     "note",
 ]  # fmt: skip
-PROJECT_SCORE_COLUMNS = [
-    "unit_code", "project_id", "project_name", "output_score", "benefit_score", "satisfaction_score",
-    "execution_score", "total", "grade", "self_total", "total_diff",
-]  # fmt: skip
-
-# units that measure the same thing without conversion (人 and 人次 are both head counts here)
-_SAME_CLASS = [{"人", "人次", "名"}, {"场", "次", "期", "场次"}, {"个", "项", "套", "件"}]
-_TO_YUAN = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 
 
 def _weights(frame: pl.DataFrame, params: ScoringParams) -> pl.Expr:
@@ -48,13 +36,14 @@ def _weights(frame: pl.DataFrame, params: ScoringParams) -> pl.Expr:
 def _actual_in_target_unit() -> pl.Expr:
     """The actual value converted into the target's unit; null when the units do not compare."""
     t, a = pl.col("target_unit"), pl.col("actual_unit")
-    same_class = pl.any_horizontal([t.is_in(list(c)) & a.is_in(list(c)) for c in _SAME_CLASS])
-    money = t.is_in(list(_TO_YUAN)) & a.is_in(list(_TO_YUAN))
+    counted = {unit: kind for unit, kind in UNIT_CLASSES.items() if kind != "money"}
+    same_class = t.replace_strict(counted, default=None) == a.replace_strict(counted, default=None)
+    money = t.is_in(list(MONEY_TO_WAN)) & a.is_in(list(MONEY_TO_WAN))
     factor = (
-        pl.when(a.is_null() | (a == t) | same_class)
+        pl.when(a.is_null() | (a == t) | same_class.fill_null(False))
         .then(1.0)
         .when(money)
-        .then(a.replace_strict(_TO_YUAN, default=None) / t.replace_strict(_TO_YUAN, default=None))
+        .then(a.replace_strict(MONEY_TO_WAN, default=None) / t.replace_strict(MONEY_TO_WAN, default=None))
     )
     return pl.col("actual_value") * factor
 
@@ -134,9 +123,6 @@ def score_indicators(evaluation: pl.DataFrame, params: ScoringParams | None = No
     return frame.select(*INDICATOR_SCORE_COLUMNS, *extras)
 
 
-_SYMBOL = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
-
-
 def _plain_number(value: pl.Expr) -> pl.Expr:
     return value.round(6).cast(pl.String).str.replace(r"\.0$", "")
 
@@ -144,7 +130,7 @@ def _plain_number(value: pl.Expr) -> pl.Expr:
 def _note(params: ScoringParams) -> pl.Expr:
     a_raw, t_raw = pl.col("actual_raw").fill_null(""), pl.col("target_raw").fill_null("")
     target = pl.concat_str(_plain_number(pl.col("target_value")), pl.col("target_unit").fill_null(""))
-    symbol = pl.coalesce(pl.col("target_op"), pl.lit(params.no_comparator_as)).replace_strict(_SYMBOL, default="")
+    symbol = pl.coalesce(pl.col("target_op"), pl.lit(params.no_comparator_as)).replace_strict(OP_SYMBOLS, default="")
     pct = (pl.col("achievement") * 100).round(1).cast(pl.String)
     status = pl.col("status")
     quantitative = pl.col("target_kind") == "quantitative"
@@ -179,49 +165,3 @@ def _note(params: ScoringParams) -> pl.Expr:
         .then(pl.format("超出上限：{} > {}，按比例{}%得分", a_raw, target, pct))
         .otherwise(pl.format("完成值{}未达指标值{}，按完成比例{}%得分", a_raw, t_raw, pct))
     )
-
-
-def execution_score(executed: pl.Expr, budget: pl.Expr, params: ScoringParams) -> pl.Expr:
-    """预算执行率得分 = execution weight × min(全年执行数 / 全年预算数, 1)."""
-    rate = pl.when(budget > 0).then(executed / budget)
-    return (params.execution_weight * rate.clip(upper_bound=1.0)).round(4)
-
-
-def grade(total: pl.Expr, params: ScoringParams) -> pl.Expr:
-    """优/良/中/差 by the inclusive lower bounds in ``params.grade_bounds``."""
-    expr = pl.when(total.is_null()).then(None)
-    for label, bound in sorted(params.grade_bounds.items(), key=lambda item: -item[1]):
-        expr = expr.when(total >= bound).then(pl.lit(label))
-    return expr.otherwise(pl.lit("差"))
-
-
-def score_projects(
-    indicator_scores: pl.DataFrame, projects: pl.DataFrame, params: ScoringParams | None = None
-) -> pl.DataFrame:
-    """Group scores, execution score, total and grade per project.
-
-    ``projects`` has ``unit_code``, ``project_id``, ``project_name``, ``budget_full`` (全年预算数),
-    ``executed`` (全年执行数) and optionally ``self_total``. A project with an unscored indicator or
-    no execution figures keeps ``total`` and ``grade`` empty and says how many are unscored in
-    ``unscored``.
-    """
-    params = params or ScoringParams()
-    scores = indicator_scores.with_columns(group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None))
-    groups = scores.group_by("project_id").agg(
-        *[pl.col("score").filter(pl.col("group") == g).sum().round(4).alias(c) for g, c in GROUP_COLUMNS.items()],
-        pl.col("score").is_null().sum().alias("unscored"),
-    )
-    if "self_total" not in projects.columns:
-        projects = projects.with_columns(self_total=pl.lit(None, dtype=pl.Float64))
-    frame = projects.join(groups, on="project_id", how="left", maintain_order="left").with_columns(
-        execution_score=execution_score(pl.col("executed"), pl.col("budget_full"), params)
-    )
-    complete = (pl.col("unscored") == 0) & pl.col("execution_score").is_not_null()
-    total = pl.when(complete).then(
-        pl.sum_horizontal("output_score", "benefit_score", "satisfaction_score", "execution_score").round(4)
-    )
-    frame = frame.with_columns(total=total).with_columns(
-        grade=grade(pl.col("total"), params),
-        total_diff=(pl.col("self_total") - pl.col("total")).round(4),
-    )
-    return frame.select(*PROJECT_SCORE_COLUMNS, "unscored", "budget_full", "executed")

@@ -1,4 +1,4 @@
-"""Put targets and actuals side by side: the input of :mod:`perfkit.scoring`.
+"""Put targets and actuals side by side: the input of :mod:`perfkit.scoring.indicators`.
 
 Actuals are matched to targets by unit, project name and indicator name — compared without
 whitespace and punctuation, the n-th of two same-named indicators with the n-th — never by row
@@ -14,7 +14,8 @@ import polars as pl
 
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
-from perfkit.targets import is_money_indicator, squashed, with_parsed_targets
+from perfkit.targets import is_money_indicator, with_parsed_targets
+from perfkit.text import squashed
 
 
 @dataclass(frozen=True)

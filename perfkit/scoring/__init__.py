@@ -9,12 +9,13 @@ import polars as pl
 
 from perfkit.checks.engine import resolve_settings, run_rules
 from perfkit.errors import InputError
-from perfkit.evaluation import evaluate
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
-from perfkit.rescoring import RESCORING_RULES, ScoredRun
-from perfkit.scoring import score_indicators, score_projects
-from perfkit.scoring_params import ScoringParams
+from perfkit.scoring.indicators import score_indicators
+from perfkit.scoring.match import evaluate
+from perfkit.scoring.params import ScoringParams
+from perfkit.scoring.projects import score_projects
+from perfkit.scoring.rescoring import RESCORING_RULES, ScoredRun
 
 
 @dataclass(frozen=True)

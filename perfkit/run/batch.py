@@ -10,31 +10,16 @@ version — is unchanged and whose outputs exist is skipped, so a re-run after a
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from perfkit import __version__
 from perfkit.errors import InputError
-from perfkit.output import write_text_atomically
-
-MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit of a batch: its parameter file, unit code and fingerprint."""
-
-    params_file: str
-    unit_code: str
-    fingerprint: str
-    inputs: dict[str, str]
+from perfkit.run.manifest import Unit, describe, is_done, read_manifest, write_manifest
 
 
 def collect_params(sources: Iterable[str | Path]) -> list[Path]:
@@ -50,34 +35,9 @@ def collect_params(sources: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def describe(params_file: Path, output: Path | None = None) -> Unit:
-    """Validate ``params_file`` and fingerprint everything the unit's outputs depend on.
-
-    The unit's decisions in the review store count too: a unit whose findings were reviewed since
-    its last run is run again, so its workbook and notebook show the new decisions.
-    """
-    from perfkit.load import source_files
-    from perfkit.run import NOTEBOOK
-    from perfkit.unit_params import read_unit_params, review_store_path
-
-    params = read_unit_params(params_file)
-    inputs = {str(p): _sha256(p) for p in source_files(params["targets"] + params["actuals"])}
-    parts = [__version__, _sha256(NOTEBOOK), _sha256(params_file), json.dumps(inputs, sort_keys=True)]
-    if output is not None:
-        from perfkit.review.store import decision_digest
-
-        parts.append(decision_digest(review_store_path(params, output), params["unit_code"]))
-    fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return Unit(str(params_file), params["unit_code"], fingerprint, inputs)
-
-
 def run_one(params_file: str, output: str, cell_timeout: int | None = 600) -> dict[str, Any]:
     """Run one unit and report what happened; never raises (a failure is a record, not a crash)."""
-    from perfkit.run import run_unit
+    from perfkit.run.notebook import run_unit
 
     start = time.perf_counter()
     record: dict[str, Any] = {"status": "ok", "error": None, "outputs": {}}
@@ -91,28 +51,6 @@ def run_one(params_file: str, output: str, cell_timeout: int | None = 600) -> di
         record.update(status="failed", error=f"{params_file}: {type(exc).__name__}: {first_line}")
     record["duration_s"] = round(time.perf_counter() - start, 2)
     return record
-
-
-def read_manifest(output: Path) -> dict[str, Any]:
-    """The manifest of a previous run in ``output`` (empty if none or unreadable)."""
-    try:
-        return json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {"units": {}}
-
-
-def write_manifest(output: Path, manifest: dict[str, Any]) -> None:
-    """Rewrite the manifest atomically, so a kill never leaves it half-written."""
-    write_text_atomically(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
-
-
-def _is_done(record: dict[str, Any] | None, unit: Unit) -> bool:
-    return bool(
-        record
-        and record.get("status") == "ok"
-        and record.get("fingerprint") == unit.fingerprint
-        and all(Path(p).exists() for p in record.get("outputs", {}).values())
-    )
 
 
 class _LocalPool:
@@ -172,7 +110,7 @@ def run_batch(
     """
     from tqdm.auto import tqdm
 
-    from perfkit.index import write_index
+    from perfkit.run.portfolio import write_run_index
 
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
@@ -187,7 +125,7 @@ def run_batch(
             records[str(params_file)] = {"status": "failed", "error": exc.one_line(), "params_file": str(params_file)}
             continue
         previous = records.get(unit.unit_code)
-        if not force and _is_done(previous, unit):
+        if not force and is_done(previous, unit):
             previous["skipped"] = True
             continue
         todo.append(unit)
@@ -217,7 +155,7 @@ def run_batch(
         bar.close()
         pool.close()
     if any(r.get("status") == "ok" for r in records.values()):
-        from perfkit.run import run_portfolio
+        from perfkit.run.notebook import run_portfolio
 
         try:
             manifest["portfolio"] = {k: str(v) for k, v in run_portfolio(output, cell_timeout).items()}
@@ -226,5 +164,5 @@ def run_batch(
                 "error": f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[-1][:300]}"
             }
         write_manifest(output, manifest)
-    write_index(output)
+    write_run_index(output)
     return manifest

@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import polars as pl
+
 from perfkit.labels import COLUMN_LABELS
 from perfkit.output import write_table_atomically, write_text_atomically
-from perfkit.portfolio import read_units
 from perfkit.review.status import COUNT_COLUMNS
 
 _HEADERS = [
@@ -32,9 +33,9 @@ _HEADERS = [
 ]
 
 
-def write_index(root: Path) -> Path:
-    """Write ``index.csv`` and ``index.html`` for the unit folders in ``root``; returns the HTML path."""
-    units = read_units(root)
+def write_index(root: Path, units: pl.DataFrame) -> Path:
+    """Write ``index.csv`` and ``index.html`` into ``root`` for its unit folders, one row each in
+    ``units`` (as :func:`perfkit.run.portfolio.read_units` reads them); returns the HTML path."""
     if units.height:
         write_table_atomically(units, root / "index.csv")
     rows = []

@@ -1,9 +1,9 @@
-"""The portfolio of a run over many units: one table set and one workbook across all units.
+"""The portfolio of a run over many units: one table set across all units.
 
 Each unit folder of a batch holds ``summary.json``, ``findings.parquet`` and (with actuals)
-``project_scores.parquet``; :func:`read_portfolio` stacks them and :func:`write_portfolio_workbook`
-writes the cross-unit working paper: units with links to their reports, every project's score
-and grade, and findings per rule × unit.
+``project_scores.parquet``; :func:`read_portfolio` stacks them into a
+:class:`~perfkit.report.portfolio.Portfolio`, which :mod:`perfkit.report.portfolio` writes as the
+cross-unit working paper.
 
 The 异常分析 rules (outliers against peers, copy-paste, year over year) see only one unit when
 its notebook runs; the portfolio runs them again over the targets of every unit of the run (all
@@ -15,38 +15,14 @@ place of the per-unit ones, in the rule × unit counts, on a sheet of their own 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from perfkit.output import write_table_atomically
-from perfkit.workbook import atomic_workbook
+from perfkit.report.portfolio import CROSS_UNIT_FILE, Portfolio
 
-CROSS_UNIT_FILE = "cross_unit_findings.parquet"
 ANOMALY_CRITERION = "异常分析"
-
-
-@dataclass(frozen=True)
-class Portfolio:
-    """Units (one row each), project scores and findings of every unit of a run."""
-
-    units: pl.DataFrame
-    project_scores: pl.DataFrame
-    findings: pl.DataFrame
-    cross_unit_findings: pl.DataFrame = field(default_factory=pl.DataFrame)
-
-    def findings_by_rule_and_unit(self) -> pl.DataFrame:
-        """Number of findings per rule (rows) and unit (columns)."""
-        if self.findings.height == 0:
-            return pl.DataFrame({"rule_title": []}, schema={"rule_title": pl.String})
-        counts = self.findings.group_by("rule_title", "unit_code").len()
-        return (
-            counts.pivot(on="unit_code", index="rule_title", values="len", sort_columns=True)
-            .fill_null(0)
-            .sort("rule_title")
-        )
 
 
 def _unit_folders(root: Path) -> list[Path]:
@@ -55,8 +31,8 @@ def _unit_folders(root: Path) -> list[Path]:
 
 def run_unit_params(root: str | Path) -> list[dict[str, Any]]:
     """The validated parameters of every unit that ran successfully in the batch at ``root`` (its manifest)."""
-    from perfkit.batch import read_manifest
-    from perfkit.unit_params import read_unit_params
+    from perfkit.run.manifest import read_manifest
+    from perfkit.run.params import read_unit_params
 
     records = read_manifest(Path(root))["units"].values()
     files = sorted({r["params_file"] for r in records if r.get("status") == "ok" and r.get("params_file")})
@@ -158,30 +134,8 @@ def read_portfolio(root: str | Path) -> Portfolio:
     )
 
 
-def write_portfolio_workbook(portfolio: Portfolio, path: str | Path) -> Path:
-    """Write the cross-unit workbook atomically; unit rows link to each unit's report and workbook."""
-    with atomic_workbook(path) as wb:
-        units = wb.table("单位汇总", portfolio.units)
-        for row, record in enumerate(portfolio.units.iter_rows(named=True), start=1):
-            for column in ("report", "workbook"):
-                units.write_url(
-                    row, portfolio.units.columns.index(column), f"external:{record[column]}", string=record[column]
-                )
-        if portfolio.project_scores.height:
-            wb.table("项目得分", portfolio.project_scores)
-        wb.table("问题×单位", portfolio.findings_by_rule_and_unit())
-        if portfolio.findings.height:
-            wb.table(
-                "问题清单",
-                portfolio.findings.select("unit_code", "project_id", "seq", "severity", "rule_title", "message"),
-            )
-        if portfolio.cross_unit_findings.height:
-            wb.table(
-                "跨单位异常",
-                portfolio.cross_unit_findings.select(
-                    "unit_code", "project_id", "seq", "severity", "rule_title", "message", "evidence"
-                ),
-            )
-    if portfolio.cross_unit_findings.columns:
-        write_table_atomically(portfolio.cross_unit_findings, Path(path).parent / CROSS_UNIT_FILE)
-    return Path(path)
+def write_run_index(root: str | Path) -> Path:
+    """Write the index (``index.html``, ``index.csv``) of the unit folders in ``root``; returns the HTML path."""
+    from perfkit.report.index import write_index
+
+    return write_index(Path(root), read_units(root))
