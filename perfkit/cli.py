@@ -1,4 +1,4 @@
-"""The ``perfkit`` command line: thin wrappers over the package (see CONTRACT.md).
+"""The ``perfkit`` command line: thin wrappers over the package (see docs/contract.md).
 
 Each command imports what it needs when it runs, so that no command waits for libraries it
 does not use (the notebook kernel of ``perfkit run`` loads its own).

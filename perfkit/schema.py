@@ -1,4 +1,4 @@
-"""Declared schemas of perfkit's tables (see CONTRACT.md), checked with pandera's polars backend.
+"""Declared schemas of perfkit's tables (see docs/contract.md), checked with pandera's polars backend.
 
 The schemas are the single place where a table's columns, types and value rules live; loaders
 build frames and :func:`validate` checks them, so a loader bug surfaces as a schema error rather

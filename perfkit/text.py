@@ -119,7 +119,7 @@ OP_SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 # --- money ----------------------------------------------------------------------------------
 
 # a money unit → its amount in 万元 (the unit of every budget figure in the tables)
-MONEY_TO_WAN = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "亿元": 1e4}
+MONEY_TO_WAN = {"元": 1e-4, "万元": 1.0, "千元": 1e-1, "亿元": 1e4}
 MONEY_UNITS = tuple(MONEY_TO_WAN)
 # a table's money scale, written as 单位：万元 (in a paragraph, a title or a cell)
 MONEY_SCALE = r"单位[:：]\s*(" + "|".join(sorted(MONEY_UNITS, key=len, reverse=True)) + ")"

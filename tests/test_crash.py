@@ -107,7 +107,7 @@ def test_commands_killed_at_random_points_leave_complete_files_and_rerun(tmp_pat
     assert written > 0, "no kill landed after the first output was written"
 
 
-@pytest.mark.parametrize("seed", [11])  # one kill: a unit run costs seconds (tests/test_batch.py kills another)
+@pytest.mark.parametrize("seed", [11])  # one kill: a unit run costs seconds (tests/run/test_batch.py kills another)
 def test_a_batch_killed_at_a_random_point_resumes_to_complete_outputs(tmp_path_factory, seed):
     base = tmp_path_factory.getbasetemp()
     inputs, out = batch_folders(base)

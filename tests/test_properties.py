@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from perfkit.scoring.indicators import score_indicators
 from perfkit.targets import QUALITATIVE, QUANTITATIVE, UNIT_WORDS, format_target, parse_targets
-from tests.test_scoring import evaluation
+from tests.scoring.test_indicators import evaluation
 
 # the same examples on every run (CI stays reproducible), no example database kept between runs
 BOUNDED = settings(max_examples=200, deadline=None, database=None, derandomize=True)

@@ -1,4 +1,4 @@
-"""The 指标值 parser reads every spelling of a target that DOMAIN.md lists."""
+"""The 指标值 parser reads every spelling of a target that docs/domain.md lists."""
 
 from __future__ import annotations
 

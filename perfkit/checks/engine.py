@@ -1,4 +1,4 @@
-"""Run the rule catalogue over loaded tables and return one findings table (see CONTRACT.md)."""
+"""Run the rule catalogue over loaded tables and return one findings table (see docs/contract.md)."""
 
 from __future__ import annotations
 

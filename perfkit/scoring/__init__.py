@@ -28,7 +28,7 @@ class Scorecard:
 
 
 def _check_band_fractions(indicators: pl.DataFrame, params: ScoringParams) -> None:
-    """An explicit qualitative fraction must lie inside its band (DOMAIN.md): otherwise bad input."""
+    """An explicit qualitative fraction must lie inside its band (docs/domain.md): otherwise bad input."""
     given = indicators.filter(pl.col("band_fraction").is_not_null())
     unknown = given.filter(pl.col("band").is_not_null() & ~pl.col("band").is_in(list(params.qualitative_bands)))
     outside = given.join(params.bands_frame(), on="band").filter(

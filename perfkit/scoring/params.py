@@ -1,4 +1,4 @@
-"""Scoring parameters (财预〔2020〕10号 and perfkit's defaults, see DOMAIN.md), one place.
+"""Scoring parameters (财预〔2020〕10号 and perfkit's defaults, see docs/domain.md), one place.
 
 >>> ScoringParams().group_weights["产出指标"]
 50.0

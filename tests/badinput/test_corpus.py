@@ -6,8 +6,8 @@ files. An *accepted* case is input that looks odd but is legitimate (another enc
 digits, ``—`` for none); its expected outcome is the value read, worked out by hand.
 
 Cases run the CLI in-process (``perfkit.cli.main``). Cases already covered by
-``tests/test_cli.py`` (``BAD_INPUTS``), ``tests/test_unit_params.py`` (``BAD``),
-``tests/load/test_formats.py`` (GBK export) and ``tests/test_batch.py`` (a bad unit among good
+``tests/test_cli.py`` (``BAD_INPUTS``), ``tests/run/test_params.py`` (``BAD``),
+``tests/load/test_formats.py`` (GBK export) and ``tests/run/test_batch.py`` (a bad unit among good
 ones) are not repeated here.
 """
 

@@ -18,7 +18,7 @@ from perfkit.cli import main
 from perfkit.run.batch import run_batch
 from perfkit.run.manifest import MANIFEST
 from tests.conftest import ROOT
-from tests.test_index import index_table
+from tests.report.test_index import index_table
 
 PARAMS = ROOT / "params"
 UNITS = ("562202", "562301")

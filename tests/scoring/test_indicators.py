@@ -1,4 +1,4 @@
-"""Scores worked out by hand under 财预〔2020〕10号 and perfkit's defaults (DOMAIN.md)."""
+"""Scores worked out by hand under 财预〔2020〕10号 and perfkit's defaults (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from perfkit.explore.charts import peer_chart
 from perfkit.load import load_targets
 from tests.checks.test_outliers import cost_projects
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TWO_YEARS = ROOT / "tests" / "fixtures" / "two-years.csv"
 
 
