@@ -198,8 +198,9 @@ def verify_bundle(path: str | Path, cell_timeout: int | None = 600) -> Verificat
             shutil.copytree(bundled, expected)
             try:
                 produced = run_unit(folder / unit["params"], progress=False, cell_timeout=cell_timeout)
-            except InputError as exc:
-                result.units[code] = [f"重新运行失败：{exc.one_line()}"]
+            except InputError as exc:  # named as a file of the bundle, not of the temporary folder
+                inside = exc.file.replace(str(folder.resolve()) + os.sep, "").replace(str(folder) + os.sep, "")
+                result.units[code] = [f"重新运行失败：{InputError(inside, exc.place, exc.message).one_line()}"]
                 continue
             except Exception as exc:  # a kernel that died, a cell that raised: this unit does not reproduce
                 last = (str(exc).strip().splitlines() or [""])[-1][:300]
