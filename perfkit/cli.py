@@ -288,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_bundle(commands: argparse._SubParsersAction) -> None:
     bundle = commands.add_parser("bundle", help="把单位的审计输出、输入、参数与复核决定打成一个可复核的压缩包")
-    bundle.add_argument("sources", nargs="+", type=Path, metavar="RUN_OR_UNIT_DIR", help="单位输出文件夹或运行输出文件夹")
+    bundle.add_argument(
+        "sources", nargs="+", type=Path, metavar="RUN_OR_UNIT_DIR", help="单位输出文件夹或运行输出文件夹"
+    )
     bundle.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.zip", help="复核包")
     bundle.set_defaults(run=_bundle, parser=bundle)
     verify = commands.add_parser("verify", help="复核人：校验复核包，重新运行其中的单位并比较结果")

@@ -114,7 +114,7 @@ def _store_rows(store: Path, unit_codes: list[str], scratch: Path) -> bytes:
         target.execute("PRAGMA journal_mode = DELETE")
         marks = ",".join("?" * len(unit_codes))
         for table in ("findings", "history"):
-            target.execute(f"DELETE FROM {table} WHERE unit_code NOT IN ({marks})", unit_codes)  # noqa: S608
+            target.execute(f"DELETE FROM {table} WHERE unit_code NOT IN ({marks})", unit_codes)
         target.execute("VACUUM")
     finally:
         source.close()
@@ -222,9 +222,9 @@ def write_bundle(sources: list[Path], output: Path, command: list[str]) -> dict:
                 files[name_of[path]] = path.read_bytes()
             params_name = f"{PARAMS_FOLDER}/{code}.yaml"
             files[params_name] = _bundled_params(unit, name_of).encode("utf-8")
+            folder = name_of[unit.folder]
             units.append(
-                {"unit_code": code, "params": params_name, "folder": name_of[unit.folder],
-                 "notebook": f"{name_of[unit.folder]}/{code}.ipynb"}  # fmt: skip
+                {"unit_code": code, "params": params_name, "folder": folder, "notebook": f"{folder}/{code}.ipynb"}
             )
         for store in stores:
             mine = [u.folder.name for u in bundled if u.review_store == store]

@@ -111,10 +111,14 @@ def compare_workbook(expected: Path, got: Path) -> list[str]:
     lines = [f"{name} 工作表 {s}：包中有，重跑没有" for s in old.sheet_names if s not in new.sheet_names]
     lines += [f"{name} 工作表 {s}：重跑新出现" for s in new.sheet_names if s not in old.sheet_names]
     for sheet in [s for s in old.sheet_names if s in new.sheet_names]:
-        both = _cells(old, sheet).join(_cells(new, sheet), on=["row", "col"], how="full", suffix="_rerun", coalesce=True)
+        both = _cells(old, sheet).join(
+            _cells(new, sheet), on=["row", "col"], how="full", suffix="_rerun", coalesce=True
+        )
         headers = both.filter(row=0).select("col", header=pl.coalesce("value", "value_rerun"))
-        keys = both.filter(pl.col("col").is_in(_key_columns(headers).implode())).group_by("row").agg(
-            key=pl.coalesce("value", "value_rerun").sort_by("col").str.join(" ")
+        keys = (
+            both.filter(pl.col("col").is_in(_key_columns(headers).implode()))
+            .group_by("row")
+            .agg(key=pl.coalesce("value", "value_rerun").sort_by("col").str.join(" "))
         )
         differing = (
             both.filter(pl.col("value").ne_missing(pl.col("value_rerun")))

@@ -131,7 +131,9 @@ def check_manifest(folder: Path, names: list[str], file: str) -> dict:
     present = set(names) - {MANIFEST_NAME}
     unlisted = sorted(present - set(listed))
     if unlisted:
-        raise InputError(file, unlisted[0], f"文件不在 {MANIFEST_NAME} 中（共 {len(unlisted)} 个）：包在打包后被加入了文件")
+        raise InputError(
+            file, unlisted[0], f"文件不在 {MANIFEST_NAME} 中（共 {len(unlisted)} 个）：包在打包后被加入了文件"
+        )
     missing = sorted(set(listed) - present)
     if missing:
         raise InputError(file, missing[0], f"{MANIFEST_NAME} 列出的文件不在包中（共 {len(missing)} 个）")
@@ -140,7 +142,9 @@ def check_manifest(folder: Path, names: list[str], file: str) -> dict:
         others = f"；另有 {len(changed) - 1} 个文件不符：{'、'.join(changed[1:6])}" if len(changed) > 1 else ""
         raise InputError(file, changed[0], f"SHA-256 与 {MANIFEST_NAME} 不符：文件在打包后被改动{others}")
     for unit in units:
-        if not isinstance(unit, dict) or not all(isinstance(unit.get(k), str) for k in ("unit_code", "params", "folder")):
+        if not isinstance(unit, dict) or not all(
+            isinstance(unit.get(k), str) for k in ("unit_code", "params", "folder")
+        ):
             raise InputError(file, MANIFEST_NAME, "清单中的单位应有 unit_code、params、folder")
         if unit["params"] not in listed or not unit["params"].startswith(f"{PARAMS_FOLDER}/"):
             raise InputError(file, MANIFEST_NAME, f"单位 {unit['unit_code']} 的参数文件不在包中：{unit['params']}")

@@ -71,7 +71,9 @@ def received(tmp_path_factory):
 
 
 def injected(notebook: dict) -> str:
-    return next("".join(c["source"]) for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    return next(
+        "".join(c["source"]) for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", [])
+    )
 
 
 def assert_travels(notebook: dict, base: Path) -> None:
@@ -136,7 +138,9 @@ def test_verify_reproduces_the_bundle_elsewhere(received):
 
 def test_verify_names_an_input_edited_inside_the_archive(received, tmp_path):
     edited = tmp_path / "edited.zip"
-    name = rewritten(received["archive"], edited, "selfeval/", lambda d: d.replace("达成".encode(), "未达".encode(), 1), False)
+    name = rewritten(
+        received["archive"], edited, "selfeval/", lambda d: d.replace("达成".encode(), "未达".encode(), 1), False
+    )
     result = perfkit("verify", edited)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == f"错误: {edited}: {name}: SHA-256 与 MANIFEST.json 不符：文件在打包后被改动\n"
