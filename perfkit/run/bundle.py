@@ -9,6 +9,7 @@ The archive (a zip) holds, for each unit folder given (or each unit folder of a 
   the bundle and a re-run reads its inputs under the same names;
 - ``params/<unit_code>.yaml``: the parameters the unit ran with (read from its executed notebook),
   every path pointing inside the bundle;
+- ``review-decisions.csv``: the same units' review decisions as a table for people;
 - ``environment.lock`` (:mod:`perfkit.run.lock`), a Chinese ``README.md`` on how to verify, and
   ``MANIFEST.json``: the SHA-256 of every other file, the units, the command line, the perfkit
   version and the time.
@@ -40,6 +41,10 @@ PARAMS_FOLDER = "params"
 RUN_FOLDER = "run"
 FORMAT = "perfkit-bundle/1"
 SUMMARY = "summary.json"
+DECISIONS_NAME = "review-decisions.csv"
+DECISION_EXPORT = ["unit_code", "finding_id", "year", "rule_id", "severity", "project_id", "seq", "message",
+                   "review_status", "reviewer", "review_note", "reviewed_on", "decision_version", "first_seen",
+                   "resolved_at"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,25 @@ def _store_rows(store: Path, unit_codes: list[str], scratch: Path) -> bytes:
     return copy.read_bytes()
 
 
+def _decisions_csv(stores: list[bytes], scratch: Path) -> bytes:
+    """The review decisions of the bundled stores as one CSV table for people (UTF-8 with BOM, for Excel)."""
+    import polars as pl
+
+    frames = []
+    for number, data in enumerate(stores):
+        copy = scratch / f"decisions-{number}.sqlite"
+        copy.write_bytes(data)
+        with sqlite3.connect(copy) as db:
+            cursor = db.execute(
+                f"SELECT {', '.join(DECISION_EXPORT)} FROM findings ORDER BY unit_code, first_seen, finding_id"
+            )
+            frames.append(
+                pl.DataFrame(cursor.fetchall(), schema=DECISION_EXPORT, orient="row", infer_schema_length=None)
+            )
+    table = pl.concat(frames) if frames else pl.DataFrame(schema=DECISION_EXPORT)
+    return table.write_csv(include_bom=True).encode("utf-8")
+
+
 def _bundled_params(unit: BundledUnit, name_of: dict[Path, str]) -> str:
     """The unit's parameter file inside the bundle: its paths relative to ``params/``."""
     p = unit.parameters
@@ -175,6 +199,7 @@ def readme_text(units: list[dict], created: str) -> str:
 - `params/`：各单位运行时的参数文件，路径指向包内；
 - `run/`：各单位的输出（执行后的笔记本、HTML 报告、审计底稿、审核发现与得分表）、它读取的
   全部输入文件，以及只含这些单位记录的复核库 `{STORE_NAME}`，相互位置与原机器上相同；
+- `{DECISIONS_NAME}`：这些单位的复核决定（问题编号、复核状态、复核人、意见、日期），可用 Excel 打开；
 - `environment.lock`：生成本包的环境中 Python、perfkit 及其依赖库的确切版本；
 - `MANIFEST.json`：每个文件的 SHA-256、生成命令、perfkit 版本与时间。
 
@@ -226,9 +251,10 @@ def write_bundle(sources: list[Path], output: Path, command: list[str]) -> dict:
             units.append(
                 {"unit_code": code, "params": params_name, "folder": folder, "notebook": f"{folder}/{code}.ipynb"}
             )
-        for store in stores:
+        for store in sorted(stores):
             mine = [u.folder.name for u in bundled if u.review_store == store]
             files[name_of[store]] = _store_rows(store, mine, scratch)
+        files[DECISIONS_NAME] = _decisions_csv([files[name_of[s]] for s in sorted(stores)], scratch)
         files[LOCK_NAME] = lock_text().encode("utf-8")
         files[README_NAME] = readme_text(units, created).encode("utf-8")
         manifest = {

@@ -126,6 +126,15 @@ def _portable(executed: Path, notebook: Path) -> None:
     nbformat.write(nb, executed)
 
 
+def _named_as_given(message: str, relative: dict[str, Any], params: dict[str, Any]) -> str:
+    """The kernel's one-line error naming the input as this process knows it, not relative to the unit folder."""
+    pairs = zip([*relative["targets"], *relative["actuals"]], [*params["targets"], *params["actuals"]], strict=True)
+    for inside, known in sorted(pairs, key=lambda pair: -len(pair[0])):
+        if message.startswith(inside):
+            return known + message[len(inside) :]
+    return message
+
+
 def run_unit(params_file: str | Path, output: str | Path | None = None, progress: bool | None = None,
              notebook: Path = NOTEBOOK, cell_timeout: int | None = 600) -> dict[str, Path]:  # fmt: skip
     """Run the notebook for the unit in ``params_file``; returns the paths of the outputs.
@@ -152,7 +161,8 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     with staging(final.parent) as folder:
         executed = folder / names["notebook"]
         try:
-            _execute(notebook, executed, relative_parameters(params, final), progress, cell_timeout, folder)
+            relative = relative_parameters(params, final)
+            _execute(notebook, executed, relative, progress, cell_timeout, folder)
             _portable(executed, notebook)
         except Exception as exc:
             failed = final / f"{code}.failed.ipynb"
@@ -160,7 +170,8 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
                 with atomic_path(failed) as staged:
                     shutil.copy(executed, staged)
             if isinstance(exc, papermill.PapermillExecutionError) and exc.ename == "InputError":
-                raise InputError(params_file, None, f"{exc.evalue}（执行失败的笔记本：{failed}）") from None
+                message = _named_as_given(exc.evalue, relative, params)
+                raise InputError(params_file, None, f"{message}（执行失败的笔记本：{failed}）") from None
             raise
         export_html(executed, folder / names["html"])
         produced = {

@@ -102,6 +102,7 @@ def test_the_bundle_holds_every_part_with_its_hash(received):
     unit = f"run/build/units/{CODE}"
     assert set(files) == {
         "MANIFEST.json", "README.md", "environment.lock", f"params/{CODE}.yaml", "run/build/units/review.sqlite",
+        "review-decisions.csv",
         f"{unit}/{CODE}.ipynb", f"{unit}/{CODE}.html", f"{unit}/{BOOK}", f"{unit}/findings.parquet",
         f"{unit}/project_scores.parquet", f"{unit}/summary.json",
         "run/data/raw/targets/tianjin-womens-federation-2025-targets.txt",
@@ -128,6 +129,10 @@ def test_the_bundled_review_store_holds_this_units_rows(received, tmp_path):
         count = db.execute("SELECT count(*) FROM findings").fetchone()[0]
     findings = pl.read_parquet(zipfile.Path(received["archive"], f"run/build/units/{CODE}/findings.parquet").open("rb"))
     assert units == [(CODE,)] and count == findings.height
+    decisions = pl.read_csv(zipfile.Path(received["archive"], "review-decisions.csv").open("rb"), infer_schema_length=0)
+    # a first run: every finding of the unit is recorded once and awaits review (待复核)
+    assert sorted(decisions["finding_id"]) == sorted(findings["finding_id"])
+    assert set(decisions["review_status"]) == {"open"} and set(decisions["unit_code"]) == {CODE}
 
 
 def test_verify_reproduces_the_bundle_elsewhere(received):
