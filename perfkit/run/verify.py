@@ -148,6 +148,8 @@ def check_manifest(folder: Path, names: list[str], file: str) -> dict:
             raise InputError(file, MANIFEST_NAME, "清单中的单位应有 unit_code、params、folder")
         if unit["params"] not in listed or not unit["params"].startswith(f"{PARAMS_FOLDER}/"):
             raise InputError(file, MANIFEST_NAME, f"单位 {unit['unit_code']} 的参数文件不在包中：{unit['params']}")
+        if not any(name.startswith(unit["folder"].rstrip("/") + "/") for name in listed):
+            raise InputError(file, MANIFEST_NAME, f"单位 {unit['unit_code']} 的输出文件夹不在包中：{unit['folder']}")
     return manifest
 
 

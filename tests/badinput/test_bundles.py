@@ -28,13 +28,17 @@ GOOD_PARAMS = (
 
 
 def files(params: str = GOOD_PARAMS) -> dict[str, bytes]:
-    """The files of a small bundle (illustrative content): a parameter file and one input."""
-    return {PARAMS: params.encode(), "run/data/targets.txt": "（示例）绩效目标表\n".encode()}
+    """The files of a small bundle (illustrative content): a parameter file, one input, one unit output."""
+    return {
+        PARAMS: params.encode(),
+        "run/data/targets.txt": "（示例）绩效目标表\n".encode(),
+        "run/units/562301/summary.json": b"{}",
+    }
 
 
-def manifest(content: dict[str, bytes]) -> bytes:
+def manifest(content: dict[str, bytes], folder: str = "run/units/562301") -> bytes:
     listed = {name: hashlib.sha256(data).hexdigest() for name, data in content.items()}
-    units = [{"unit_code": "562301", "params": PARAMS, "folder": "run/units/562301"}]
+    units = [{"unit_code": "562301", "params": PARAMS, "folder": folder}]
     return json.dumps({"format": "perfkit-bundle/1", "units": units, "files": listed}).encode()
 
 
@@ -112,6 +116,11 @@ def no_manifest(folder: Path) -> Path:
     return path
 
 
+def unit_folder_outside(folder: Path) -> Path:
+    content = files()
+    return archive(folder, content, manifest(content, folder="run/units/562301/../../../.."))
+
+
 def text_file(folder: Path) -> Path:
     path = folder / "bundle.zip"
     path.write_text("不是压缩包\n", encoding="utf-8")
@@ -180,6 +189,12 @@ CASES: dict[str, tuple[Callable[[Path], Path], Refused]] = {
     "bundle: a file the manifest does not list": (
         unlisted_file,
         Refused("bundle.zip", "bundle.zip: run/data/added.txt: 文件不在 MANIFEST.json 中"),
+    ),
+    "bundle: the manifest's unit folder outside the bundle": (
+        unit_folder_outside,
+        Refused(
+            "bundle.zip", "bundle.zip: MANIFEST.json: 单位 562301 的输出文件夹不在包中：run/units/562301/../../../.."
+        ),
     ),
     "bundle: params input outside the bundle": (
         with_params(GOOD_PARAMS.replace("../run/data/targets.txt", "../../outside/targets.txt")),
