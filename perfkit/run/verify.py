@@ -30,6 +30,7 @@ from perfkit.errors import InputError
 from perfkit.run.bundle import MANIFEST_NAME, PARAMS_FOLDER
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_UNIT_CODE = re.compile(r"[0-9]{6}")  # the code names a folder of the re-run: ASCII digits only
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _PATH_PARAMETERS = ("targets", "actuals", "output_dir", "review_store")
 
@@ -50,11 +51,9 @@ class Verification:
         """The report as printed: version differences first, then one line per unit and its differences."""
         out = [f"注意: 库版本与打包时不同：{v}" for v in self.versions]
         for code, differences in self.units.items():
-            if not differences:
-                out.append(f"{code} {self.names.get(code, '')}：一致".replace(" ：", "："))
-            else:
-                out.append(f"{code} {self.names.get(code, '')}：不一致（{len(differences)} 处）".replace(" ：", "："))
-                out += [f"  {d}" for d in differences]
+            unit = " ".join(filter(None, [code, self.names.get(code)]))
+            out.append(f"{unit}：不一致（{len(differences)} 处）" if differences else f"{unit}：一致")
+            out += [f"  {d}" for d in differences]
         return out
 
 
@@ -146,10 +145,16 @@ def check_manifest(folder: Path, names: list[str], file: str) -> dict:
             isinstance(unit.get(k), str) for k in ("unit_code", "params", "folder")
         ):
             raise InputError(file, MANIFEST_NAME, "清单中的单位应有 unit_code、params、folder")
+        if not _UNIT_CODE.fullmatch(unit["unit_code"]):
+            raise InputError(file, MANIFEST_NAME, f"单位编码“{unit['unit_code']}”应为六位数字")
         if unit["params"] not in listed or not unit["params"].startswith(f"{PARAMS_FOLDER}/"):
             raise InputError(file, MANIFEST_NAME, f"单位 {unit['unit_code']} 的参数文件不在包中：{unit['params']}")
         if not any(name.startswith(unit["folder"].rstrip("/") + "/") for name in listed):
             raise InputError(file, MANIFEST_NAME, f"单位 {unit['unit_code']} 的输出文件夹不在包中：{unit['folder']}")
+    codes = [u["unit_code"] for u in units]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise InputError(file, MANIFEST_NAME, f"单位 {twice[0]} 出现了两次")
     return manifest
 
 
@@ -196,7 +201,7 @@ def verify_bundle(path: str | Path, cell_timeout: int | None = 600) -> Verificat
         for unit in manifest["units"]:
             check_params_inside(folder, unit["params"], file)
         if LOCK_NAME in names:
-            result.versions = version_differences(parse_lock((folder / LOCK_NAME).read_text(encoding="utf-8")))
+            result.versions = version_differences(parse_lock((folder / LOCK_NAME).read_text("utf-8", errors="replace")))
         for unit in manifest["units"]:
             code = unit["unit_code"]
             bundled = folder / unit["folder"]

@@ -36,9 +36,9 @@ def files(params: str = GOOD_PARAMS) -> dict[str, bytes]:
     }
 
 
-def manifest(content: dict[str, bytes], folder: str = "run/units/562301") -> bytes:
+def manifest(content: dict[str, bytes], folder: str = "run/units/562301", code: str = "562301", n: int = 1) -> bytes:
     listed = {name: hashlib.sha256(data).hexdigest() for name, data in content.items()}
-    units = [{"unit_code": "562301", "params": PARAMS, "folder": folder}]
+    units = [{"unit_code": code, "params": PARAMS, "folder": folder}] * n
     return json.dumps({"format": "perfkit-bundle/1", "units": units, "files": listed}).encode()
 
 
@@ -116,9 +116,12 @@ def no_manifest(folder: Path) -> Path:
     return path
 
 
-def unit_folder_outside(folder: Path) -> Path:
-    content = files()
-    return archive(folder, content, manifest(content, folder="run/units/562301/../../../.."))
+def manifest_with(**unit) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        content = files()
+        return archive(folder, content, manifest(content, **unit))
+
+    return make
 
 
 def text_file(folder: Path) -> Path:
@@ -191,10 +194,18 @@ CASES: dict[str, tuple[Callable[[Path], Path], Refused]] = {
         Refused("bundle.zip", "bundle.zip: run/data/added.txt: 文件不在 MANIFEST.json 中"),
     ),
     "bundle: the manifest's unit folder outside the bundle": (
-        unit_folder_outside,
+        manifest_with(folder="run/units/562301/../../../.."),
         Refused(
             "bundle.zip", "bundle.zip: MANIFEST.json: 单位 562301 的输出文件夹不在包中：run/units/562301/../../../.."
         ),
+    ),
+    "bundle: a unit code that would name a folder outside": (
+        manifest_with(code="../../562301"),
+        Refused("bundle.zip", "bundle.zip: MANIFEST.json: 单位编码“../../562301”应为六位数字"),
+    ),
+    "bundle: a unit listed twice": (
+        manifest_with(n=2),
+        Refused("bundle.zip", "bundle.zip: MANIFEST.json: 单位 562301 出现了两次"),
     ),
     "bundle: params input outside the bundle": (
         with_params(GOOD_PARAMS.replace("../run/data/targets.txt", "../../outside/targets.txt")),
