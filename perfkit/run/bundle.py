@@ -109,9 +109,8 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _store_rows(store: Path, unit_codes: list[str], scratch: Path) -> bytes:
-    """A copy of the review store with only the rows of ``unit_codes`` (findings and history)."""
-    copy = scratch / f"store-{len(list(scratch.iterdir()))}.sqlite"
+def _store_rows(store: Path, unit_codes: list[str], copy: Path) -> bytes:
+    """A copy (at ``copy``) of the review store with only the rows of ``unit_codes`` (findings and history)."""
     source = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     target = sqlite3.connect(copy, isolation_level=None)
     try:
@@ -127,14 +126,12 @@ def _store_rows(store: Path, unit_codes: list[str], scratch: Path) -> bytes:
     return copy.read_bytes()
 
 
-def _decisions_csv(stores: list[bytes], scratch: Path) -> bytes:
-    """The review decisions of the bundled stores as one CSV table for people (UTF-8 with BOM, for Excel)."""
+def _decisions_csv(copies: list[Path]) -> bytes:
+    """The review decisions of the bundled store ``copies`` as one CSV table for people (UTF-8 with BOM, for Excel)."""
     import polars as pl
 
     frames = []
-    for number, data in enumerate(stores):
-        copy = scratch / f"decisions-{number}.sqlite"
-        copy.write_bytes(data)
+    for copy in copies:
         with sqlite3.connect(copy) as db:
             cursor = db.execute(
                 f"SELECT {', '.join(DECISION_EXPORT)} FROM findings ORDER BY unit_code, first_seen, finding_id"
@@ -228,15 +225,16 @@ def write_bundle(sources: list[Path], output: Path, command: list[str]) -> dict:
         for u in bundled
     }
     stores = {u.review_store for u in bundled if u.review_store.is_file()}
-    places = [*outputs, *(p for files in outputs.values() for p in files), *(u.folder.parent for u in bundled), *(p for u in bundled for p in u.inputs),
-              *(u.review_store for u in bundled)]  # fmt: skip
-    common = Path(os.path.commonpath([str(p) for p in places]))
-    name_of = {p: Path(RUN_FOLDER, p.relative_to(common)).as_posix() for p in places}
-    name_of |= {
-        (u.folder / t).resolve(): Path(RUN_FOLDER, (u.folder / t).resolve().relative_to(common)).as_posix()
+    # every place the bundle names, below the folder they all share
+    given = {
+        (u.folder / t).resolve()
         for u in bundled
         for t in [*u.parameters["targets"], *(u.parameters.get("actuals") or [])]
     }
+    places = {*outputs, *(p for files in outputs.values() for p in files), *(u.folder.parent for u in bundled),
+              *(p for u in bundled for p in u.inputs), *(u.review_store for u in bundled), *given}  # fmt: skip
+    common = Path(os.path.commonpath([str(p) for p in places]))
+    name_of = {p: Path(RUN_FOLDER, p.relative_to(common)).as_posix() for p in places}
     created = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     files: dict[str, bytes] = {}
     units = []
@@ -251,10 +249,12 @@ def write_bundle(sources: list[Path], output: Path, command: list[str]) -> dict:
             units.append(
                 {"unit_code": code, "params": params_name, "folder": folder, "notebook": f"{folder}/{code}.ipynb"}
             )
-        for store in sorted(stores):
+        copies = []
+        for number, store in enumerate(sorted(stores)):
             mine = [u.folder.name for u in bundled if u.review_store == store]
-            files[name_of[store]] = _store_rows(store, mine, scratch)
-        files[DECISIONS_NAME] = _decisions_csv([files[name_of[s]] for s in sorted(stores)], scratch)
+            copies.append(scratch / f"store-{number}.sqlite")
+            files[name_of[store]] = _store_rows(store, mine, copies[-1])
+        files[DECISIONS_NAME] = _decisions_csv(copies)
         files[LOCK_NAME] = lock_text().encode("utf-8")
         files[README_NAME] = readme_text(units, created).encode("utf-8")
         manifest = {
@@ -267,7 +267,6 @@ def write_bundle(sources: list[Path], output: Path, command: list[str]) -> dict:
         }
         files[MANIFEST_NAME] = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
         with atomic_path(output) as staged, zipfile.ZipFile(staged, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in [MANIFEST_NAME, README_NAME, LOCK_NAME, *sorted(set(files) - {MANIFEST_NAME, README_NAME})]:
-                if name in files:
-                    archive.writestr(name, files.pop(name))
+            for name in [MANIFEST_NAME, README_NAME, *sorted(set(files) - {MANIFEST_NAME, README_NAME})]:
+                archive.writestr(name, files[name])
     return manifest
