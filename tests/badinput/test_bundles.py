@@ -207,22 +207,20 @@ CASES: dict[str, tuple[Callable[[Path], Path], Refused]] = {
         manifest_with(n=2),
         Refused("bundle.zip", "bundle.zip: MANIFEST.json: 单位 562301 出现了两次"),
     ),
-    "bundle: params input outside the bundle": (
-        with_params(GOOD_PARAMS.replace("../run/data/targets.txt", "../../outside/targets.txt")),
-        Refused("bundle.zip", "bundle.zip: params/562301.yaml: targets: 路径指向复核包之外：../../outside/targets.txt"),
-    ),
-    "bundle: params input given as an absolute path": (
-        with_params(GOOD_PARAMS.replace("../run/data/targets.txt", "/etc/hosts")),
-        Refused("bundle.zip", "bundle.zip: params/562301.yaml: targets: 路径指向复核包之外：/etc/hosts"),
-    ),
-    "bundle: params output folder outside the bundle": (
-        with_params(GOOD_PARAMS.replace("output_dir: ../run/units", "output_dir: ../../elsewhere")),
-        Refused("bundle.zip", "bundle.zip: params/562301.yaml: output_dir: 路径指向复核包之外：../../elsewhere"),
-    ),
-    "bundle: params review store outside the bundle": (
-        with_params(GOOD_PARAMS.replace("../run/units/review.sqlite", "../../review.sqlite")),
-        Refused("bundle.zip", "bundle.zip: params/562301.yaml: review_store: 路径指向复核包之外：../../review.sqlite"),
-    ),
+}
+# a bundled params file with a path that leaves the bundle: (parameter, path as bundled, path as edited)
+LEAVING = [
+    ("targets", "../run/data/targets.txt", "../../outside/targets.txt"),
+    ("targets", "../run/data/targets.txt", "/etc/hosts"),
+    ("output_dir", "../run/units\n", "../../elsewhere\n"),
+    ("review_store", "../run/units/review.sqlite", "../../review.sqlite"),
+]
+CASES |= {
+    f"bundle: params {key} outside the bundle ({new.strip()})": (
+        with_params(GOOD_PARAMS.replace(old, new)),
+        Refused("bundle.zip", f"bundle.zip: params/562301.yaml: {key}: 路径指向复核包之外：{new.strip()}"),
+    )
+    for key, old, new in LEAVING
 }
 
 
