@@ -26,6 +26,11 @@ COLUMN_LABELS = {
     "review_false_positive": "误报", "review_resolved": "已消除",
 }  # fmt: skip
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+# how columns are shown: 万元 to two decimals, a fraction as a percentage, a score to two decimals
+MONEY_COLUMNS = {"budget_total", "budget_fiscal", "budget_other", "budget_full", "executed"}
+PERCENT_COLUMNS = {"achievement"}
+SCORE_COLUMNS = {"weight", "score", "self_score", "score_diff", "output_score", "benefit_score",
+                 "satisfaction_score", "execution_score", "total", "self_total", "total_diff", "mean_total"}  # fmt: skip
 KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
 REVIEW_STATUS_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已排除", "false_positive": "误报"}
 STATUS_LABELS = {
@@ -35,6 +40,14 @@ STATUS_LABELS = {
     "equal_missed": "偏离定值",
     "unjudged": "无法评分",
 }
+
+
+def severity_order(column: str) -> pl.Expr:
+    """A sort key for ``column``: high 0, medium 1, low 2 (English codes or Chinese labels)."""
+    rank = {code: i for i, code in enumerate(SEVERITY_LABELS)} | {
+        label: i for i, label in enumerate(SEVERITY_LABELS.values())
+    }
+    return pl.col(column).replace_strict(rank, default=len(rank), return_dtype=pl.Int8)
 
 
 def for_people(frame: pl.DataFrame) -> pl.DataFrame:
