@@ -96,9 +96,17 @@ def index_number(prefix: str, position: int) -> str:
 
 
 def setup_print(
-    sheet, entity: str, title: str, index_no: str, last_row: int, last_col: int, header_row: int | None = None
+    sheet,
+    entity: str,
+    title: str,
+    index_no: str,
+    last_row: int,
+    last_col: int,
+    header_row: int | None = None,
+    kind: str = "审计工作底稿",
 ) -> None:
-    """A4 landscape, one page wide, ``header_row`` repeated, header and footer, print area to the given cell."""
+    """A4 landscape, one page wide, ``header_row`` repeated, header (``entity``, ``title``, ``kind``) and
+    footer (``index_no``, page numbers), print area to the given cell."""
     sheet.set_paper(A4)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
@@ -107,7 +115,7 @@ def setup_print(
     if header_row is not None:
         sheet.repeat_rows(header_row)
     # header and footer are limited to 255 characters by Excel
-    head = f"&L{_header_text(entity)[:100]}&C&12{_header_text(title)[:60]}&R审计工作底稿"
+    head = f"&L{_header_text(entity)[:100]}&C&12{_header_text(title)[:60]}&R{_header_text(kind)[:40]}"
     sheet.set_header(head, {"margin": 0.3})
     sheet.set_footer(f"&L索引号：{_header_text(index_no)[:60]}&R第 &P 页 共 &N 页", {"margin": 0.3})
     sheet.print_area(0, 0, max(last_row, 0), max(last_col, 0))

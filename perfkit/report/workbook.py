@@ -71,9 +71,9 @@ class SheetWriter:
     sheet's 索引号 (``562301-2025`` → ``562301-2025-01`` for the first sheet).
     """
 
-    def __init__(self, path: Path, entity: str = "", index_prefix: str = "perfkit") -> None:
+    def __init__(self, path: Path, entity: str = "", index_prefix: str = "perfkit", kind: str = "审计工作底稿") -> None:
         self.book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
-        self.entity, self.index_prefix, self.sheets = entity, index_prefix, 0
+        self.entity, self.index_prefix, self.kind, self.sheets = entity, index_prefix, kind, 0
         add = self.book.add_format
         self.header = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
         self.text = add({"text_wrap": True, "valign": "top"})
@@ -97,7 +97,7 @@ class SheetWriter:
 
     def printed(self, sheet, title: str, last_row: int, last_col: int, header_row: int | None = None) -> None:
         """Give ``sheet`` perfkit's page setup (A4 landscape, one page wide, header and footer)."""
-        setup_print(sheet, self.entity, title, self.current_index, last_row, last_col, header_row)
+        setup_print(sheet, self.entity, title, self.current_index, last_row, last_col, header_row, self.kind)
 
     def table(
         self, name: str, frame: pl.DataFrame, note: str | None = None, widths: dict[str, int] | None = None
@@ -308,13 +308,15 @@ def _about(wb: SheetWriter, audit: UnitAudit) -> None:
 
 
 @contextmanager
-def atomic_workbook(path: str | Path, entity: str = "", index_prefix: str = "perfkit") -> Iterator[SheetWriter]:
+def atomic_workbook(
+    path: str | Path, entity: str = "", index_prefix: str = "perfkit", kind: str = "审计工作底稿"
+) -> Iterator[SheetWriter]:
     """A :class:`SheetWriter` whose file appears at ``path`` only once it is complete.
 
-    ``entity`` heads every printed page; ``index_prefix`` starts every sheet's 索引号.
+    ``entity`` and ``kind`` head every printed page; ``index_prefix`` starts every sheet's 索引号.
     """
     with atomic_path(path) as staged:
-        writer = SheetWriter(staged, entity, index_prefix)
+        writer = SheetWriter(staged, entity, index_prefix, kind)
         yield writer
         writer.book.close()
 
