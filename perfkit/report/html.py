@@ -60,6 +60,7 @@ def _number(column: str, value: float | int) -> str:
     if isinstance(value, float) and math.isnan(value):
         return ""
     if column in MONEY_COLUMNS or column in SCORE_COLUMNS:
+        value = round(value, 2) + 0.0  # no "-0.00"
         return f"{value:,.2f}" if column in MONEY_COLUMNS else f"{value:.2f}"
     if column in PERCENT_COLUMNS:
         return f"{value * 100:.1f}%"

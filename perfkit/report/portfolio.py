@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.output import write_table_atomically
+from perfkit.report.html import Html, figures_html
 from perfkit.report.workbook import atomic_workbook
 
 CROSS_UNIT_FILE = "cross_unit_findings.parquet"
@@ -38,6 +39,17 @@ class Portfolio:
             .fill_null(0)
             .sort("rule_title")
         )
+
+
+def portfolio_figures(portfolio: Portfolio) -> Html:
+    """The run in a few figures: units, projects, budget, findings by severity, cross-unit findings."""
+    units = portfolio.units
+    total = (lambda c: int(units[c].sum()) if c in units.columns else 0) if units.height else (lambda c: 0)
+    budget = float(units["budget_total"].sum()) if units.height else 0.0
+    figures = [("单位数", str(units.height)), ("项目数", str(total("projects"))), ("预算合计（万元）", f"{budget:,.2f}"),
+               ("问题：高", str(total("findings_high"))), ("问题：中", str(total("findings_medium"))),
+               ("问题：低", str(total("findings_low"))), ("跨单位异常", str(portfolio.cross_unit_findings.height))]  # fmt: skip
+    return Html(figures_html(figures), "；".join(f"{k}：{v}" for k, v in figures))
 
 
 def write_portfolio_workbook(portfolio: Portfolio, path: str | Path) -> Path:
