@@ -43,7 +43,10 @@ def write_index(root: Path, units: pl.DataFrame) -> Path:
         write_table_atomically(units, root / "index.csv")
     records = list(units.iter_rows(named=True))
     headers = [_HEADERS.get(c) or COLUMN_LABELS[c] for c in _COLUMNS] + ["链接"]
-    total = (lambda c: sum(r.get(c) or 0 for r in records))
+
+    def total(c):
+        return sum(r.get(c) or 0 for r in records)
+
     figures = figures_html(
         [("单位数", str(units.height)), ("项目数", str(total("projects"))),
          ("预算合计（万元）", f"{total('budget_total'):,.2f}"), ("问题：高", str(total("findings_high"))),

@@ -46,7 +46,8 @@ def audit_notes(audit: UnitAudit) -> str:
     inputs = [key.removeprefix("输入文件 ") for key, _ in audit.provenance if key.startswith("输入文件 ")]
     lines = [
         f"审核范围：{audit.year}年度 {audit.targets.projects.height} 个项目的绩效目标表"
-        f"（{audit.targets.indicators.height} 条指标）" + ("及单位绩效自评表。" if audit.scorecard else "；未提供自评表，未评分。"),
+        f"（{audit.targets.indicators.height} 条指标）"
+        + ("及单位绩效自评表。" if audit.scorecard else "；未提供自评表，未评分。"),
         f"审核规则：按完整性、相关性、适当性、可行性审核绩效目标并作异常分析，规则 {len(RULES)} 条（{by_criterion}）"
         + (f"，本次停用 {'、'.join(off)}" if off else "")
         + "；每条问题的规则与依据见“审核发现”表。",
@@ -74,13 +75,20 @@ def conclusion_draft(audit: UnitAudit) -> str:
         f"经审核，{audit.unit_name}{audit.year}年度 {audit.targets.projects.height} 个项目的绩效目标表及自评共发现问题 "
         f"{findings.height} 个，其中高 {counts['high']} 个、中 {counts['medium']} 个、低 {counts['low']} 个。"
     )
-    high = findings.filter(severity="high").group_by("rule_title").len().sort("len", "rule_title", descending=[True, False])
+    high = (
+        findings.filter(severity="high")
+        .group_by("rule_title")
+        .len()
+        .sort("len", "rule_title", descending=[True, False])
+    )
     if high.height:
         text += "高严重程度问题为：" + "；".join(f"{t}（{n} 个）" for t, n in high.iter_rows()) + "。"
     if audit.scorecard is not None:
         scores = audit.scorecard.project_scores
         grades = scores["grade"].drop_nulls().value_counts().sort("grade")
-        text += f"复核评分平均 {scores['total'].mean():.2f} 分，等级" + "、".join(f"{g} {n} 个" for g, n in grades.iter_rows())
+        text += f"复核评分平均 {scores['total'].mean():.2f} 分，等级" + "、".join(
+            f"{g} {n} 个" for g, n in grades.iter_rows()
+        )
         above = scores.filter(pl.col("total_diff") > 0).sort("total_diff", descending=True)
         if above.height:
             top = above.row(0, named=True)
@@ -96,7 +104,9 @@ def write_overview(wb: SheetWriter, audit: UnitAudit) -> None:
     """The 概览 sheet: the header block, key figures and one row per project."""
     sheet = wb.add_sheet(OVERVIEW_SHEET)
     book = wb.book
-    open_text = book.add_format({"locked": False, "bg_color": "#FFF2CC", "text_wrap": True, "valign": "top", "border": 1})
+    open_text = book.add_format(
+        {"locked": False, "bg_color": "#FFF2CC", "text_wrap": True, "valign": "top", "border": 1}
+    )
     open_date = book.add_format(
         {"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "valign": "top", "border": 1}
     )
@@ -124,7 +134,11 @@ def write_overview(wb: SheetWriter, audit: UnitAudit) -> None:
         sheet.data_validation(row, 4, row, 4, {"validate": "date", "criteria": ">=", "value": date(2000, 1, 1)})
     notes, conclusion = audit_notes(audit), conclusion_draft(audit)
     wide = [float(sum(_WIDTHS[1:]))]
-    blocks = [("复核意见", "", open_text, 3), ("审计说明", notes, boxed, 0), ("审计结论（初稿，可修改）", conclusion, open_text, 0)]
+    blocks = [
+        ("复核意见", "", open_text, 3),
+        ("审计说明", notes, boxed, 0),
+        ("审计结论（初稿，可修改）", conclusion, open_text, 0),
+    ]
     for row, (key, text, fmt, min_lines) in enumerate(blocks, start=5):
         sheet.write_string(row, 0, key, label)
         sheet.merge_range(row, 1, row, last, text, fmt)

@@ -65,12 +65,8 @@ def findings_by_project(audit: UnitAudit) -> Html:
         name = html.escape(project["project_name"] or pid)
         parts.append(f'<h3 id="{_anchor(pid)}">{name}（{len(mine)} 个问题）</h3>')
         budget = project["budget_total"]
-        parts.append(
-            f"<p>项目编号 {html.escape(pid)}；预算数 {'' if budget is None else f'{budget:,.2f}'} 万元</p>"
-        )
-        parts.append(
-            table_html(mine.select(FINDING_COLUMNS), "审核发现") if mine.height else "<p>没有审核发现。</p>"
-        )
+        parts.append(f"<p>项目编号 {html.escape(pid)}；预算数 {'' if budget is None else f'{budget:,.2f}'} 万元</p>")
+        parts.append(table_html(mine.select(FINDING_COLUMNS), "审核发现") if mine.height else "<p>没有审核发现。</p>")
         targets = indicators.filter(project_id=pid).select([c for c in TARGET_COLUMNS if c in indicators.columns])
         goal = html.escape(project.get("goal_text") or "")
         parts.append(

@@ -56,7 +56,8 @@ def open_page(page, path: Path, name: str) -> None:
 def rows(page, caption: str) -> list[int]:
     """Body rows of each table with ``caption``."""
     return page.eval_on_selector_all(
-        "table", f"ts => ts.filter(t => t.caption && t.caption.textContent === {caption!r}).map(t => t.tBodies[0].rows.length)"
+        "table",
+        f"ts => ts.filter(t => t.caption && t.caption.textContent === {caption!r}).map(t => t.tBodies[0].rows.length)",
     )
 
 
