@@ -286,8 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        _report_skipped(args)
-        return args.run(args)
+        status = args.run(args)
+        _report_skipped(args)  # after the run: a failed run's one error line stays the only line
+        return status
     except InputError as exc:
         print(f"错误: {exc.one_line()}", file=sys.stderr)
         return 1

@@ -78,6 +78,8 @@ def cell_html(column: str, value: Any) -> str:
         return f'<td class="sev-{code}">{html.escape(SEVERITY_LABELS.get(value, str(value)))}</td>'
     if isinstance(value, bool):
         return f"<td>{'是' if value else '否'}</td>"
+    if isinstance(value, int) and column not in MONEY_COLUMNS | SCORE_COLUMNS | PERCENT_COLUMNS:
+        return f"<td>{value}</td>"  # counts, years, row numbers: as they are
     if isinstance(value, (int, float)):
         return f'<td class="num">{_number(column, value)}</td>'
     if isinstance(value, (list, tuple)):

@@ -30,7 +30,7 @@ SheetWriter = Any  # perfkit.report.workbook.SheetWriter, which imports this mod
 AUDIT_ITEM = "项目绩效目标审核及自评复核"
 OVERVIEW_SHEET = "概览"
 # the header block's columns: label, value, label, value — the value cells merge over these widths
-_WIDTHS = [20, 36, 12, 12, 12, 12, 12, 12, 12]
+_WIDTHS = [20, 36, 16, 10, 10, 10, 10, 8, 10]
 
 
 def _run_params(audit: UnitAudit) -> dict:
@@ -115,7 +115,9 @@ def write_overview(wb: SheetWriter, audit: UnitAudit) -> None:
     last = len(_WIDTHS) - 1
     for col, width in enumerate(_WIDTHS):
         sheet.set_column(col, col, width)
-    sheet.merge_range(0, 0, 0, last, f"审计工作底稿：{audit.unit_name} {audit.year}年度项目绩效", wb.title)
+    sheet.merge_range(
+        0, 0, 0, last, f"审计工作底稿：{audit.unit_code} {audit.unit_name} {audit.year}年度项目绩效", wb.title
+    )
     sheet.set_row(0, 24)
     pairs = [
         ("被审计单位", f"{audit.unit_name}（单位编码 {audit.unit_code}）", "索引号", wb.current_index),
@@ -174,11 +176,14 @@ def _projects(wb: SheetWriter, sheet, audit: UnitAudit, row: int) -> int:
     """One row per project below the figures; returns the last row written."""
     overview = audit.overview
     sheet.write_string(row - 1, 0, "各项目情况", wb.title)
+    labels = [COLUMN_LABELS.get(column, column) for column in overview.columns]
+    widths = [float(w) for w in _WIDTHS[: overview.width]]
+    sheet.set_row(row, row_heights(pl.DataFrame([labels], orient="row"), widths)[0])
     for col, column in enumerate(overview.columns):
-        sheet.write_string(row, col, COLUMN_LABELS.get(column, column), wb.header)
+        sheet.write_string(row, col, labels[col], wb.header)
         for r, value in enumerate(overview[column].to_list(), start=row + 1):
             wb.write_cell(sheet, r, col, value, wb.format_of(column))
-    heights = row_heights(overview, [float(w) for w in _WIDTHS[: overview.width]])
+    heights = row_heights(overview, widths)
     for r, height in enumerate(heights, start=row + 1):
         sheet.set_row(r, height)
     return row + overview.height

@@ -61,7 +61,7 @@ def rows(page, caption: str) -> list[int]:
     )
 
 
-def test_the_unit_report_in_chromium(bundled_run, page):
+def test_the_unit_report_in_chromium(page, bundled_run):
     open_page(page, bundled_run / PAGES["unit"], "unit-562301")
     # worked from the bundled run: 5 projects, 124 findings (10 high, 15 medium, 99 low), all under a project
     assert rows(page, "各项目概况") == [5]
@@ -76,7 +76,7 @@ def test_the_unit_report_in_chromium(bundled_run, page):
     assert page.errors == []
 
 
-def test_the_index_and_portfolio_in_chromium(bundled_run, page):
+def test_the_index_and_portfolio_in_chromium(page, bundled_run):
     open_page(page, bundled_run / PAGES["index"], "index")
     assert page.locator("#units tbody tr").count() == 2
     links = page.eval_on_selector_all("a", "as => as.map(a => a.getAttribute('href'))")

@@ -78,7 +78,13 @@ def assert_printed_like_a_working_paper(pages: list[str], workbook: Path, entity
 
 
 @pytest.fixture(scope="module")
-def unit_pdf(bundled_run, tmp_path_factory) -> tuple[Path, list[str]]:
+def office() -> None:
+    """LibreOffice and pdftotext, looked for before the bundled run is made for them."""
+    client("soffice"), client("pdftotext")
+
+
+@pytest.fixture(scope="module")
+def unit_pdf(office, bundled_run, tmp_path_factory) -> tuple[Path, list[str]]:
     workbook = bundled_run / "562301" / "562301-审计底稿.xlsx"
     return workbook, pdf_pages(workbook, tmp_path_factory.mktemp("unit-pdf"))
 
@@ -89,21 +95,23 @@ def test_the_unit_workbook_prints_one_page_wide_with_headers_footers_and_every_m
     messages = pl.read_parquet(bundled_run / "562301" / "findings.parquet")["message"]
     findings_text = flat("".join(by_sheet["审核发现"]))
     assert [m for m in messages if flat(m) not in findings_text] == []
-    # worked by hand: A4 landscape minus 2 × 0.75 in margins leaves 487 pt of height; the 13 printed
-    # columns of 审核发现 are 228 character units ≈ 228 × 7 px + 13 × 5 px = 1661 px = 439 mm, so one
-    # page wide (281.8 mm between the margins) is a scale of 0.64 and a page holds 487 / 0.64 ≈ 760 pt
-    # of rows, 745 pt below the repeated 15 pt header. A row is 14.5 pt a line + 2 pt: the 77 rows of
-    # description_repeats_name need 3 lines (their basis, 68 columns wide, in lines of 25), no row
-    # more than 6 (the longest evidence, ~220 columns in lines of 33). 77 × 45.75 + 47 × 89.25 =
-    # 7717 pt → 10.4 pages: at most 11 (the 70-page print before had no sheet one page wide).
-    assert len(by_sheet["审核发现"]) <= 11
+    # worked by hand, by Excel's arithmetic (a character unit is 7 px, a column 5 px more): A4 landscape
+    # less 2 × 0.75 in margins leaves 487 pt of height; the 13 printed columns of 审核发现 are
+    # 14+10+16+18+18+6+40+34+26+10+8+16+12 = 228 units = 1661 px = 439 mm, and 281.8 mm between the
+    # side margins makes one page wide a scale of 0.64: a page holds 487 / 0.64 = 760 pt of rows,
+    # 745 pt below the repeated 15 pt header row. A row is 14.5 pt a line + 2 pt, rounded up to 0.75 pt;
+    # no finding needs more than 6 lines (the longest evidence: about 220 columns in lines of 33), so
+    # a row is at most 89.25 pt, 8 rows fit a page and the 124 findings take at most 124 / 8 → 16 pages.
+    # LibreOffice measures the columns wider than Excel's 7 px, so its scale is smaller and its pages
+    # fewer (6 here); the print before had 70 pages for the workbook and no sheet one page wide.
+    assert len(by_sheet["审核发现"]) <= 16
     overview = flat(by_sheet["概览"][0])
     for label in ("被审计单位", "审计事项", "项目绩效目标审核及自评复核", "所属期间", "2025年度", "索引号",
                   "562301-2025-01", "编制人", "编制日期", "复核人", "复核日期", "复核意见", "审计说明", "审计结论"):  # fmt: skip
         assert label in overview, label
 
 
-def test_the_portfolio_workbook_and_the_template_print_the_same_way(bundled_run, tmp_path):
+def test_the_portfolio_workbook_and_the_template_print_the_same_way(office, bundled_run, tmp_path):
     portfolio = bundled_run / "portfolio.xlsx"
     pages = pdf_pages(portfolio, tmp_path / "portfolio")
     by_sheet = assert_printed_like_a_working_paper(pages, portfolio, "跨单位组合分析（2 个单位", "组合-2025")
