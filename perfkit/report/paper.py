@@ -29,6 +29,8 @@ SheetWriter = Any  # perfkit.report.workbook.SheetWriter, which imports this mod
 
 AUDIT_ITEM = "项目绩效目标审核及自评复核"
 OVERVIEW_SHEET = "概览"
+_UPPER_BOUND = {"ratio": "按指标值与完成值之比计分", "linear": "按超出比例线性扣分（两倍指标值时为零）"}
+COVER_PROJECTS = 15  # up to this many projects 概览 prints on one page; more run on, one page wide
 # the header block's columns: label, value, label, value — the value cells merge over these widths
 _WIDTHS = [20, 36, 16, 10, 10, 10, 10, 8, 10]
 
@@ -58,7 +60,7 @@ def audit_notes(audit: UnitAudit) -> str:
         grades = "、".join(f"{g} ≥{v:g}" for g, v in p.grade_bounds.items())
         lines.append(
             f"评分复核：按《项目支出绩效评价管理办法》（财预〔2020〕10号）复核评分并复核单位自评（复核规则 {len(RESCORING_RULES)} 条）；"
-            f"评分参数：权重 {weights}、预算执行率 {p.execution_weight:g}，超过上限的指标按 {p.upper_bound_method} 计分，"
+            f"评分参数：权重 {weights}、预算执行率 {p.execution_weight:g}，超过上限的指标{_UPPER_BOUND.get(p.upper_bound_method, p.upper_bound_method)}，"
             f"等级 {grades}" + ("（参数有修改，见“数据来源”表“参数”）。" if params.get("scoring") else "（默认参数）。")
         )
     lines.append(
@@ -151,6 +153,8 @@ def write_overview(wb: SheetWriter, audit: UnitAudit) -> None:
     end = _projects(wb, sheet, audit, row + 1)
     sheet.protect("", {"format_columns": True, "format_rows": True})
     wb.printed(sheet, OVERVIEW_SHEET, end, last)
+    if audit.overview.height <= COVER_PROJECTS:  # the cover page of the 底稿: on one page, not split
+        sheet.fit_to_pages(1, 1)
 
 
 def _figures(wb: SheetWriter, sheet, audit: UnitAudit, row: int) -> int:
