@@ -36,14 +36,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-g
 _missing: dict[str, str] = {}
 
 
-def client(name: str) -> str:
-    """The path of client ``name``; skips the test without it (fails it under CI=true)."""
-    package, find = CLIENTS[name]
-    found = find()
-    if found:
-        return found
-    _missing[name] = package
-    message = f"{name} 未安装：apt-get install {package}（make test 以 root 运行时自动安装）"
+def client(*names: str) -> str:
+    """The path of each client in ``names`` (the last one's is returned); skips the test when any is
+    missing, naming all the packages to install (fails it under CI=true)."""
+    found = {name: CLIENTS[name][1]() for name in names}
+    missing = {name: CLIENTS[name][0] for name, path in found.items() if not path}
+    if not missing:
+        return found[names[-1]]
+    _missing.update(missing)
+    message = (
+        f"{', '.join(missing)} 未安装：apt-get install {' '.join(missing.values())}（make test 以 root 运行时自动安装）"
+    )
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI: {message}", pytrace=False)
     pytest.skip(message)
@@ -62,8 +65,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
 @pytest.fixture(scope="session")
 def browser():
     """A headless Chromium driven by Playwright (the system's Chromium: no browser download)."""
-    executable = client("chromium")
-    client("playwright")
+    executable = client("playwright", "chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -26,7 +26,7 @@ PAGE_NUMBER = re.compile(r"第 (\d+) 页 共 (\d+) 页")
 
 def pdf_pages(workbook: Path, folder: Path) -> list[str]:
     """The text of each page of ``workbook`` printed to PDF by LibreOffice (own profile, time limit)."""
-    soffice, pdftotext = client("soffice"), client("pdftotext")
+    soffice, pdftotext = client("soffice"), client("pdftotext")  # checked together by `office`
     folder.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
@@ -80,7 +80,7 @@ def assert_printed_like_a_working_paper(pages: list[str], workbook: Path, entity
 @pytest.fixture(scope="module")
 def office() -> None:
     """LibreOffice and pdftotext, looked for before the bundled run is made for them."""
-    client("soffice"), client("pdftotext")
+    client("soffice", "pdftotext")
 
 
 @pytest.fixture(scope="module")
