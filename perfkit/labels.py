@@ -42,6 +42,11 @@ STATUS_LABELS = {
 }
 
 
+# the coded columns and the Chinese label of each code
+CODE_LABELS = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
+               "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
+
+
 def severity_order(column: str) -> pl.Expr:
     """A sort key for ``column``: high 0, medium 1, low 2 (English codes or Chinese labels)."""
     rank = {code: i for i, code in enumerate(SEVERITY_LABELS)} | {
@@ -52,9 +57,7 @@ def severity_order(column: str) -> pl.Expr:
 
 def for_people(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with Chinese headers and Chinese codes for severity, kind and status (a copy)."""
-    codes = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
-             "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
     frame = frame.with_columns(
-        [pl.col(c).replace_strict(m, default=pl.col(c)) for c, m in codes.items() if c in frame.columns]
+        [pl.col(c).replace_strict(m, default=pl.col(c)) for c, m in CODE_LABELS.items() if c in frame.columns]
     )
     return frame.rename({c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS})

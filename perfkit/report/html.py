@@ -21,18 +21,8 @@ from typing import Any
 
 import polars as pl
 
-from perfkit.labels import (
-    COLUMN_LABELS,
-    KIND_LABELS,
-    MONEY_COLUMNS,
-    PERCENT_COLUMNS,
-    REVIEW_STATUS_LABELS,
-    SCORE_COLUMNS,
-    SEVERITY_LABELS,
-    STATUS_LABELS,
-)
+from perfkit.labels import CODE_LABELS, COLUMN_LABELS, MONEY_COLUMNS, PERCENT_COLUMNS, SCORE_COLUMNS, SEVERITY_LABELS
 
-CODES = {"target_kind": KIND_LABELS, "status": STATUS_LABELS, "review_status": REVIEW_STATUS_LABELS}
 STYLE = (
     "<style>"
     ".pk{font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei','PingFang SC',sans-serif;"
@@ -84,7 +74,7 @@ def cell_html(column: str, value: Any) -> str:
         return f'<td class="num">{_number(column, value)}</td>'
     if isinstance(value, (list, tuple)):
         value = "、".join("" if v is None else str(v) for v in value)
-    text = CODES.get(column, {}).get(value, value) if isinstance(value, str) else str(value)
+    text = CODE_LABELS.get(column, {}).get(value, value) if isinstance(value, str) else str(value)
     kind = ' class="long"' if column in LONG_COLUMNS else ""
     return f"<td{kind}>{html.escape(str(text))}</td>"
 

@@ -25,15 +25,13 @@ import xlsxwriter
 if TYPE_CHECKING:
     from perfkit.report.audit import UnitAudit
 
+from perfkit.labels import CODE_LABELS as CODES
 from perfkit.labels import (
     COLUMN_LABELS,
-    KIND_LABELS,
     MONEY_COLUMNS,
     PERCENT_COLUMNS,
     REVIEW_STATUS_LABELS,
     SCORE_COLUMNS,
-    SEVERITY_LABELS,
-    STATUS_LABELS,
     severity_order,
 )
 from perfkit.output import atomic_path
@@ -42,8 +40,6 @@ from perfkit.report.print_setup import column_widths, index_number, row_heights,
 from perfkit.review.importer import FINDINGS_SHEET
 from perfkit.review.store import REVIEW_FIELDS
 
-CODES = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
-         "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
 FINDING_COLUMNS = [
     "finding_id",
     "severity",
