@@ -105,6 +105,18 @@ def source_files(sources: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def skipped_files(sources: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """What :func:`source_files` leaves out of the folders in ``sources``, each with the reason."""
+    skipped = []
+    for folder in (Path(s) for s in sources if Path(s).is_dir()):
+        for path in sorted(folder.iterdir()):
+            if path.is_dir():
+                skipped.append((path, "子文件夹，不读取（文件夹不递归）"))
+            elif path.name.startswith(_SKIPPED_NAMES):
+                skipped.append((path, "说明文件、隐藏文件或 Office 临时文件，不读取"))
+    return skipped
+
+
 def read_source(path: Path, number: int = 0) -> tuple[str, pl.DataFrame]:
     """Read one file into its format's name and raw frame.
 
