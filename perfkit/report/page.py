@@ -29,7 +29,7 @@ _HEADING = re.compile(r"<h([1-3])(?: id=\"([^\"]+)\")?>(.*?)</h\1>", re.S)
 PAGE_STYLE = (
     "<style>body{margin:0 auto;padding:1em 2em;max-width:1320px;box-sizing:border-box}"
     "img{max-width:100%;height:auto}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:.6em}"
-    "nav.toc{border:1px solid #ccc;padding:.4em 1em;margin:1em 0;background:#fafafa}nav.toc ol{margin:.2em 0}"
+    "nav.toc{border:1px solid #ccc;padding:.4em 1em;margin:1em 0;background:#fafafa}nav.toc ul{margin:.2em 0;padding-left:1em}.toc-2{list-style:none}"
     "h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;margin-top:1.6em}"
     ".toc-3{margin-left:1.5em;list-style:circle}@media print{nav.toc{display:none}}</style>"
 )
@@ -71,7 +71,7 @@ def _toc(body: str) -> tuple[str, str, str]:
         f'<li class="toc-{level}"><a href="#{anchor}">{re.sub(r"<[^>]+>", "", text)}</a></li>'
         for level, anchor, text in entries
     )
-    contents = f'<nav class="toc"><b>目录</b><ol>{items}</ol></nav>' if items else ""
+    contents = f'<nav class="toc"><b>目录</b><ul>{items}</ul></nav>' if items else ""
     return body, title, contents
 
 
