@@ -21,9 +21,10 @@ import polars as pl
 from perfkit import schema
 from perfkit.errors import InputError
 from perfkit.load import docx as docx_format
-from perfkit.load import flat, word_text
+from perfkit.load import doc, flat, html, pdf, word_text, xls
 from perfkit.load.assemble import assemble, finish_projects
 from perfkit.load.sniff import decode_text, detect_format
+from perfkit.load.spans import finish_tables_or_rows, layout_cells
 from perfkit.load.table import cells_of, read_tables
 
 Reader = Callable[[bytes, str], pl.DataFrame]
@@ -94,6 +95,13 @@ def _read_csv(data: bytes, file: str) -> pl.DataFrame:
 @register("xlsx", flat.finish_flat)
 def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_xlsx(data, file)
+
+
+# PDFs, web pages, .xls and .doc/.wps: each source lays its tables on a grid of cells (perfkit.load.spans)
+register("pdf", read_tables)(pdf.read)
+register("html", finish_tables_or_rows)(html.read)
+register("xls", finish_tables_or_rows)(xls.read)
+register("doc", read_tables)(lambda data, file: layout_cells(doc.split_tables(data, file), file))
 
 
 def source_files(sources: Iterable[str | Path]) -> list[Path]:
