@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.pdf_text import cell_text, lines_of
+from perfkit.load.pdf_text import CellText, cell_text, joiner, lines_of
 from perfkit.load.pdf_text import fold as fold_text
 from perfkit.load.spans import NO_TABLES, Span, is_ours, layout_cells, rows_of
 from perfkit.load.table import Table
@@ -52,7 +52,7 @@ class _Part:
     bottom: float
     xs: list[float]  # the grid's column boundaries
     spans: list[Span]
-    full: dict[int, bool]  # per span (index): whether its last line runs to the cell's edge
+    texts: dict[int, CellText]  # per span (index): its text and its first and last lines
     refs: list[str]  # per grid row
     title: str = ""
     last_page: int = 0  # the page of its last part, once parts on later pages are joined to it
@@ -137,7 +137,7 @@ def _refuse_undecodable(page, file: str) -> None:
 
 def _page_parts(page, file: str) -> list[_Part]:
     vertical, horizontal = _edges(page)
-    if not vertical or not horizontal:
+    if len(vertical) < 2 or len(horizontal) < 2:
         return []
     settings = _SETTINGS | {"explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal}
     tables = page.find_tables(settings)
@@ -197,13 +197,12 @@ def _part(page_no: int, number: int, table, chars: list[dict]) -> _Part:
             c = min(bisect.bisect_right(xs, x) - 1, len(xs) - 2)
             if (r, c) in owner:
                 inside.setdefault(owner[(r, c)], []).append(ch)
-    spans, full = [], {}
+    spans, texts = [], {}
     for i, (r, c, rows, cols, x0, x1) in enumerate(placed):
-        text, runs_on = cell_text(inside.get(i, []), x0, x1)
-        spans.append(Span(r, c, rows, cols, text))
-        full[i] = runs_on
+        texts[i] = cell_text(inside.get(i, []), x0, x1)
+        spans.append(Span(r, c, rows, cols, texts[i].text))
     refs = [f"第{page_no}页表{number}第{r + 1}行" for r in range(len(ys) - 1)]
-    return _Part(page_no, number, top, bottom, xs, spans, full, refs, last_page=page_no)
+    return _Part(page_no, number, top, bottom, xs, spans, texts, refs, last_page=page_no)
 
 
 def _row_texts(part: _Part, row: int) -> list[str]:
@@ -211,7 +210,14 @@ def _row_texts(part: _Part, row: int) -> list[str]:
 
 
 def _same_columns(a: _Part, b: _Part) -> bool:
-    return abs(a.xs[0] - b.xs[0]) <= _SNAP * 2 and abs(a.xs[-1] - b.xs[-1]) <= _SNAP * 2 and len(a.xs) == len(b.xs)
+    """The same outer borders (the rows on each page may draw different inner ones)."""
+    return abs(a.xs[0] - b.xs[0]) <= _SNAP * 2 and abs(a.xs[-1] - b.xs[-1]) <= _SNAP * 2
+
+
+def _on_grid(part: _Part, xs: list[float]) -> list[Span]:
+    """The part's spans with their columns counted on the grid ``xs`` (a union of both pages' borders)."""
+    at = [_index(xs, x) for x in part.xs]
+    return [Span(s.row, at[s.col], s.rows, at[s.col + s.cols] - at[s.col], s.text) for s in part.spans]
 
 
 def _repeated_rows(table: _Part, part: _Part) -> int:
@@ -236,7 +242,7 @@ def _continues(last: list[tuple[int, Span]], first: list[Span], table: _Part) ->
     filled = [((i, a), b) for (i, a), b in pairs if b.text]
     if len(pairs) != len(first) or not filled:
         return False
-    if all(table.full.get(i, False) for (i, _), _ in filled):
+    if all(table.texts[i].runs_on for (i, _), _ in filled):
         return True
     return len(filled) == 1 and "\n" in filled[0][0][1].text and not is_ours([_row(first)])
 
@@ -249,6 +255,8 @@ def _row(spans: list[Span]):
 
 def _join(table: _Part, part: _Part) -> None:
     """Append ``part`` (the same table on the next page) to ``table``, in place."""
+    xs = _boundaries(table.xs + part.xs)
+    table.spans, part.spans, table.xs, part.xs = _on_grid(table, xs), _on_grid(part, xs), xs, xs
     skip = _repeated_rows(table, part)
     last_row = len(table.refs) - 1
     last = [(i, s) for i, s in enumerate(table.spans) if s.row <= last_row < s.row + s.rows]
@@ -261,15 +269,22 @@ def _join(table: _Part, part: _Part) -> None:
             continue
         if joined and span.row == skip and span.col in ends:
             i = ends[span.col]
-            above = table.spans[i]
-            text = "\n".join(t for t in (above.text, span.text) if t) if not table.full.get(i) else above.text + span.text
+            above, cut, below = table.spans[i], table.texts[i], part.texts[j]
+            text = above.text + joiner(cut.last, cut.short_by, cut.size, below.first, below.lead) + span.text
+            if not above.text or not span.text:
+                text = above.text or span.text
             table.spans[i] = Span(above.row, above.col, above.rows + span.rows - 1, above.cols, text)
-            table.full[i] = part.full[j]
+            table.texts[i] = CellText(text, cut.first or below.first, cut.lead or below.lead, *_tail(below, cut))
             continue
-        table.full[len(table.spans)] = part.full[j]
+        table.texts[len(table.spans)] = part.texts[j]
         table.spans.append(Span(span.row + offset, span.col, span.rows, span.cols, span.text))
     table.refs += part.refs[skip + (1 if joined else 0) :]
     table.bottom, table.alone_at_bottom, table.last_page = part.bottom, part.alone_at_bottom, part.page
+
+
+def _tail(below: CellText, above: CellText) -> tuple[str, float, float]:
+    kept = below if below.last else above
+    return kept.last, kept.short_by, kept.size
 
 
 def split_tables(data: bytes, file: str) -> list[Table]:

@@ -10,7 +10,9 @@ punctuation stays as written, as in every other source).
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import dataclass
 
 # CJK Radicals Supplement → the usual ideograph of the same shape (NFKC maps only ⺟ and ⻳)
 _RADICALS = dict(zip(
@@ -42,6 +44,8 @@ _OPENING = set("（(《〈【〔[{<「『")
 _CLOSING = set("，,。.、；;：:？?！!）)》〉】〕]}>」』…%％")
 _QUOTES = set("“”‘’\"'")  # a quotation mark is kept with what stands on both sides of it
 _IN_WORD = set("-./%:")
+_NUMBERED = re.compile(r"^[（(]?[0-9一二三四五六七八九十]{1,3}[.、．)）]")
+_SENTENCE_END = set("。；;！!？?")
 
 
 def _lead(line: list[dict]) -> float:
@@ -63,7 +67,8 @@ def _lead(line: list[dict]) -> float:
     i = core(i)
     while i < n and (texts[i] in _CLOSING or texts[i] in _QUOTES):
         i += 1
-        if texts[i - 1] in _QUOTES:
+        # a quotation mark holds on to what follows it; so does punctuation to a following number
+        if texts[i - 1] in _QUOTES or (i < n and _is_word(texts[i])):
             i = core(i)
     return line[i - 1]["x1"] - line[0]["x0"]
 
@@ -95,24 +100,53 @@ def lines_of(chars: list[dict]) -> list[tuple[str, float, float, float]]:
     return result
 
 
-def cell_text(chars: list[dict], left: float, right: float) -> tuple[str, bool]:
-    """A cell's text as Word holds it — wrapped lines joined, one ``\n`` per paragraph — and whether
-    its last line runs to the cell's edge (the text may go on in the next page's part of the cell).
+@dataclass(frozen=True)
+class CellText:
+    """A cell's text, with what a cell cut by a page break needs to be joined back: its first line
+    and that line's first piece, and its last line and how far short of the edge that line ends."""
+
+    text: str
+    first: str = ""
+    lead: float = 0.0
+    last: str = ""
+    short_by: float = 0.0
+    size: float = 0.0
+
+    @property
+    def runs_on(self) -> bool:
+        """Whether the last line runs to the edge: the text may go on below a page break."""
+        return bool(self.last) and self.short_by < 2 * self.size
+
+
+def joiner(before: str, short_by: float, size: float, line: str, lead: float) -> str:
+    """What stands between a line (``before``, ending ``short_by`` points short of the edge) and
+    the next: ``"\n"`` where a paragraph ended, else ``" "`` between words of Latin text, else nothing.
+
+    A line was wrapped when the first piece of the next line would not have fitted after it, or
+    when it ends less than two characters short of the edge (line breakers differ in what they
+    keep together); a numbered line after a full stop starts a paragraph.
+    """
+    if _NUMBERED.match(line) and before[-1] in _SENTENCE_END:
+        return "\n"
+    if short_by < max(lead + 1.0, 2 * size):
+        # words of Latin text wrapped at a space; a word cut short (a narrow cell) or CJK: no space
+        return " " if " " in before and _is_word(before[-1]) and _is_word(line[0]) else ""
+    return "\n"
+
+
+def cell_text(chars: list[dict], left: float, right: float) -> CellText:
+    """A cell's text as Word holds it: wrapped lines joined, one ``\n`` per paragraph (see :func:`joiner`).
 
     ``left`` and ``right`` are the cell's borders; the text stops as far from the right border as it
-    starts from the left one. A line was wrapped when the first piece of the next line would not
-    have fitted after it; otherwise the paragraph ended there.
+    starts from the left one.
     """
     lines = lines_of(chars)
     if not lines:
-        return "", False
+        return CellText("")
     start = min(c["x0"] for c in chars)
     limit = right - max(start - left, 0)
     text = lines[0][0]
-    for (before, end, _, _), (line, _, _, lead) in zip(lines, lines[1:], strict=False):
-        if limit - end < lead + 1.0:
-            text += " " + line if _is_word(before[-1]) and _is_word(line[0]) else line
-        else:
-            text += "\n" + line
-    _, end, size, _ = lines[-1]
-    return fold(text), limit - end < 2 * size
+    for (before, end, size, _), (line, _, _, lead) in zip(lines, lines[1:], strict=False):
+        text += joiner(before, limit - end, size, line, lead) + line
+    last, end, size, _ = lines[-1]
+    return CellText(fold(text), lines[0][0], lines[0][3], last, limit - end, size)
