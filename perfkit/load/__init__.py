@@ -20,8 +20,8 @@ import polars as pl
 
 from perfkit import schema
 from perfkit.errors import InputError
-from perfkit.load import docx as docx_format
 from perfkit.load import doc, flat, html, pdf, word_text, xls
+from perfkit.load import docx as docx_format
 from perfkit.load.assemble import assemble, finish_projects
 from perfkit.load.sniff import decode_text, detect_format
 from perfkit.load.spans import finish_tables_or_rows, layout_cells

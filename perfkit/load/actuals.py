@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import docx as docx_format
 from perfkit.load import doc, html, pdf, word_text, xls
+from perfkit.load import docx as docx_format
 from perfkit.load.assemble import project_id
 from perfkit.load.flat import read_sheets
 from perfkit.load.selfeval import is_selfeval, read_selfeval

@@ -57,7 +57,9 @@ def to_docx(data: bytes, file: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
         raise InputError(file, None, f"是 .doc/.wps 文件：需要 LibreOffice（soffice）才能读取，请安装，或{_SAVE_AS}")
     if os.environ.get(CONVERT_ENV) != "1":
         raise InputError(
-            file, None, f"是 .doc/.wps 文件：转换需调用方允许（设置 {CONVERT_ENV}=1 或 allow_conversion()），或{_SAVE_AS}"
+            file,
+            None,
+            f"是 .doc/.wps 文件：转换需调用方允许（设置 {CONVERT_ENV}=1 或 allow_conversion()），或{_SAVE_AS}",
         )
     with tempfile.TemporaryDirectory(prefix="perfkit-doc-") as folder:
         work = Path(folder)

@@ -22,7 +22,7 @@ import lxml.etree
 import lxml.html
 
 from perfkit.errors import InputError
-from perfkit.load.spans import Span, flat_rows, grid_rows, is_ours, layout_cells, rows_of
+from perfkit.load.spans import Span, SpanTable, as_tables, flat_rows, grid_rows, is_ours, layout_cells
 from perfkit.load.table import Table
 
 # A span larger than this is a damaged or hostile page, not a table a person made.
@@ -107,7 +107,9 @@ def _cell_text(cell: lxml.html.HtmlElement) -> str:
         walk(child)
         if child.tail:
             pieces.append(child.tail)
-    lines = (re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", line.replace("\u00a0", " ")).strip() for line in _source_lines(pieces))
+    lines = (
+        re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", line.replace("\u00a0", " ")).strip() for line in _source_lines(pieces)
+    )
     return "\n".join(line for line in lines if line)
 
 
@@ -163,19 +165,24 @@ def _document(data: bytes, file: str) -> lxml.html.HtmlElement:
         raise InputError(file, None, f"无法解析网页（{exc}）") from None
 
 
-def split_tables(data: bytes, file: str) -> list[Table]:
-    """The page's target tables and self-evaluations, as the ``.docx`` reader gives them (``表N第M行``)."""
-    document = _document(data, file)
+def page_tables(data: bytes, file: str) -> list[SpanTable]:
+    """The page's target tables and self-evaluations (places ``表N第M行``, N counting the page's innermost tables)."""
     tables = []
-    for number, element in enumerate(_innermost_tables(document), start=1):
+    for number, element in enumerate(_innermost_tables(_document(data, file)), start=1):
         try:
             spans = _grid(element)
         except ValueError:
             raise InputError(file, f"表{number}", f"表格超过 {MAX_CELLS} 个单元格，拒绝读取") from None
-        rows = rows_of(spans, lambda r, n=number: f"表{n}第{r + 1}行")
-        if is_ours(rows):
-            tables.append(Table(title=_title(element), rows=rows, ref=f"表{number}"))
+        height = max((s.row + s.rows for s in spans), default=0)
+        table = SpanTable(spans, _title(element), f"表{number}", [f"表{number}第{r + 1}行" for r in range(height)])
+        if is_ours(table):
+            tables.append(table)
     return tables
+
+
+def split_tables(data: bytes, file: str) -> list[Table]:
+    """The page's target tables and self-evaluations, as the ``.docx`` reader gives them."""
+    return as_tables(page_tables(data, file))
 
 
 def _innermost_tables(document: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -190,4 +197,4 @@ def read(data: bytes, file: str):
         rows = grid_rows(_grid(element))  # a flat header row has 项目名称 and 一级指标 side by side
         if rows and (frame := flat_rows(rows, file, f"表{number}")) is not None:
             return frame
-    return layout_cells(split_tables(data, file), file)
+    return layout_cells(page_tables(data, file), file)

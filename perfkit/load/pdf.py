@@ -30,7 +30,7 @@ import polars as pl
 from perfkit.errors import InputError
 from perfkit.load.pdf_text import CellText, cell_text, joiner, lines_of
 from perfkit.load.pdf_text import fold as fold_text
-from perfkit.load.spans import NO_TABLES, Span, is_ours, layout_cells, rows_of
+from perfkit.load.spans import NO_TABLES, Span, SpanTable, as_tables, is_ours, layout_cells
 from perfkit.load.table import Table
 from perfkit.text import squash
 
@@ -72,7 +72,9 @@ def _open(data: bytes, file: str):
         cause = getattr(exc, "__cause__", None) or exc
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(exc).lower():
             raise InputError(file, None, "PDF 已加密，需要密码才能打开：请去除密码后另存") from None
-        raise InputError(file, None, f"PDF 文件已损坏，无法读取（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）") from None
+        raise InputError(
+            file, None, f"PDF 文件已损坏，无法读取（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）"
+        ) from None
     objects = sum(len(list(xref.get_objids())) for xref in document.xrefs)
     if objects > MAX_OBJECTS:
         pdf.close()
@@ -100,7 +102,12 @@ def _edges(page) -> tuple[list[dict], list[dict]]:
             y = (top + bottom) / 2
             horizontal.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0})
     for e, orientation in [(e, "v") for e in vertical] + [(e, "h") for e in horizontal]:
-        e |= {"object_type": "line_edge", "orientation": orientation, "doctop": e["top"], "page_number": page.page_number}
+        e |= {
+            "object_type": "line_edge",
+            "orientation": orientation,
+            "doctop": e["top"],
+            "page_number": page.page_number,
+        }
     return vertical, horizontal
 
 
@@ -120,7 +127,9 @@ def _index(bounds: list[float], value: float) -> int:
 def _refuse_undecodable(page, file: str) -> None:
     place = f"第{page.page_number}页"
     if any(c["text"].startswith("(cid:") for c in page.chars):
-        raise InputError(file, place, "文字无法解码（提取出“(cid:…)”，字体缺少 Unicode 映射）：请用原文档重新导出 PDF 或另存为 .docx")
+        raise InputError(
+            file, place, "文字无法解码（提取出“(cid:…)”，字体缺少 Unicode 映射）：请用原文档重新导出 PDF 或另存为 .docx"
+        )
     from pdfminer.pdftypes import resolve1
 
     used = {c["fontname"] for c in page.chars}
@@ -129,10 +138,12 @@ def _refuse_undecodable(page, file: str) -> None:
         font = resolve1(font) or {}
         name = getattr(resolve1(font.get("BaseFont")), "name", str(font.get("BaseFont", "")))
         encoding = getattr(resolve1(font.get("Encoding")), "name", "")
-        identity = str(encoding).startswith("Identity")
-        if getattr(resolve1(font.get("Subtype")), "name", "") == "Type0" and identity and "ToUnicode" not in font:
-            if name in used or not used:
-                raise InputError(file, place, f"字体“{name}”没有 ToUnicode 映射，文字无法可靠解码：请用原文档重新导出 PDF 或另存为 .docx")
+        type0 = getattr(resolve1(font.get("Subtype")), "name", "") == "Type0"
+        # a Type0 font with an Identity encoding gives glyph numbers: only ToUnicode says which character
+        if type0 and str(encoding).startswith("Identity") and "ToUnicode" not in font and name in used:
+            raise InputError(
+                file, place, f"字体“{name}”没有 ToUnicode 映射，文字无法可靠解码：请用原文档重新导出 PDF 或另存为 .docx"
+            )
 
 
 def _page_parts(page, file: str) -> list[_Part]:
@@ -147,7 +158,11 @@ def _page_parts(page, file: str) -> list[_Part]:
     for number, table in enumerate(sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0])), start=1):
         parts.append(_part(page.page_number, number, table, chars))
     for i, part in enumerate(parts):
-        outside = [c for c in chars if not any(p.top - 1 <= c["top"] <= p.bottom + 1 and p.xs[0] - 1 <= c["x0"] <= p.xs[-1] + 1 for p in parts)]
+        outside = [
+            c
+            for c in chars
+            if not any(p.top - 1 <= c["top"] <= p.bottom + 1 and p.xs[0] - 1 <= c["x0"] <= p.xs[-1] + 1 for p in parts)
+        ]
         above = [c for c in outside if height * _MARGIN < c["bottom"] <= part.top]
         below = [c for c in outside if part.bottom <= c["top"] < height * (1 - _MARGIN)]
         previous = parts[i - 1].bottom if i else 0
@@ -244,13 +259,7 @@ def _continues(last: list[tuple[int, Span]], first: list[Span], table: _Part) ->
         return False
     if all(table.texts[i].runs_on for (i, _), _ in filled):
         return True
-    return len(filled) == 1 and "\n" in filled[0][0][1].text and not is_ours([_row(first)])
-
-
-def _row(spans: list[Span]):
-    from perfkit.load.table import Row
-
-    return Row([s.text for s in spans], "")
+    return len(filled) == 1 and "\n" in filled[0][0][1].text and not is_ours(SpanTable(first, "", "", []))
 
 
 def _join(table: _Part, part: _Part) -> None:
@@ -289,6 +298,11 @@ def _tail(below: CellText, above: CellText) -> tuple[str, float, float]:
 
 def split_tables(data: bytes, file: str) -> list[Table]:
     """The PDF's target tables and self-evaluations, joined over page breaks, as the ``.docx`` reader gives them."""
+    return as_tables(document_tables(data, file))
+
+
+def document_tables(data: bytes, file: str) -> list[SpanTable]:
+    """The PDF's target tables and self-evaluations, joined over page breaks."""
     pdf = _open(data, file)
     joined: list[_Part] = []
     scanned, has_text, pages = [], False, 0
@@ -315,12 +329,11 @@ def split_tables(data: bytes, file: str) -> list[Table]:
     if not has_text:
         raise InputError(file, None, f"PDF 没有文字层（是扫描件），{_OCR}")
     if scanned:
-        raise InputError(file, f"第{scanned[0]}页", f"此页是扫描图像，没有文字层，其中的表格无法读取：{_OCR}，或删去此页")
-    tables = []
-    for part in joined:
-        rows = rows_of(part.spans, lambda r, p=part: p.refs[r])
-        if is_ours(rows):
-            tables.append(Table(title=part.title, rows=rows, ref=f"第{part.page}页表{part.number}"))
+        raise InputError(
+            file, f"第{scanned[0]}页", f"此页是扫描图像，没有文字层，其中的表格无法读取：{_OCR}，或删去此页"
+        )
+    tables = [SpanTable(p.spans, p.title, f"第{p.page}页表{p.number}", p.refs) for p in joined]
+    tables = [t for t in tables if is_ours(t)]
     if not tables:
         raise InputError(file, None, f"{NO_TABLES}（共{pages}页，没有含“项目名称”或“一级指标”的表格）")
     return tables
@@ -328,4 +341,4 @@ def split_tables(data: bytes, file: str) -> list[Table]:
 
 def read(data: bytes, file: str) -> pl.DataFrame:
     """The PDF's target tables as cells for :func:`perfkit.load.table.read_tables`."""
-    return layout_cells(split_tables(data, file), file)
+    return layout_cells(document_tables(data, file), file)

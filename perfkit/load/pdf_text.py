@@ -10,6 +10,7 @@ punctuation stays as written, as in every other source).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -96,7 +97,9 @@ def lines_of(chars: list[dict]) -> list[tuple[str, float, float, float]]:
                 text.append(" ")
             if ch["text"] != " " or (text and text[-1] != " "):
                 text.append(ch["text"])
-        result.append(("".join(text).strip(), max(c["x1"] for c in printed), max(c["size"] for c in printed), _lead(printed)))
+        result.append(
+            ("".join(text).strip(), max(c["x1"] for c in printed), max(c["size"] for c in printed), _lead(printed))
+        )
     return result
 
 
@@ -146,7 +149,7 @@ def cell_text(chars: list[dict], left: float, right: float) -> CellText:
     start = min(c["x0"] for c in chars)
     limit = right - max(start - left, 0)
     text = lines[0][0]
-    for (before, end, size, _), (line, _, _, lead) in zip(lines, lines[1:], strict=False):
+    for (before, end, size, _), (line, _, _, lead) in itertools.pairwise(lines):
         text += joiner(before, limit - end, size, line, lead) + line
     last, end, size, _ = lines[-1]
     return CellText(fold(text), lines[0][0], lines[0][3], last, limit - end, size)

@@ -7,7 +7,9 @@ describes a table as :class:`Span` records. :func:`rows_of` turns them into rows
 rows below the first of a cell merged downwards it reads as an empty cell. Everything after that —
 :func:`perfkit.load.table.read_tables`, :func:`perfkit.load.selfeval.read_selfeval` — is shared.
 
-When the grid model of :mod:`perfkit.load.grid` takes over, this module is the one adapter to change.
+Readers build :class:`SpanTable` objects and hand them to :func:`as_tables` or :func:`layout_cells`,
+the one adapter between the sources and the layout reader: when the grid model of
+:mod:`perfkit.load.grid` takes over, these two functions are what changes.
 """
 
 from __future__ import annotations
@@ -36,6 +38,29 @@ class Span:
     rows: int = 1
     cols: int = 1
     text: str = ""
+
+
+@dataclass
+class SpanTable:
+    """One table of a source: its cells, its title (the text above it), its place and each grid row's place."""
+
+    spans: list[Span]
+    title: str
+    ref: str
+    row_refs: list[str]
+
+    def texts(self) -> list[str]:
+        return [s.text for s in self.spans]
+
+
+def is_ours(table: SpanTable) -> bool:
+    """Whether a table holds a target table or a self-evaluation, by its labels (as the ``.docx`` reader)."""
+    return any(squash(text) in TABLE_LABELS for text in table.texts())
+
+
+def as_tables(tables: list[SpanTable]) -> list[Table]:
+    """The tables as the ``.docx`` reader gives them (see :func:`rows_of`)."""
+    return [Table(title=t.title, rows=rows_of(t.spans, t.row_refs.__getitem__), ref=t.ref) for t in tables]
 
 
 def rows_of(spans: list[Span], row_ref: Callable[[int], str]) -> list[Row]:
@@ -77,16 +102,11 @@ def grid_rows(spans: list[Span]) -> list[list[str]]:
     return grid
 
 
-def is_ours(rows: list[Row]) -> bool:
-    """Whether a table holds a target table or a self-evaluation, by its labels (as the ``.docx`` reader)."""
-    return any(squash(c) in TABLE_LABELS for row in rows for c in row.cells)
-
-
-def layout_cells(tables: list[Table], file: str) -> pl.DataFrame:
+def layout_cells(tables: list[SpanTable], file: str) -> pl.DataFrame:
     """The cells of a document's target tables for :func:`perfkit.load.table.read_tables`; none is refused."""
     if not tables:
         raise InputError(file, None, NO_TABLES)
-    return cells_of(tables, file)
+    return cells_of(as_tables(tables), file)
 
 
 def flat_rows(rows: list[list[str]], file: str, where: str) -> pl.DataFrame | None:
@@ -115,7 +135,9 @@ def finish_tables_or_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     if "_split" in raw.columns:
         rows = raw.filter(pl.col("_split").is_not_null())
         if rows.height:
-            parts.append(flat.finish_flat(rows.drop([c for c in CELL_SCHEMA if c not in ("_file", "_file_no")], strict=False)))
+            parts.append(
+                flat.finish_flat(rows.drop([c for c in CELL_SCHEMA if c not in ("_file", "_file_no")], strict=False))
+            )
     if len(parts) == 1:
         return parts[0]
     return tuple(pl.concat([p[i] for p in parts], how="diagonal_relaxed") for i in (0, 1))  # type: ignore[return-value]

@@ -15,7 +15,7 @@ import re
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.spans import Span, flat_rows, is_ours, layout_cells, rows_of
+from perfkit.load.spans import Span, SpanTable, as_tables, flat_rows, is_ours, layout_cells
 from perfkit.load.table import Table
 
 _TITLE = re.compile(r"绩效(?:目标(?:申报)?|自评)表\s*$")
@@ -108,17 +108,19 @@ def _trimmed(spans: list[Span]) -> list[Span]:
 
 
 def split_tables(data: bytes, file: str) -> list[Table]:
-    """The workbook's target tables and self-evaluations laid out as in Word, sheet by sheet."""
-    return _layout_tables(_sheets(data, file))
+    """The workbook's target tables and self-evaluations laid out as in Word, as the ``.docx`` reader gives them."""
+    return as_tables(_layout_tables(_sheets(data, file)))
 
 
-def _layout_tables(sheets: list) -> list[Table]:
+def _layout_tables(sheets: list) -> list[SpanTable]:
     tables = []
     for name, rows, merged in sheets:
         for title, block in _blocks(_spans(rows, merged)):
-            table_rows = rows_of(_trimmed(block), lambda r, n=name: f"工作表“{n}”第{r + 1}行")
-            if is_ours(table_rows):
-                tables.append(Table(title=title or name, rows=table_rows, ref=table_rows[0].ref))
+            block = _trimmed(block)
+            refs = [f"工作表“{name}”第{r + 1}行" for r in range(max(s.row + s.rows for s in block))]
+            table = SpanTable(block, title or name, refs[min(s.row for s in block)], refs)
+            if is_ours(table):
+                tables.append(table)
     return tables
 
 
@@ -130,4 +132,6 @@ def read(data: bytes, file: str) -> pl.DataFrame:
             return frame
     if tables := _layout_tables(sheets):
         return layout_cells(tables, file)
-    raise InputError(file, None, "未找到项目绩效目标表（既没有 Word 式的目标表，也没有含 项目名称、一级指标、指标值 等列的表头）")
+    raise InputError(
+        file, None, "未找到项目绩效目标表（既没有 Word 式的目标表，也没有含 项目名称、一级指标、指标值 等列的表头）"
+    )
