@@ -69,8 +69,8 @@ def _open(data: bytes, file: str):
         pdf = pdfplumber.open(io.BytesIO(data))
         document = pdf.doc
     except Exception as exc:  # pdfminer wraps its own errors; tell a password from damage
-        cause = getattr(exc, "__cause__", None) or exc
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(exc).lower():
+        causes = (*exc.args, exc.__cause__, exc.__context__, exc)
+        if any(isinstance(c, PDFPasswordIncorrect | PDFEncryptionError) for c in causes):
             raise InputError(file, None, "PDF 已加密，需要密码才能打开：请去除密码后另存") from None
         raise InputError(
             file, None, f"PDF 文件已损坏，无法读取（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）"
