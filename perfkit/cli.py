@@ -10,6 +10,7 @@ usage exits with status 2 (argparse's convention).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -268,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    # the command line lets LibreOffice convert .doc/.wps (perfkit.load.doc.CONVERT_ENV; kernels inherit it)
+    os.environ.setdefault("PERFKIT_CONVERT_DOC", "1")
     try:
         return args.run(args)
     except InputError as exc:

@@ -24,7 +24,7 @@ from perfkit.load import doc, flat, html, pdf, word_text, xls
 from perfkit.load import docx as docx_format
 from perfkit.load.assemble import assemble, finish_projects
 from perfkit.load.sniff import decode_text, detect_format
-from perfkit.load.spans import finish_tables_or_rows, layout_cells
+from perfkit.load.spans import finish_tables_or_rows
 from perfkit.load.table import cells_of, read_tables
 
 Reader = Callable[[bytes, str], pl.DataFrame]
@@ -101,7 +101,14 @@ def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
 register("pdf", read_tables)(pdf.read)
 register("html", finish_tables_or_rows)(html.read)
 register("xls", finish_tables_or_rows)(xls.read)
-register("doc", read_tables)(lambda data, file: layout_cells(doc.split_tables(data, file), file))
+
+
+@register("doc", read_tables)
+def _read_doc(data: bytes, file: str) -> pl.DataFrame:  # converted to .docx by LibreOffice, then as .docx
+    tables = doc.split_tables(data, file)
+    if not tables:
+        raise InputError(file, None, _NO_TABLES)
+    return cells_of(tables, file)
 
 
 def source_files(sources: Iterable[str | Path]) -> list[Path]:

@@ -3,7 +3,9 @@
 Converting starts a process (``soffice``), and a library call must never start one on its own:
 conversion happens only when the caller has allowed it, by :func:`allow_conversion` or by the
 environment variable :data:`CONVERT_ENV` set to ``1`` (which notebook kernels and batch workers
-inherit). The ``perfkit`` command line allows it; a library user calls ``allow_conversion()``.
+inherit). The ``perfkit`` command line allows it unless the variable is set otherwise (so
+``perfkit run`` and ``perfkit batch`` convert inside their kernels too); a library user calls
+``allow_conversion()``.
 
 LibreOffice runs headless with a profile of its own in a private temporary folder (so it neither
 reads nor changes the user's settings), set to the highest macro security with macro execution
@@ -37,8 +39,9 @@ _NO_MACROS = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def allow_conversion() -> None:
-    """Allow this process and the processes it starts to convert ``.doc``/``.wps`` with LibreOffice."""
-    os.environ[CONVERT_ENV] = "1"
+    """Allow this process and the processes it starts to convert ``.doc``/``.wps`` with LibreOffice
+    (unless the environment already says otherwise, e.g. ``PERFKIT_CONVERT_DOC=0``)."""
+    os.environ.setdefault(CONVERT_ENV, "1")
 
 
 def office_program() -> str | None:
