@@ -326,7 +326,9 @@ CASES: dict[str, Case] = {
         make.text_file("t.xls", "<html><body><table><tr><td>项目名称</td></tr></table></body></html>"),
         Refused("t.xls", "t.xls: 表1: 表格“（无标题）”没有指标表头（一级指标…指标值），表格不完整"),
     ),
-    "PDF": Case(make.bytes_file("t.pdf", b"%PDF-1.7\n" + make.noise(256)), Refused("t.pdf", "t.pdf: PDF 文件已损坏，无法读取")),
+    "PDF": Case(
+        make.bytes_file("t.pdf", b"%PDF-1.7\n" + make.noise(256)), Refused("t.pdf", "t.pdf: PDF 文件已损坏，无法读取")
+    ),
     "docx without a target table": Case(make.docx_without_tables, Refused("t.docx", "t.docx: 未找到项目绩效目标表")),
     "docx with broken XML": Case(
         make.office_with(make.good_docx, "word/document.xml", lambda data: data[: len(data) // 2]),

@@ -57,7 +57,8 @@ CASES: dict[str, Case] = {
         fixture("encrypted.pdf", "t.pdf"), Refused("t.pdf", "t.pdf: PDF 已加密，需要密码才能打开：请去除密码后另存")
     ),
     "PDF whose text comes out as (cid:…)": Case(
-        make.bytes_file("t.pdf", pdf_docs.undecodable_pdf()), Refused("t.pdf", "t.pdf: 第1页: 文字无法解码（提取出“(cid:…)”")
+        make.bytes_file("t.pdf", pdf_docs.undecodable_pdf()),
+        Refused("t.pdf", "t.pdf: 第1页: 文字无法解码（提取出“(cid:…)”"),
     ),
     "PDF font without ToUnicode": Case(
         make.bytes_file("t.pdf", pdf_docs.no_to_unicode_pdf()),
@@ -130,7 +131,9 @@ def test_format_input(name, tmp_path, capsys):
 LIMITED: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], Case]] = {
     "PDF over the page limit": (
         lambda m: m.setattr(pdf, "MAX_PAGES", 2),
-        Case(make.bytes_file("t.pdf", pdf_docs.text_pdf(pages=3)), Refused("t.pdf", "t.pdf: PDF 有 3 页，超过上限 2 页")),
+        Case(
+            make.bytes_file("t.pdf", pdf_docs.text_pdf(pages=3)), Refused("t.pdf", "t.pdf: PDF 有 3 页，超过上限 2 页")
+        ),
     ),
     "PDF over the object limit": (
         lambda m: m.setattr(pdf, "MAX_OBJECTS", 5),
@@ -140,7 +143,10 @@ LIMITED: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], Case]] = {
         lambda m: m.setattr(doc, "office_program", lambda: None),
         Case(
             fixture("seed.doc", "t.doc"),
-            Refused("t.doc", "t.doc: 是 .doc/.wps 文件：需要 LibreOffice（soffice）才能读取，请安装，或请在 Word 或 WPS 中另存为 .docx"),
+            Refused(
+                "t.doc",
+                "t.doc: 是 .doc/.wps 文件：需要 LibreOffice（soffice）才能读取，请安装，或请在 Word 或 WPS 中另存为 .docx",
+            ),
         ),
     ),
     "wps when conversion is turned off": (

@@ -70,7 +70,10 @@ def test_places_name_page_table_and_row():
 def test_a_cell_cut_by_the_page_break_is_kept_whole():
     # worked by hand: make_pdfs.cut_cell_docx writes these 35 paragraphs into the 绩效目标 cell,
     # and LibreOffice breaks the page inside them (page 1 ends with "…不少于1400人，")
-    goals = [f"{n}.开展第{n}类公益活动不少于{n}次，服务人数不少于{n}00人，并在活动结束后一个月内完成总结。" for n in range(1, 36)]
+    goals = [
+        f"{n}.开展第{n}类公益活动不少于{n}次，服务人数不少于{n}00人，并在活动结束后一个月内完成总结。"
+        for n in range(1, 36)
+    ]
     with pdfplumber.open(FIXTURES / "cut-cell.pdf") as document:
         assert "1400人，" in document.pages[0].extract_text() and len(document.pages) == 2
     loaded = load_targets(FIXTURES / "cut-cell.pdf")
@@ -89,7 +92,9 @@ def test_a_selfevaluation_as_pdf_scores_as_the_same_selfevaluation_as_docx():
     assert_frame_equal(from_pdf.projects.drop(places), docx.projects.drop(places))
     by_pdf, by_docx = score(from_pdf), score(docx)
     assert_frame_equal(by_pdf.project_scores, by_docx.project_scores)
-    assert_frame_equal(by_pdf.indicator_scores.drop(places, strict=False), by_docx.indicator_scores.drop(places, strict=False))
+    assert_frame_equal(
+        by_pdf.indicator_scores.drop(places, strict=False), by_docx.indicator_scores.drop(places, strict=False)
+    )
     # worked by hand from the illustrative self-evaluation: project 1 executed 4.80 of 5.00 万元
     assert from_pdf.projects["executed"].to_list()[0] == 4.8
 
