@@ -63,7 +63,9 @@ def build(path: Path, min_pages: int = 100) -> Path:
             for r in range(12):
                 for c, text in enumerate([f"收入项目{r}", f"{r * 10}.00", f"支出项目{r}", f"{r * 7}.00"]):
                     _set_cell_text(totals.cell(r, c), text)
-            for i, (project, rows) in enumerate(zip(PROJECTS, indicators_by_project(PROJECTS, INDICATORS), strict=True)):
+            for i, (project, rows) in enumerate(
+                zip(PROJECTS, indicators_by_project(PROJECTS, INDICATORS), strict=True)
+            ):
                 document.add_heading(f"{i + 1}.{project['project_name']}绩效目标表", level=2)
                 _add_project_table(document, project, rows)
                 _repeat_first_row(document.tables[-1])

@@ -25,9 +25,10 @@ from perfkit.errors import InputError
 from perfkit.load.spans import Span, SpanTable, as_tables, flat_rows, grid_rows, is_ours, layout_cells
 from perfkit.load.table import Table
 
-# A span larger than this is a damaged or hostile page, not a table a person made.
-MAX_SPAN = 1000
-MAX_CELLS = 1_000_000
+# A span larger than this is a damaged or hostile page, not a table a person made; so is a grid
+# (rows × columns) larger than MAX_CELLS.
+MAX_SPAN = 100
+MAX_CELLS = 200_000
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _NOT_TEXT = {"script", "style", "template", "noscript", "head", "title", "iframe", "object", "svg"}
@@ -125,7 +126,7 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _grid(table: lxml.html.HtmlElement) -> list[Span]:
+def _grid(table: lxml.html.HtmlElement, file: str, number: int) -> list[Span]:
     """The table's cells on their grid, by the HTML rules: a cell takes the first free column."""
     spans: list[Span] = []
     taken: set[tuple[int, int]] = set()
@@ -138,10 +139,10 @@ def _grid(table: lxml.html.HtmlElement) -> list[Span]:
             height = min(_span(cell.get("rowspan")), len(rows) - r)
             width = _span(cell.get("colspan"))
             spans.append(Span(r, col, height, width, _cell_text(cell)))
-            if len(spans) > MAX_CELLS:
-                raise ValueError("too many cells")
             taken.update((r + dr, col + dc) for dr in range(height) for dc in range(width))
             col += width
+            if col * len(rows) > MAX_CELLS:  # the grid, not only the cells written, must stay small
+                raise InputError(file, f"表{number}", f"表格超过 {MAX_CELLS} 个单元格，拒绝读取")
     return spans
 
 
@@ -165,14 +166,11 @@ def _document(data: bytes, file: str) -> lxml.html.HtmlElement:
         raise InputError(file, None, f"无法解析网页（{exc}）") from None
 
 
-def page_tables(data: bytes, file: str) -> list[SpanTable]:
+def page_tables(document: lxml.html.HtmlElement, file: str) -> list[SpanTable]:
     """The page's target tables and self-evaluations (places ``表N第M行``, N counting the page's innermost tables)."""
     tables = []
-    for number, element in enumerate(_innermost_tables(_document(data, file)), start=1):
-        try:
-            spans = _grid(element)
-        except ValueError:
-            raise InputError(file, f"表{number}", f"表格超过 {MAX_CELLS} 个单元格，拒绝读取") from None
+    for number, element in enumerate(_innermost_tables(document), start=1):
+        spans = _grid(element, file, number)
         height = max((s.row + s.rows for s in spans), default=0)
         table = SpanTable(spans, _title(element), f"表{number}", [f"表{number}第{r + 1}行" for r in range(height)])
         if is_ours(table):
@@ -182,7 +180,7 @@ def page_tables(data: bytes, file: str) -> list[SpanTable]:
 
 def split_tables(data: bytes, file: str) -> list[Table]:
     """The page's target tables and self-evaluations, as the ``.docx`` reader gives them."""
-    return as_tables(page_tables(data, file))
+    return as_tables(page_tables(_document(data, file), file))
 
 
 def _innermost_tables(document: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -194,7 +192,7 @@ def read(data: bytes, file: str):
     """A page's target tables as cells, or its flat table as canonical rows (see :mod:`perfkit.load.spans`)."""
     document = _document(data, file)
     for number, element in enumerate(_innermost_tables(document), start=1):
-        rows = grid_rows(_grid(element))  # a flat header row has 项目名称 and 一级指标 side by side
+        rows = grid_rows(_grid(element, file, number))  # a flat header row has 项目名称 and 一级指标 side by side
         if rows and (frame := flat_rows(rows, file, f"表{number}")) is not None:
             return frame
-    return layout_cells(page_tables(data, file), file)
+    return layout_cells(page_tables(document, file), file)

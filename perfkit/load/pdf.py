@@ -229,6 +229,19 @@ def _same_columns(a: _Part, b: _Part) -> bool:
     return abs(a.xs[0] - b.xs[0]) <= _SNAP * 2 and abs(a.xs[-1] - b.xs[-1]) <= _SNAP * 2
 
 
+def _goes_on(table: _Part, part: _Part) -> bool:
+    """Whether ``part``, the first table on its page, continues ``table``, the last one of the page
+    before: the same outer borders, and nothing but running headers and footers between them — or,
+    when text stands between, a part with no labels of its own after a target table, with the same
+    columns (dropping it would lose indicator rows without a word)."""
+    if table.last_page != part.page - 1 or not _same_columns(table, part):
+        return False
+    if table.alone_at_bottom and part.alone_at_top:
+        return True
+    texts = SpanTable(table.spans, "", "", [])
+    return is_ours(texts) and not is_ours(SpanTable(part.spans, "", "", [])) and len(table.xs) == len(part.xs)
+
+
 def _on_grid(part: _Part, xs: list[float]) -> list[Span]:
     """The part's spans with their columns counted on the grid ``xs`` (a union of both pages' borders)."""
     at = [_index(xs, x) for x in part.xs]
@@ -318,8 +331,7 @@ def document_tables(data: bytes, file: str) -> list[SpanTable]:
             _refuse_undecodable(page, file)
             for k, part in enumerate(_page_parts(page, file)):
                 previous = joined[-1] if joined else None
-                follows = previous is not None and previous.last_page == part.page - 1 and k == 0
-                if follows and previous.alone_at_bottom and part.alone_at_top and _same_columns(previous, part):
+                if previous is not None and k == 0 and _goes_on(previous, part):
                     _join(previous, part)
                 else:
                     joined.append(part)

@@ -28,8 +28,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, float):  # 15 significant digits, as Excel shows them (0.1 + 0.2 reads 0.3)
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         return value.date().isoformat()
     if isinstance(value, datetime.date | datetime.time | datetime.timedelta):

@@ -118,3 +118,13 @@ def test_a_page_without_a_target_table_is_refused(tmp_path):
     with pytest.raises(InputError) as error:
         load_targets(path)
     assert error.value.one_line() == f"{path}: 未找到项目绩效目标表"
+
+
+def test_a_grid_past_the_limit_is_refused(tmp_path):
+    # worked by hand: 2001 rows of one cell, one of them 100 columns wide: 200,100 grid positions
+    rows = "<tr><td colspan=100>项目名称</td></tr>" + "<tr><td>x</td></tr>" * 2000
+    path = tmp_path / "huge.html"
+    path.write_bytes(page(f"<table>{rows}</table>"))
+    with pytest.raises(InputError) as error:
+        load_targets(path)
+    assert error.value.one_line() == f"{path}: 表1: 表格超过 200000 个单元格，拒绝读取"
