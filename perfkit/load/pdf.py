@@ -146,7 +146,9 @@ def _refuse_undecodable(page, file: str) -> None:
             )
 
 
-def _page_parts(page, file: str) -> list[_Part]:
+def _page_parts(page) -> list[_Part]:
+    """The page's ruled tables, each with its title and whether only running headers or footers
+    stand between it and the page's top or bottom."""
     vertical, horizontal = _edges(page)
     if len(vertical) < 2 or len(horizontal) < 2:
         return []
@@ -157,12 +159,12 @@ def _page_parts(page, file: str) -> list[_Part]:
     height = float(page.height)
     for number, table in enumerate(sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0])), start=1):
         parts.append(_part(page.page_number, number, table, chars))
+    outside = [
+        c
+        for c in chars
+        if not any(p.top - 1 <= c["top"] <= p.bottom + 1 and p.xs[0] - 1 <= c["x0"] <= p.xs[-1] + 1 for p in parts)
+    ]
     for i, part in enumerate(parts):
-        outside = [
-            c
-            for c in chars
-            if not any(p.top - 1 <= c["top"] <= p.bottom + 1 and p.xs[0] - 1 <= c["x0"] <= p.xs[-1] + 1 for p in parts)
-        ]
         above = [c for c in outside if height * _MARGIN < c["bottom"] <= part.top]
         below = [c for c in outside if part.bottom <= c["top"] < height * (1 - _MARGIN)]
         previous = parts[i - 1].bottom if i else 0
@@ -233,9 +235,13 @@ def _goes_on(table: _Part, part: _Part) -> bool:
     """Whether ``part``, the first table on its page, continues ``table``, the last one of the page
     before: the same outer borders, and nothing but running headers and footers between them — or,
     when text stands between, a part with no labels of its own after a target table, with the same
-    columns (dropping it would lose indicator rows without a word)."""
+    columns (dropping it would lose indicator rows without a word). A part that names a project
+    (项目名称) below the rows it repeats starts a table of its own."""
     if table.last_page != part.page - 1 or not _same_columns(table, part):
         return False
+    skip = _repeated_rows(table, part)
+    if any(squash(s.text) == "项目名称" for s in part.spans if s.row >= skip):
+        return False  # a table of its own, whatever stands above it
     if table.alone_at_bottom and part.alone_at_top:
         return True
     texts = SpanTable(table.spans, "", "", [])
@@ -329,7 +335,7 @@ def document_tables(data: bytes, file: str) -> list[SpanTable]:
                 continue
             has_text = True
             _refuse_undecodable(page, file)
-            for k, part in enumerate(_page_parts(page, file)):
+            for k, part in enumerate(_page_parts(page)):
                 previous = joined[-1] if joined else None
                 if previous is not None and k == 0 and _goes_on(previous, part):
                     _join(previous, part)
