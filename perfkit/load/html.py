@@ -85,13 +85,15 @@ def _mhtml_page(data: bytes, file: str) -> bytes:
 
 
 def _cell_text(cell: lxml.html.HtmlElement) -> str:
-    """A cell's text: line breaks at ``<br>`` and block elements, spaces collapsed as a browser does."""
+    """A cell's text: line breaks at ``<br>`` and block elements, white space collapsed as a browser
+    does (a no-break space stays a space, an ideographic space stays as written)."""
     pieces: list[str] = []
 
-    def walk(element) -> None:
-        if not isinstance(element.tag, str) or element.tag.lower() in _NOT_TEXT:
+    def walk(element) -> None:  # a comment or processing instruction is skipped, its tail kept
+        tag = element.tag.lower() if isinstance(element.tag, str) else None
+        if tag is None or tag in _NOT_TEXT:
             return
-        if element.tag.lower() in _BREAKS:
+        if tag in _BREAKS:
             pieces.append("\n")
         if element.text:
             pieces.append(element.text)
@@ -99,18 +101,11 @@ def _cell_text(cell: lxml.html.HtmlElement) -> str:
             walk(child)
             if child.tail:
                 pieces.append(child.tail)
-        if element.tag.lower() in _BREAKS - {"br"}:
+        if tag in _BREAKS - {"br"}:
             pieces.append("\n")
 
-    if cell.text:
-        pieces.append(cell.text)
-    for child in cell:
-        walk(child)
-        if child.tail:
-            pieces.append(child.tail)
-    lines = (
-        re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", line.replace("\u00a0", " ")).strip() for line in _source_lines(pieces)
-    )
+    walk(cell)
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).replace("\u00a0", " ").strip() for line in _source_lines(pieces))
     return "\n".join(line for line in lines if line)
 
 

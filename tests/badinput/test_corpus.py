@@ -531,7 +531,11 @@ def _params():
 
 @pytest.mark.parametrize("name", list(_params()))
 def test_bad_input(name, tmp_path, capsys):
-    case = CASES[name]
+    check_case(CASES[name], tmp_path, capsys)
+
+
+def check_case(case: Case, tmp_path: Path, capsys) -> None:
+    """Run ``case`` through the CLI in ``tmp_path`` and assert its outcome (the other corpus modules use it too)."""
     (tmp_path / SECRET_FILE).write_text(make.SECRET, encoding="utf-8")
     source = case.make(tmp_path)
     out = tmp_path / "out"

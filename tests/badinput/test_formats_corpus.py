@@ -14,10 +14,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from perfkit.cli import main
 from perfkit.load import doc, pdf
 from tests.badinput import inputs as make
-from tests.badinput.test_corpus import Accepted, Case, Refused, command_line, unit_codes
+from tests.badinput.test_corpus import Accepted, Case, Refused, check_case, unit_codes
 from tests.load import pdf_docs
 from tests.load.html_docs import disclosure_page
 from tests.seed_expected import INDICATORS, PROJECTS
@@ -104,28 +103,9 @@ CASES: dict[str, Case] = {
 }
 
 
-def run_case(case: Case, tmp_path: Path, capsys) -> None:
-    source = case.make(tmp_path)
-    out = tmp_path / "out"
-    status = main(command_line(case, source, out))
-    captured = capsys.readouterr()
-    if isinstance(case.expected, Refused):
-        assert (status, captured.out) == (1, "")
-        assert captured.err.startswith("错误: ") and captured.err.count("\n") == 1, captured.err
-        assert f"{tmp_path / case.expected.file}: " in captured.err
-        assert case.expected.place_and_message in captured.err, captured.err
-        assert not out.exists() or not any(out.rglob("*")), "a refused input must leave no output"
-    else:
-        assert status == 0, captured.err
-        if case.command == "extract":
-            case.expected.check(pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet"))
-        else:
-            case.expected.check(pl.read_csv(out / "project_scores.csv"), pl.read_csv(out / "indicator_scores.csv"))
-
-
 @pytest.mark.parametrize("name", list(CASES))
 def test_format_input(name, tmp_path, capsys):
-    run_case(CASES[name], tmp_path, capsys)
+    check_case(CASES[name], tmp_path, capsys)
 
 
 LIMITED: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], Case]] = {
@@ -160,4 +140,4 @@ LIMITED: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], Case]] = {
 def test_format_input_with_a_limit(name, tmp_path, capsys, monkeypatch):
     setup, case = LIMITED[name]
     setup(monkeypatch)
-    run_case(case, tmp_path, capsys)
+    check_case(case, tmp_path, capsys)
