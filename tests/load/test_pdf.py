@@ -8,19 +8,15 @@ page turned by /Rotate 90.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from polars.testing import assert_frame_equal
 
 from perfkit.errors import InputError
 from perfkit.load import load_targets, pdf
-from perfkit.load.actuals import load_actuals
 from perfkit.load.pdf_text import fold
 from perfkit.load.sniff import detect_format
-from perfkit.scoring import score
 from tests.load import pdf_docs
 from tests.load.test_formats import assert_same_tables
 from tests.seed_expected import PROJECTS
@@ -79,24 +75,6 @@ def test_a_cell_cut_by_the_page_break_is_kept_whole():
     loaded = load_targets(FIXTURES / "cut-cell.pdf")
     assert loaded.projects["goal_text"].to_list() == ["\n".join(goals)]
     assert loaded.indicators["name"].to_list() == ["公益活动场次", "公益培训场次", "社会组织参观学习会议"]
-
-
-def test_a_selfevaluation_as_pdf_scores_as_the_same_selfevaluation_as_docx():
-    from tests.fixtures.make_pdfs import selfeval_docx
-
-    with tempfile.TemporaryDirectory() as folder:
-        docx = load_actuals(selfeval_docx(Path(folder) / "selfeval.docx"))
-    from_pdf = load_actuals(FIXTURES / "selfeval.pdf")
-    places = ["source_file", "source_ref"]
-    assert_frame_equal(from_pdf.indicators.drop(places), docx.indicators.drop(places))
-    assert_frame_equal(from_pdf.projects.drop(places), docx.projects.drop(places))
-    by_pdf, by_docx = score(from_pdf), score(docx)
-    assert_frame_equal(by_pdf.project_scores, by_docx.project_scores)
-    assert_frame_equal(
-        by_pdf.indicator_scores.drop(places, strict=False), by_docx.indicator_scores.drop(places, strict=False)
-    )
-    # worked by hand from the illustrative self-evaluation: project 1 executed 4.80 of 5.00 万元
-    assert from_pdf.projects["executed"].to_list()[0] == 4.8
 
 
 def test_suffix_does_not_decide(tmp_path, seed_tables):
