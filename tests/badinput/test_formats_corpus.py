@@ -96,6 +96,9 @@ CASES: dict[str, Case] = {
         Refused("t.xls", "t.xls: 旧版 Office 二进制文件已损坏（OLE 复合文档无法读取）"),
     ),
     "xls saved as .csv": Case(fixture("seed-flat.xls", "t.csv"), Accepted(unit_codes(*SEED_UNITS))),
+    "xls self-evaluation scored": Case(
+        fixture("selfeval.xls", "selfeval.xls"), Accepted(execution_score_of_project_1), command="score"
+    ),
     "doc cut short": Case(
         make.bytes_file("t.doc", (FIXTURES / "seed.doc").read_bytes()[:4000]),
         Refused("t.doc", "t.doc: 旧版 Office 二进制文件已损坏（OLE 复合文档无法读取）"),
