@@ -10,6 +10,7 @@ usage exits with status 2 (argparse's convention).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -321,6 +322,8 @@ def _report_skipped(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    # the command line lets LibreOffice convert .doc/.wps (perfkit.load.doc.CONVERT_ENV; kernels inherit it)
+    os.environ.setdefault("PERFKIT_CONVERT_DOC", "1")
     try:
         status = args.run(args)
         _report_skipped(args)  # after the run: a failed run's one error line stays the only line

@@ -113,7 +113,10 @@ BAD_INPUTS = {
         "flat.csv: 第3行: 有6列，表头有7列",
     ),
     "missing file": (lambda d: d / "nowhere.txt", "nowhere.txt: 文件或文件夹不存在"),
-    "legacy .doc": (lambda d: _bytes(d / "old.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100), "old.doc: 是旧版 Office"),
+    "legacy .doc": (
+        lambda d: _bytes(d / "old.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100),
+        "old.doc: 旧版 Office 二进制文件已损坏",
+    ),
 }
 
 

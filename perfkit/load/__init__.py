@@ -16,10 +16,11 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.load import doc, flat, html, pdf, word_text, xls
 from perfkit.load import docx as docx_format
-from perfkit.load import flat, word_text
 from perfkit.load.assemble import assemble, finish_projects
 from perfkit.load.sniff import decode_text, detect_format
+from perfkit.load.spans import finish_tables_or_rows
 from perfkit.load.table import cells_of, read_tables
 
 Reader = Callable[[bytes, str], pl.DataFrame]
@@ -90,6 +91,20 @@ def _read_csv(data: bytes, file: str) -> pl.DataFrame:
 @register("xlsx", flat.finish_flat)
 def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_xlsx(data, file)
+
+
+# PDFs, web pages, .xls and .doc/.wps: each source lays its tables on a grid of cells (perfkit.load.spans)
+register("pdf", read_tables)(pdf.read)
+register("html", finish_tables_or_rows)(html.read)
+register("xls", finish_tables_or_rows)(xls.read)
+
+
+@register("doc", read_tables)
+def _read_doc(data: bytes, file: str) -> pl.DataFrame:  # converted to .docx by LibreOffice, then as .docx
+    tables = doc.split_tables(data, file)
+    if not tables:
+        raise InputError(file, None, _NO_TABLES)
+    return cells_of(tables, file)
 
 
 def source_files(sources: Iterable[str | Path]) -> list[Path]:
