@@ -28,10 +28,11 @@ audit: $(STAMP) ## set up, then run the main job on the bundled data in data/raw
 
 # the real clients of the tests: LibreOffice (the workbooks printed to PDF), pdftotext, Chromium.
 # fonts-noto-cjk is left out on purpose: it shadows the chart font that tests/report/test_charts.py expects
-CLIENT_PACKAGES := chromium libreoffice-calc-nogui fonts-wqy-microhei poppler-utils
+CLIENT_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
 
-clients: ## install Chromium, LibreOffice Calc and pdftotext with apt-get when missing (root only)
-	@if command -v soffice >/dev/null && command -v pdftotext >/dev/null && test -x /usr/bin/chromium \
+clients: ## install Chromium, LibreOffice (Calc, Writer) and pdftotext with apt-get when missing (root only)
+	@if command -v soffice >/dev/null && test -e /usr/lib/libreoffice/program/libswlo.so \
+		&& command -v pdftotext >/dev/null && test -x /usr/bin/chromium \
 		&& fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CLIENT_PACKAGES); \

@@ -27,10 +27,13 @@ def seed_tables() -> TargetTables:
 CLIENTS = {
     "soffice": ("libreoffice-calc-nogui", lambda: shutil.which("soffice")),
     "pdftotext": ("poppler-utils", lambda: shutil.which("pdftotext")),
+    # .doc and .wps are converted by LibreOffice's Writer (Calc alone cannot open them)
+    "writer": ("libreoffice-writer-nogui", lambda: next((p for p in WRITER_LIBRARIES if Path(p).exists()), None)),
     "chromium": ("chromium", lambda: next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)),
     "playwright": ("playwright (pip, in .[dev])", lambda: importlib.util.find_spec("playwright") and "playwright"),
 }
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+WRITER_LIBRARIES = ("/usr/lib/libreoffice/program/libswlo.so",)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]  # fmt: skip
 _missing: dict[str, str] = {}
