@@ -8,7 +8,7 @@ import pytest
 from perfkit.scoring.indicators import score_indicators
 from perfkit.scoring.params import ScoringParams
 from perfkit.scoring.projects import execution_score, grade, score_projects
-from perfkit.targets import is_money_indicator, with_parsed_targets
+from perfkit.targets import is_money_indicator, is_timely_indicator, with_parsed_targets
 
 LEVEL2 = {"产出指标": "数量指标", "效益指标": "社会效益指标", "满意度指标": "服务对象满意度指标"}
 
@@ -17,14 +17,20 @@ def evaluation(*rows: dict) -> pl.DataFrame:
     """Indicators of project ``p``; each row gives level1, target and actual, optionally more."""
     records = [
         {
-            "project_id": "p", "unit_code": "100001", "seq": i, "level2": LEVEL2[r["level1"]], "name": f"指标{i}",
+            "project_id": "p", "unit_code": "100001", "seq": i, "level2": LEVEL2.get(r["level1"]), "name": f"指标{i}",
             "weight_given": None, "band": None, "band_fraction": None, "self_score": None, "deviation_reason": None,
         } | r
         for i, r in enumerate(rows, start=1)
     ]  # fmt: skip
-    schema = {"weight_given": pl.Float64, "band": pl.String, "band_fraction": pl.Float64, "self_score": pl.Float64}
+    schema = {
+        "level2": pl.String,
+        "weight_given": pl.Float64,
+        "band": pl.String,
+        "band_fraction": pl.Float64,
+        "self_score": pl.Float64,
+    }
     frame = pl.DataFrame(records, schema_overrides=schema)
-    return with_parsed_targets(frame, money=is_money_indicator())
+    return with_parsed_targets(frame, money=is_money_indicator(), timely=is_timely_indicator())
 
 
 def one(target: str, actual: str, weight: float = 10.0, level1: str = "产出指标", **extra) -> dict:
