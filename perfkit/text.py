@@ -134,11 +134,13 @@ _THOUSANDS = r"([0-9])[,，]([0-9]{3})([^0-9]|$)"
 def drop_thousands(text: pl.Expr) -> pl.Expr:
     """Remove thousands separators between ASCII digits (``3,080人`` → ``3080人``); other commas stay.
 
-    >>> pl.select(drop_thousands(pl.lit("1,234,567元，共3,080人，第1,2名"))).item()
-    '1234567元，共3080人，第1,2名'
+    >>> pl.select(drop_thousands(pl.lit("1,234,567,890.5元，共3,080人，第1,2名"))).item()
+    '1234567890.5元，共3080人，第1,2名'
     """
-    # a match consumes the digit after the group, so adjacent groups need a second pass
-    return text.str.replace_all(_THOUSANDS, "${1}${2}${3}").str.replace_all(_THOUSANDS, "${1}${2}${3}")
+    # A match consumes the character after its three digits, which may be the next separator:
+    # two passes mark every separator (a NUL, never text in a document), then the marks go.
+    marked = text.str.replace_all(_THOUSANDS, "${1}\x00${2}${3}").str.replace_all(_THOUSANDS, "${1}\x00${2}${3}")
+    return marked.str.replace_all("\x00", "", literal=True)
 
 
 def normalise_cell(raw: pl.Expr) -> pl.Expr:
