@@ -138,9 +138,12 @@ def drop_thousands(text: pl.Expr) -> pl.Expr:
     '1234567890.5元，共3080人，第1,2名'
     """
     # A match consumes the character after its three digits, which may be the next separator:
-    # two passes mark every separator (a NUL, never text in a document), then the marks go.
-    marked = text.str.replace_all(_THOUSANDS, "${1}\x00${2}${3}").str.replace_all(_THOUSANDS, "${1}\x00${2}${3}")
-    return marked.str.replace_all("\x00", "", literal=True)
+    # two passes mark every separator, then the marks go. The mark is NUL + STX; a NUL that the
+    # cell holds is escaped (NUL + SOH) meanwhile, so that no character of the cell is lost.
+    escaped = text.str.replace_all("\x00", "\x00\x01", literal=True)
+    mark = "${1}\x00\x02${2}${3}"
+    marked = escaped.str.replace_all(_THOUSANDS, mark).str.replace_all(_THOUSANDS, mark)
+    return marked.str.replace_all("\x00\x02", "", literal=True).str.replace_all("\x00\x01", "\x00", literal=True)
 
 
 def normalise_cell(raw: pl.Expr) -> pl.Expr:

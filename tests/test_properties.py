@@ -1,8 +1,11 @@
-"""Properties of the 指标值 parser (targets and actual values), checked on generated strings.
+"""Properties of the 指标值 parser and of whole documents, checked on generated strings.
 
 The examples in ``tests/test_targets.py`` pin what known cells mean; these properties say what
-must hold for *any* cell: parsing never raises and says quantitative or qualitative, a parsed
-target written back parses to the same parts, and full-width forms read as their half-width twins.
+must hold for *any* cell: parsing never raises and gives a known kind, a parsed target written
+back parses to the same parts, full-width forms read as their half-width twins — and a whole
+document (every layout, any cell replaced by any string) goes through extract, check and score
+into tables or one InputError, never a traceback. ``make fuzz`` runs the documents randomised
+for minutes; here a derandomised profile replaces every cell of every small layout once.
 """
 
 from __future__ import annotations
@@ -12,8 +15,20 @@ import math
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import pytest
+
 from perfkit.scoring.indicators import score_indicators
-from perfkit.targets import QUALITATIVE, QUANTITATIVE, UNIT_WORDS, format_target, parse_targets
+from perfkit.targets import (
+    CONTRADICTORY,
+    DEADLINE,
+    QUALITATIVE,
+    QUANTITATIVE,
+    RANGE,
+    UNIT_WORDS,
+    format_target,
+    parse_targets,
+)
+from tests.badinput.documents import CELL_WORDS, CHARACTERS, NUMBERS, layouts, run
 from tests.scoring.test_indicators import evaluation
 
 # the same examples on every run (CI stays reproducible), no example database kept between runs
@@ -24,8 +39,17 @@ BOUNDED = settings(max_examples=200, deadline=None, database=None, derandomize=T
 CELL_CHARACTERS = list(
     "0123456789.,%≥≤<>=＞＜＝≧≦％．，０１２３４５６７８９ \u3000\t\n-—/万元人次场月不少于低超过以上以下及内约"
 )
-# lone surrogates cannot come out of a decoded file
-cells = st.text(st.sampled_from(CELL_CHARACTERS) | st.characters(exclude_categories=["Cs"]), max_size=30)
+# lone surrogates cannot come out of a decoded file; every digit, punctuation, symbol and control
+# character is in reach, and whole words, comparators and huge or tiny numbers
+ANY_CHARACTER = st.sampled_from([c for chars in CHARACTERS.values() for c in chars])
+pieces = (
+    st.sampled_from(CELL_CHARACTERS)
+    | ANY_CHARACTER
+    | st.characters(exclude_categories=["Cs"])
+    | st.sampled_from(CELL_WORDS)
+    | st.sampled_from(NUMBERS)
+)
+cells = st.lists(pieces, max_size=12).map("".join)
 # Unicode White_Space, what polars strips: Python's str.strip() also strips \x1c-\x1f, which are not
 WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 OPS = {
@@ -50,12 +74,16 @@ cell_lists = st.lists(cells, min_size=1, max_size=10)
 @BOUNDED
 @given(cell_lists, st.booleans())
 @example(["≥" + "9" * 400 + "人"], False)  # too long for a float: it was read as an infinite target
+@example(["≥٢٦场", "≥𝟗𝟓%", "1,000,000,000.000亿元", "\x00,000"], True)
 def test_any_cell_parses_or_is_qualitative(batch, money):
     for cell, (op, value, unit, kind) in zip(batch, parse_targets(batch, money=money).rows(), strict=True):
         assert (kind is None) == (cell.strip(WHITE_SPACE) == "")
-        if kind == QUANTITATIVE:
+        assert kind in (None, QUANTITATIVE, QUALITATIVE, RANGE, DEADLINE, CONTRADICTORY)
+        if kind in (QUANTITATIVE, DEADLINE):
             assert op in (None, ">=", "<=", ">", "<", "=")
-            assert value is not None and math.isfinite(value) and value >= 0
+            assert value is not None and math.isfinite(value)
+        elif kind in (RANGE, CONTRADICTORY):
+            assert op is None and value is not None and math.isfinite(value)
         elif kind is not None:
             assert (kind, op, value, unit) == (QUALITATIVE, None, None, None)
 
@@ -102,7 +130,33 @@ def test_any_actual_value_is_scored_or_left_unjudged(actuals):
     for row in score_indicators(evaluation(*rows)).iter_rows(named=True):
         if row["score"] is None:
             assert row["achievement"] is None
-            assert row["note"].startswith("无法评分")
+            assert row["note"].startswith("无法评分：") and len(row["note"]) > len("无法评分：")
         else:
             assert 0.0 <= row["achievement"] <= 1.0
             assert abs(row["score"] - row["achievement"] * 10.0) <= 5e-5  # scores are rounded to 4 places
+
+
+# whole documents -------------------------------------------------------------------------------
+
+LAYOUTS = {layout.name: layout for layout in layouts()}
+# a cell string of any kind, the empty one included
+values = st.lists(pieces, max_size=8).map("".join)
+# the same documents on every run; each test below replaces every cell of its layout once
+DOCUMENTS = settings(max_examples=1, deadline=None, database=None, derandomize=True)
+
+
+@pytest.mark.parametrize("name", [n for n in LAYOUTS if n != "seed"])
+@DOCUMENTS
+@given(data=st.data())
+def test_any_cell_of_any_layout_gives_tables_or_one_input_error(name, data, tmp_path_factory):
+    layout = LAYOUTS[name]
+    folder = tmp_path_factory.mktemp(name)
+    for index in range(layout.cells):
+        value = data.draw(values, label=f"cell {index}")
+        assert run(layout, folder, index, value) is None, (index, value)
+
+
+@settings(max_examples=12, deadline=None, database=None, derandomize=True)
+@given(index=st.integers(0, LAYOUTS["seed"].cells - 1), value=values)
+def test_any_cell_of_the_seed_gives_tables_or_one_input_error(index, value, tmp_path_factory):
+    assert run(LAYOUTS["seed"], tmp_path_factory.mktemp("seed"), index, value) is None

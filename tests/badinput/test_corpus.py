@@ -48,7 +48,7 @@ class Accepted:
 class Case:
     make: Callable[[Path], Path]
     expected: Refused | Accepted
-    command: str = "extract"  # extract | score | run | check | review
+    command: str = "extract"  # extract | score | run | check | check_targets | review
     known_gap: str | None = None  # the case fails today for this reason (a strict xfail)
 
 
@@ -77,6 +77,18 @@ def first_target(op: str | None, value: float | None, unit: str | None, kind: st
     def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
         row = indicators.select("target_op", "target_value", "target_unit", "target_kind").row(0)
         assert row == (op, value, unit, kind)
+
+    return check
+
+
+def no_goal_mismatch(findings: pl.DataFrame, _: pl.DataFrame) -> None:
+    assert "goal_target_mismatch" not in findings["rule_id"].to_list()
+
+
+def goal_mismatch(promised: str) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
+    def check(findings: pl.DataFrame, _: pl.DataFrame) -> None:
+        hits = findings.filter(rule_id="goal_target_mismatch")
+        assert hits.height == 1 and f"不少于{promised}" in hits["message"][0] and "“≥2场”" in hits["message"][0]
 
     return check
 
@@ -283,6 +295,62 @@ CASES: dict[str, Case] = {
     ),
     "target written as —": Case(
         make.text_file("t.txt", make.word_text(target="—")), Accepted(first_target(None, None, None, "qualitative"))
+    ),
+    "target in Arabic-Indic digits": Case(
+        make.text_file("t.txt", make.word_text(target="≥٢场")), Accepted(first_target(">=", 2.0, "场", "quantitative"))
+    ),
+    "target in mathematical bold digits": Case(
+        make.text_file("t.txt", make.word_text(target="≥𝟐场")), Accepted(first_target(">=", 2.0, "场", "quantitative"))
+    ),
+    "target with a trailing note": Case(
+        make.text_file("t.txt", make.word_text(target="≥2场（含）")),
+        Accepted(first_target(">=", 2.0, "场", "quantitative")),
+    ),
+    "target as a range": Case(
+        make.text_file("t.txt", make.word_text(target="2～3场")), Accepted(first_target(None, 2.0, "场", "range"))
+    ),
+    "target with a comparator contradicted by its suffix": Case(
+        make.text_file("t.txt", make.word_text(target="≥2场以下")),
+        Accepted(first_target(None, 2.0, "场", "contradictory")),
+    ),
+    "target of a huge number": Case(
+        make.text_file("t.txt", make.word_text(target="≥" + "9" * 400 + "场")),
+        Accepted(first_target(None, None, None, "qualitative")),
+    ),
+    "target of control characters": Case(
+        make.text_file("t.txt", make.word_text(target="≥2\x07\x1b场")),
+        Accepted(first_target(None, None, None, "qualitative")),
+    ),
+    # --- split layouts: the comparator in a column of its own (指标性质 | 指标值 | 度量单位) --------
+    "split csv with ≦": Case(
+        make.text_file("t.csv", make.split_csv("≦", "10", "天")),
+        Accepted(first_target("<=", 10.0, "天", "quantitative")),
+    ),
+    "split csv with 大于等于": Case(
+        make.text_file("t.csv", make.split_csv("大于等于", "2", "场")),
+        Accepted(first_target(">=", 2.0, "场", "quantitative")),
+    ),
+    "split csv with full-width ＝": Case(
+        make.text_file("t.csv", make.split_csv("＝", "2", "场")), Accepted(first_target("=", 2.0, "场", "quantitative"))
+    ),
+    "split csv with ﹦ (U+FE66)": Case(
+        make.text_file("t.csv", make.split_csv("﹦", "2", "场")), Accepted(first_target("=", 2.0, "场", "quantitative"))
+    ),
+    "split csv with an unknown comparator": Case(
+        make.text_file("t.csv", make.split_csv("约等于", "2", "场")),
+        Refused("t.csv", "第2行: 指标性质“约等于”不是可识别的比较符"),
+    ),
+    # --- the goal text (绩效目标) through the review rules -------------------------------------------
+    "goal text in full-width digits": Case(
+        make.text_file("t.txt", TEXT.replace("不少于2场", "不少于２场")), Accepted(no_goal_mismatch), "check_targets"
+    ),
+    "goal text in Arabic-Indic digits that disagree": Case(
+        make.text_file("t.txt", TEXT.replace("不少于2场", "不少于٣场")), Accepted(goal_mismatch("3场")), "check_targets"
+    ),
+    "goal text with thousands separators": Case(
+        make.text_file("t.txt", TEXT.replace("不少于2场", "不少于2场，服务1,000人")),
+        Accepted(no_goal_mismatch),
+        "check_targets",
     ),
     # --- Office files that are not what they say --------------------------------------------------
     "xlsx that is text": Case(
@@ -514,6 +582,8 @@ def command_line(case: Case, source: Path, out: Path) -> list[str]:
         return ["review", "import", str(source), "--store", str(out / "review.sqlite")]
     if case.command == "run":
         return ["run", str(source), "-o", str(out)]
+    if case.command == "check_targets":  # the odd file is the target table itself
+        return ["check", str(source), "-o", str(out / "findings.csv")]
     if case.command == "check":  # the bad file is the parameter file; the targets are the seed
         return ["check", str(SEED_TARGETS), "-o", str(out / "findings.csv"), "--params", str(source)]
     if source.suffix == ".yaml":  # score with a bad parameter file
@@ -547,6 +617,9 @@ def test_bad_input(name, tmp_path, capsys):
         assert status == 0, captured.err
         if case.command == "extract":
             case.expected.check(pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet"))
+        elif case.command == "check_targets":
+            findings = pl.read_csv(out / "findings.csv")
+            case.expected.check(findings, findings)
         elif case.command == "score":
             case.expected.check(pl.read_csv(out / "project_scores.csv"), pl.read_csv(out / "indicator_scores.csv"))
 
