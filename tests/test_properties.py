@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 from perfkit.scoring.indicators import score_indicators
 from perfkit.targets import (
@@ -28,7 +27,7 @@ from perfkit.targets import (
     format_target,
     parse_targets,
 )
-from tests.badinput.documents import CELL_WORDS, CHARACTERS, NUMBERS, layouts, run
+from tests.badinput.documents import CELL_WORDS, CHARACTERS, NUMBERS, ZEROS, in_script, layouts, run
 from tests.scoring.test_indicators import evaluation
 
 # the same examples on every run (CI stays reproducible), no example database kept between runs
@@ -139,8 +138,16 @@ def test_any_actual_value_is_scored_or_left_unjudged(actuals):
 # whole documents -------------------------------------------------------------------------------
 
 LAYOUTS = {layout.name: layout for layout in layouts()}
-# a cell string of any kind, the empty one included
-values = st.lists(pieces, max_size=8).map("".join)
+# a cell string of any kind, the empty one included; often the shape of a real target or goal
+# (a word, a number in any digit script, a unit: 不少于٢٦场), which is where digits were misread
+shaped = st.builds(
+    lambda word, number, zero, unit: word + in_script(number, zero) + unit,
+    st.sampled_from(CELL_WORDS),
+    st.sampled_from(NUMBERS[:6]) | st.integers(0, 10**6).map(str),
+    st.sampled_from(ZEROS),
+    st.sampled_from(CELL_WORDS),
+)
+values = shaped | st.lists(pieces, max_size=8).map("".join)
 # the same documents on every run; each test below replaces every cell of its layout once
 DOCUMENTS = settings(max_examples=1, deadline=None, database=None, derandomize=True)
 

@@ -17,6 +17,7 @@ import random
 import sys
 import traceback
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,15 @@ NUMBERS = [
     "31",
     "3.5",
 ]
+
+
+# the zero of every decimal digit script (full-width ０, Arabic-Indic ٠, mathematical 𝟎 …)
+ZEROS = [c for c in CHARACTERS["Nd"] if unicodedata.decimal(c) == 0]
+
+
+def in_script(number: str, zero: str) -> str:
+    """``number`` with its ASCII digits written in the script whose zero is ``zero``."""
+    return "".join(chr(ord(zero) + int(c)) if c.isascii() and c.isdigit() else c for c in number)
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,12 @@ def _selfeval_text() -> str:
     return selfeval_text(CLEAN_ROWS, "96.6")
 
 
+def _clean_actuals(folder: Path):
+    path = folder / "clean-selfeval.txt"
+    path.write_text(_selfeval_text(), encoding="utf-8")
+    return load_actuals(path)
+
+
 def layouts() -> list[Layout]:
     """Every layout, the seed first."""
     return [
@@ -148,12 +164,14 @@ def layouts() -> list[Layout]:
     ]
 
 
-def run(layout: Layout, folder: Path, index: int | None, value: str) -> str | None:
+def run(layout: Layout, folder: Path, index: int | None, value: str, outcomes: Counter | None = None) -> str | None:
     """Write the document and take it through extract, check and score; ``None`` when each step
-    gave tables or one InputError, else the traceback."""
+    gave tables or one InputError, else the traceback. ``outcomes`` counts tables and refusals."""
+    outcomes = outcomes if outcomes is not None else Counter()
     try:
         path = layout.write(folder, index, value)
-    except Exception:  # noqa: BLE001 - a writer (openpyxl, python-docx) that cannot hold the value: no document
+    except Exception:  # a writer (openpyxl, python-docx) that cannot hold the value: no document
+        outcomes["not written"] += 1
         return None
     try:
         if layout.selfeval:
@@ -162,16 +180,24 @@ def run(layout: Layout, folder: Path, index: int | None, value: str) -> str | No
         else:
             tables = load_targets(path)
             run_checks(tables)
+            # the clean self-evaluation scored against these targets (the same unit and project)
+            score(_clean_actuals(folder), tables).project_scores.shape  # noqa: B018
     except InputError as error:
-        if "\n" in error.one_line():
-            return f"an InputError of more than one line: {error.one_line()!r}"
-    except Exception:  # noqa: BLE001 - anything else is the bug this looks for
+        outcomes["InputError"] += 1
+        one_line = error.one_line()
+        return f"an InputError of more than one line: {one_line!r}" if "\n" in one_line else None
+    except Exception:  # anything else is the bug this looks for
+        outcomes["bug"] += 1
         return traceback.format_exc()
+    outcomes["tables"] += 1
     return None
 
 
 def random_value(rng: random.Random) -> str:
     """One cell string: mostly near-misses of real cells, sometimes noise of any category."""
+    if rng.random() < 0.3:  # a comparator, a number in any script, a unit: the shape of a real target
+        number = in_script(rng.choice([*NUMBERS[:6], str(rng.randint(0, 10**6))]), rng.choice(ZEROS))
+        return rng.choice(CELL_WORDS) + number + rng.choice(CELL_WORDS)
     parts = []
     for _ in range(rng.randint(0, 6)):
         pick = rng.random()

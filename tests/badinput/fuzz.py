@@ -21,10 +21,11 @@ from pathlib import Path
 from tests.badinput.documents import layouts, random_value, run
 
 
-def fuzz(seconds: float, seed: int, out: Path) -> tuple[Counter, list[Path]]:
-    """Documents tried per layout, and the folders of those that failed."""
+def fuzz(seconds: float, seed: int, out: Path) -> tuple[Counter, Counter, list[Path]]:
+    """Documents tried per layout, their outcomes, and the folders of those that failed."""
     rng = random.Random(seed)
     tried: Counter = Counter()
+    outcomes: Counter = Counter()
     failed: list[Path] = []
     all_layouts = layouts()
     end = time.monotonic() + seconds
@@ -34,7 +35,7 @@ def fuzz(seconds: float, seed: int, out: Path) -> tuple[Counter, list[Path]]:
             index, value = rng.randrange(layout.cells), random_value(rng)
             folder = Path(scratch) / str(sum(tried.values()))
             folder.mkdir()
-            problem = run(layout, folder, index, value)
+            problem = run(layout, folder, index, value, outcomes)
             tried[layout.name] += 1
             if problem:
                 kept = out / f"crash-{len(failed) + 1}-{layout.name}"
@@ -44,7 +45,7 @@ def fuzz(seconds: float, seed: int, out: Path) -> tuple[Counter, list[Path]]:
                 )
                 failed.append(kept)
             shutil.rmtree(folder)
-    return tried, failed
+    return tried, outcomes, failed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,10 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     args.out.mkdir(parents=True, exist_ok=True)
-    tried, failed = fuzz(args.seconds, seed, args.out)
-    print(
-        f"fuzz seed {seed}: {sum(tried.values())} documents in {args.seconds:.0f} s ({dict(tried)}); {len(failed)} failed"
-    )
+    tried, outcomes, failed = fuzz(args.seconds, seed, args.out)
+    print(f"fuzz seed {seed}: {sum(tried.values())} documents in {args.seconds:.0f} s; {len(failed)} failed")
+    print(f"  per layout: {dict(tried)}")
+    print(f"  outcomes: {dict(outcomes)}")
     for folder in failed:
         print(f"  {folder / 'case.txt'}")
     return 1 if failed else 0

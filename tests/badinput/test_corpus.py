@@ -24,6 +24,7 @@ from perfkit.cli import main
 from perfkit.errors import MAX_MESSAGE
 from tests.badinput import inputs as make
 from tests.conftest import ROOT
+from tests.scoring.test_scorecard import CLEAN_ROWS, selfeval_text
 
 SEED_TARGETS = ROOT / "data" / "raw" / "targets"
 
@@ -77,6 +78,18 @@ def first_target(op: str | None, value: float | None, unit: str | None, kind: st
     def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
         row = indicators.select("target_op", "target_value", "target_unit", "target_kind").row(0)
         assert row == (op, value, unit, kind)
+
+    return check
+
+
+# the clean self-evaluation of tests/scoring/test_scorecard.py, its satisfaction row written ≥𝟗𝟎% / ٩٥%
+SELFEVAL_ROWS = [*CLEAN_ROWS[:3], ["满意度指标", "服务对象满意度指标", "参与者满意度", "≥𝟗𝟎%", "٩٥%", "10", "10", ""]]
+
+
+def satisfaction_scored(expected: float) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
+    def check(project_scores: pl.DataFrame, indicator_scores: pl.DataFrame) -> None:
+        # worked by hand: 95 ≥ 90, full marks of the 分值 10
+        assert indicator_scores.filter(seq=4)["score"].to_list() == [expected]
 
     return check
 
@@ -339,6 +352,12 @@ CASES: dict[str, Case] = {
     "split csv with an unknown comparator": Case(
         make.text_file("t.csv", make.split_csv("约等于", "2", "场")),
         Refused("t.csv", "第2行: 指标性质“约等于”不是可识别的比较符"),
+    ),
+    "target in Arabic-Indic digits, reviewed": Case(
+        make.text_file("t.txt", make.word_text(target="≥٢场")), Accepted(no_goal_mismatch), "check_targets"
+    ),
+    "self-evaluation in other digits": Case(
+        make.text_file("t.txt", selfeval_text(SELFEVAL_ROWS, "100")), Accepted(satisfaction_scored(10.0)), "score"
     ),
     # --- the goal text (绩效目标) through the review rules -------------------------------------------
     "goal text in full-width digits": Case(
