@@ -11,6 +11,7 @@ for minutes; here a derandomised profile replaces every cell of every small layo
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 from hypothesis import example, given, settings
@@ -27,7 +28,7 @@ from perfkit.targets import (
     format_target,
     parse_targets,
 )
-from tests.badinput.documents import CELL_WORDS, CHARACTERS, NUMBERS, ZEROS, in_script, layouts, run
+from tests.badinput.documents import CELL_WORDS, CHARACTERS, NUMBERS, layouts, random_value, run, shaped_value
 from tests.scoring.test_indicators import evaluation
 
 # the same examples on every run (CI stays reproducible), no example database kept between runs
@@ -138,32 +139,34 @@ def test_any_actual_value_is_scored_or_left_unjudged(actuals):
 # whole documents -------------------------------------------------------------------------------
 
 LAYOUTS = {layout.name: layout for layout in layouts()}
-# a cell string of any kind, the empty one included; often the shape of a real target or goal
-# (a word, a number in any digit script, a unit: 不少于٢٦场), which is where digits were misread
-shaped = st.builds(
-    lambda word, number, zero, unit: word + in_script(number, zero) + unit,
-    st.sampled_from(CELL_WORDS),
-    st.sampled_from(NUMBERS[:6]) | st.integers(0, 10**6).map(str),
-    st.sampled_from(ZEROS),
-    st.sampled_from(CELL_WORDS),
-)
-values = shaped | st.lists(pieces, max_size=8).map("".join)
-# the same documents on every run; each test below replaces every cell of its layout once
-DOCUMENTS = settings(max_examples=1, deadline=None, database=None, derandomize=True)
+# The derandomised profile of ``make fuzz``: the same strings on every run (a fixed seed per
+# layout), every cell of every small layout replaced once, a dozen cells of the seed. Strings come
+# from tests.badinput.documents.random_value: near-misses of real cells (a word, a number in any
+# digit script, a unit: 不少于٢٦场), or noise of every digit, punctuation, symbol and control category.
+# (Hypothesis with one example per cell would give each cell its simplest string, ≥0%.)
+SEED_CELLS = 12
+
+
+def cell_value(rng: random.Random) -> str:
+    """Half the cells get a random string, half a shaped quantity followed by one (so that every
+    layout's text cells, the goals included, meet numbers in other digit scripts)."""
+    return random_value(rng) if rng.random() < 0.5 else shaped_value(rng) + random_value(rng)
 
 
 @pytest.mark.parametrize("name", [n for n in LAYOUTS if n != "seed"])
-@DOCUMENTS
-@given(data=st.data())
-def test_any_cell_of_any_layout_gives_tables_or_one_input_error(name, data, tmp_path_factory):
-    layout = LAYOUTS[name]
-    folder = tmp_path_factory.mktemp(name)
+def test_any_cell_of_any_layout_gives_tables_or_one_input_error(name, tmp_path):
+    layout, rng = LAYOUTS[name], random.Random(f"perfkit-{name}")
+    problems = []
     for index in range(layout.cells):
-        value = data.draw(values, label=f"cell {index}")
-        assert run(layout, folder, index, value) is None, (index, value)
+        value = cell_value(rng)
+        problem = run(layout, tmp_path, index, value)
+        if problem:
+            problems.append(f"cell {index} = {value!r}:\n{problem}")
+    assert not problems, "\n".join(problems)
 
 
-@settings(max_examples=12, deadline=None, database=None, derandomize=True)
-@given(index=st.integers(0, LAYOUTS["seed"].cells - 1), value=values)
-def test_any_cell_of_the_seed_gives_tables_or_one_input_error(index, value, tmp_path_factory):
-    assert run(LAYOUTS["seed"], tmp_path_factory.mktemp("seed"), index, value) is None
+def test_some_cells_of_the_seed_give_tables_or_one_input_error(tmp_path):
+    layout, rng = LAYOUTS["seed"], random.Random("perfkit-seed")
+    for index in sorted(rng.sample(range(layout.cells), SEED_CELLS)):
+        value = cell_value(rng)
+        assert run(layout, tmp_path, index, value) is None, (index, value)

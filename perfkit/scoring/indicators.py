@@ -75,10 +75,11 @@ def _comparator(params: ScoringParams) -> pl.Expr:
     return pl.coalesce(pl.col("target_op"), implied, pl.lit(params.no_comparator_as))
 
 
-def _deadline_parts(params: ScoringParams) -> tuple[pl.Expr, pl.Expr]:
-    """(met, achievement when late) of a deadline: dates compare with their years where both say
-    one, else by month and day; late in a later year scores 0, late by months by the
-    upper-bound rule on the month numbers, late within the month by the strict deduction."""
+def _deadline_parts(params: ScoringParams) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(met, achievement when late, actual month / deadline month) of a deadline: dates compare
+    with their years where both say one, else by month and day; late in a later year scores 0,
+    late by months by the upper-bound rule on the month numbers, late within the month by the
+    strict deduction."""
     t, a = pl.col("target_value"), pl.col("_a")
     both_years = (t >= 10000) & (a >= 10000)
     tc, ac = pl.when(both_years).then(t).otherwise(t % 10000), pl.when(both_years).then(a).otherwise(a % 10000)
@@ -93,7 +94,7 @@ def _deadline_parts(params: ScoringParams) -> tuple[pl.Expr, pl.Expr]:
         .then(by_months)
         .otherwise(1.0 - params.strict_boundary_deduction)
     )
-    return met, late
+    return met, late, am / tm
 
 
 def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
@@ -108,7 +109,7 @@ def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
         .when(op == "<").then(a < t).when(op == "<=").then(a <= t)
         .otherwise(a == t)
     )  # fmt: skip
-    deadline_met, deadline_late = _deadline_parts(params)
+    deadline_met, deadline_late, month_ratio = _deadline_parts(params)
     range_met = (a >= t) & (a <= high)
     met = pl.when(is_deadline).then(deadline_met).when(is_range).then(range_met).otherwise(met)
     over = kind.is_in(["quantitative"]) & (lower | equal) & (ratio >= params.over_achievement_ratio)
@@ -166,7 +167,7 @@ def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
     return {
         "status": status,
         "achievement": achievement,
-        "actual_ratio": pl.when(numeric & ~by_band).then(ratio),
+        "actual_ratio": pl.when(is_deadline & ~by_band).then(month_ratio).when(numeric & ~by_band).then(ratio),
         "band": pl.when(by_band).then(band),
         "_reason": reason,
     }

@@ -27,6 +27,7 @@ from perfkit.errors import InputError
 from perfkit.load import load_targets
 from perfkit.load.actuals import load_actuals
 from perfkit.scoring import score
+from perfkit.text import UNIT_CLASSES
 from tests.badinput import inputs
 from tests.builders import write_docx, write_flat
 from tests.conftest import SEED
@@ -193,11 +194,17 @@ def run(layout: Layout, folder: Path, index: int | None, value: str, outcomes: C
     return None
 
 
+def shaped_value(rng: random.Random) -> str:
+    """A comparator or word, a number in any digit script, a unit: the shape of a real target or
+    goal quantity (不少于٢٦场, ≥𝟗𝟓%), where digits used to be misread."""
+    number = in_script(rng.choice([*NUMBERS[:6], str(rng.randint(0, 10**6))]), rng.choice(ZEROS))
+    return rng.choice(CELL_WORDS) + number + rng.choice([*UNIT_CLASSES, *CELL_WORDS])
+
+
 def random_value(rng: random.Random) -> str:
-    """One cell string: mostly near-misses of real cells, sometimes noise of any category."""
-    if rng.random() < 0.3:  # a comparator, a number in any script, a unit: the shape of a real target
-        number = in_script(rng.choice([*NUMBERS[:6], str(rng.randint(0, 10**6))]), rng.choice(ZEROS))
-        return rng.choice(CELL_WORDS) + number + rng.choice(CELL_WORDS)
+    """One cell string: often a shaped value, else a mix of words, numbers and noise of any category."""
+    if rng.random() < 0.4:
+        return shaped_value(rng)
     parts = []
     for _ in range(rng.randint(0, 6)):
         pick = rng.random()
