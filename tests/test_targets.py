@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from perfkit.targets import parse_targets, with_parsed_targets
+from perfkit.targets import is_money_indicator, parse_targets, with_parsed_targets
 
 Q, T, R, D, C = "quantitative", "qualitative", "range", "deadline", "contradictory"
 
@@ -161,3 +161,18 @@ DEADLINE_CASES = [
 def test_deadlines_read_as_dates(cell, timely, expected):
     op, value, _unit, kind = parse_targets([cell], timely=timely).row(0)
     assert (op, value, kind) == expected
+
+
+def test_money_names_are_words_and_evaluation_is_not_money():
+    """The money-name pattern held 价, so 评价 (evaluation) was money and its bare 万 read 万元.
+    Worked by hand: 培训费 (费) and 设备单价 (单价) are money; 群众评价人数 is not."""
+    frame = pl.DataFrame(
+        {
+            "level1": ["产出指标"] * 3,
+            "level2": ["数量指标"] * 3,
+            "name": ["培训费", "设备单价", "群众评价人数"],
+            "target_raw": ["≤2万", "≤2万", "≥1万"],
+        }
+    )
+    parsed = with_parsed_targets(frame, money=is_money_indicator())
+    assert parsed["target_unit"].to_list() == ["万元", "万元", "万"]
