@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.checks.registry import found, rule
-from perfkit.text import MONEY_TO_WAN, UNIT_CLASSES, drop_thousands, fold_width, squashed
+from perfkit.text import MONEY_TO_YUAN, UNIT_CLASSES, drop_thousands, fold_width, squashed
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：相关性（指标应与绩效目标对应）"
 _UNITS = "|".join(sorted(UNIT_CLASSES, key=len, reverse=True))
@@ -76,9 +76,10 @@ def _goal_paragraphs(tables) -> pl.DataFrame:
     )
 
 
-def _in_wan(value: str, unit: str) -> pl.Expr:
-    """Money compares in 万元 (the text may say 5万元 where the indicator says 50000元)."""
-    return pl.col(value) * pl.col(unit).replace_strict(MONEY_TO_WAN, default=1.0, return_dtype=pl.Float64)
+def _in_yuan(value: str, unit: str) -> pl.Expr:
+    """Money compares in 元 (the text may say 5万元 where the indicator says 50000元; whole 元
+    compare exactly, where 万元 fractions would not)."""
+    return pl.col(value) * pl.col(unit).replace_strict(MONEY_TO_YUAN, default=1.0, return_dtype=pl.Float64)
 
 
 @rule("goal_target_mismatch", "绩效目标文本与指标值不一致", "high", "相关性", _BASIS, min_similarity=0.3)
@@ -102,16 +103,16 @@ def goal_target_mismatch(tables, params):
         .with_columns(
             unit_class=pl.col("goal_unit").replace_strict(UNIT_CLASSES, default=None),
             text=pl.col("clause"),
-            goal_wan=_in_wan("goal_value", "goal_unit"),
+            goal_money=_in_yuan("goal_value", "goal_unit"),
         )
     )
     indicators = tables.indicators.filter(pl.col("target_value").is_not_null()).with_columns(
         ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None),
-        target_wan=_in_wan("target_value", "target_unit"),
+        target_money=_in_yuan("target_value", "target_unit"),
     )
     carried = (
         quantities.join(indicators, left_on=["project_id", "unit_class"], right_on=["project_id", "ind_class"])
-        .filter((pl.col("goal_wan") - pl.col("target_wan")).abs() <= 1e-9)
+        .filter((pl.col("goal_money") - pl.col("target_money")).abs() <= 1e-9)
         .select("project_id", "q_no")
         .unique()
     )

@@ -14,7 +14,7 @@ import polars as pl
 from perfkit.scoring.notes import note
 from perfkit.scoring.params import ScoringParams
 from perfkit.targets import CONTRADICTORY, DEADLINE, NUMERIC_KINDS, RANGE, is_money_indicator, with_parsed_targets
-from perfkit.text import MONEY_TO_WAN, MONEY_UNITS, UNIT_CLASSES
+from perfkit.text import MONEY_TO_YUAN, MONEY_UNITS, UNIT_CLASSES
 
 GROUP_OF_LEVEL1 = {"产出指标": "产出指标", "成本指标": "产出指标", "效益指标": "效益指标", "满意度指标": "满意度指标"}
 INDICATOR_SCORE_COLUMNS = [
@@ -45,13 +45,13 @@ def _actual_in_target_unit() -> pl.Expr:
     t, a = pl.col("target_unit"), pl.col("actual_unit")
     counted = {unit: kind for unit, kind in UNIT_CLASSES.items() if kind != "money"}
     same_class = t.replace_strict(counted, default=None) == a.replace_strict(counted, default=None)
-    money = t.is_in(list(MONEY_TO_WAN)) & a.is_in(list(MONEY_TO_WAN))
+    money = t.is_in(list(MONEY_TO_YUAN)) & a.is_in(list(MONEY_TO_YUAN))
     factor = (
         # a target written without a unit (零事故, ≥26) takes the actual's
         pl.when(a.is_null() | t.is_null() | (a == t) | same_class.fill_null(False))
         .then(1.0)
         .when(money)
-        .then(a.replace_strict(MONEY_TO_WAN, default=None) / t.replace_strict(MONEY_TO_WAN, default=None))
+        .then(a.replace_strict(MONEY_TO_YUAN, default=None) / t.replace_strict(MONEY_TO_YUAN, default=None))
     )
     return pl.col("actual_value") * factor
 
