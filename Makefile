@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 BUILD := build
 
 .DEFAULT_GOAL := help
-.PHONY: help setup audit clients test lint format notebooks bench clean
+.PHONY: help setup audit clients test lint format notebooks bench fuzz clean
 
 help: ## list the targets with a one-line description
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -52,6 +52,10 @@ notebooks: $(STAMP) ## re-run the notebooks on the bundled data and store their 
 
 bench: $(STAMP) ## run the benchmarks (not part of `make test`)
 	$(BIN)/python -m benchmarks
+
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP) ## random documents of every layout through extract/check/score for FUZZ_SECONDS (not part of `make test`)
+	$(BIN)/python -m tests.badinput.fuzz --seconds $(FUZZ_SECONDS) --out $(BUILD)/fuzz
 
 clean: ## remove derived outputs (build/), keep .venv
 	rm -rf $(BUILD)

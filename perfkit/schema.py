@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 TARGET_OPS = (">=", "<=", "=", ">", "<")
-TARGET_KINDS = ("quantitative", "qualitative")
+TARGET_KINDS = ("quantitative", "qualitative", "range", "deadline", "contradictory")
 
 # column → (dtype, nullable, checks as pandera Field keyword arguments)
 PROJECTS: dict[str, tuple[Any, bool, dict]] = {
@@ -47,6 +47,12 @@ INDICATORS: dict[str, tuple[Any, bool, dict]] = {
     "target_value": (pl.Float64, True, {}),
     "target_unit": (pl.String, True, {}),
     "target_kind": (pl.String, True, {"isin": TARGET_KINDS}),
+    # the upper end of a range (10-15人), the noun a count counts (≥20个社区), a trailing note
+    # (≥95%（含）), and the 约 of an approximate target (约200人)
+    "target_value_high": (pl.Float64, True, {}),
+    "target_noun": (pl.String, True, {}),
+    "target_note": (pl.String, True, {}),
+    "target_approx": (pl.Boolean, False, {}),
     "source_ref": (pl.String, False, {}),
 }
 PROJECT_COLUMNS = list(PROJECTS)

@@ -37,12 +37,24 @@ _CHAR_FOLD = {
     "＜": "<",
     "＝": "=",
     "／": "/",
+    "﹦": "=",
+    "﹤": "<",
+    "﹥": ">",
     "≧": ">=",
     "≦": "<=",
     "≥": ">=",
     "≤": "<=",
     "⩾": ">=",
     "⩽": "<=",
+    "≮": ">=",
+    "≯": "<=",
+    # reversed two-character comparators (=> for ≥, =< for ≤)
+    "=>": ">=",
+    "=<": "<=",
+    "＝＞": ">=",
+    "＝＜": "<=",
+    "～": "~",
+    "〜": "~",
     "　": " ",
 }
 
@@ -52,7 +64,8 @@ def fold_width(raw: pl.Expr) -> pl.Expr:
     return raw.str.replace_many(list(_CHAR_FOLD), list(_CHAR_FOLD.values()))
 
 
-_FOLD_TABLE = str.maketrans({k: v for k, v in _CHAR_FOLD.items()})
+_FOLD_TABLE = str.maketrans({k: v for k, v in _CHAR_FOLD.items() if len(k) == 1})
+_FOLD_PAIRS = {k: v for k, v in _CHAR_FOLD.items() if len(k) > 1}
 
 
 def fold_width_text(text: str) -> str:
@@ -61,6 +74,8 @@ def fold_width_text(text: str) -> str:
     >>> fold_width_text("１，２３４．５")
     '1，234.5'
     """
+    for pair, folded in _FOLD_PAIRS.items():
+        text = text.replace(pair, folded)
     return text.translate(_FOLD_TABLE)
 
 
@@ -111,10 +126,57 @@ def figure_value(text: str | None) -> float | None:
     return value if math.isfinite(value) else math.nan
 
 
+# thousands separators inside a number (3,080 → 3080; 1，234，567 → 1234567), once folded: a
+# separator is one only when exactly three digits follow it
+_THOUSANDS = r"([0-9])[,，]([0-9]{3})([^0-9]|$)"
+
+
+def drop_thousands(text: pl.Expr) -> pl.Expr:
+    """Remove thousands separators between ASCII digits (``3,080人`` → ``3080人``); other commas stay.
+
+    >>> pl.select(drop_thousands(pl.lit("1,234,567,890.5元，共3,080人，第1,2名"))).item()
+    '1234567890.5元，共3080人，第1,2名'
+    """
+    # A match consumes the character after its three digits, which may be the next separator:
+    # two passes mark every separator, then the marks go. The mark is NUL + STX; a NUL that the
+    # cell holds is escaped (NUL + SOH) meanwhile, so that no character of the cell is lost.
+    escaped = text.str.replace_all("\x00", "\x00\x01", literal=True)
+    mark = "${1}\x00\x02${2}${3}"
+    marked = escaped.str.replace_all(_THOUSANDS, mark).str.replace_all(_THOUSANDS, mark)
+    return marked.str.replace_all("\x00\x02", "", literal=True).str.replace_all("\x00\x01", "\x00", literal=True)
+
+
+def normalise_cell(raw: pl.Expr) -> pl.Expr:
+    """The one entry of every target or actual cell: widths and digits folded, whitespace and
+    thousands separators removed (does not parse)."""
+    return drop_thousands(fold_width(raw).str.replace_all(r"\s+", ""))
+
+
 # --- comparators ----------------------------------------------------------------------------
 
 # the comparator of a parsed target → the symbol written for people
 OP_SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+
+# Comparators written as words or symbols (after folding), longest first within each comparator
+# so that 大于等于 wins over 大于. The target parser and the split layouts' 指标性质 column read
+# comparators from this one table.
+COMPARATOR_WORDS = {
+    ">=": ["大于或等于", "大于等于", "不少于", "不低于", "不小于", "至少", "最少", "达到", ">==", ">="],
+    "<=": ["小于或等于", "小于等于", "不超过", "不高于", "不大于", "不多于", "至多", "最多", "<==", "<="],
+    ">": ["大于", "高于", "超过", "多于", ">"],
+    "<": ["小于", "低于", "少于", "不足", "<"],
+    "=": ["等于", "==", "="],
+}
+# suffixes that state the comparator after the number (95%以上)
+SUFFIX_COMPARATORS = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<="}
+
+# --- lower is better ------------------------------------------------------------------------
+
+# what an indicator counts when fewer is better (事故率, 投诉次数): a bare number on such an
+# indicator is an upper bound, and 零事故 / 无重大安全事故 are upper bounds of zero
+LOWER_IS_BETTER = ["事故", "投诉", "差错", "故障率", "发生率", "违规", "超支", "失误"]
+# the things a "zero" target (零事故, 无重大安全事故) may count
+ZERO_NOUNS = [*LOWER_IS_BETTER, "故障", "事件", "案件", "隐患", "纠纷", "违纪", "泄密", "失泄密"]
 
 # --- money ----------------------------------------------------------------------------------
 
@@ -136,4 +198,6 @@ UNIT_CLASSES = {
     **dict.fromkeys(["个", "项", "套", "件", "篇", "本", "份", "部", "条"], "items"),
     **dict.fromkeys(MONEY_UNITS, "money"),
     "%": "share",
+    **dict.fromkeys(["天", "日"], "days"),
+    **dict.fromkeys(["个工作日", "工作日"], "working_days"),
 }

@@ -160,7 +160,7 @@ def split_target_raw(target_raw: str, target_kind: str) -> tuple[str, str, str]:
     ``(QUALITATIVE_MARK, target_raw, "")``.
     Raises ``ValueError`` for a quantitative target without a number.
     """
-    if target_kind == "qualitative":
+    if target_kind == "qualitative" or (target_kind == "deadline" and _NUMBER_RE.search(target_raw) is None):
         return QUALITATIVE_MARK, target_raw, ""
     match = _NUMBER_RE.search(target_raw)
     if match is None:
@@ -345,10 +345,8 @@ def flat_rows(
                 target: list[Any] = [target_raw]
             else:
                 op, number, unit = split_target_raw(target_raw, target_kind)
-                if typed and target_kind != "qualitative":
-                    target = [op, _number_cell(number), unit]
-                else:
-                    target = [op, number, unit]
+                typed_number = typed and op != QUALITATIVE_MARK
+                target = [op, _number_cell(number) if typed_number else number, unit]
             out.append([*base, shown_level1, level2, name, description, *target])
     return out
 

@@ -19,9 +19,12 @@ Conventions:
 - target_unit: unit after the number; "百分比" -> "%"; a bare "万" on a cost
   (money) indicator -> "万元"; None when there is no number.
 - target_kind: "quantitative" for (comparator +) number + plain unit, otherwise
-  "qualitative" (and then op/value/unit are all None). "2025年" is treated as
-  quantitative (value 2025.0, unit "年"); "2025年全年", "按时完成",
-  "7*24小时实时监控" and "一线故障，2小时响应，24小时解决" are qualitative.
+  "qualitative" (and then op/value/unit are all None); "7*24小时实时监控" and
+  "一线故障，2小时响应，24小时解决" are qualitative.
+- In a 时效指标 a date is a "deadline" (op "<=", value YYYYMMDD, or MMDD with no
+  year written, unit None): "≤12月" -> 1231, "≤4月" -> 430, "2025年" and
+  "2025年全年" -> 20251231, "按时完成" -> 1231 (no date: the year's end).
+  "≤1年" (a period) stays quantitative.
 """
 
 PROJECTS = [
@@ -160,12 +163,12 @@ INDICATORS = [
         "三八、母亲节、六一、重阳等节日开展公益活动及培训及时率",
         "三八、母亲节、六一、重阳等节日开展公益活动及培训及时率",
         "按时完成",
+        "<=",
+        1231.0,
         None,
-        None,
-        None,
-        "qualitative",
+        "deadline",
     ),
-    (1, 9, "产出指标", "时效指标", "培训完成时间", "培训完成时间", "按时完成", None, None, None, "qualitative"),
+    (1, 9, "产出指标", "时效指标", "培训完成时间", "培训完成时间", "按时完成", "<=", 1231.0, None, "deadline"),
     (1, 10, "产出指标", "成本指标", "活动费", "活动费", "≤4.1万元", "<=", 4.1, "万元", "quantitative"),
     (1, 11, "产出指标", "成本指标", "培训费", "培训费", "≤0.9万元", "<=", 0.9, "万元", "quantitative"),
     (
@@ -661,9 +664,9 @@ INDICATORS = [
         "家庭教育线上微课完成时间",
         "≤12月",
         "<=",
-        12.0,
-        "月",
-        "quantitative",
+        1231.0,
+        None,
+        "deadline",
     ),
     (
         4,
@@ -674,9 +677,9 @@ INDICATORS = [
         "新农学堂培训完成时间",
         "≤11月",
         "<=",
-        11.0,
-        "月",
-        "quantitative",
+        1130.0,
+        None,
+        "deadline",
     ),
     (
         4,
@@ -687,9 +690,9 @@ INDICATORS = [
         "家庭教育指导服务时间",
         "≤12月",
         "<=",
-        12.0,
-        "月",
-        "quantitative",
+        1231.0,
+        None,
+        "deadline",
     ),
     (
         4,
@@ -704,7 +707,7 @@ INDICATORS = [
         "万元",
         "quantitative",
     ),
-    (4, 30, "产出指标", "时效指标", "信访接待时间", "信访接待时间", "2025年全年", None, None, None, "qualitative"),
+    (4, 30, "产出指标", "时效指标", "信访接待时间", "信访接待时间", "2025年全年", "<=", 20251231.0, None, "deadline"),
     (
         4,
         31,
@@ -898,9 +901,9 @@ INDICATORS = [
         "“三八”健康杯妇女健身推广展示系列活动",
         "≤4月",
         "<=",
-        4.0,
-        "月",
-        "quantitative",
+        430.0,
+        None,
+        "deadline",
     ),
     (
         5,
@@ -911,9 +914,9 @@ INDICATORS = [
         "女排精神巡展宣讲和气排球培训",
         "≤11月",
         "<=",
-        11.0,
-        "月",
-        "quantitative",
+        1130.0,
+        None,
+        "deadline",
     ),
     (
         5,
@@ -997,7 +1000,7 @@ INDICATORS = [
         "qualitative",
     ),
     (6, 5, "产出指标", "质量指标", "司机出勤率", "司机出勤率", "≥95百分比", ">=", 95.0, "%", "quantitative"),
-    (6, 6, "产出指标", "时效指标", "会议召开时间", "会议召开时间", "≤4月", "<=", 4.0, "月", "quantitative"),
+    (6, 6, "产出指标", "时效指标", "会议召开时间", "会议召开时间", "≤4月", "<=", 430.0, None, "deadline"),
     (6, 7, "产出指标", "时效指标", "房屋租赁周期", "房屋租赁周期", "≤1年", "<=", 1.0, "年", "quantitative"),
     (6, 8, "产出指标", "时效指标", "司机服务周期", "司机服务周期", "≤1年", "<=", 1.0, "年", "quantitative"),
     (
@@ -1095,7 +1098,7 @@ INDICATORS = [
         "quantitative",
     ),
     (7, 3, "产出指标", "质量指标", "活动完成率", "活动完成率", "≥90百分比", ">=", 90.0, "%", "quantitative"),
-    (7, 4, "产出指标", "时效指标", "活动完成时限", "活动完成时限", "2025年", None, 2025.0, "年", "quantitative"),
+    (7, 4, "产出指标", "时效指标", "活动完成时限", "活动完成时限", "2025年", "<=", 20251231.0, None, "deadline"),
     (7, 5, "产出指标", "成本指标", "活动经费", "活动经费", "≤74万元", "<=", 74.0, "万元", "quantitative"),
     (
         7,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from perfkit.targets import parse_targets, with_parsed_targets
+from perfkit.targets import is_money_indicator, parse_targets, with_parsed_targets
 
-Q, T = "quantitative", "qualitative"
+Q, T, R, D, C = "quantitative", "qualitative", "range", "deadline", "contradictory"
 
 CASES = [
     # cell as written, money?, (op, value, unit, kind) worked out by hand
@@ -41,8 +41,10 @@ CASES = [
     ("90%以上", False, (">=", 90.0, "%", Q)),
     ("24小时以内", False, ("<=", 24.0, "小时", Q)),
     ("≤130,445.50元", True, ("<=", 130445.5, "元", Q)),
+    # outside a 时效指标 a bare year stays a number (≥3年 is a period); inside one it is a date
     ("2025年", False, (None, 2025.0, "年", Q)),
-    ("2025年全年", False, (None, None, None, T)),
+    # worked by hand: 全年 can only be a time limit, the year's last day 2025-12-31
+    ("2025年全年", False, ("<=", 20251231.0, None, D)),
     ("7*24小时实时监控", False, (None, None, None, T)),
     ("一线故障，2小时响应，24小时解决", False, (None, None, None, T)),
     ("大于3次", False, (">", 3.0, "次", Q)),
@@ -72,5 +74,105 @@ def test_money_can_differ_per_row_and_input_is_not_mutated():
 
 def test_prefix_names_the_new_columns():
     parsed = with_parsed_targets(pl.DataFrame({"actual_raw": ["95%"]}), "actual_raw", prefix="actual_")
-    assert parsed.columns == ["actual_raw", "actual_op", "actual_value", "actual_unit", "actual_kind"]
-    assert parsed.row(0) == ("95%", None, 95.0, "%", Q)
+    assert parsed.columns == [
+        "actual_raw", "actual_op", "actual_value", "actual_unit", "actual_kind",
+        "actual_value_high", "actual_noun", "actual_note", "actual_approx",
+    ]  # fmt: skip
+    assert parsed.row(0) == ("95%", None, 95.0, "%", Q, None, None, None, False)
+
+
+# Forms seen in real tables (issue 16), each worked out by hand. Columns: op, value, unit, kind,
+# value_high, noun, note, approx.
+FULL_CASES = [
+    # other Unicode digits: Arabic-Indic ٢٦ and mathematical bold 𝟗𝟓 are 26 and 95
+    ("≥٢٦场", False, (">=", 26.0, "场", Q, None, None, None, False)),
+    ("≥𝟗𝟓%", False, (">=", 95.0, "%", Q, None, None, None, False)),
+    # trailing notes and punctuation go to note, the target is read
+    ("≥95%（含）", False, (">=", 95.0, "%", Q, None, None, "（含）", False)),
+    ("≥95%。", False, (">=", 95.0, "%", Q, None, None, "。", False)),
+    ("≥95%;", False, (">=", 95.0, "%", Q, None, None, ";", False)),
+    # a counted noun after the unit
+    ("≥20个社区", False, (">=", 20.0, "个", Q, None, "社区", None, False)),
+    ("≥3所学校", False, (">=", 3.0, "所", Q, None, "学校", None, False)),
+    # comparators in words, reversed and compatibility symbols
+    ("达到100%", False, (">=", 100.0, "%", Q, None, None, None, False)),
+    ("不足10%", False, ("<", 10.0, "%", Q, None, None, None, False)),
+    ("=>90%", False, (">=", 90.0, "%", Q, None, None, None, False)),
+    ("=<3次", False, ("<=", 3.0, "次", Q, None, None, None, False)),
+    ("﹦100%", False, ("=", 100.0, "%", Q, None, None, None, False)),
+    ("大于等于5场", False, (">=", 5.0, "场", Q, None, None, None, False)),
+    ("小于等于2天", False, ("<=", 2.0, "天", Q, None, None, None, False)),
+    ("95%及以上", False, (">=", 95.0, "%", Q, None, None, None, False)),
+    # a negative value
+    ("≥-5%", False, (">=", -5.0, "%", Q, None, None, None, False)),
+    # ranges: low in value, high in value_high, no comparator
+    ("10-15人", False, (None, 10.0, "人", R, 15.0, None, None, False)),
+    ("10～15人", False, (None, 10.0, "人", R, 15.0, None, None, False)),
+    ("10至15人", False, (None, 10.0, "人", R, 15.0, None, None, False)),
+    ("15-10人", False, (None, None, None, T, None, None, None, False)),  # high below low: not a range
+    # approximate: = with the mark
+    ("约200人", False, ("=", 200.0, "人", Q, None, None, None, True)),
+    # zero targets: an upper bound of 0
+    ("零事故", False, ("<=", 0.0, None, Q, None, "事故", None, False)),
+    ("无重大安全事故", False, ("<=", 0.0, None, Q, None, "重大安全事故", None, False)),
+    ("0起", False, (None, 0.0, "起", Q, None, None, None, False)),
+    # a comparator contradicted by its suffix is no guess
+    ("≥95%以下", False, (None, 95.0, "%", C, None, None, None, False)),
+    ("≤5%以上", False, (None, 5.0, "%", C, None, None, None, False)),
+    # money per person: 万/人 is 万元/人 on money
+    ("≥1.5万/人", True, (">=", 1.5, "万元/人", Q, None, None, None, False)),
+    ("≥1.5万/人", False, (">=", 1.5, "万/人", Q, None, None, None, False)),
+    # thousands separators
+    ("3,080人", False, (None, 3080.0, "人", Q, None, None, None, False)),
+    ("≥1，200人", False, (">=", 1200.0, "人", Q, None, None, None, False)),
+]
+
+
+@pytest.mark.parametrize(("cell", "money", "expected"), FULL_CASES, ids=[repr(c[0]) for c in FULL_CASES])
+def test_parse_forms_seen_in_real_tables(cell, money, expected):
+    assert parse_targets([cell], money=money, full=True).row(0) == expected
+
+
+# Deadlines, as YYYYMMDD (MMDD without a year), each worked out by hand: a month means its last
+# day, 年底 is 12-31, 按期完成 names no date and reads as the year's end.
+DEADLINE_CASES = [
+    # cell, in a 时效指标?, (op, value, kind)
+    ("≤10月", True, ("<=", 1031.0, D)),
+    ("≤10月", False, ("<=", 10.0, Q)),  # outside a time limit a month count stays a number
+    ("10月底前", False, ("<=", 1031.0, D)),
+    ("2025年12月31日前", False, ("<=", 20251231.0, D)),
+    ("年底前", False, ("<=", 1231.0, D)),
+    ("2025年全年", True, ("<=", 20251231.0, D)),
+    ("按期完成", True, ("<=", 1231.0, D)),
+    ("按期完成", False, (None, None, T)),
+    # a number followed by 年 in a 时效指标 is a date, never a quantity
+    ("2025年", True, ("<=", 20251231.0, D)),
+    ("≤1年", True, ("<=", 1.0, Q)),  # a period of one year: no year is written with one digit
+    ("2025年11月", True, ("<=", 20251130.0, D)),
+    ("12月完成", True, ("<=", 1231.0, D)),
+    ("2024年2月", True, ("<=", 20240229.0, D)),  # a leap year's February
+    ("13月", True, (None, 13.0, Q)),  # no month 13: left to the unit checks
+]
+
+
+@pytest.mark.parametrize(
+    ("cell", "timely", "expected"), DEADLINE_CASES, ids=[f"{c!r}-{t}" for c, t, _ in DEADLINE_CASES]
+)
+def test_deadlines_read_as_dates(cell, timely, expected):
+    op, value, _unit, kind = parse_targets([cell], timely=timely).row(0)
+    assert (op, value, kind) == expected
+
+
+def test_money_names_are_words_and_evaluation_is_not_money():
+    """The money-name pattern held 价, so 评价 (evaluation) was money and its bare 万 read 万元.
+    Worked by hand: 培训费 (费) and 设备单价 (单价) are money; 群众评价人数 is not."""
+    frame = pl.DataFrame(
+        {
+            "level1": ["产出指标"] * 3,
+            "level2": ["数量指标"] * 3,
+            "name": ["培训费", "设备单价", "群众评价人数"],
+            "target_raw": ["≤2万", "≤2万", "≥1万"],
+        }
+    )
+    parsed = with_parsed_targets(frame, money=is_money_indicator())
+    assert parsed["target_unit"].to_list() == ["万元", "万元", "万"]

@@ -128,16 +128,44 @@ def boilerplate_satisfaction(tables, params):
     standards_file="",
 )  # fmt: skip
 def unit_cost_standard(tables, params):
+    """A per-person cost of training or meetings against the standard of the class (一类 … 四类)
+    that the name or description names; without a class, against the highest rate, saying so."""
     standards = pl.read_csv(params["standards_file"] or STANDARDS_FILE)
-    ceilings = standards.group_by("kind").agg(pl.col("rate_yuan_per_person_day").max().alias("ceiling"))
+    # 三类和四类会议 is one rate for two classes: one row per (kind, class numeral)
+    classes = (
+        standards.with_columns(numeral=pl.col("class").str.extract_all("[一二三四]"))
+        .explode("numeral")
+        .select("kind", "numeral", pl.col("class").alias("standard"), pl.col("rate_yuan_per_person_day").alias("rate"))
+    )
+    highest = (
+        standards.sort("rate_yuan_per_person_day", descending=True)
+        .group_by("kind", maintain_order=True)
+        .first()
+        .select("kind", pl.col("class").alias("top_standard"), pl.col("rate_yuan_per_person_day").alias("top_rate"))
+    )
     per_person = pl.col("target_unit").str.contains(r"^(?:万元|元)/人").fill_null(False)
+    written = pl.concat_str(pl.col("name").fill_null(""), pl.col("description").fill_null(""))
     rates = tables.indicators.filter(is_cost() & per_person).with_columns(
         # a rate in 万元/人 compares in 元 like the standards
         target_value=pl.col("target_value")
         * pl.col("target_unit").str.extract(r"^(万元|元)/", 1).replace_strict(MONEY_TO_YUAN, return_dtype=pl.Float64),
         kind=pl.col("name").str.extract("(培训|会议)"),
+        numeral=written.str.extract("([一二三四])类"),
     )
-    rates = rates.join(ceilings, on="kind")
+    rates = (
+        rates.join(highest, on="kind")
+        .join(classes, on=["kind", "numeral"], how="left")
+        .with_columns(
+            assumed=pl.col("standard").is_null(),
+            standard=pl.coalesce("standard", "top_standard"),
+            ceiling=pl.coalesce("rate", "top_rate"),
+        )
+    )
+    basis = (
+        pl.when(pl.col("assumed"))
+        .then(pl.format("未写明类别，按最高标准{}对照", "standard"))
+        .otherwise(pl.format("名称或描述写明{}类，按{}对照", "numeral", "standard"))
+    )
     per_day = pl.col("target_unit").str.contains("天|日")
     over = rates.filter(per_day & (pl.col("target_value") > pl.col("ceiling")))
     per_person = rates.filter(~per_day)
@@ -145,19 +173,20 @@ def unit_cost_standard(tables, params):
         [
             found(
                 over,
-                pl.format("{}“{}”{}超过支出标准最高{}元/人·天", "kind", "name", "target_raw", "ceiling"),
-                pl.format("指标值：{}；标准上限：{}元/人·天", "target_raw", "ceiling"),
+                pl.format("{}“{}”{}超过支出标准（{}）{}元/人·天", "kind", "name", "target_raw", "standard", "ceiling"),
+                pl.format("指标值：{}；标准上限：{}元/人·天（{}）", "target_raw", "ceiling", basis),
             ),
             found(
                 per_person,
                 pl.format(
-                    "{}“{}”按人计（{}），支出标准按人·天计（最高{}元）：需写明天数才能核对",
+                    "{}“{}”按人计（{}），支出标准按人·天计（{}{}元）：需写明天数才能核对",
                     "kind",
                     "name",
                     "target_raw",
+                    "standard",
                     "ceiling",
                 ),
-                pl.format("指标值：{}；标准：{}元/人·天", "target_raw", "ceiling"),
+                pl.format("指标值：{}；标准：{}元/人·天（{}）", "target_raw", "ceiling", basis),
             ),
         ]
     )

@@ -71,6 +71,19 @@ def missing_comparator(tables, params):
     )
 
 
+@rule("contradictory_target", "指标值比较方向自相矛盾", "medium", "完整性", _BASIS_TABLE)
+def contradictory_target(tables, params):
+    # ≥95%以下: the comparator says at least, the suffix at most; perfkit does not guess
+    rows = tables.indicators.filter(pl.col("target_kind") == "contradictory")
+    return found(
+        rows,
+        pl.format(
+            "指标值“{}”的比较符与“以上/以下/以内”方向相反：应只写一个比较方向，否则无法判断是否完成", "target_raw"
+        ),
+        target_evidence(),
+    )
+
+
 @rule("missing_unit", "指标值缺少计量单位", "medium", "完整性", _BASIS_TABLE)
 def missing_unit(tables, params):
     rows = tables.indicators.filter((pl.col("target_kind") == "quantitative") & pl.col("target_unit").is_null())
@@ -119,11 +132,26 @@ def self_repeating_name(tables, params):
 
 @rule("description_repeats_name", "指标描述仅重复指标名称", "low", "完整性", _BASIS_REVIEW)
 def description_repeats_name(tables, params):
-    rows = tables.indicators.filter((squashed("description") == squashed("name")) & (squashed("name") != ""))
+    """One finding per project, naming its rows: a table filled in by copying the name column is
+    one defect, not one per row (the real findings would drown)."""
+    rows = (
+        tables.indicators.filter((squashed("description") == squashed("name")) & (squashed("name") != ""))
+        .sort("project_id", "seq")
+        .group_by("project_id", maintain_order=True)
+        .agg(pl.col("seq"), pl.col("name"), pl.len().alias("n"))
+        .join(tables.indicators.group_by("project_id").len("total"), on="project_id")
+    )
+    seqs = pl.col("seq").cast(pl.List(pl.String)).list.join("、")
     return found(
         rows,
-        pl.format("指标“{}”的绩效指标描述只重复了名称：应说明指标含义、口径或计算方法", "name"),
-        pl.format("三级指标：{}；描述：{}", "name", "description"),
+        pl.format(
+            "本项目{}条指标（共{}条）的绩效指标描述只重复了名称（第{}条）：应说明指标含义、口径或计算方法",
+            "n",
+            "total",
+            seqs,
+        ),
+        pl.format("描述与名称相同的三级指标：{}", pl.col("name").list.join("；")),
+        seq=pl.lit(None),
     )
 
 

@@ -6,9 +6,14 @@ import polars as pl
 
 from perfkit.checks.frames import is_cost
 from perfkit.checks.registry import found, rule, target_evidence
-from perfkit.text import MONEY_UNITS
+from perfkit.text import MONEY_UNITS, fold_width
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：可行性（指标应细化、量化，可衡量）"
+
+
+def _has_digit(column: str) -> pl.Expr:
+    """The cell holds a digit of any script (folded to ASCII first)."""
+    return fold_width(pl.col(column)).str.contains("[0-9]").fill_null(False)
 
 
 @rule(
@@ -16,7 +21,10 @@ _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）�
     groups=["产出指标", "成本指标", "满意度指标"],
 )  # fmt: skip
 def vague_target(tables, params):
-    rows = tables.indicators.filter(pl.col("level1").is_in(params["groups"]) & (pl.col("target_kind") == "qualitative"))
+    # 按时完成 in a 时效指标 reads as the year's end, but it names no time limit
+    unstated_deadline = (pl.col("target_kind") == "deadline") & ~_has_digit("target_raw")
+    vague = (pl.col("target_kind") == "qualitative") | unstated_deadline
+    rows = tables.indicators.filter(pl.col("level1").is_in(params["groups"]) & vague)
     return found(
         rows,
         pl.format("{}“{}”的指标值“{}”是定性或笼统表述：应给出可衡量的数值、时限或比率", "level1", "name", "target_raw"),
@@ -27,9 +35,7 @@ def vague_target(tables, params):
 @rule("slogan_benefit", "效益指标为口号式表述", "low", "可行性", _BASIS)
 def slogan_benefit(tables, params):
     rows = tables.indicators.filter(
-        (pl.col("level1") == "效益指标")
-        & (pl.col("target_kind") == "qualitative")
-        & ~pl.col("target_raw").str.contains(r"\d")
+        (pl.col("level1") == "效益指标") & (pl.col("target_kind") == "qualitative") & ~_has_digit("target_raw")
     )
     return found(
         rows,
@@ -53,7 +59,8 @@ def output_capped(tables, params):
 @rule("bare_wan", "金额单位只写“万”", "low", "可行性", _BASIS)
 def bare_wan(tables, params):
     rows = tables.indicators.filter(
-        (pl.col("target_unit") == "万元") & pl.col("target_raw").str.contains(r"\d\s*万\s*$")
+        pl.col("target_unit").str.starts_with("万元").fill_null(False)
+        & fold_width(pl.col("target_raw")).str.contains(r"[0-9]\s*万\s*(?:/|$)")
     )
     return found(
         rows,

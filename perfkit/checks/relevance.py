@@ -11,16 +11,17 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.checks.registry import found, rule
-from perfkit.text import MONEY_TO_YUAN, UNIT_CLASSES, squashed
+from perfkit.text import MONEY_TO_YUAN, UNIT_CLASSES, drop_thousands, fold_width, squashed
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：相关性（指标应与绩效目标对应）"
 _UNITS = "|".join(sorted(UNIT_CLASSES, key=len, reverse=True))
-_QUANTITY = rf"[^，,。；;！!？?\n]*?\d+(?:\.\d+)?(?:{_UNITS})"
+# goal text is folded first (２６ → 26, 3,080 → 3080), so digits are ASCII digits
+_QUANTITY = rf"[^，,。；;！!？?\n]*?[0-9]+(?:\.[0-9]+)?(?:{_UNITS})"
 
 
 def _bigrams(frame: pl.DataFrame, text: str, keys: list[str]) -> pl.DataFrame:
     """One row per distinct character pair of ``text`` (whitespace and punctuation removed)."""
-    clean = frame.select(*keys, squashed(text).str.replace_all(r"\d", "").alias("_t"))
+    clean = frame.select(*keys, squashed(text).str.replace_all(r"[0-9]", "").alias("_t"))
     return (
         # len_chars is unsigned: cast before subtracting, or an empty text wraps round to 4 billion pairs
         clean.with_columns(_i=pl.int_ranges(0, (pl.col("_t").str.len_chars().cast(pl.Int64) - 1).clip(lower_bound=0)))
@@ -66,15 +67,26 @@ def _similarity(left: pl.DataFrame, left_keys: list[str], indicators: pl.DataFra
 
 def _goal_paragraphs(tables) -> pl.DataFrame:
     return (
-        tables.projects.select("project_id", pl.col("goal_text").fill_null("").str.split("\n").alias("text"))
+        tables.projects.select(
+            "project_id", drop_thousands(fold_width(pl.col("goal_text").fill_null(""))).str.split("\n").alias("text")
+        )
         .explode("text")
         .filter(pl.col("text").str.strip_chars() != "")
         .with_columns(goal_no=pl.int_range(pl.len()).over("project_id") + 1)
     )
 
 
-@rule("goal_target_mismatch", "绩效目标文本与指标值不一致", "high", "相关性", _BASIS, min_similarity=0.5)
+def _in_yuan(value: str, unit: str) -> pl.Expr:
+    """Money compares in 元 (the text may say 5万元 where the indicator says 50000元; whole 元
+    compare exactly, where 万元 fractions would not)."""
+    return pl.col(value) * pl.col(unit).replace_strict(MONEY_TO_YUAN, default=1.0, return_dtype=pl.Float64)
+
+
+@rule("goal_target_mismatch", "绩效目标文本与指标值不一致", "high", "相关性", _BASIS, min_similarity=0.3)
 def goal_target_mismatch(tables, params):
+    """A goal quantity that some indicator of the project carries (same number, same unit class)
+    is matched, whatever the names; otherwise it is held against the indicator of its unit class
+    whose name matches the goal clause best (at least ``min_similarity``)."""
     quantities = (
         _goal_paragraphs(tables)
         .with_columns(clause=pl.col("text").str.extract_all(_QUANTITY))
@@ -82,41 +94,48 @@ def goal_target_mismatch(tables, params):
         .drop_nulls("clause")
         .with_columns(
             q_no=pl.int_range(pl.len()).over("project_id"),
-            goal_value=pl.col("clause").str.extract(r"(\d+(?:\.\d+)?)(?:" + _UNITS + r")$").cast(pl.Float64),
-            goal_unit=pl.col("clause").str.extract(r"\d(" + _UNITS + r")$"),
+            goal_value=pl.col("clause")
+            .str.extract(r"([0-9]+(?:\.[0-9]+)?)(?:" + _UNITS + r")$")
+            .cast(pl.Float64, strict=False),
+            goal_unit=pl.col("clause").str.extract(r"[0-9](" + _UNITS + r")$"),
         )
-        .with_columns(unit_class=pl.col("goal_unit").replace_strict(UNIT_CLASSES), text=pl.col("clause"))
+        .filter(pl.col("goal_value").is_finite())
+        .with_columns(
+            unit_class=pl.col("goal_unit").replace_strict(UNIT_CLASSES, default=None),
+            text=pl.col("clause"),
+            goal_money=_in_yuan("goal_value", "goal_unit"),
+        )
     )
     indicators = tables.indicators.filter(pl.col("target_value").is_not_null()).with_columns(
-        ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None)
+        ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None),
+        target_money=_in_yuan("target_value", "target_unit"),
+    )
+    carried = (
+        quantities.join(indicators, left_on=["project_id", "unit_class"], right_on=["project_id", "ind_class"])
+        .filter((pl.col("goal_money") - pl.col("target_money")).abs() <= 1e-9)
+        .select("project_id", "q_no")
+        .unique()
     )
     scores = _similarity(quantities, ["project_id", "q_no"], tables.indicators)
     best = (
-        scores.join(quantities, on=["project_id", "q_no"])
+        scores.join(quantities.join(carried, on=["project_id", "q_no"], how="anti"), on=["project_id", "q_no"])
         .join(indicators, on=["project_id", "name"])
         .filter((pl.col("unit_class") == pl.col("ind_class")) & (pl.col("similarity") >= params["min_similarity"]))
         .sort("similarity", "seq", descending=[True, False])
         .group_by("project_id", "q_no", maintain_order=True)
         .first()
     )
-    # money compares in 元 (the text may say 5万元 where the indicator says 50000元)
-    goal = pl.col("goal_value") * pl.col("goal_unit").replace_strict(
-        MONEY_TO_YUAN, default=1.0, return_dtype=pl.Float64
-    )
-    target = pl.col("target_value") * pl.col("target_unit").replace_strict(
-        MONEY_TO_YUAN, default=1.0, return_dtype=pl.Float64
-    )
-    rows = best.filter((goal - target).abs() > 1e-9).sort("project_id", "q_no")
+    rows = best.sort("project_id", "q_no")
     return found(
         rows,
         pl.format(
             "绩效目标{}写明“{}”，对应指标“{}”的指标值却是“{}”：目标文本与指标应一致",
             "goal_no",
-            pl.col("clause").str.strip_chars(),
+            pl.col("clause").str.strip_chars(" \t、"),
             "name",
             "target_raw",
         ),
-        pl.format("目标文本：{}；指标：{} {}", pl.col("clause").str.strip_chars(), "name", "target_raw"),
+        pl.format("目标文本：{}；指标：{} {}", pl.col("clause").str.strip_chars(" \t、"), "name", "target_raw"),
     )
 
 

@@ -26,7 +26,7 @@ _LOWER_BOUND = [">=", ">", "="]
 def normalised_name(name: pl.Expr) -> pl.Expr:
     """A project or indicator name without years (2025年, 2025年度, 2025) and punctuation."""
     squashed_name = name.fill_null("").str.replace_all(r"[\s\p{P}\p{S}]", "")
-    return squashed_name.str.replace_all(r"(?:19|20)\d{2}(?:年度|年)?", "")
+    return squashed_name.str.replace_all(r"(?:19|20)[0-9]{2}(?:年度|年)?", "")
 
 
 def matched_projects(tables: TargetTables) -> pl.DataFrame:

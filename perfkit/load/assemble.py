@@ -13,7 +13,7 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, validate
-from perfkit.targets import QUALITATIVE, is_money_indicator, with_parsed_targets
+from perfkit.targets import DEADLINE, QUALITATIVE, is_money_indicator, is_timely_indicator, with_parsed_targets
 
 
 def project_id(unit_code: str, year: int | None, project_name: str) -> str:
@@ -68,12 +68,16 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
         .with_columns(level2=pl.col("level2").forward_fill().over("project_id", "level1"))
     )
     _require_level1(indicators)
-    qualitative = pl.col("_qualitative") & pl.col("target_raw").is_not_null()
-    indicators = with_parsed_targets(indicators, "target_raw", is_money_indicator()).with_columns(
+    # declared 定性 in a split layout; a time limit in words (按期完成) is a deadline in every layout
+    declared = pl.col("_qualitative") & pl.col("target_raw").is_not_null()
+    qualitative = declared & (pl.col("target_kind") != DEADLINE).fill_null(True)
+    parsed = ["target_op", "target_value", "target_unit", "target_value_high", "target_noun", "target_note"]
+    indicators = with_parsed_targets(
+        indicators, "target_raw", is_money_indicator(), timely=is_timely_indicator()
+    ).with_columns(
+        *[pl.when(~qualitative).then(c).alias(c) for c in parsed],
         seq=(pl.int_range(pl.len()).over("project_id") + 1).cast(pl.Int32),
-        target_op=pl.when(~qualitative).then("target_op"),
-        target_value=pl.when(~qualitative).then("target_value"),
-        target_unit=pl.when(~qualitative).then("target_unit"),
+        target_approx=pl.col("target_approx") & ~qualitative,
         target_kind=pl.when(qualitative).then(pl.lit(QUALITATIVE)).otherwise("target_kind"),
     )
     projects = projects.with_columns(pl.col("year").cast(pl.Int32)).select(PROJECT_COLUMNS)

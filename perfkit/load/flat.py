@@ -18,7 +18,8 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.schema import PROJECTS
-from perfkit.text import OP_SYMBOLS, figure_expr, fold_width
+from perfkit.targets import comparator_expr
+from perfkit.text import OP_SYMBOLS, figure_expr
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
 # parenthesis such as （万元） removed.
@@ -233,6 +234,11 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     _bad_row(frame.filter(pl.col("budget_total").is_null()), lambda r: "预算数为空")
     _bad_row(frame.filter(pl.col("project_name").is_null()), lambda r: "项目名称为空，且上方没有可延续的合并单元格")
     _bad_row(frame.filter(~pl.col("unit_code").str.contains(r"^[0-9]{6}$").fill_null(False)), _bad_unit_code)
+    unknown_op = pl.col("_split") & pl.col("target_op").is_not_null() & ~_declared_qualitative()
+    _bad_row(
+        frame.filter(unknown_op & comparator_expr(pl.col("target_op")).is_null()),
+        lambda r: f"指标性质“{r['target_op']}”不是可识别的比较符（应为≥、≤、=、>、<、定性，或不少于、不超过等文字）",
+    )
     frame = frame.with_columns(
         target_raw=pl.when(pl.col("_split")).then(_joined_target()).otherwise("target_raw"),
         _qualitative=pl.col("_split") & _declared_qualitative(),
@@ -269,8 +275,8 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _joined_target() -> pl.Expr:
-    # 指标性质 written ≥, >= or ≧ (full width folded) → the symbol the 指标值 parser reads
-    symbol = fold_width(pl.col("target_op")).str.replace_all(r"\s", "").replace_strict(OP_SYMBOLS, default="")
+    # 指标性质 written ≥, >=, ≧, ≦, ﹦, 大于等于 … → read as the 指标值 parser reads comparators
+    symbol = comparator_expr(pl.col("target_op")).replace_strict(OP_SYMBOLS, default="").fill_null("")
     return (
         pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_value_written").is_null())
         .then(pl.col("target_value_written"))

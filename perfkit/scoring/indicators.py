@@ -2,35 +2,42 @@
 (0..1), score and a Chinese ``note``, vectorised over all indicators of all projects.
 
 An indicator that cannot be judged (no actual, an actual in an incompatible unit, a qualitative
-actual without a band) gets a null score and a note saying why — never a silent zero — and its
-project's total (:mod:`perfkit.scoring.projects`) stays empty until it is judged.
+actual that states no band, an unknown 一级指标, a contradictory target) gets a null score and a
+note saying why — never a silent zero — and its project's total (:mod:`perfkit.scoring.projects`)
+stays empty until it is judged. docs/domain.md has the table of written forms and their scoring.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from perfkit.scoring.notes import note
 from perfkit.scoring.params import ScoringParams
-from perfkit.targets import with_parsed_targets
-from perfkit.text import MONEY_TO_YUAN, OP_SYMBOLS, UNIT_CLASSES
+from perfkit.targets import CONTRADICTORY, DEADLINE, NUMERIC_KINDS, RANGE, is_money_indicator, with_parsed_targets
+from perfkit.text import MONEY_TO_YUAN, MONEY_UNITS, UNIT_CLASSES
 
 GROUP_OF_LEVEL1 = {"产出指标": "产出指标", "成本指标": "产出指标", "效益指标": "效益指标", "满意度指标": "满意度指标"}
 INDICATOR_SCORE_COLUMNS = [
     "project_id", "seq", "weight", "actual_raw", "actual_value", "achievement", "score", "self_score", "score_diff",
     "note",
 ]  # fmt: skip
+_PERCENT_IN_TEXT = r"(-?[0-9]+(?:\.[0-9]+)?)%"
 
 
-def _weights(frame: pl.DataFrame, params: ScoringParams) -> pl.Expr:
-    """Each indicator's weight: the self-evaluation's 分值 where given, else an equal share."""
-    base = pl.col("group").replace_strict(params.group_weights, default=0.0, return_dtype=pl.Float64)
+def _weights(params: ScoringParams) -> list[pl.Expr]:
+    """``group_weight`` (after redistribution), ``weight_given_sum`` and each indicator's ``weight``:
+    the self-evaluation's 分值 where given, else an equal share of what the group has left (never
+    below zero); null for a level-1 group that is not known."""
+    base = pl.col("group").replace_strict(params.group_weights, default=None, return_dtype=pl.Float64)
     present_total = base.filter(pl.col("_first_in_group")).sum().over("project_id")
     all_groups = sum(params.group_weights.values())
     group_weight = base * all_groups / present_total if params.redistribute_missing_groups else base
     given = pl.col("weight_given")
+    given_sum = given.fill_null(0).sum().over("project_id", "group")
     missing = given.is_null().sum().over("project_id", "group")
-    rest = (group_weight - given.fill_null(0).sum().over("project_id", "group")) / missing
-    return pl.coalesce(given, rest)
+    rest = ((group_weight - given_sum) / missing).clip(lower_bound=0.0)
+    weight = pl.when(pl.col("group").is_not_null()).then(pl.coalesce(given, rest))
+    return [group_weight.alias("group_weight"), given_sum.alias("weight_given_sum"), weight.alias("weight")]
 
 
 def _actual_in_target_unit() -> pl.Expr:
@@ -40,7 +47,8 @@ def _actual_in_target_unit() -> pl.Expr:
     same_class = t.replace_strict(counted, default=None) == a.replace_strict(counted, default=None)
     money = t.is_in(list(MONEY_TO_YUAN)) & a.is_in(list(MONEY_TO_YUAN))
     factor = (
-        pl.when(a.is_null() | (a == t) | same_class.fill_null(False))
+        # a target written without a unit (零事故, ≥26) takes the actual's
+        pl.when(a.is_null() | t.is_null() | (a == t) | same_class.fill_null(False))
         .then(1.0)
         .when(money)
         .then(a.replace_strict(MONEY_TO_YUAN, default=None) / t.replace_strict(MONEY_TO_YUAN, default=None))
@@ -49,119 +57,172 @@ def _actual_in_target_unit() -> pl.Expr:
 
 
 def _band_fraction(params: ScoringParams) -> tuple[pl.Expr, pl.Expr]:
-    """(band, fraction) of a qualitative actual: an explicit band, or read from 达成/部分达成/未达成."""
+    """(band, fraction) of a qualitative actual: an explicit band, or the actual's leading clause
+    when it is a band label or one of ``params.qualitative_synonyms`` — never a prefix match."""
     text = pl.col("actual_raw").fill_null("").str.replace_all(r"\s", "")
-    band = pl.coalesce(
-        pl.col("band"),
-        pl.when(text.str.starts_with("未达成") | text.str.starts_with("未完成")).then(pl.lit("未达成且效果较差")),
-        pl.when(text.str.starts_with("部分")).then(pl.lit("部分达成并具有一定效果")),
-        pl.when(text.str.contains(r"^(?:已?达成|已?完成|已?实现|按时完成|全部完成)")).then(pl.lit("达成年度指标")),
-    )
+    clause = text.str.extract(r"^([^，,；;。：:（(！!]*)")
+    synonyms = {**{band: band for band in params.qualitative_bands}, **params.qualitative_synonyms}
+    band = pl.coalesce(pl.col("band"), clause.replace_strict(synonyms, default=None))
     default = band.replace_strict({k: v[2] for k, v in params.qualitative_bands.items()}, default=None)
     return band, pl.coalesce(pl.col("band_fraction"), default)
+
+
+def _comparator(params: ScoringParams) -> pl.Expr:
+    """The comparator scored: as written; else ≤ for a zero target or an indicator whose name says
+    lower is better (事故, 投诉 …); else ``params.no_comparator_as``."""
+    lower_is_better = pl.col("name").fill_null("").str.contains("|".join(params.lower_is_better_names) or "$^")
+    implied = pl.when((pl.col("target_value") == 0) | lower_is_better).then(pl.lit("<="))
+    return pl.coalesce(pl.col("target_op"), implied, pl.lit(params.no_comparator_as))
+
+
+def _deadline_parts(params: ScoringParams) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(met, achievement when late, actual month / deadline month) of a deadline: dates compare
+    with their years where both say one, else by month and day; late in a later year scores 0,
+    late by months by the upper-bound rule on the month numbers, late within the month by the
+    strict deduction."""
+    t, a = pl.col("target_value"), pl.col("_a")
+    both_years = (t >= 10000) & (a >= 10000)
+    tc, ac = pl.when(both_years).then(t).otherwise(t % 10000), pl.when(both_years).then(a).otherwise(a % 10000)
+    strict = pl.col("_op") == "<"
+    met = pl.when(strict).then(ac < tc).otherwise(ac <= tc)
+    tm, am = ((t % 10000) / 100).floor(), ((a % 10000) / 100).floor()
+    by_months = tm / am if params.upper_bound_method == "ratio" else 1 - (am - tm) / tm
+    late = (
+        pl.when(both_years & ((a / 10000).floor() > (t / 10000).floor()))
+        .then(0.0)
+        .when(am > tm)
+        .then(by_months)
+        .otherwise(1.0 - params.strict_boundary_deduction)
+    )
+    return met, late, am / tm
+
+
+def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
+    """``status``, ``achievement``, ``actual_ratio``, ``band`` and ``_reason`` (why unjudged) of every indicator."""
+    t, a, high = pl.col("target_value"), pl.col("_a"), pl.col("target_value_high")
+    kind, op = pl.col("target_kind"), pl.col("_op")
+    numeric, is_range, is_deadline = kind.is_in(NUMERIC_KINDS), kind == RANGE, kind == DEADLINE
+    lower, upper, equal, strict = op.is_in([">=", ">"]), op.is_in(["<=", "<"]), op == "=", op.is_in([">", "<"])
+    ratio = pl.when(t > 0).then(a / t)
+    met = (
+        pl.when(op == ">").then(a > t).when(op == ">=").then(a >= t)
+        .when(op == "<").then(a < t).when(op == "<=").then(a <= t)
+        .otherwise(a == t)
+    )  # fmt: skip
+    deadline_met, deadline_late, month_ratio = _deadline_parts(params)
+    range_met = (a >= t) & (a <= high)
+    met = pl.when(is_deadline).then(deadline_met).when(is_range).then(range_met).otherwise(met)
+    over = kind.is_in(["quantitative"]) & (lower | equal) & (ratio >= params.over_achievement_ratio)
+    # ratios need a positive target and a non-negative actual: a zero target (零事故) missed, or a
+    # negative one, scores 0 — the ratio would divide by zero or turn the sign
+    proportional = (t > 0) & (a >= 0)
+    upper_rule = (t / a) if params.upper_bound_method == "ratio" else 1 - (a - t) / t
+    range_rule = (
+        pl.when(a < t)
+        .then(a / t)
+        .otherwise(high / a if params.upper_bound_method == "ratio" else 1 - (a - high) / high)
+    )
+    missed = (
+        pl.when(is_deadline).then(deadline_late)
+        .when(~proportional).then(0.0)
+        .when(is_range).then(range_rule)
+        .when(upper).then(upper_rule)
+        .otherwise(ratio)
+    )  # fmt: skip
+    # a strict bound met only at its boundary (>95% with 95%) is missed: never full marks
+    missed = (
+        pl.when(strict & ~is_deadline)
+        .then(pl.min_horizontal(missed, 1.0 - params.strict_boundary_deduction))
+        .otherwise(missed)
+    )
+    numeric_achievement = (
+        pl.when(a.is_null()).then(None)
+        .when(over & pl.lit(params.deduct_over_achievement)).then(1 - (ratio - 1))
+        .when(met | (equal & ~is_range & ~is_deadline & (ratio > 1))).then(1.0)
+        .otherwise(missed)
+    ).clip(0.0, 1.0)  # fmt: skip
+    band, fraction = _band_fraction(params)
+    # a deadline stated in words by the actual (按时完成, 达成年度指标) is judged by its band
+    by_band = ~numeric | (is_deadline & pl.col("actual_kind").is_in(["qualitative"]) & band.is_not_null())
+    unknown_group = pl.col("group").is_null()
+    reason = (
+        pl.when(unknown_group).then(pl.lit("group"))
+        .when(kind == CONTRADICTORY).then(pl.lit("contradictory"))
+        .when(pl.col("actual_raw").is_null()).then(pl.lit("no_actual"))
+        .when(by_band & fraction.is_null()).then(pl.lit("no_band"))
+        .when(by_band).then(None)
+        .when(pl.col("actual_value").is_null()).then(pl.lit("not_number"))
+        .when(is_deadline & (pl.col("actual_kind") != DEADLINE)).then(pl.lit("not_date"))
+        .when(a.is_null()).then(pl.lit("unit"))
+    )  # fmt: skip
+    achievement = pl.when(reason.is_not_null()).then(None).when(by_band).then(fraction).otherwise(numeric_achievement)
+    status = (
+        pl.when(achievement.is_null()).then(pl.lit("unjudged"))
+        .when(by_band).then(pl.when(achievement >= 1.0).then(pl.lit("met")).otherwise(pl.lit("missed")))
+        .when(over).then(pl.lit("over"))
+        .when(equal & ~met & ~is_range).then(pl.lit("equal_missed"))
+        .when(~met).then(pl.lit("missed"))
+        .otherwise(pl.lit("met"))
+    )  # fmt: skip
+    return {
+        "status": status,
+        "achievement": achievement,
+        "actual_ratio": pl.when(is_deadline & ~by_band).then(month_ratio).when(numeric & ~by_band).then(ratio),
+        "band": pl.when(by_band).then(band),
+        "_reason": reason,
+    }
 
 
 def score_indicators(evaluation: pl.DataFrame, params: ScoringParams | None = None) -> pl.DataFrame:
     """Score each indicator of ``evaluation`` (targets, actuals and any self-evaluation columns).
 
     Returns the ``indicator_scores`` contract columns plus ``unit_code``, ``level1``, ``name``,
-    ``target_raw``, ``status`` (met / missed / over / equal_missed / unjudged), ``band`` and
-    ``actual_ratio``. Does not mutate ``evaluation``.
+    ``target_raw``, ``status`` (met / missed / over / equal_missed / unjudged), ``band``,
+    ``actual_ratio``, ``group_weight`` and ``weight_given_sum``. Does not mutate ``evaluation``.
     """
     params = params or ScoringParams()
-    frame = with_parsed_targets(evaluation, "actual_raw", money=True, prefix="actual_").with_columns(
-        group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None)
+    for column, dtype in (("target_value_high", pl.Float64), ("target_note", pl.String), ("target_approx", pl.Boolean)):
+        if column not in evaluation.columns:  # tables made before these columns existed
+            evaluation = evaluation.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    # an actual reads money where its target does, and dates where its target is a deadline
+    money = is_money_indicator() | pl.col("target_unit").str.contains("^(?:" + "|".join(MONEY_UNITS) + ")").fill_null(
+        False
+    )
+    frame = with_parsed_targets(
+        evaluation, "actual_raw", money=money, prefix="actual_", timely=pl.col("target_kind") == DEADLINE
+    ).drop("actual_value_high", "actual_noun", "actual_note", "actual_approx")
+    # a percentage target and an actual that states one percentage in words (完成率96%，达到预期)
+    stated = pl.col("actual_raw").fill_null("").str.replace_all(r"\s", "")
+    one_percent = (
+        (pl.col("target_unit") == "%")
+        & pl.col("actual_value").is_null()
+        & (stated.str.count_matches(_PERCENT_IN_TEXT) == 1)
+    )
+    frame = frame.with_columns(
+        actual_value=pl.when(one_percent)
+        .then(stated.str.extract(_PERCENT_IN_TEXT).cast(pl.Float64, strict=False))
+        .otherwise("actual_value"),
+        actual_unit=pl.when(one_percent).then(pl.lit("%")).otherwise("actual_unit"),
+        actual_kind=pl.when(one_percent).then(pl.lit("quantitative")).otherwise("actual_kind"),
+        group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None),
     )
     frame = frame.with_columns(_first_in_group=pl.int_range(pl.len()).over("project_id", "group") == 0)
-    frame = frame.with_columns(weight=_weights(frame, params), _a=_actual_in_target_unit())
-    band, fraction = _band_fraction(params)
-    t, a = pl.col("target_value"), pl.col("_a")
-    op = pl.coalesce(pl.col("target_op"), pl.lit(params.no_comparator_as))
-    quantitative = pl.col("target_kind") == "quantitative"
-    lower, upper, equal = op.is_in([">=", ">"]), op.is_in(["<=", "<"]), op == "="
-    ratio = pl.when(t != 0).then(a / t)
-    met = (
-        pl.when(op == ">").then(a > t).when(op == ">=").then(a >= t)
-        .when(op == "<").then(a < t).when(op == "<=").then(a <= t)
-        .otherwise(a == t)
-    )  # fmt: skip
-    over = (lower | equal) & (ratio >= params.over_achievement_ratio)
-    # exceeded upper bound: target / actual, or a linear fall to zero at twice the target
-    upper_missed = pl.when(a != 0).then(t / a) if params.upper_bound_method == "ratio" else 1 - (a - t) / t
-    quantitative_achievement = (
-        pl.when(a.is_null()).then(None)
-        .when(over & pl.lit(params.deduct_over_achievement)).then(1 - (ratio - 1))
-        .when(met | (equal & (ratio > 1))).then(1.0)
-        .when(upper).then(upper_missed)
-        .otherwise(ratio)
-    ).clip(0.0, 1.0)  # fmt: skip
-    achievement = pl.when(quantitative).then(quantitative_achievement).otherwise(fraction)
-    frame = frame.with_columns(
-        band=pl.when(~quantitative).then(band),
-        achievement=achievement,
-        actual_ratio=pl.when(quantitative).then(ratio),
-        status=pl.when(achievement.is_null())
-        .then(pl.lit("unjudged"))
-        .when(quantitative & over)
-        .then(pl.lit("over"))
-        .when(quantitative & equal & ~met)
-        .then(pl.lit("equal_missed"))
-        .when(quantitative & ~met)
-        .then(pl.lit("missed"))
-        .when(quantitative)
-        .then(pl.lit("met"))
-        .when(achievement >= 1.0)
-        .then(pl.lit("met"))
-        .otherwise(pl.lit("missed")),
-    )
+    frame = frame.with_columns(*_weights(params), _a=_actual_in_target_unit(), _op=_comparator(params))
+    frame = frame.with_columns(**_status_and_achievement(params))
     frame = frame.with_columns(score=(pl.col("weight") * pl.col("achievement")).round(4))
     frame = frame.with_columns(
         score_diff=(pl.col("self_score") - pl.col("score")).round(4),
-        note=_note(params),
+        note=note(params),
     )
-    extras = ["unit_code", "level1", "name", "target_raw", "status", "band", "actual_ratio"]
+    extras = [
+        "unit_code",
+        "level1",
+        "name",
+        "target_raw",
+        "status",
+        "band",
+        "actual_ratio",
+        "group_weight",
+        "weight_given_sum",
+    ]
     return frame.select(*INDICATOR_SCORE_COLUMNS, *extras)
-
-
-def _plain_number(value: pl.Expr) -> pl.Expr:
-    return value.round(6).cast(pl.String).str.replace(r"\.0$", "")
-
-
-def _note(params: ScoringParams) -> pl.Expr:
-    a_raw, t_raw = pl.col("actual_raw").fill_null(""), pl.col("target_raw").fill_null("")
-    target = pl.concat_str(_plain_number(pl.col("target_value")), pl.col("target_unit").fill_null(""))
-    symbol = pl.coalesce(pl.col("target_op"), pl.lit(params.no_comparator_as)).replace_strict(OP_SYMBOLS, default="")
-    pct = (pl.col("achievement") * 100).round(1).cast(pl.String)
-    status = pl.col("status")
-    quantitative = pl.col("target_kind") == "quantitative"
-    upper = pl.col("target_op").is_in(["<=", "<"])
-    return (
-        pl.when(pl.col("actual_raw").is_null())
-        .then(pl.lit("无法评分：没有实际完成值"))
-        .when(quantitative & pl.col("actual_value").is_null())
-        .then(pl.format("无法评分：实际完成值“{}”不是数值", a_raw))
-        .when(quantitative & pl.col("_a").is_null())
-        .then(pl.format("无法评分：完成值“{}”与指标值“{}”的单位不可比", a_raw, t_raw))
-        .when(~quantitative & pl.col("achievement").is_null())
-        .then(pl.format("无法评分：定性指标的完成情况“{}”无法判定档次（达成/部分达成/未达成）", a_raw))
-        .when(~quantitative)
-        .then(pl.format("定性：{}，按{}%得分", "band", pct))
-        .when(pl.col("target_op").is_null() & (status == "met"))
-        .then(pl.format("完成值{}达到指标值{}（无比较符，按{}处理），满分", a_raw, t_raw, symbol))
-        .when(status == "over")
-        .then(
-            pl.format(
-                "完成值{}达到指标值{}的{}倍以上，需复核指标值是否偏低",
-                a_raw,
-                t_raw,
-                pl.lit(params.over_achievement_ratio),
-            )
-        )
-        .when(status == "met")
-        .then(pl.format("完成值{}{}指标值{}，满分", a_raw, symbol, target))
-        .when(status == "equal_missed")
-        .then(pl.format("完成值{}不等于指标值{}，按{}%得分", a_raw, t_raw, pct))
-        .when(upper)
-        .then(pl.format("超出上限：{} > {}，按比例{}%得分", a_raw, target, pct))
-        .otherwise(pl.format("完成值{}未达指标值{}，按完成比例{}%得分", a_raw, t_raw, pct))
-    )

@@ -14,7 +14,7 @@ import polars as pl
 
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
-from perfkit.targets import is_money_indicator, with_parsed_targets
+from perfkit.targets import is_money_indicator, is_timely_indicator, with_parsed_targets
 from perfkit.text import squashed
 
 
@@ -39,9 +39,9 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
     """Join actuals to targets (or use the self-evaluation's own targets when ``targets`` is None)."""
     actual_fields = ["actual_raw", "band", "band_fraction", "weight_given", "self_score", "deviation_reason"]
     if targets is None:
-        indicators = with_parsed_targets(actuals.indicators, "target_raw", is_money_indicator()).with_columns(
-            selfeval_target_raw=pl.col("target_raw"), actual_source_ref=pl.col("source_ref")
-        )
+        indicators = with_parsed_targets(
+            actuals.indicators, "target_raw", is_money_indicator(), timely=is_timely_indicator()
+        ).with_columns(selfeval_target_raw=pl.col("target_raw"), actual_source_ref=pl.col("source_ref"))
         projects = actuals.projects.with_columns(budget_total=pl.col("budget_initial"))
         empty = pl.DataFrame(
             schema={

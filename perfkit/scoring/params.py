@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.text import LOWER_IS_BETTER
 
 BANDS = ("达成年度指标", "部分达成并具有一定效果", "未达成且效果较差")
 
@@ -32,6 +33,11 @@ class ScoringParams:
     upper_bound_method: str = "ratio"
     # a quantitative target written without comparator (3200人) is scored as this comparator
     no_comparator_as: str = ">="
+    # ... except on an indicator whose name says fewer is better (事故率, 投诉次数): scored as ≤
+    lower_is_better_names: list[str] = field(default_factory=lambda: list(LOWER_IS_BETTER))
+    # a strict bound (>95%, <5%) met only at its boundary is missed, and scores at most
+    # 1 − this fraction of the weight (as does a deadline missed by days within its month)
+    strict_boundary_deduction: float = 0.05
     over_achievement_ratio: float = 1.2
     deduct_over_achievement: bool = False
     # qualitative bands: (lowest fraction inclusive, highest fraction, fraction used when only the band is given)
@@ -42,6 +48,20 @@ class ScoringParams:
             "未达成且效果较差": [0.0, 0.6, 0.3],
         }
     )
+    # qualitative actuals written otherwise than as a band label (the whole text, or its first
+    # clause before a comma): anything else is left for a person to judge
+    qualitative_synonyms: dict[str, str] = field(
+        default_factory=lambda: {
+            **dict.fromkeys(
+                ["达成", "已达成", "全部达成", "完成", "已完成", "全部完成", "按时完成", "按期完成", "如期完成",
+                 "已按时完成", "实现", "已实现", "达标", "已达标", "达成预期指标", "达到预期指标", "达成预期目标",
+                 "达到预期目标", "达到预期"],
+                "达成年度指标",
+            ),
+            **dict.fromkeys(["部分达成", "部分完成", "部分实现"], "部分达成并具有一定效果"),
+            **dict.fromkeys(["未达成", "未完成", "未实现", "未达到", "未达标"], "未达成且效果较差"),
+        }
+    )  # fmt: skip
     # grade lower bounds, inclusive; below the last is 差
     grade_bounds: dict[str, float] = field(default_factory=lambda: {"优": 90.0, "良": 80.0, "中": 60.0})
     # re-scoring: a self-score more than this many points above perfkit's score is inflated
@@ -61,6 +81,11 @@ class ScoringParams:
             raise ValueError("upper_bound_method must be 'ratio' or 'linear'")
         if self.no_comparator_as not in (">=", "<=", "="):
             raise ValueError("no_comparator_as must be '>=', '<=' or '='")
+        if not 0.0 < self.strict_boundary_deduction <= 1.0:
+            raise ValueError("strict_boundary_deduction must be above 0 and at most 1")
+        unknown = sorted(set(self.qualitative_synonyms.values()) - set(self.qualitative_bands))
+        if unknown:
+            raise ValueError(f"qualitative_synonyms name bands that do not exist: {', '.join(unknown)}")
 
 
 def _is_number(value: Any) -> bool:
@@ -72,6 +97,8 @@ def _same_shape(value: dict, default: dict) -> bool:
     sample = next(iter(default.values()))
 
     def entry_ok(entry: Any) -> bool:
+        if isinstance(sample, str):
+            return isinstance(entry, str)
         if isinstance(sample, list):
             return isinstance(entry, list) and len(entry) == len(sample) and all(map(_is_number, entry))
         return _is_number(entry)
@@ -91,6 +118,8 @@ def scoring_params(overrides: dict[str, Any] | None, source: str = "params") -> 
         numeric = expected is float and isinstance(value, int) and not isinstance(value, bool)
         if not (isinstance(value, expected) or numeric):
             raise InputError(source, f"scoring.{key}", f"应为 {expected.__name__}，得到 {value!r}")
+        if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
+            raise InputError(source, f"scoring.{key}", f"应为非空文字的列表，得到 {value!r}")
         if isinstance(value, dict) and not _same_shape(value, getattr(defaults, key)):
             raise InputError(source, f"scoring.{key}", f"格式应同默认值 {getattr(defaults, key)}，得到 {value!r}")
         values[key] = float(value) if numeric else value

@@ -232,3 +232,24 @@ def actual_unmatched(run: ScoredRun, _):
         pl.format("{}在绩效目标表中找不到对应项（按单位、项目名称、指标名称匹配）：未计入评分", "text"),
         pl.format("{}：{}", "source_file", "source_ref"),
     ).with_columns(unit_code=rows["unit_code"])
+
+
+@rescoring_rule("weights_exceed_group", "分值合计超过一级指标权重", "high", _BASIS)
+def weights_exceed_group(run: ScoredRun, _):
+    # the indicators of the group without a 分值 get weight 0 then (never a negative weight)
+    rows = (
+        run.indicators.filter(pl.col("weight_given_sum") > pl.col("group_weight") + 1e-6)
+        .group_by("project_id", "level1", maintain_order=True)
+        .agg(pl.col("weight_given_sum").first(), pl.col("group_weight").first(), pl.col("weight").is_null().sum())
+    )
+    return found(
+        rows,
+        pl.format(
+            "{}各指标分值合计{}分，超过该组权重{}分：未给分值的指标按0分权重计，应核对分值",
+            "level1",
+            _num("weight_given_sum"),
+            _num("group_weight"),
+        ),
+        pl.format("一级指标：{}；分值合计：{}；组权重：{}", "level1", _num("weight_given_sum"), _num("group_weight")),
+        seq=pl.lit(None),
+    )

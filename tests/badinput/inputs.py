@@ -119,6 +119,18 @@ CSV_ROWS = [
 ]
 
 
+SPLIT_HEADER = "单位编码,年度,项目名称,预算数,财政资金,其他资金,一级指标,二级指标,三级指标,指标性质,指标值,度量单位\n"
+
+
+def split_csv(op: str, value: str, unit: str) -> str:
+    """A split-layout export (comparator, number and unit in columns of their own) of one project."""
+    rows = [
+        f"100001,2025,示例项目,5.00,5.00,0,产出指标,数量指标,培训场次,{op},{value},{unit}\n",
+        "100001,2025,示例项目,5.00,5.00,0,满意度指标,服务对象满意度指标,满意度,≥,90,%\n",
+    ]
+    return SPLIT_HEADER + "".join(rows)
+
+
 def csv_text(*rows: str, header: str = CSV_HEADER) -> str:
     return header + "".join(rows or CSV_ROWS)
 

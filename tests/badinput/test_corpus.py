@@ -24,6 +24,7 @@ from perfkit.cli import main
 from perfkit.errors import MAX_MESSAGE
 from tests.badinput import inputs as make
 from tests.conftest import ROOT
+from tests.scoring.test_scorecard import CLEAN_ROWS, selfeval_text
 
 SEED_TARGETS = ROOT / "data" / "raw" / "targets"
 
@@ -48,7 +49,7 @@ class Accepted:
 class Case:
     make: Callable[[Path], Path]
     expected: Refused | Accepted
-    command: str = "extract"  # extract | score | run | check | review
+    command: str = "extract"  # extract | score | run | check | check_targets | review
     known_gap: str | None = None  # the case fails today for this reason (a strict xfail)
 
 
@@ -77,6 +78,30 @@ def first_target(op: str | None, value: float | None, unit: str | None, kind: st
     def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
         row = indicators.select("target_op", "target_value", "target_unit", "target_kind").row(0)
         assert row == (op, value, unit, kind)
+
+    return check
+
+
+# the clean self-evaluation of tests/scoring/test_scorecard.py, its satisfaction row written ≥𝟗𝟎% / ٩٥%
+SELFEVAL_ROWS = [*CLEAN_ROWS[:3], ["满意度指标", "服务对象满意度指标", "参与者满意度", "≥𝟗𝟎%", "٩٥%", "10", "10", ""]]
+
+
+def satisfaction_scored(expected: float) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
+    def check(project_scores: pl.DataFrame, indicator_scores: pl.DataFrame) -> None:
+        # worked by hand: 95 ≥ 90, full marks of the 分值 10
+        assert indicator_scores.filter(seq=4)["score"].to_list() == [expected]
+
+    return check
+
+
+def no_goal_mismatch(findings: pl.DataFrame, _: pl.DataFrame) -> None:
+    assert "goal_target_mismatch" not in findings["rule_id"].to_list()
+
+
+def goal_mismatch(promised: str) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
+    def check(findings: pl.DataFrame, _: pl.DataFrame) -> None:
+        hits = findings.filter(rule_id="goal_target_mismatch")
+        assert hits.height == 1 and f"不少于{promised}" in hits["message"][0] and "“≥2场”" in hits["message"][0]
 
     return check
 
@@ -284,6 +309,62 @@ CASES: dict[str, Case] = {
     ),
     "target written as —": Case(
         make.text_file("t.txt", make.word_text(target="—")), Accepted(first_target(None, None, None, "qualitative"))
+    ),
+    # targets as written in real tables (docs/domain.md 3.3): (op, value, unit, kind) read from the cell
+    **{
+        f"target {label}": Case(make.text_file("t.txt", make.word_text(target=cell)), Accepted(first_target(*read)))
+        for label, cell, read in [
+            ("in Arabic-Indic digits", "≥٢场", (">=", 2.0, "场", "quantitative")),
+            ("in mathematical bold digits", "≥𝟐场", (">=", 2.0, "场", "quantitative")),
+            ("with a trailing note", "≥2场（含）", (">=", 2.0, "场", "quantitative")),
+            ("as a range", "2～3场", (None, 2.0, "场", "range")),
+            ("with a comparator contradicted by its suffix", "≥2场以下", (None, 2.0, "场", "contradictory")),
+        ]
+    },
+    "target of a huge number": Case(
+        make.text_file("t.txt", make.word_text(target="≥" + "9" * 400 + "场")),
+        Accepted(first_target(None, None, None, "qualitative")),
+    ),
+    "target of control characters": Case(
+        make.text_file("t.txt", make.word_text(target="≥2\x07\x1b场")),
+        Accepted(first_target(None, None, None, "qualitative")),
+    ),
+    # --- split layouts: the comparator in a column of its own (指标性质 | 指标值 | 度量单位) --------
+    "split csv with ≦": Case(
+        make.text_file("t.csv", make.split_csv("≦", "10", "天")),
+        Accepted(first_target("<=", 10.0, "天", "quantitative")),
+    ),
+    "split csv with 大于等于": Case(
+        make.text_file("t.csv", make.split_csv("大于等于", "2", "场")),
+        Accepted(first_target(">=", 2.0, "场", "quantitative")),
+    ),
+    "split csv with full-width ＝": Case(
+        make.text_file("t.csv", make.split_csv("＝", "2", "场")), Accepted(first_target("=", 2.0, "场", "quantitative"))
+    ),
+    "split csv with ﹦ (U+FE66)": Case(
+        make.text_file("t.csv", make.split_csv("﹦", "2", "场")), Accepted(first_target("=", 2.0, "场", "quantitative"))
+    ),
+    "split csv with an unknown comparator": Case(
+        make.text_file("t.csv", make.split_csv("约等于", "2", "场")),
+        Refused("t.csv", "第2行: 指标性质“约等于”不是可识别的比较符"),
+    ),
+    "target in Arabic-Indic digits, reviewed": Case(
+        make.text_file("t.txt", make.word_text(target="≥٢场")), Accepted(no_goal_mismatch), "check_targets"
+    ),
+    "self-evaluation in other digits": Case(
+        make.text_file("t.txt", selfeval_text(SELFEVAL_ROWS, "100")), Accepted(satisfaction_scored(10.0)), "score"
+    ),
+    # --- the goal text (绩效目标) through the review rules -------------------------------------------
+    "goal text in full-width digits": Case(
+        make.text_file("t.txt", TEXT.replace("不少于2场", "不少于２场")), Accepted(no_goal_mismatch), "check_targets"
+    ),
+    "goal text in Arabic-Indic digits that disagree": Case(
+        make.text_file("t.txt", TEXT.replace("不少于2场", "不少于٣场")), Accepted(goal_mismatch("3场")), "check_targets"
+    ),
+    "goal text with thousands separators": Case(
+        make.text_file("t.txt", TEXT.replace("不少于2场", "不少于2场，服务1,000人")),
+        Accepted(no_goal_mismatch),
+        "check_targets",
     ),
     # --- Office files that are not what they say --------------------------------------------------
     "xlsx that is text": Case(
@@ -543,6 +624,8 @@ def command_line(case: Case, source: Path, out: Path) -> list[str]:
         return ["review", "import", str(source), "--store", str(out / "review.sqlite")]
     if case.command == "run":
         return ["run", str(source), "-o", str(out)]
+    if case.command == "check_targets":  # the odd file is the target table itself
+        return ["check", str(source), "-o", str(out / "findings.csv")]
     if case.command == "check":  # the bad file is the parameter file; the targets are the seed
         return ["check", str(SEED_TARGETS), "-o", str(out / "findings.csv"), "--params", str(source)]
     if source.suffix == ".yaml":  # score with a bad parameter file
@@ -580,6 +663,9 @@ def check_case(case: Case, tmp_path: Path, capsys) -> None:
         assert status == 0, captured.err
         if case.command == "extract":
             case.expected.check(pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet"))
+        elif case.command == "check_targets":
+            findings = pl.read_csv(out / "findings.csv")
+            case.expected.check(findings, findings)
         elif case.command == "score":
             case.expected.check(pl.read_csv(out / "project_scores.csv"), pl.read_csv(out / "indicator_scores.csv"))
 

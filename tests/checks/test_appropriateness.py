@@ -181,7 +181,10 @@ def test_unit_cost_standard_fires_above_the_highest_class_rate(name, target, cei
     """培训 above 550 and 会议 above 760 元/人·天 (the first-class rates) exceed every standard."""
     found = findings_of(rate(name, target), "unit_cost_standard")
     assert places(found) == [(1, 6)]
-    assert f"“{name}”{target}超过支出标准最高{ceiling}元/人·天" in found[0]["message"]
+    first_class = {"培训": "一类培训", "会议": "一类会议"}[name[:2]]
+    assert f"“{name}”{target}超过支出标准（{first_class}）{ceiling}元/人·天" in found[0]["message"]
+    # no class is written: the evidence says which was assumed
+    assert f"（未写明类别，按最高标准{first_class}对照）" in found[0]["evidence"]
     assert found[0]["message"].startswith(name[:2])
 
 
@@ -200,7 +203,8 @@ def test_unit_cost_standard_asks_for_days_on_a_per_person_rate():
     found = findings_of(rate("培训费标准", "≤550元/人"), "unit_cost_standard")
     assert places(found) == [(1, 6)]
     assert (
-        "培训“培训费标准”按人计（≤550元/人），支出标准按人·天计（最高550元）：需写明天数才能核对" in found[0]["message"]
+        "培训“培训费标准”按人计（≤550元/人），支出标准按人·天计（一类培训550元）：需写明天数才能核对"
+        in found[0]["message"]
     )
 
 
@@ -211,7 +215,39 @@ def test_unit_cost_standard_reads_another_standards_file(tmp_path):
     tables = rate("培训费标准", "≤550元/人·天")
     found = findings_of(tables, "unit_cost_standard", standards_file=str(standards))
     assert places(found) == [(1, 6)]
-    assert "超过支出标准最高500元/人·天" in found[0]["message"]
+    assert "超过支出标准（本地培训）500元/人·天" in found[0]["message"]
+
+
+def class_rate(name, description, target):
+    return costs(FEE, PRINT_9000, (1, "产出指标", "成本指标", name, description, target))
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "target", "standard", "ceiling"),
+    [
+        # worked by hand from the standards table: 三类培训 350, 二类会议 650, 四类会议 550
+        ("三类培训费标准", "每人每天", "≤400元/人·天", "三类培训", 350),
+        ("培训费标准", "按三类培训标准，每人每天", "≤400元/人·天", "三类培训", 350),
+        ("会议费标准", "二类会议，每人每天", "≤700元/人·天", "二类会议", 650),
+        ("会议费标准", "四类会议，每人每天", "≤600元/人·天", "三类和四类会议", 550),
+    ],
+)
+def test_unit_cost_standard_uses_the_class_named_in_name_or_description(name, description, target, standard, ceiling):
+    """400 is within the highest 培训 rate (550) but above the 三类 rate 350, which was never enforced."""
+    found = findings_of(class_rate(name, description, target), "unit_cost_standard")
+    assert places(found) == [(1, 6)]
+    assert f"超过支出标准（{standard}）{ceiling}元/人·天" in found[0]["message"]
+    assert f"按{standard}对照" in found[0]["evidence"] and "未写明类别" not in found[0]["evidence"]
+
+
+def test_unit_cost_standard_within_the_named_class_is_not_fired():
+    """二类培训 450: a rate of 450 is within it."""
+    assert findings_of(class_rate("培训费标准", "二类培训", "≤450元/人·天"), "unit_cost_standard") == []
+
+
+def test_unit_cost_standard_reads_a_rate_written_in_wan_per_person_on_money():
+    """≤0.06万/人·天 on a cost indicator is 0.06万元/人·天 = 600元, above 550 (万/人 was not a money unit)."""
+    assert places(findings_of(rate("培训费标准", "≤0.06万/人·天"), "unit_cost_standard")) == [(1, 6)]
 
 
 def test_unit_cost_standard_checks_a_rate_written_in_wan():

@@ -221,9 +221,43 @@ def test_description_repeats_name_fires_when_description_only_restates_the_name(
     """描述 ``公益活动场次。`` says nothing beyond the name (punctuation does not count)."""
     rows = clean_with((1, (1, "产出指标", "数量指标", "公益活动场次", "公益活动场次。", "≥26场")))
     found = findings_of(make_tables([P], rows), "description_repeats_name")
-    assert places(found) == [(1, 1)]
-    assert "指标“公益活动场次”的绩效指标描述只重复了名称" in found[0]["message"]
-    assert found[0]["evidence"] == "三级指标：公益活动场次；描述：公益活动场次。"
+    assert places(found) == [(1, None)]
+    # worked by hand: 1 of the 7 rows of CLEAN repeats its name
+    assert found[0]["message"] == (
+        "本项目1条指标（共7条）的绩效指标描述只重复了名称（第1条）：应说明指标含义、口径或计算方法"
+    )
+    assert found[0]["evidence"] == "描述与名称相同的三级指标：公益活动场次"
+
+
+def test_description_repeats_name_gives_one_finding_per_project_naming_its_rows():
+    """Rows 1, 2 and 6 of project 1 and row 7 of project 2 repeat their names: one finding each
+    project (was one per row: 103 of the seed's 147 findings), with the rows and their count."""
+    repeat = {1: "公益活动场次", 2: "活动完成率", 6: "服务妇女儿童人数"}
+    first = [(1, *r[1:4], repeat.get(i, r[4]), r[5]) for i, r in enumerate(CLEAN, start=1)]
+    second = [(2, *r[1:4], r[3] if i == 7 else r[4], r[5]) for i, r in enumerate(CLEAN, start=1)]
+    tables = make_tables([P, P | {"project_name": "另一项目"}], first + second)
+    found = findings_of(tables, "description_repeats_name")
+    assert places(found) == [(1, None), (2, None)]
+    assert "本项目3条指标（共7条）" in found[0]["message"] and "（第1、2、6条）" in found[0]["message"]
+    assert found[0]["evidence"] == "描述与名称相同的三级指标：公益活动场次；活动完成率；服务妇女儿童人数"
+    assert "（第7条）" in found[1]["message"]
+    # ids are fingerprints of the place and the evidence: the same table gives the same ids
+    again = findings_of(make_tables([P, P | {"project_name": "另一项目"}], first + second), "description_repeats_name")
+    assert [f["finding_id"] for f in again] == [f["finding_id"] for f in found]
+
+
+# contradictory_target ----------------------------------------------------------------------------
+
+
+def test_contradictory_target_is_a_finding_not_a_guess():
+    """``≥95%以下``: ≥ says at least, 以下 at most. It was read silently as ≥95%."""
+    rows = clean_with((2, (1, "产出指标", "质量指标", "活动完成率", "完成的活动占计划的比例", "≥95%以下")))
+    tables = make_tables([P], rows)
+    row = tables.indicators.row(1, named=True)
+    assert (row["target_kind"], row["target_op"], row["target_value"]) == ("contradictory", None, 95.0)
+    found = findings_of(tables, "contradictory_target")
+    assert places(found) == [(1, 2)]
+    assert "指标值“≥95%以下”的比较符与“以上/以下/以内”方向相反" in found[0]["message"]
 
 
 def test_description_repeats_name_not_fired_on_an_explaining_or_empty_description():

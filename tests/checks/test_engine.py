@@ -39,6 +39,7 @@ BROKEN = [
     (1, "效益指标", "社会效益指标", "妇女获得感", "群众获得感", "有效提升"),  # 11 slogan
     (1, "满意度指标", "服务对象满意度指标", "服务对象满意度", "群众满意度", "≥90%"),  # 12 same in all 3 projects
     (2, "产出指标", "数量指标", "服务人次", "服务的人次", "≥100人次"),
+    (2, "产出指标", "数量指标", "服务户数", "服务的户数", "≥10户以下"),  # 2 ≥ against 以下: contradictory
     (2, "满意度指标", "服务对象满意度指标", "服务对象满意度", "群众满意度", "≥90%"),
     (3, "满意度指标", "服务对象满意度指标", "服务对象满意度", "群众满意度", "≥90%"),
 ]
@@ -49,7 +50,7 @@ BROKEN_PLACES = Counter(
         ("missing_unit", 1, 3): 1,
         ("duplicate_indicator", 1, 4): 1,
         ("self_repeating_name", 1, 2): 1,
-        ("description_repeats_name", 1, 1): 1,
+        ("description_repeats_name", 1, None): 1,  # one per project (row 1 only here)
         ("rows_out_of_order", 1, 4): 1,
         ("vague_target", 1, 5): 1,
         ("slogan_benefit", 1, 11): 1,
@@ -66,7 +67,8 @@ BROKEN_PLACES = Counter(
         ("missing_level1", 2, None): 1,  # 效益指标
         ("missing_output_level2", 2, None): 3,  # 质量、时效、成本
         ("cost_vs_budget", 2, None): 1,  # no money cost: cannot judge
-        ("boilerplate_satisfaction", 2, 2): 1,
+        ("boilerplate_satisfaction", 2, 3): 1,
+        ("contradictory_target", 2, 2): 1,
         ("missing_level1", 3, None): 2,  # 产出指标、效益指标
         ("cost_vs_budget", 3, None): 1,
         ("boilerplate_satisfaction", 3, 1): 1,

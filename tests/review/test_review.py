@@ -134,7 +134,7 @@ def test_a_reexport_with_rows_reordered_keeps_every_finding_id(seed_tables, tmp_
         path.write_text(flat_export(seed_tables, order), encoding="utf-8")
         tables = load_targets(path)
         ids[order] = run_checks(tables)["finding_id"].to_list()
-    assert len(ids["as_published"]) > 100
+    assert len(ids["as_published"]) > 40  # the seed gives 49 (description_repeats_name: one per project)
     assert sorted(ids["interleaved"]) == sorted(ids["as_published"])
     assert len(set(ids["as_published"])) == len(ids["as_published"])
 

@@ -101,9 +101,7 @@ def test_over_achievement_is_flagged(tmp_path):
 def test_unparseable_actual_is_a_finding_and_leaves_the_total_empty(tmp_path):
     rows = [list(r) for r in CLEAN_ROWS]
     rows[0][4] = "约九场"
-    path = tmp_path / "selfeval.txt"
-    path.write_text(selfeval_text(rows, "96.6"), encoding="utf-8")
-    card = score(load_actuals(path))
+    card = scorecard(tmp_path, rows)
     assert card.indicator_scores["score"][0] is None
     project = card.project_scores.row(0, named=True)
     assert project["total"] is None and project["grade"] is None and project["unscored"] == 1
@@ -266,3 +264,49 @@ def test_template_keeps_a_target_that_starts_with_equals_as_text(tmp_path):
     headers = [c.value for c in sheet[1]]
     cell = sheet.cell(2, headers.index("指标值") + 1)
     assert (cell.value, cell.data_type) == ("=100%", "s")
+
+
+def scorecard(tmp_path: Path, rows: list[list[str]], total: str = "96.6"):
+    """The scorecard of a one-project self-evaluation with these indicator rows."""
+    path = tmp_path / "selfeval.txt"
+    path.write_text(selfeval_text(rows, total), encoding="utf-8")
+    return score(load_actuals(path))
+
+
+def test_weights_above_their_group_give_a_finding_and_no_negative_weight(tmp_path):
+    """分值 30 + 30 in the 50-point output group: a finding naming the group and both sums (the
+    third output row got weight −10 and score −10 before)."""
+    rows = [
+        ["产出指标", "数量指标", "举办活动场次", "≥10场", "10场", "30", "30", ""],
+        ["产出指标", "成本指标", "活动经费", "≤20万元", "19万元", "30", "30", ""],
+        ["效益指标", "社会效益指标", "活动影响力", "提升影响力", "达成年度指标", "30", "30", ""],
+        ["满意度指标", "服务对象满意度指标", "参与者满意度", "≥90%", "95%", "10", "10", ""],
+    ]
+    card = scorecard(tmp_path, rows, "109.6")
+    assert card.indicator_scores["weight"].min() >= 0
+    found = card.findings.filter(rule_id="weights_exceed_group")
+    assert found.height == 1 and found["seq"][0] is None
+    assert found["message"][0] == "产出指标各指标分值合计60分，超过该组权重50分：未给分值的指标按0分权重计，应核对分值"
+
+
+def test_unknown_level1_is_a_finding_that_names_it(tmp_path):
+    """``过程指标`` is no level-1 group of the rules: unscored with a message naming it, total empty."""
+    rows = [list(r) for r in CLEAN_ROWS]
+    rows[0][0] = "过程指标"
+    card = scorecard(tmp_path, rows)
+    found = card.findings.filter(rule_id="indicator_unscored")
+    assert found["message"].to_list() == ["无法评分：一级指标“过程指标”不是产出、效益、满意度或成本指标，无法确定权重"]
+    assert card.project_scores["total"][0] is None
+
+
+def test_every_indicator_unscored_finding_has_a_message(tmp_path):
+    """``=0起`` with ``2起`` was unjudged with an empty message; now it is scored 0 (a zero upper
+    bound missed), and every unscored row says why."""
+    rows = [list(r) for r in CLEAN_ROWS]
+    rows[0][2:5] = ["安全事故数", "=0起", "2起"]
+    rows[2][4] = "工作有序开展"
+    card = scorecard(tmp_path, rows)
+    assert card.indicator_scores["score"][0] == 0.0
+    unscored = card.findings.filter(rule_id="indicator_unscored")
+    assert unscored.height == 1
+    assert all(m and m.startswith("无法评分：") and "需人工判断" in m for m in unscored["message"].to_list())
