@@ -31,7 +31,13 @@ MONEY_COLUMNS = {"budget_total", "budget_fiscal", "budget_other", "budget_full",
 PERCENT_COLUMNS = {"achievement"}
 SCORE_COLUMNS = {"weight", "score", "self_score", "score_diff", "output_score", "benefit_score",
                  "satisfaction_score", "execution_score", "total", "self_total", "total_diff", "mean_total"}  # fmt: skip
-KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
+KIND_LABELS = {
+    "quantitative": "定量",
+    "qualitative": "定性",
+    "range": "区间",
+    "deadline": "时限",
+    "contradictory": "自相矛盾",
+}
 REVIEW_STATUS_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已排除", "false_positive": "误报"}
 STATUS_LABELS = {
     "met": "达成",

@@ -37,3 +37,10 @@ def test_repeated_seq_and_unknown_comparator_fail(seed_tables):
 def test_extra_columns_fail(seed_tables):
     with pytest.raises(pandera.errors.SchemaErrors):
         validate(seed_tables.projects.with_columns(extra=pl.lit(1)), "projects")
+
+
+def test_every_target_kind_has_a_chinese_label():
+    from perfkit.labels import KIND_LABELS
+    from perfkit.schema import TARGET_KINDS
+
+    assert set(KIND_LABELS) == set(TARGET_KINDS)
