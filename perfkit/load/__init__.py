@@ -24,7 +24,7 @@ from perfkit.load import docx as docx_format
 from perfkit.load import flat, word_text
 from perfkit.load.assemble import assemble, finish_projects
 from perfkit.load.sniff import decode_text, detect_format
-from perfkit.load.table import cells_of, read_tables
+from perfkit.load.table import read_tables
 
 Reader = Callable[[bytes, str], pl.DataFrame]
 Finisher = Callable[[pl.DataFrame], "tuple[pl.DataFrame, pl.DataFrame]"]
@@ -80,10 +80,10 @@ def _read_word_text(data: bytes, file: str) -> pl.DataFrame:
 
 @register("docx", read_tables)
 def _read_docx(data: bytes, file: str) -> pl.DataFrame:
-    tables = docx_format.split_tables(data, file)
-    if not tables:
+    grid = docx_format.target_grid(data, file)
+    if not grid.height:
         raise InputError(file, None, _NO_TABLES)
-    return cells_of(tables, file)
+    return grid
 
 
 @register("csv", flat.finish_flat)
