@@ -96,6 +96,16 @@ def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_xlsx(data, file)
 
 
+def annual_indicators(tables: TargetTables | None) -> TargetTables | None:
+    """``tables`` with only the annual indicators (``period`` annual), where checks and scoring
+    start; the same object when every indicator is annual (or ``tables`` is None)."""
+    if tables is None or "period" not in tables.indicators.columns:
+        return tables
+    if not (tables.indicators["period"] != "annual").any():
+        return tables
+    return TargetTables(tables.projects, tables.indicators.filter(pl.col("period") == "annual"))
+
+
 def source_files(sources: Iterable[str | Path]) -> list[Path]:
     """Expand folders (not recursively, sorted by name) and check that every source exists."""
     files: list[Path] = []
@@ -171,4 +181,4 @@ def load_targets(*sources: str | Path) -> TargetTables:
     return TargetTables(*assemble(projects, indicators))
 
 
-__all__ = ["READERS", "TargetTables", "detect_format", "load_targets", "register", "source_files"]
+__all__ = ["READERS", "TargetTables", "annual_indicators", "detect_format", "load_targets", "register", "source_files"]

@@ -68,7 +68,7 @@ def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataF
     projects, indicators = [], []
     for table in selfevals:
         project, rows = read_selfeval(table, file)
-        pid = project_id(project["unit_code"], project["year"], project["project_name"])
+        pid = project_id(project["unit_code"], project["year"], project["project_name"], project["unit_name"])
         projects.append(project | {"project_id": pid, "source_file": file})
         rows = [row | {"source_file": file} for row in rows]
         indicators.extend(

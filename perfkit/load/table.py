@@ -40,6 +40,7 @@ class Row:
     ref: str
     cell_refs: list[str] = field(default_factory=list)
     continued: list[bool] = field(default_factory=list)
+    side: list[bool] = field(default_factory=list)  # continues a cell that starts to its left in this row
 
     def cell_ref(self, index: int) -> str:
         """The place of cell ``index``, or of the row when cells have no places of their own."""
@@ -48,6 +49,10 @@ class Row:
     def is_continued(self, index: int) -> bool:
         """Whether position ``index`` continues a merged cell."""
         return index < len(self.continued) and self.continued[index]
+
+    def is_side(self, index: int) -> bool:
+        """Whether position ``index`` continues a cell that starts to its left in the same row."""
+        return index < len(self.side) and self.side[index]
 
 
 @dataclass
@@ -62,7 +67,7 @@ class Table:
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 YEAR = re.compile(r"(20\d{2})\s*年")
-_REQUIRED_HEADERS = ("level1", "name", "target_raw")
+_REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
 _FIELDS = ("level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "weight")
 _TABLE = ["_file_no", "_key"]
 _QUALITATIVE = ("定性", "qualitative")
@@ -87,12 +92,13 @@ def cells_of(tables: list[Table], file: str) -> pl.DataFrame:
 def tables_of(cells: pl.DataFrame) -> list[Table]:
     """The grid frame back as :class:`Table` objects, for readers that walk rows one by one."""
     tables: dict[tuple[int, int], Table] = {}
+    side = (pl.col("origin_row") == pl.col("row_no")) & (pl.col("origin_col") != pl.col("col"))
     rows = cells.group_by("_file_no", "table_no", "row_no", maintain_order=True).agg(
-        pl.col("title", "table_ref", "row_ref", "context").first(), pl.col("text"), pl.col("ref"), pl.col("continued")
+        pl.col("title", "table_ref", "row_ref", "context").first(), "text", "ref", "continued", side.alias("side")
     )
-    for file_no, table_no, _, title, table_ref, row_ref, context, texts, refs, continued in rows.iter_rows():
+    for file_no, table_no, _, title, table_ref, row_ref, context, texts, refs, continued, sides in rows.iter_rows():
         table = tables.setdefault((file_no, table_no), Table(title=title, ref=table_ref, context=context))
-        table.rows.append(Row(texts, row_ref, refs, continued))
+        table.rows.append(Row(texts, row_ref, refs, continued, sides))
     return list(tables.values())
 
 
@@ -218,12 +224,16 @@ def _indicators(body: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame, 
     starts = body.filter(pl.col("col") == 0).select(*_TABLE, "_block", "_file", "_at", "row_no", source_ref="row_ref")
     starts = starts.join(where, on=[*_TABLE, "_block"], how="left", maintain_order="left")
     text = body["text"]
-    # a position covered by a cell that starts to its left in the same row was read there already
+    # a position covered by a cell that starts to its left in the same row was read there already;
+    # one merged up into the header is no indicator's cell
     side = ((body["origin_row"] == body["row_no"]) & (body["origin_col"] != body["col"])).alias("_side")
-    picked = {}
+    header = (body["origin_row"] <= body["_block"]).alias("_in_header")
+    picked, sides = {}, {}
     for f in _FIELDS:
         at = starts["_at"] + starts[f].cast(pl.UInt32)
-        picked[f] = pl.when(~side.gather(at)).then(text.gather(at).str.strip_chars()).alias(f)
+        sides[f] = side.gather(at).fill_null(False)
+        picked[f] = pl.when(~sides[f] & ~header.gather(at)).then(text.gather(at).str.strip_chars()).alias(f)
+    _refuse_merged_fields(starts, body, sides)
     frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", *picked.values())
     frame = frame.join(
         rows.select(*_TABLE, "row_no", "period"), on=[*_TABLE, "row_no"], how="left", maintain_order="left"
@@ -253,9 +263,25 @@ def _indicators(body: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame, 
     )
 
 
+def _refuse_merged_fields(starts: pl.DataFrame, body: pl.DataFrame, sides: dict[str, pl.Series]) -> None:
+    """Raise where one cell of an indicator row covers the columns of two required fields."""
+    for f in _REQUIRED_HEADERS:
+        hit = starts.filter(sides[f])
+        if hit.height:
+            row = hit.row(0, named=True)
+            at = row["_at"] + row[f]
+            left = body["origin_col"][at]
+            fields = {row[g]: g for g in _FIELDS if row[g] is not None}
+            labels = [INDICATOR_HEADERS[fields.get(left, f)][0], INDICATOR_HEADERS[f][0]]
+            raise InputError(row["_file"], body["ref"][at], f"“{labels[0]}”与“{labels[1]}”两列合并为一格，无法分开读取")
+
+
 def _notes(body: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
     """``label：text`` of every note column of a row, joined with ``；`` (only rows that have one)."""
-    cells = body.join(notes, on=[*_TABLE, "_block", "col"]).filter(pl.col("text").str.strip_chars() != "")
+    cells = body.join(notes, on=[*_TABLE, "_block", "col"]).filter(
+        pl.col("text").str.strip_chars() != "",
+        (pl.col("origin_row") != pl.col("row_no")) | (pl.col("origin_col") == pl.col("col")),
+    )
     return (
         cells.sort(*_TABLE, "row_no", "col")
         .group_by(*_TABLE, "row_no", maintain_order=True)
