@@ -19,6 +19,7 @@ from perfkit.load.layouts import (
     FUNDING_TEXT_PARTS,
     KNOWN_UNKEPT_LABELS,
     LONG_TEXT_FIELDS,
+    PERIOD_LABELS,
     PROJECT_LABELS,
     SECTION_LABELS,
     label_key_expr,
@@ -69,7 +70,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
         pl.col("_is_unit")
         | pl.col("_scale").is_not_null()
         | pl.col("_field").is_not_null()
-        | pl.col("_k").is_in(list(SECTION_LABELS) + list(KNOWN_UNKEPT_LABELS))
+        | pl.col("_k").is_in([*SECTION_LABELS, *KNOWN_UNKEPT_LABELS, *PERIOD_LABELS])
         | pl.col("_funding")
     )
     c = c.with_columns(_stop=stop, _r=pl.col("row_no").rank("dense").over(TABLE_KEY))
@@ -86,7 +87,9 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
     labels = groups.filter(pl.col("_field").is_not_null())
     # nothing at all beside the label: the value is the cell right below it
     below = c.filter(~pl.col("_stop"), pl.col("origin_row") == pl.col("row_no"), pl.col("origin_col") == pl.col("col"))
-    below = below.select(*TABLE_KEY, _r=pl.col("_r") - 1, col="col", _below=pl.col("_s"), _below_ref="ref")
+    below = below.select(
+        *TABLE_KEY, _r=pl.col("_r") - 1, col="col", _below=pl.col("_s"), _below_ref="ref", _below_row="row_no"
+    )
     labels = labels.join(below, on=[*TABLE_KEY, "_r", "col"], how="left").with_columns(
         _value=pl.when(pl.col("_n") > 1)
         .then(
@@ -107,8 +110,12 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
         _other_sum=figure_expr(pl.col("_value")).filter(pl.col("_field") == "budget_other").sum(),
     )
     given = labels.group_by(TABLE_KEY).agg(_total_given=(pl.col("_field") == "budget_total").any())
+    # a row whose cells are the values of the labels above it holds no purpose
+    used = labels.filter((pl.col("_n") == 1) & (pl.col("_below").fill_null("") != ""))
+    used = used.select(*TABLE_KEY, row_no="_below_row").unique()
     unlabelled = (
-        origin.group_by(*TABLE_KEY, "row_no", maintain_order=True)
+        origin.join(used, on=[*TABLE_KEY, "row_no"], how="anti")
+        .group_by(*TABLE_KEY, "row_no", maintain_order=True)
         .agg(_labelled=pl.col("_stop").any(), _texts=pl.col("_s").filter(pl.col("_s") != ""))
         .filter(~pl.col("_labelled") & (pl.col("_texts").list.len() > 0))
         .group_by(TABLE_KEY, maintain_order=True)

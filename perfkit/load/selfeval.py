@@ -31,7 +31,12 @@ INDICATOR_HEADERS = {
     "weight_given": ("分值", "权重"),
     "self_score": ("得分",),
     "deviation_reason": (
-        "偏差原因分析及改进措施", "偏差原因分析", "偏差原因", "未完成原因分析", "未完成原因和改进措施", "原因分析",
+        "偏差原因分析及改进措施",
+        "偏差原因分析",
+        "偏差原因",
+        "未完成原因分析",
+        "未完成原因和改进措施",
+        "原因分析",
     ),  # fmt: skip
 }
 _REQUIRED = ("level1", "name", "actual_raw")
@@ -47,7 +52,9 @@ UNIT_LABELS = ("实施单位", "预算单位", "单位名称", "项目单位")
 GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标")
 GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成")
 SELFEVAL_LABELS = {"indicators": INDICATOR_HEADERS, "funding": FUNDING_HEADERS}
-_KEY_OF = {kind: {label_key(lb): f for f, labels in spec.items() for lb in labels} for kind, spec in SELFEVAL_LABELS.items()}
+_KEY_OF = {
+    kind: {label_key(lb): f for f, labels in spec.items() for lb in labels} for kind, spec in SELFEVAL_LABELS.items()
+}
 _ALL_LABELS = {*_KEY_OF["indicators"], *_KEY_OF["funding"], *UNIT_LABELS, *GOAL_EXPECTED, *GOAL_ACTUAL,
                "项目名称", "主管部门", "年度总体目标", "报表编号", "项目资金", "预算执行情况", "年度预算数"}  # fmt: skip
 # a project code in front of the name: 51000021R000000019951-工资性支出
@@ -137,9 +144,7 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
 
 
 def _funding(rows: list[Row], r: int, funding: dict[str, int], file: str, project: dict) -> None:
-    total = next(
-        (row for row in rows[r + 1 :] if any(label_key(c) in FUNDING_TOTAL_ROWS for _, c in _own(row))), None
-    )
+    total = next((row for row in rows[r + 1 :] if any(label_key(c) in FUNDING_TOTAL_ROWS for _, c in _own(row))), None)
     if total is None:
         raise InputError(file, rows[r].ref, "资金表缺少“年度资金总额”行")
     for name, index in funding.items():
@@ -156,7 +161,11 @@ def _header(rows: list[Row]) -> tuple[int, dict[str, int], int]:
             columns = _columns(row, "indicators")
             if r + 1 < len(rows):
                 sub = rows[r + 1]
-                under = {f: i for f, i in _columns(sub, "indicators").items() if f in ("target_op", "target_raw", "target_unit")}
+                under = {
+                    f: i
+                    for f, i in _columns(sub, "indicators").items()
+                    if f in ("target_op", "target_raw", "target_unit")
+                }
                 if under and any(sub.is_continued(i) for i in range(len(sub.cells))):
                     columns = {f: i for f, i in columns.items() if i not in under.values()} | under
                     return r, columns, r + 2
@@ -217,11 +226,15 @@ def _indicator_rows(rows: list[Row], columns: dict[str, int], width: int, file: 
             record["level1"] = record["level1"][: m.start()].strip()
             points[record["level1"]] = float(m.group(1))
         if "target_op" in record:
-            record["target_raw"] = _joined(record.pop("target_op"), record.get("target_raw"), record.pop("target_unit", ""))
+            record["target_raw"] = _joined(
+                record.pop("target_op"), record.get("target_raw"), record.pop("target_unit", "")
+            )
         record.pop("target_unit", None)
         for name in ("weight_given", "self_score"):
             if name in columns:
-                record[name] = figure(row.cells[columns[name]], INDICATOR_HEADERS[name][0], file, row.cell_ref(columns[name]))
+                record[name] = figure(
+                    row.cells[columns[name]], INDICATOR_HEADERS[name][0], file, row.cell_ref(columns[name])
+                )
         indicators.append(record)
     _group_points(indicators, points)
     return indicators, self_total

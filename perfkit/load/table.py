@@ -131,7 +131,13 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     columns, notes = _block_columns(headers)
     _require_headers(headers, columns)
     after = cells.filter(pl.col("row_no") > pl.col("_header"))
-    rows = _body_rows(after, headers)
+    # a block title above the first header gives the period of the first block
+    initial = (
+        cells.filter(pl.col("row_no") <= pl.col("_header"), pl.col("_c").is_in(list(PERIOD_LABELS)))
+        .group_by(_TABLE)
+        .agg(_initial=pl.col("_c").last().replace_strict(PERIOD_LABELS))
+    )
+    rows = _body_rows(after, headers, initial)
     body = after.join(
         rows.filter("_body").select(*_TABLE, "row_no", "_block"), on=[*_TABLE, "row_no"], maintain_order="left"
     )
@@ -179,7 +185,7 @@ def _block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return columns, notes
 
 
-def _body_rows(after: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFrame:
+def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame) -> pl.DataFrame:
     """Every row under the first header: its block (the header above it), its ``period`` and whether
     it is an indicator row (``_body``): not a header, not a block title, not a closing row (合计,
     总分 … and the rows after one), not empty."""
@@ -197,10 +203,11 @@ def _body_rows(after: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFrame:
     rows = rows.join(marks, on=[*_TABLE, "row_no"], how="left").with_columns(
         pl.col("_is_header", "_is_sub").fill_null(False)
     )
+    rows = rows.join(initial, on=_TABLE, how="left", maintain_order="left")
     rows = rows.with_columns(
         _block=pl.when("_is_header").then("row_no").forward_fill().over(_TABLE),
         _open=pl.when("_is_header").then(True).when("_closing").then(False).forward_fill().over(_TABLE).fill_null(True),
-        period=pl.col("_period").forward_fill().over(_TABLE).fill_null("annual"),
+        period=pl.col("_period").forward_fill().over(_TABLE).fill_null(pl.col("_initial")).fill_null("annual"),
     )
     # the first block's header is not in `after`: its rows keep a null _block (the first block)
     return rows.with_columns(
