@@ -166,9 +166,9 @@ def _money_scale(header: list, above: list[list]) -> float:
     """万元 per unit of the budget columns: a unit in a budget header's brackets (``预算数（元）``),
     else ``单位：元`` in a line above the header; 万元 when neither is written."""
     for cell in header:
-        if _HEADER_FIELDS.get(_header_key(cell)) in BUDGET_FIELDS:
-            if m := re.search(rf"[（(]({_MONEY})[）)]$", re.sub(r"\s+", "", cell or "")):
-                return MONEY_TO_WAN[m.group(1)]
+        in_brackets = re.search(rf"[（(]({_MONEY})[）)]$", re.sub(r"\s+", "", cell or ""))
+        if in_brackets and _HEADER_FIELDS.get(_header_key(cell)) in BUDGET_FIELDS:
+            return MONEY_TO_WAN[in_brackets.group(1)]
     for cell in (c for row in above for c in row if c):
         if m := re.search(MONEY_SCALE, re.sub(r"\s+", "", str(cell))):
             return MONEY_TO_WAN[m.group(1)]

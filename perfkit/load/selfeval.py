@@ -37,7 +37,7 @@ INDICATOR_HEADERS = {
         "未完成原因分析",
         "未完成原因和改进措施",
         "原因分析",
-    ),  # fmt: skip
+    ),
 }
 _REQUIRED = ("level1", "name", "actual_raw")
 FUNDING_HEADERS = {
