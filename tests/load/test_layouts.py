@@ -267,3 +267,28 @@ def test_an_error_names_the_table_among_all_tables(tmp_path: Path) -> None:
         load_targets(write_docx(tmp_path / "bad.docx", contents, "2025年就业服务项目绩效目标表", bad))
     # worked by hand: the target table is the document's second table; the figure is in row 3, cell 3
     assert error.value.one_line() == f"{tmp_path / 'bad.docx'}: 表2第3行第3格: 预算数“一百”不是数字"
+
+
+@pytest.mark.parametrize(
+    ("above", "budget_header"), [("", "预算数（元）"), ("单位：元\n", "预算数"), ("", "预算数（万元）")]
+)
+def test_money_scale_of_a_csv(tmp_path: Path, above: str, budget_header: str) -> None:
+    header = f"单位编码,单位名称,年度,项目名称,{budget_header},财政资金,其他资金,一级指标,二级指标,三级指标,指标值\n"
+    row = "100004,某区图书馆,2025,2025年阅读推广项目,50000,50000,0,产出指标,数量指标,讲座场次,≥12场\n"
+    path = tmp_path / "flat.csv"
+    path.write_text(above + header + row, encoding="utf-8")
+    project = load_targets(path).projects.row(0, named=True)
+    # worked by hand: 50000 元 = 5 万元; a header in 万元 keeps the figure as written
+    expected = 50000.0 if "万元" in budget_header else 5.0
+    assert (project["budget_total"], project["budget_fiscal"], project["budget_other"]) == (expected, expected, 0.0)
+
+
+def test_a_csv_without_unit_codes_loads_by_unit_name(tmp_path: Path) -> None:
+    path = tmp_path / "flat.csv"
+    path.write_text(
+        "单位名称,项目名称,预算数,一级指标,二级指标,三级指标,指标值\n某区图书馆,2025年阅读推广项目,5,产出指标,数量指标,讲座场次,≥12场\n",
+        encoding="utf-8",
+    )
+    tables = load_targets(path)
+    assert tables.projects.select("unit_code", "unit_name").row(0) == ("", "某区图书馆")
+    assert tables.indicators["unit_code"].to_list() == [""]
