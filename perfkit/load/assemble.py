@@ -110,3 +110,24 @@ def _require_level1(indicators: pl.DataFrame) -> None:
     if missing.height:
         row = missing.row(0, named=True)
         raise InputError(row["_file"], row["source_ref"], "一级指标为空，且上方没有可延续的合并单元格")
+
+
+def apply_unit_code(
+    projects: pl.DataFrame, indicators: pl.DataFrame, unit_code: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Give ``unit_code`` (from a params file) to every project of a source file that names no code.
+
+    A file with a code of its own keeps it. ``project_id`` does not change, so the ids of a
+    document are the same whether it is loaded with a params file or without one. Both frames
+    need ``source_file``, ``project_id`` and ``unit_code``. Does not mutate its inputs.
+    """
+    codeless = projects.group_by("source_file").agg((pl.col("unit_code") == "").all().alias("_codeless"))
+    given = projects.join(codeless, on="source_file", how="left", maintain_order="left")
+    given = given.with_columns(unit_code=pl.when("_codeless").then(pl.lit(unit_code)).otherwise("unit_code"))
+    ids = given.filter("_codeless").select("project_id")
+    indicators = indicators.with_columns(
+        unit_code=pl.when(pl.col("project_id").is_in(ids["project_id"].implode()))
+        .then(pl.lit(unit_code))
+        .otherwise("unit_code")
+    )
+    return given.drop("_codeless"), indicators
