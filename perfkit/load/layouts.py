@@ -89,15 +89,15 @@ def label_key(text: str) -> str:
     return re.sub(_TRAILING_NOTE, "", key) if key not in _KEEP_NOTE else key
 
 
-def label_key_expr(text: pl.Expr) -> pl.Expr:
-    """:func:`label_key` for a column."""
-    key = fold_width(text).str.replace_all(r"\s", "").str.replace(_LEADING, "")
+def label_key_expr(text: pl.Expr, folded: bool = False) -> pl.Expr:
+    """:func:`label_key` for a column (``folded``: the text is already width-folded)."""
+    key = (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.replace(_LEADING, "")
     return pl.when(key.is_in(list(_KEEP_NOTE))).then(key).otherwise(key.str.replace(_TRAILING_NOTE, ""))
 
 
-def money_in_label(text: pl.Expr) -> pl.Expr:
+def money_in_label(text: pl.Expr, folded: bool = False) -> pl.Expr:
     """The money unit a label names in brackets (``项目资金（万元）`` → ``万元``), else null."""
-    return fold_width(text).str.replace_all(r"\s", "").str.extract(_MONEY_NOTE, 1)
+    return (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.extract(_MONEY_NOTE, 1)
 
 
 def points_in_label(text: pl.Expr) -> pl.Expr:

@@ -34,6 +34,8 @@ YEAR = r"(20\d{2})\s*年"
 _UNIT_CELL = r"(?s)^(?<code>[0-9]{6})\s*(?<name>[^0-9.,].*)$"
 _BRACKET_CODE = r"^[\[【［(（]\s*[0-9]+\s*[\]】］)）]\s*"
 _TEXT_FIELDS = [f for f in PROJECT_LABELS if f not in BUDGET_LABELS]
+_LABEL_CHARS = 256
+_KEY_CHARS = 48  # no label is longer
 
 
 def _scale_expr(unit: pl.Expr) -> pl.Expr:
@@ -52,17 +54,17 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
     Where no label names the purpose, the first row without any label holds it.
     """
     text = pl.col("text").str.strip_chars()
-    c = cells.with_columns(
-        _s=text,
-        _k=label_key_expr(pl.col("text")),
-        _unit=fold_width(text).str.extract_groups(_UNIT_CELL),
-        _flat=fold_width(pl.col("text")).str.replace_all(r"\s", ""),
-    )
+    # labels, codes and figures are short: long texts (goals) need no folding to be recognised
+    c = cells.with_columns(_s=text, _folded=fold_width(text.str.slice(0, _LABEL_CHARS)))
+    c = c.with_columns(
+        _flat=pl.col("_folded").str.replace_all(r"\s", ""),
+        _unit=pl.col("_folded").str.extract_groups(_UNIT_CELL),
+    ).with_columns(_k=label_key_expr(pl.col("_flat").str.slice(0, _KEY_CHARS), folded=True))
     is_unit = pl.col("_unit").struct.field("code").is_not_null() & ~pl.col("continued")
     c = c.with_columns(
         _is_unit=is_unit & (is_unit.cum_sum().over(TABLE_KEY) == 1),
         _scale=pl.col("_k").str.extract(MONEY_SCALE, 1),
-        _money=money_in_label(pl.col("text")),
+        _money=money_in_label(pl.col("_flat"), folded=True),
         _funding=pl.col("_flat").str.contains(FUNDING_TEXT),
         _field=pl.col("_k").replace_strict(FIELD_OF_PROJECT_LABEL, default=None),
     )
@@ -73,7 +75,9 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
         | pl.col("_k").is_in([*SECTION_LABELS, *KNOWN_UNKEPT_LABELS, *PERIOD_LABELS])
         | pl.col("_funding")
     )
-    c = c.with_columns(_stop=stop, _r=pl.col("row_no").rank("dense").over(TABLE_KEY))
+    # rows are contiguous: a running count of row starts numbers them (the next row is _r + 1)
+    starts_row = (pl.col("row_no") != pl.col("row_no").shift(1)) | (pl.col("_file_no") != pl.col("_file_no").shift(1))
+    c = c.with_columns(_stop=stop, _r=starts_row.fill_null(True).cum_sum())
     origin = c.filter(~pl.col("continued"))
     # a label and the cells after it up to the next stop form a group (rows are contiguous)
     row_start = pl.col("row_no") != pl.col("row_no").shift(1, fill_value=-1)
@@ -102,24 +106,32 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
     )
     labels = labels.with_columns(_value=pl.col("_value").fill_null(""))
     written = labels.filter(pl.col("_value") != "")
-    values = written.group_by(TABLE_KEY).agg(
-        *[pl.col("_value").filter(pl.col("_field") == f).first().alias(f) for f in _TEXT_FIELDS],
-        *[pl.col("_value").filter(pl.col("_field") == f).first().alias(f"_{f}_text") for f in BUDGET_LABELS],
-        *[pl.col("_value_ref").filter(pl.col("_field") == f).first().alias(f"{f}_ref") for f in BUDGET_LABELS],
-        # several labels of other money (自有资金, 事业收入 …) add up
-        _other_sum=figure_expr(pl.col("_value")).filter(pl.col("_field") == "budget_other").sum(),
+    first = written.unique([*TABLE_KEY, "_field"], keep="first", maintain_order=True)
+    values = _pivot(first, "_value", {f: f for f in _TEXT_FIELDS} | {f: f"_{f}_text" for f in BUDGET_LABELS})
+    refs = _pivot(
+        first.filter(pl.col("_field").is_in(list(BUDGET_LABELS))), "_value_ref", {f: f"{f}_ref" for f in BUDGET_LABELS}
     )
-    given = labels.group_by(TABLE_KEY).agg(_total_given=(pl.col("_field") == "budget_total").any())
+    # several labels of other money (自有资金, 事业收入 …) add up
+    other = (
+        written.filter(pl.col("_field") == "budget_other")
+        .group_by(TABLE_KEY)
+        .agg(_other_sum=figure_expr(pl.col("_value")).sum())
+    )
+    given = (
+        labels.filter(pl.col("_field") == "budget_total")
+        .select(*TABLE_KEY)
+        .unique()
+        .with_columns(_total_given=pl.lit(True))
+    )
     # a row whose cells are the values of the labels above it holds no purpose
     used = labels.filter((pl.col("_n") == 1) & (pl.col("_below").fill_null("") != ""))
     used = used.select(*TABLE_KEY, row_no="_below_row").unique()
+    # a row without any label is one group that does not start with a stop
     unlabelled = (
-        origin.join(used, on=[*TABLE_KEY, "row_no"], how="anti")
-        .group_by(*TABLE_KEY, "row_no", maintain_order=True)
-        .agg(_labelled=pl.col("_stop").any(), _texts=pl.col("_s").filter(pl.col("_s") != ""))
-        .filter(~pl.col("_labelled") & (pl.col("_texts").list.len() > 0))
-        .group_by(TABLE_KEY, maintain_order=True)
-        .agg(_unlabelled=pl.col("_texts").first().list.join("\n"))
+        groups.filter(~pl.col("_stop"), pl.len().over(*TABLE_KEY, "row_no") == 1, pl.col("_values").list.len() > 0)
+        .join(used, on=[*TABLE_KEY, "row_no"], how="anti", maintain_order="left")
+        .unique(TABLE_KEY, keep="first", maintain_order=True)
+        .select(*TABLE_KEY, _unlabelled=pl.col("_values").list.join("\n"))
     )
     found = c.group_by(TABLE_KEY).agg(
         _unit=pl.col("_unit").filter("_is_unit").first(),
@@ -132,6 +144,8 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
     frame = (
         tables.join(found, on=TABLE_KEY, how="left")
         .join(values, on=TABLE_KEY, how="left")
+        .join(refs, on=TABLE_KEY, how="left")
+        .join(other, on=TABLE_KEY, how="left")
         .join(given, on=TABLE_KEY, how="left")
         .join(unlabelled, on=TABLE_KEY, how="left")
         .join(_funding_texts(c), on=TABLE_KEY, how="left")
@@ -169,6 +183,15 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
         project_kind="project_kind",
         goal_long_term="goal_long_term",
     )
+
+
+def _pivot(first: pl.DataFrame, values: str, names: dict[str, str]) -> pl.DataFrame:
+    """One row per table with a column per field (named by ``names``) holding ``values``."""
+    wide = first.pivot(on="_field", index=TABLE_KEY, values=values) if first.height else first.select(*TABLE_KEY)
+    wide = wide.rename({f: n for f, n in names.items() if f in wide.columns}).select(
+        *TABLE_KEY, *[n for f, n in names.items() if f in wide.columns]
+    )
+    return wide.with_columns(pl.lit(None, dtype=pl.String).alias(n) for f, n in names.items() if n not in wide.columns)
 
 
 def _funding_texts(c: pl.DataFrame) -> pl.DataFrame:

@@ -114,43 +114,67 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """
     cells = as_grid(cells)
     cheap = pl.col("text").str.replace_all(r"\s", "")
-    cells = cells.with_columns(_key=(pl.col("table_no").rank("dense").over("_file_no") - 1).cast(pl.Int32), _c=cheap)
+    # a table is keyed by its number in its document (_key); rows are contiguous and in order
+    row_key = pl.col("_file_no").cast(pl.Int64) * 2**31 + pl.col("row_no")
+    cells = cells.with_columns(_key="table_no", _c=cheap, _row=row_key)
+    starts = cells.filter(pl.col("col") == 0)
+    tables = starts.unique(_TABLE, keep="first", maintain_order=True).select(
+        *_TABLE, "_file", "title", "context", "table_ref"
+    )
+    cells = cells.select(
+        *_TABLE,
+        "_file",
+        "_row",
+        "row_no",
+        "row_ref",
+        "col",
+        "ref",
+        "text",
+        "origin_row",
+        "origin_col",
+        "continued",
+        "_c",
+    )
     headers = _header_cells(cells)
     header_rows = headers.filter("_is_header").group_by(_TABLE).agg(pl.col("row_no").min().alias("_header"))
-    tables = cells.group_by(_TABLE, maintain_order=True).agg(pl.col("_file", "title", "context", "table_ref").first())
-    tables = tables.join(header_rows, on=_TABLE, how="left").sort(_TABLE)
+    tables = tables.join(header_rows, on=_TABLE, how="left", maintain_order="left").sort(_TABLE)
     if (missing := tables.filter(pl.col("_header").is_null())).height:
         row = missing.row(0, named=True)
         title = row["title"] or "（无标题）"
         raise InputError(row["_file"], row["table_ref"], f"表格“{title}”没有指标表头（一级指标…指标值），表格不完整")
-    cells = cells.join(tables.select(*_TABLE, "_header"), on=_TABLE, maintain_order="left")
+    # every table has one first header row: counting where tables and their header rows start
+    # tells each cell's part (0 above the header, 1 from it on) without a join over every cell
+    first_header = tables.select(_row=pl.col("_file_no").cast(pl.Int64) * 2**31 + pl.col("_header"))["_row"]
+    at_header = pl.col("_row").is_in(first_header.implode())
+    new_row = pl.col("_row") != pl.col("_row").shift(1)
+    new_table = (pl.col("_file_no") != pl.col("_file_no").shift(1)) | (pl.col("_key") != pl.col("_key").shift(1))
+    cells = cells.with_columns(_at_header=at_header).with_columns(
+        _part=(pl.col("_at_header") & new_row.fill_null(True)).cast(pl.Int32).cum_sum()
+        - new_table.fill_null(True).cast(pl.Int32).cum_sum()
+    )
     projects = read_project_parts(
-        cells.filter(pl.col("row_no") < pl.col("_header")),
-        tables.select("_file", *_TABLE, "title", "context", "table_ref"),
+        cells.filter(pl.col("_part") < 0), tables.select("_file", *_TABLE, "title", "context", "table_ref")
     )
     columns, notes = _block_columns(headers)
     _require_headers(headers, columns)
-    after = cells.filter(pl.col("row_no") > pl.col("_header"))
+    after = cells.filter(pl.col("_part") == 0, ~pl.col("_at_header"))
     # a block title above the first header gives the period of the first block
     initial = (
-        cells.filter(pl.col("row_no") <= pl.col("_header"), pl.col("_c").is_in(list(PERIOD_LABELS)))
+        cells.filter(pl.col("_part") < 0, pl.col("_c").is_in(list(PERIOD_LABELS)))
         .group_by(_TABLE)
         .agg(_initial=pl.col("_c").last().replace_strict(PERIOD_LABELS))
     )
-    rows = _body_rows(after, headers, initial)
-    body = after.join(
-        rows.filter("_body").select(*_TABLE, "row_no", "_block"), on=[*_TABLE, "row_no"], maintain_order="left"
-    )
-    _check_widths(headers, body, rows, projects)
-    return projects, _indicators(body, columns, notes, rows)
+    rows = _body_rows(after.with_row_index("_at"), headers, initial)
+    _check_widths(headers, rows, projects)
+    return projects, _indicators(after, rows, columns, notes)
 
 
 def _header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     """The cells of every header row (一级指标 with an 指标值 label) and of the row under each, with
     their field (``_field``), and ``_is_header`` / ``_is_sub`` row marks."""
-    level1_rows = cells.filter((pl.col("_c") == "一级指标") & ~pl.col("continued")).select(*_TABLE, "row_no").unique()
-    candidates = level1_rows.vstack(level1_rows.with_columns(pl.col("row_no") + 1)).unique()
-    near = cells.join(candidates, on=[*_TABLE, "row_no"]).with_columns(
+    level1_rows = cells.filter((pl.col("_c") == "一级指标") & ~pl.col("continued"))["_row"].unique()
+    candidates = pl.concat([level1_rows, level1_rows + 1]).unique()
+    near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(
         _k=label_key_expr(pl.col("text")), _own=~pl.col("continued")
     )
     near = near.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None))
@@ -186,70 +210,84 @@ def _block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame) -> pl.DataFrame:
-    """Every row under the first header: its block (the header above it), its ``period`` and whether
-    it is an indicator row (``_body``): not a header, not a block title, not a closing row (合计,
-    总分 … and the rows after one), not empty."""
-    period = pl.col("_c").replace_strict(PERIOD_LABELS, default=None)
-    rows = after.group_by(*_TABLE, "row_no", maintain_order=True).agg(
-        pl.col("_file", "row_ref").first(),
-        _cells=pl.len(),
-        _period=period.drop_nulls().first(),
-        # a block title on a row of its own (written once, or merged over the row)
-        _title_row=(period.is_not_null() | (pl.col("_c") == "")).all(),
-        _closing=(pl.col("_c").is_in(CLOSING_LABELS) & (pl.col("col") <= 1)).any(),
-        _empty=(pl.col("_c") == "").all(),
+    """Every row under the first header (``after``, numbered by ``_at``): the index of its first
+    cell, its width, its block (the header above it), its ``period`` and whether it is an
+    indicator row (``_body``): not a header, not a block title, not a closing row (合计, 总分 … and
+    the rows after one), not empty. Rows are contiguous, so widths come from where rows start
+    rather than from a group-by over every cell."""
+    blank = (pl.col("_c") == "").cast(pl.UInt32)
+    start = (pl.col("row_no") != pl.col("row_no").shift(1)) | (pl.col("_file_no") != pl.col("_file_no").shift(1))
+    marked = after.select(
+        "_at", *_TABLE, "row_no", "_file", "row_ref", _start=start.fill_null(True), _before=blank.cum_sum() - blank
     )
-    marks = headers.group_by(*_TABLE, "row_no").agg(pl.col("_is_header", "_is_sub").first())
-    rows = rows.join(marks, on=[*_TABLE, "row_no"], how="left").with_columns(
-        pl.col("_is_header", "_is_sub").fill_null(False)
+    total_blank = int((after["_c"] == "").sum())
+    rows = marked.filter("_start").with_columns(
+        _cells=(pl.col("_at").shift(-1, fill_value=after.height) - pl.col("_at")).cast(pl.Int64),
+        _blank=(pl.col("_before").shift(-1, fill_value=total_blank) - pl.col("_before")).cast(pl.Int64),
     )
-    rows = rows.join(initial, on=_TABLE, how="left", maintain_order="left")
+    keys = [*_TABLE, "row_no"]
+    periods = (
+        after.filter(pl.col("_c").is_in(list(PERIOD_LABELS)))
+        .group_by(keys, maintain_order=True)
+        .agg(_period=pl.col("_c").first().replace_strict(PERIOD_LABELS), _n_period=pl.len().cast(pl.Int64))
+    )
+    closing = after.filter(pl.col("_c").is_in(CLOSING_LABELS), pl.col("col") <= 1).select(keys).unique()
+    marks = headers.group_by(keys).agg(pl.col("_is_header", "_is_sub").first())
+    rows = (
+        rows.join(periods, on=keys, how="left", maintain_order="left")
+        .join(closing.with_columns(_closing=pl.lit(True)), on=keys, how="left", maintain_order="left")
+        .join(marks, on=keys, how="left", maintain_order="left")
+        .join(initial, on=_TABLE, how="left", maintain_order="left")
+        .with_columns(pl.col("_is_header", "_is_sub", "_closing").fill_null(False))
+    )
     rows = rows.with_columns(
         _block=pl.when("_is_header").then("row_no").forward_fill().over(_TABLE),
         _open=pl.when("_is_header").then(True).when("_closing").then(False).forward_fill().over(_TABLE).fill_null(True),
         period=pl.col("_period").forward_fill().over(_TABLE).fill_null(pl.col("_initial")).fill_null("annual"),
+        # a block title on a row of its own (written once, or merged over the row)
+        _title_row=pl.col("_period").is_not_null() & (pl.col("_n_period") + pl.col("_blank") == pl.col("_cells")),
     )
     # the first block's header is not in `after`: its rows keep a null _block (the first block)
-    return rows.with_columns(
-        _body=pl.col("_open")
-        & ~pl.col("_is_header")
-        & ~pl.col("_is_sub")
-        & ~pl.col("_closing")
-        & ~pl.col("_empty")
-        & ~pl.col("_title_row"),
-    )
+    body = ~pl.col("_is_header") & ~pl.col("_is_sub") & ~pl.col("_closing") & ~pl.col("_title_row")
+    return rows.with_columns(_body=pl.col("_open") & body & (pl.col("_blank") < pl.col("_cells")))
 
 
-def _indicators(body: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+def _indicators(after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
     first_block = columns.group_by(_TABLE).agg(pl.col("_block").min().alias("_first"))
-    body = body.join(first_block, on=_TABLE, maintain_order="left").with_columns(_block=pl.coalesce("_block", "_first"))
-    # every row has the header's width, so a field's cell sits at (first cell of the row + the
-    # field's column): a gather by position instead of a group-by over every cell
-    body = body.with_row_index("_at")
     where = columns.pivot(on="_field", index=[*_TABLE, "_block"], values="col")
     where = where.with_columns(pl.lit(None, dtype=pl.Int32).alias(f) for f in _FIELDS if f not in where.columns)
-    starts = body.filter(pl.col("col") == 0).select(*_TABLE, "_block", "_file", "_at", "row_no", source_ref="row_ref")
-    starts = starts.join(where, on=[*_TABLE, "_block"], how="left", maintain_order="left")
-    text = body["text"]
-    # a position covered by a cell that starts to its left in the same row was read there already;
-    # one merged up into the header is no indicator's cell
-    side = ((body["origin_row"] == body["row_no"]) & (body["origin_col"] != body["col"])).alias("_side")
-    header = (body["origin_row"] <= body["_block"]).alias("_in_header")
+    starts = (
+        rows.filter("_body")
+        .join(first_block, on=_TABLE, maintain_order="left")
+        .select(
+            *_TABLE, "_file", "_at", "row_no", "period", _block=pl.coalesce("_block", "_first"), source_ref="row_ref"
+        )
+        .join(where, on=[*_TABLE, "_block"], how="left", maintain_order="left")
+    )
+    # every row has the header's width, so a field's cell sits at (first cell of the row + the
+    # field's column): a gather by position instead of a group-by over every cell
+    text = after["text"]
+    spans = after["continued"].any()
     picked, sides = {}, {}
     for f in _FIELDS:
         at = starts["_at"] + starts[f].cast(pl.UInt32)
-        sides[f] = side.gather(at).fill_null(False)
-        picked[f] = pl.when(~sides[f] & ~header.gather(at)).then(text.gather(at).str.strip_chars()).alias(f)
-    _refuse_merged_fields(starts, body, sides)
-    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", *picked.values())
-    frame = frame.join(
-        rows.select(*_TABLE, "row_no", "period"), on=[*_TABLE, "row_no"], how="left", maintain_order="left"
-    )
-    frame = frame.join(_notes(body, notes), on=[*_TABLE, "row_no"], how="left", maintain_order="left")
+        value = text.gather(at).str.strip_chars()
+        if spans:  # a position covered by a cell from its left was read there; one merged up into the header is no cell
+            sides[f] = _side(after).gather(at).fill_null(False)
+            in_header = after["origin_row"].gather(at) <= starts["_block"]
+            value = pl.select(pl.when(~sides[f] & ~in_header.fill_null(False)).then(value)).to_series()
+        picked[f] = value.alias(f)
+    if spans:
+        _refuse_merged_fields(starts, after, sides)
+    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
+    if notes.height:
+        frame = frame.join(_notes(after, starts, notes), on=[*_TABLE, "row_no"], how="left", maintain_order="left")
+    else:
+        frame = frame.with_columns(_notes=pl.lit(None, dtype=pl.String))
     has_op = pl.col("target_op").is_not_null()
     core = pl.any_horizontal(pl.col("level1", "level2", "name").str.contains(CORE_MARK, literal=True).fill_null(False))
     weight = figure_expr(pl.col("weight"))
-    _refuse_weights(frame.filter(weight.is_nan()), body)
+    _refuse_weights(frame.filter(weight.is_nan()))
     return frame.select(
         *_TABLE,
         "_file",
@@ -270,6 +308,11 @@ def _indicators(body: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame, 
     )
 
 
+def _side(after: pl.DataFrame) -> pl.Series:
+    """Per position: whether it continues a cell that starts to its left in the same row."""
+    return (after["origin_row"] == after["row_no"]) & (after["origin_col"] != after["col"])
+
+
 def _refuse_merged_fields(starts: pl.DataFrame, body: pl.DataFrame, sides: dict[str, pl.Series]) -> None:
     """Raise where one cell of an indicator row covers the columns of two required fields."""
     for f in _REQUIRED_HEADERS:
@@ -283,16 +326,16 @@ def _refuse_merged_fields(starts: pl.DataFrame, body: pl.DataFrame, sides: dict[
             raise InputError(row["_file"], body["ref"][at], f"“{labels[0]}”与“{labels[1]}”两列合并为一格，无法分开读取")
 
 
-def _notes(body: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
+def _notes(after: pl.DataFrame, starts: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
     """``label：text`` of every note column of a row, joined with ``；`` (only rows that have one)."""
-    cells = body.join(notes, on=[*_TABLE, "_block", "col"]).filter(
-        pl.col("text").str.strip_chars() != "",
-        (pl.col("origin_row") != pl.col("row_no")) | (pl.col("origin_col") == pl.col("col")),
-    )
+    cells = starts.select(*_TABLE, "_block", "row_no", "_at").join(notes, on=[*_TABLE, "_block"])
+    at = cells["_at"] + cells["col"].cast(pl.UInt32)
+    cells = cells.with_columns(_text=after["text"].gather(at).str.strip_chars(), _side=_side(after).gather(at))
     return (
-        cells.sort(*_TABLE, "row_no", "col")
+        cells.filter(pl.col("_text") != "", ~pl.col("_side"))
+        .sort(*_TABLE, "row_no", "col")
         .group_by(*_TABLE, "row_no", maintain_order=True)
-        .agg(_notes=pl.format("{}：{}", "_label", pl.col("text").str.strip_chars()).str.join("；"))
+        .agg(_notes=pl.format("{}：{}", "_label", "_text").str.join("；"))
     )
 
 
@@ -307,7 +350,7 @@ def _joined_target() -> pl.Expr:
     )
 
 
-def _refuse_weights(bad: pl.DataFrame, body: pl.DataFrame) -> None:
+def _refuse_weights(bad: pl.DataFrame) -> None:
     if bad.height:
         row = bad.row(0, named=True)
         raise InputError(row["_file"], row["source_ref"], f"权重“{row['weight']}”不是数字")
@@ -325,7 +368,7 @@ def _require_headers(headers: pl.DataFrame, columns: pl.DataFrame) -> None:
         raise InputError(first["_file"], first["row_ref"], f"指标表头缺少列：{labels}")
 
 
-def _check_widths(headers: pl.DataFrame, body: pl.DataFrame, rows: pl.DataFrame, projects: pl.DataFrame) -> None:
+def _check_widths(headers: pl.DataFrame, rows: pl.DataFrame, projects: pl.DataFrame) -> None:
     widths = (
         headers.filter("_is_header")
         .group_by(*_TABLE, "row_no")
@@ -344,7 +387,6 @@ def _check_widths(headers: pl.DataFrame, body: pl.DataFrame, rows: pl.DataFrame,
         row = empty.row(0, named=True)
         message = f"项目“{row['project_name']}”的表头之后没有指标行，表格不完整"
         raise InputError(row["_file"], row["_header_ref"], message)
-    del body
 
 
 def figure(text: str, label: str, file: str, ref: str) -> float | None:
