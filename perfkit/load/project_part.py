@@ -35,7 +35,7 @@ _UNIT_CELL = r"(?s)^(?<code>[0-9]{6})\s*(?<name>[^0-9.,].*)$"
 _BRACKET_CODE = r"^[\[【［(（]\s*[0-9]+\s*[\]】］)）]\s*"
 _TEXT_FIELDS = [f for f in PROJECT_LABELS if f not in BUDGET_LABELS]
 _LABEL_CHARS = 256
-_KEY_CHARS = 48  # no label is longer
+_KEY_CHARS = 24  # no label is longer
 
 
 def _scale_expr(unit: pl.Expr) -> pl.Expr:

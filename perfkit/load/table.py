@@ -71,6 +71,7 @@ _REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
 _FIELDS = ("level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "weight")
 _TABLE = ["_file_no", "_key"]
 _QUALITATIVE = ("定性", "qualitative")
+_POINTS = r"[（(]\s*[0-9.]+\s*分\s*[）)]\s*$"  # 产出指标(50分): the group's points, not its name
 CELL_SCHEMA = GRID_SCHEMA  # the name readers used before the grid
 
 
@@ -285,25 +286,32 @@ def _indicators(after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, 
     else:
         frame = frame.with_columns(_notes=pl.lit(None, dtype=pl.String))
     has_op = pl.col("target_op").is_not_null()
-    core = pl.any_horizontal(pl.col("level1", "level2", "name").str.contains(CORE_MARK, literal=True).fill_null(False))
-    weight = figure_expr(pl.col("weight"))
+    marked = pl.any_horizontal(
+        pl.col("level1", "level2", "name").str.contains(CORE_MARK, literal=True).fill_null(False)
+    )
+    core = frame.select(marked.any()).item()  # most loads mark nothing: skip the clean-up then
+    unmark = (lambda c: pl.col(c).str.replace_all(CORE_MARK, "").str.strip_chars()) if core else pl.col
+    points = frame.select(pl.col("level1").str.contains("分", literal=True).any()).item()
+    level1 = unmark("level1").str.replace(_POINTS, "").str.strip_chars() if points else unmark("level1")
+    weight = (
+        figure_expr(pl.col("weight"))
+        if frame["weight"].null_count() < frame.height
+        else pl.col("weight").cast(pl.Float64)
+    )
     _refuse_weights(frame.filter(weight.is_nan()))
     return frame.select(
         *_TABLE,
         "_file",
-        level1=pl.col("level1")
-        .str.replace(r"[（(]\s*[0-9.]+\s*分\s*[）)]\s*$", "")
-        .str.replace_all(CORE_MARK, "")
-        .str.strip_chars(),
-        level2=pl.col("level2").str.replace_all(CORE_MARK, "").str.strip_chars(),
-        name=pl.col("name").str.replace_all(CORE_MARK, "").str.strip_chars(),
+        level1=level1,
+        level2=unmark("level2"),
+        name=unmark("name"),
         description="description",
         target_raw=pl.when(has_op).then(_joined_target()).otherwise("target_raw"),
         source_ref="source_ref",
         _qualitative=has_op & pl.col("target_op").is_in(_QUALITATIVE),
         period="period",
         weight=weight,
-        core=core,
+        core=marked if core else pl.lit(False),
         notes="_notes",
     )
 
