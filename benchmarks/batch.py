@@ -22,10 +22,11 @@ NOTEBOOK = ROOT / "notebooks" / "1.0-unit-audit.ipynb"
 
 def _units(folder: Path, n_units: int) -> Path:
     """``n_units`` synthetic units, one targets file each, and a params folder pointing at them."""
-    generate(folder / "data", n_units * 150)  # about 150 indicators per unit
+    generate(folder / "data", 0, units=n_units)  # 5 to 20 projects of about 11 indicators each per unit
     params = folder / "params"
     params.mkdir()
-    files = sorted((folder / "data" / "targets").iterdir())[:n_units]
+    files = sorted((folder / "data" / "targets").iterdir())
+    assert len(files) == n_units, f"asked for {n_units} units, the generator wrote {len(files)}"
     for path in files:
         code = path.stem.split("-")[1]
         params.joinpath(f"{code}.yaml").write_text(

@@ -150,8 +150,11 @@ def _earlier_year(rng: random.Random, projects: list[dict], year: int) -> list[d
     return earlier
 
 
-def generate(folder: Path, n_indicators: int, seed: int = 20251128, years: int = 1) -> dict[str, int]:
-    """Write about ``n_indicators`` indicators into ``folder/targets`` and actuals into ``folder/actuals.parquet``.
+def generate(
+    folder: Path, n_indicators: int, seed: int = 20251128, years: int = 1, units: int | None = None
+) -> dict[str, int]:
+    """Write about ``n_indicators`` indicators into ``folder/targets`` and actuals into ``folder/actuals.parquet``;
+    with ``units``, exactly that many units instead, whatever their indicators add up to.
 
     With ``years`` > 1 each unit also gets its targets of the ``years - 1`` years before 2025
     (``unit-<code>-<year>.<suffix>``, see :func:`_earlier_year`); the 2025 files, the actuals and
@@ -163,7 +166,7 @@ def generate(folder: Path, n_indicators: int, seed: int = 20251128, years: int =
     actual_rows: dict[str, list] = {"unit_code": [], "project_name": [], "name": [], "actual_raw": [], "self_score": []}
     budgets: dict[str, list] = {"unit_code": [], "project_name": [], "budget_full": [], "executed": []}
     total, unit = 0, 0
-    while total < n_indicators:
+    while (unit < units) if units is not None else (total < n_indicators):
         unit += 1
         code = f"{100000 + unit:06d}"
         projects = _projects(rng, code, rng.randint(5, 20))

@@ -150,6 +150,26 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if failures or portfolio_error else 0
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from perfkit.run.bundle import write_bundle
+
+    if args.output.suffix.lower() != ".zip":
+        args.parser.error("-o 的后缀应为 .zip")
+    manifest = write_bundle(args.sources, args.output, ["perfkit", *sys.argv[1:]])
+    codes = "、".join(u["unit_code"] for u in manifest["units"])
+    print(f"已打包 {len(manifest['units'])} 个单位（{codes}），{len(manifest['files'])} 个文件 → {args.output}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from perfkit.run.verify import verify_bundle
+
+    result = verify_bundle(args.bundle, args.cell_timeout)
+    print("\n".join(result.lines()))
+    print("复核结论：全部一致" if result.reproduced else "复核结论：未能重现，见上列差异")
+    return 0 if result.reproduced else 1
+
+
 def _store_for(args: argparse.Namespace) -> Path:
     """The store named by ``--store`` (a file or the folder of a run), else the one beside the workbook's unit folder."""
     from perfkit.review import STORE_NAME
@@ -262,7 +282,21 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒）")
     batch.set_defaults(run=_batch, parser=batch)
     _add_review(commands)
+    _add_bundle(commands)
     return parser
+
+
+def _add_bundle(commands: argparse._SubParsersAction) -> None:
+    bundle = commands.add_parser("bundle", help="把单位的审计输出、输入、参数与复核决定打成一个可复核的压缩包")
+    bundle.add_argument(
+        "sources", nargs="+", type=Path, metavar="RUN_OR_UNIT_DIR", help="单位输出文件夹或运行输出文件夹"
+    )
+    bundle.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.zip", help="复核包")
+    bundle.set_defaults(run=_bundle, parser=bundle)
+    verify = commands.add_parser("verify", help="复核人：校验复核包，重新运行其中的单位并比较结果")
+    verify.add_argument("bundle", type=Path, metavar="FILE.zip", help="perfkit bundle 生成的复核包")
+    verify.add_argument("--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒）")
+    verify.set_defaults(run=_verify, parser=verify)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -118,8 +118,9 @@ OP_SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 
 # --- money ----------------------------------------------------------------------------------
 
-# a money unit → its amount in 万元 (the unit of every budget figure in the tables)
-MONEY_TO_WAN = {"元": 1e-4, "万元": 1.0, "千元": 1e-1, "亿元": 1e4}
+# a money unit → its amount in 元, and in 万元 (the unit of every budget figure in the tables)
+MONEY_TO_YUAN = {"元": 1.0, "万元": 1e4, "千元": 1e3, "亿元": 1e8}
+MONEY_TO_WAN = {unit: yuan / MONEY_TO_YUAN["万元"] for unit, yuan in MONEY_TO_YUAN.items()}
 MONEY_UNITS = tuple(MONEY_TO_WAN)
 # a table's money scale, written as 单位：万元 (in a paragraph, a title or a cell)
 MONEY_SCALE = r"单位[:：]\s*(" + "|".join(sorted(MONEY_UNITS, key=len, reverse=True)) + ")"

@@ -25,6 +25,7 @@ import pytest
 
 from perfkit.cli import main
 from perfkit.output import STAGING_PREFIX
+from perfkit.run.manifest import LOCK_FILE
 from tests.conftest import ROOT
 from tests.crash_driver import commands
 from tests.hostile import UNIT, batch_folders, completed_batch, write_hostile_unit
@@ -50,6 +51,8 @@ def check_complete(path: Path) -> None:
             assert store.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     elif path.name.endswith((".sqlite-wal", ".sqlite-shm")):
         pass  # SQLite's own journal, replayed when the store is opened above
+    elif path.name == LOCK_FILE:
+        assert path.stat().st_size == 0  # the manifest's lock: never holds data
     else:
         raise AssertionError(f"an output perfkit does not write: {path}")
 

@@ -9,6 +9,7 @@ import polars as pl
 
 from perfkit.checks.frames import in_wan, indicators_with_budget, is_cost
 from perfkit.checks.registry import RULES, found, rule
+from perfkit.text import MONEY_TO_YUAN
 
 _BASIS_COST = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：适当性（成本与预算相匹配）"
 _BASIS_BOILERPLATE = "绩效目标审核：适当性（指标值应结合项目实际设定，避免千篇一律）"
@@ -132,9 +133,8 @@ def unit_cost_standard(tables, params):
     per_person = pl.col("target_unit").str.contains(r"^(?:万元|元)/人").fill_null(False)
     rates = tables.indicators.filter(is_cost() & per_person).with_columns(
         # a rate in 万元/人 compares in 元 like the standards
-        target_value=pl.when(pl.col("target_unit").str.starts_with("万元"))
-        .then(pl.col("target_value") * 1e4)
-        .otherwise("target_value"),
+        target_value=pl.col("target_value")
+        * pl.col("target_unit").str.extract(r"^(万元|元)/", 1).replace_strict(MONEY_TO_YUAN, return_dtype=pl.Float64),
         kind=pl.col("name").str.extract("(培训|会议)"),
     )
     rates = rates.join(ceilings, on="kind")

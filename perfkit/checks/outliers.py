@@ -24,13 +24,13 @@ import polars as pl
 from perfkit.checks.frames import in_wan, is_cost
 from perfkit.checks.registry import found, rule
 from perfkit.load import TargetTables
+from perfkit.text import MONEY_TO_YUAN, UNIT_CLASSES
 
 CRITERION = "异常分析"
 _BASIS_COST = "绩效目标审核：适当性（成本应与同类项目相当，预算支出标准）；跨项目、跨单位比较"
 _BASIS_SATISFACTION = "绩效目标审核：适当性（指标值应结合项目实际设定，既不过低也不过高）；跨项目、跨单位比较"
-# units of a quantity that a cost can be spread over (people and events, not "items")
-QUANTITY_UNITS = ("人", "人次", "名", "户", "家", "场", "次", "期", "场次", "届", "轮", "批")
-_YUAN_PER = {"元": 1.0, "千元": 1e3, "万元": 1e4}
+# units of a quantity that a cost can be spread over (people, households and events, not "items")
+QUANTITY_UNITS = tuple(unit for unit, kind in UNIT_CLASSES.items() if kind in ("people", "households", "events"))
 STATUS_LABELS = {"normal": "正常", "high": "偏高", "low": "偏低", "too_few": "同类不足，未判断"}
 # sigma from MAD (normal consistency), and from the mean absolute deviation when MAD is 0
 _MAD_SIGMA, _MEAN_AD_SIGMA = 1.4826, 1.2533
@@ -111,7 +111,8 @@ def unit_costs(tables: TargetTables) -> pl.DataFrame:
     rates = indicators.filter(is_cost() & rate.is_not_null() & pl.col("target_value").is_not_null()).with_columns(
         basis=pl.lit("指标值"),
         per=pl.concat_str(pl.lit("元/"), pl.col("target_unit").str.extract(r"/(.+)$", 1)),
-        value=pl.col("target_value") * rate.replace_strict(_YUAN_PER, return_dtype=pl.Float64),
+        # a rate in 万元/人 compares in 元/人
+        value=pl.col("target_value") * rate.replace_strict(MONEY_TO_YUAN, return_dtype=pl.Float64),
         how=pl.format("指标值{}", "target_raw"),
     )
     money = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.checks.registry import found, rule
-from perfkit.text import MONEY_TO_WAN, UNIT_CLASSES, squashed
+from perfkit.text import MONEY_TO_YUAN, UNIT_CLASSES, squashed
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：相关性（指标应与绩效目标对应）"
 _UNITS = "|".join(sorted(UNIT_CLASSES, key=len, reverse=True))
@@ -99,10 +99,12 @@ def goal_target_mismatch(tables, params):
         .group_by("project_id", "q_no", maintain_order=True)
         .first()
     )
-    # money compares in 万元 (the text may say 5万元 where the indicator says 50000元)
-    goal = pl.col("goal_value") * pl.col("goal_unit").replace_strict(MONEY_TO_WAN, default=1.0, return_dtype=pl.Float64)
+    # money compares in 元 (the text may say 5万元 where the indicator says 50000元)
+    goal = pl.col("goal_value") * pl.col("goal_unit").replace_strict(
+        MONEY_TO_YUAN, default=1.0, return_dtype=pl.Float64
+    )
     target = pl.col("target_value") * pl.col("target_unit").replace_strict(
-        MONEY_TO_WAN, default=1.0, return_dtype=pl.Float64
+        MONEY_TO_YUAN, default=1.0, return_dtype=pl.Float64
     )
     rows = best.filter((goal - target).abs() > 1e-9).sort("project_id", "q_no")
     return found(

@@ -9,16 +9,12 @@ its content, reads it, and assembles the validated tables.
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from perfkit import schema
 from perfkit.errors import InputError
 from perfkit.load import docx as docx_format
 from perfkit.load import flat, word_text
@@ -131,36 +127,6 @@ def read_source(path: Path, number: int = 0) -> tuple[str, pl.DataFrame]:
     return name, raw.with_columns(_file=pl.lit(str(path)), _file_no=pl.lit(number, dtype=pl.Int32))
 
 
-# Reading a file is mostly Python-level parsing (csv, Word text); past this many files the work is
-# spread over the machine's cores. Below it, starting processes costs more than it saves.
-PARALLEL_FROM_FILES = 64
-
-
-def _can_spawn() -> bool:
-    # a spawned worker re-imports __main__; a script read from stdin cannot be re-imported
-    main_file = getattr(sys.modules["__main__"], "__file__", None)
-    return main_file is None or Path(main_file).exists()
-
-
-def _read_all(files: list[Path]) -> list:
-    serial = len(files) < PARALLEL_FROM_FILES or (os.cpu_count() or 1) < 2 or not _can_spawn()
-    if not serial:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        # spawn, not fork: polars runs a thread pool, and a forked child of a threaded process can hang
-        context = multiprocessing.get_context("spawn")
-        # this process only waits for the workers: meanwhile, import pandera for the schema check
-        threading.Thread(target=schema.prepare, daemon=True).start()
-        try:
-            with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
-                return list(pool.map(read_source, files, range(len(files)), chunksize=8))
-        except BrokenProcessPool:  # workers could not start here: read in this process instead
-            pass
-    return [read_source(path, number) for number, path in enumerate(files)]
-
-
 def load_targets(*sources: str | Path) -> TargetTables:
     """Load every target table in ``sources`` (files or folders) into validated tables.
 
@@ -170,7 +136,8 @@ def load_targets(*sources: str | Path) -> TargetTables:
     if not files:
         raise InputError(", ".join(map(str, sources)), None, "没有可读取的文件")
     raw: dict[Finisher, list[pl.DataFrame]] = {}
-    for name, frame in _read_all(files):
+    # one process: a library call never starts processes (a spawned worker re-runs the caller's script)
+    for name, frame in (read_source(path, number) for number, path in enumerate(files)):
         raw.setdefault(READERS[name].finish, []).append(frame)
     # one contiguous frame: thousands of small chunks make every later step several times slower
     documents = [finish(pl.concat(frames, how="diagonal_relaxed", rechunk=True)) for finish, frames in raw.items()]

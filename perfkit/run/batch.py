@@ -19,7 +19,7 @@ from typing import Any
 
 from perfkit import __version__
 from perfkit.errors import InputError
-from perfkit.run.manifest import Unit, describe, is_done, read_manifest, write_manifest
+from perfkit.run.manifest import Unit, describe, is_done, read_manifest, update_manifest
 
 
 def collect_params(sources: Iterable[str | Path]) -> list[Path]:
@@ -114,9 +114,9 @@ def run_batch(
 
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    manifest = read_manifest(output)
-    manifest.update(perfkit_version=__version__, scheduler=scheduler or "local")
-    records: dict[str, Any] = manifest.setdefault("units", {})
+    previous_records = read_manifest(output)["units"]
+    # this batch's units only: another batch may be writing other units into the same folder
+    records: dict[str, Any] = {}
     todo: list[Unit] = []
     for params_file in collect_params(sources):
         try:
@@ -124,12 +124,12 @@ def run_batch(
         except InputError as exc:
             records[str(params_file)] = {"status": "failed", "error": exc.one_line(), "params_file": str(params_file)}
             continue
-        previous = records.get(unit.unit_code)
+        previous = previous_records.get(unit.unit_code)
         if not force and is_done(previous, unit):
-            previous["skipped"] = True
+            records[unit.unit_code] = previous | {"skipped": True}
             continue
         todo.append(unit)
-    write_manifest(output, manifest)
+    manifest = update_manifest(output, records, perfkit_version=__version__, scheduler=scheduler or "local")
     pool = _DaskPool(scheduler, jobs or os.cpu_count() or 1) if scheduler else _LocalPool(jobs or os.cpu_count() or 1)
     bar = tqdm(total=len(todo), unit="单位", disable=not progress, desc="批量审计")
     failed = 0
@@ -148,21 +148,19 @@ def run_batch(
                 }  # fmt: skip
                 records[unit.unit_code] = record
                 failed += record["status"] != "ok"
-                write_manifest(output, manifest)
+                manifest = update_manifest(output, {unit.unit_code: record})
                 bar.update(1)
                 bar.set_postfix(完成=bar.n - failed, 失败=failed, 运行中=len(pending))
     finally:
         bar.close()
         pool.close()
-    if any(r.get("status") == "ok" for r in records.values()):
+    if any(r.get("status") == "ok" for r in manifest["units"].values()):
         from perfkit.run.notebook import run_portfolio
 
         try:
-            manifest["portfolio"] = {k: str(v) for k, v in run_portfolio(output, cell_timeout).items()}
+            portfolio = {k: str(v) for k, v in run_portfolio(output, cell_timeout).items()}
         except Exception as exc:  # the units' own outputs stand; say why the portfolio is missing
-            manifest["portfolio"] = {
-                "error": f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[-1][:300]}"
-            }
-        write_manifest(output, manifest)
+            portfolio = {"error": f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[-1][:300]}"}
+        manifest = update_manifest(output, portfolio=portfolio)
     write_run_index(output)
     return manifest

@@ -8,8 +8,11 @@ fingerprint is unchanged and whose outputs exist is skipped on a re-run.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +69,35 @@ def read_manifest(output: Path) -> dict[str, Any]:
 def write_manifest(output: Path, manifest: dict[str, Any]) -> None:
     """Rewrite the manifest atomically, so a kill never leaves it half-written."""
     write_text_atomically(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+LOCK_FILE = ".manifest.lock"
+
+
+@contextmanager
+def manifest_lock(output: Path) -> Iterator[None]:
+    """Hold the run folder's manifest lock (``fcntl``: released by the system if the holder dies)."""
+    with open(output / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def update_manifest(output: Path, units: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+    """Merge ``units`` (records by unit code or params file) and top-level ``fields`` into the
+    manifest on disk, under the lock, and return the merged manifest.
+
+    Two batches writing into one folder each add their own units: reading, merging and writing
+    under one lock means neither overwrites the other's records (last writer no longer wins).
+    """
+    with manifest_lock(output):
+        manifest = read_manifest(output)
+        manifest.setdefault("units", {}).update(units or {})
+        manifest.update(fields)
+        write_manifest(output, manifest)
+    return manifest
 
 
 def is_done(record: dict[str, Any] | None, unit: Unit) -> bool:

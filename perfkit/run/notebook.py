@@ -2,8 +2,11 @@
 
 Outputs (per unit, in ``<output>/<unit_code>/``): the executed notebook, the audit workbook and an
 HTML export with the code hidden. They are produced in a staging folder and moved in only when
-the whole run succeeded; a failed run keeps its partly executed notebook as
-``<unit_code>.failed.ipynb`` for debugging and leaves no workbook behind.
+the whole run succeeded. The executed notebook names its inputs, outputs and review store relative
+to the unit folder (:func:`~perfkit.run.params.relative_parameters`), so it names no folder of the
+machine and no staging folder, and re-runs where its inputs keep their relative places. A failed
+run keeps its partly executed notebook as ``<unit_code>.failed.ipynb`` for debugging and leaves no
+workbook behind.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from nbconvert import HTMLExporter  # noqa: E402
 
 from perfkit.errors import InputError  # noqa: E402
 from perfkit.output import atomic_path, staging, write_text_atomically  # noqa: E402
-from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, review_store_path, unit_output_dir  # noqa: E402
+from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, relative_parameters, unit_output_dir  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "1.0-unit-audit.ipynb"
 PORTFOLIO_NOTEBOOK = NOTEBOOK.with_name("2.0-portfolio.ipynb")
@@ -91,12 +94,14 @@ class IPCKernelManager(AsyncKernelManager):
 KERNEL_START_TRIES = 3
 
 
-def _execute(notebook: Path, executed: Path, parameters: dict, progress: bool, cell_timeout: int | None) -> None:
-    """papermill with IPC kernels; a kernel that fails to start is retried, nothing else is."""
+def _execute(
+    notebook: Path, executed: Path, parameters: dict, progress: bool, cell_timeout: int | None, cwd: Path
+) -> None:
+    """papermill with IPC kernels in ``cwd``; a kernel that fails to start is retried, nothing else is."""
     for attempt in range(1, KERNEL_START_TRIES + 1):
         try:
             papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent),
+                str(notebook), str(executed), parameters=parameters, cwd=str(cwd),
                 progress_bar=progress, kernel_name="python3", language="python",
                 execution_timeout=cell_timeout, kernel_manager_class=IPCKernelManager,
             )  # fmt: skip
@@ -109,6 +114,25 @@ def _execute(notebook: Path, executed: Path, parameters: dict, progress: bool, c
             )
             if started or attempt == KERNEL_START_TRIES:
                 raise
+
+
+def _portable(executed: Path, notebook: Path) -> None:
+    """Name the template and the executed notebook in papermill's metadata without the machine's folders.
+
+    papermill records both as given: absolute, and the executed one inside the staging folder.
+    """
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata.papermill.update(input_path=notebook.name, output_path=executed.name)
+    nbformat.write(nb, executed)
+
+
+def _named_as_given(message: str, relative: dict[str, Any], params: dict[str, Any]) -> str:
+    """The kernel's one-line error naming the input as this process knows it, not relative to the unit folder."""
+    pairs = zip([*relative["targets"], *relative["actuals"]], [*params["targets"], *params["actuals"]], strict=True)
+    for inside, known in sorted(pairs, key=lambda pair: -len(pair[0])):
+        if message.startswith(inside):
+            return known + message[len(inside) :]
+    return message
 
 
 def run_unit(params_file: str | Path, output: str | Path | None = None, progress: bool | None = None,
@@ -132,19 +156,22 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     names = {"notebook": f"{code}.ipynb", "workbook": f"{code}-审计底稿.xlsx", "html": f"{code}.html",
              "summary": "summary.json", "findings": "findings.parquet", "project_scores": "project_scores.parquet"}  # fmt: skip
     optional = {"project_scores"}
-    with staging(final) as folder:
+    # the staging folder lies beside the unit folder, at the same depth: the kernel runs in it, and the
+    # paths in the parameters, relative to the unit folder, hold there and after the move alike
+    with staging(final.parent) as folder:
         executed = folder / names["notebook"]
         try:
-            # the review store is shared by every unit of the run: it lies beside the unit folders
-            parameters = params | {"output_dir": str(folder), "review_store": review_store_path(params, final.parent)}
-            _execute(notebook, executed, parameters, progress, cell_timeout)
+            relative = relative_parameters(params, final)
+            _execute(notebook, executed, relative, progress, cell_timeout, folder)
+            _portable(executed, notebook)
         except Exception as exc:
             failed = final / f"{code}.failed.ipynb"
             if executed.exists():
                 with atomic_path(failed) as staged:
                     shutil.copy(executed, staged)
             if isinstance(exc, papermill.PapermillExecutionError) and exc.ename == "InputError":
-                raise InputError(params_file, None, f"{exc.evalue}（执行失败的笔记本：{failed}）") from None
+                message = _named_as_given(exc.evalue, relative, params)
+                raise InputError(params_file, None, f"{message}（执行失败的笔记本：{failed}）") from None
             raise
         export_html(executed, folder / names["html"])
         produced = {
@@ -167,7 +194,9 @@ def run_portfolio(batch_dir: str | Path, cell_timeout: int | None = 600) -> dict
     names = {"notebook": "portfolio.ipynb", "html": "portfolio.html", "workbook": "portfolio.xlsx"}
     with staging(batch_dir) as folder:
         executed = folder / names["notebook"]
-        _execute(PORTFOLIO_NOTEBOOK, executed, {"batch_dir": str(batch_dir)}, False, cell_timeout)
+        # the kernel runs in the batch folder, which the notebook then names as "."
+        _execute(PORTFOLIO_NOTEBOOK, executed, {"batch_dir": "."}, False, cell_timeout, batch_dir)
+        _portable(executed, PORTFOLIO_NOTEBOOK)
         export_html(executed, folder / names["html"])
         os.replace(executed, batch_dir / names["notebook"])
         os.replace(folder / names["html"], batch_dir / names["html"])

@@ -16,6 +16,7 @@ import nbformat
 import papermill
 
 from perfkit.output import atomic_path
+from perfkit.run.notebook import IPCKernelManager
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
@@ -48,7 +49,12 @@ def refresh(notebook: Path) -> None:
     """Run ``notebook`` with its default parameters and store its checked outputs."""
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / notebook.name
-        papermill.execute_notebook(str(notebook), str(executed), cwd=str(notebook.parent), progress_bar=False)
+        # IPC kernels, as perfkit run uses: over TCP, kernels started while others start elsewhere on
+        # the machine can race for a port and wait forever
+        papermill.execute_notebook(
+            str(notebook), str(executed), cwd=str(notebook.parent), progress_bar=False,
+            kernel_manager_class=IPCKernelManager,
+        )  # fmt: skip
         node = nbformat.read(executed, as_version=4)
     with atomic_path(notebook) as staged:  # an interrupted refresh leaves the notebook as it was
         nbformat.write(strip_notebook(node), staged)

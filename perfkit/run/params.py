@@ -24,6 +24,7 @@ the output folder.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -158,3 +159,27 @@ def review_store_path(params: dict[str, Any], root: Path) -> str:
     The store is shared by every unit of the run, so it lies beside the unit folders, not in one.
     """
     return params.get("review_store") or str(root.resolve() / STORE_NAME)
+
+
+def relative_parameters(params: dict[str, Any], unit_folder: Path) -> dict[str, Any]:
+    """``params`` as the unit notebook receives them: every path relative to ``unit_folder``.
+
+    The executed notebook then names no folder of the machine that ran it: it writes its outputs
+    to ``.`` (the folder it lies in) and re-runs wherever its inputs sit at the same relative places
+    (a bundle keeps them so, see :mod:`perfkit.run.bundle`). The review store defaults to the one
+    beside the unit folders, shared by every unit of the run.
+
+    >>> p = {"targets": ["/a/data/t.txt"], "actuals": [], "output_dir": "", "review_store": ""}
+    >>> relative_parameters(p, Path("/a/build/units/562301"))
+    {'targets': ['../../../data/t.txt'], 'actuals': [], 'output_dir': '.', 'review_store': '../review.sqlite'}
+    """
+
+    def relative(path: str) -> str:
+        return os.path.relpath(path, unit_folder)
+
+    return params | {
+        "targets": [relative(p) for p in params["targets"]],
+        "actuals": [relative(p) for p in params["actuals"]],
+        "output_dir": ".",
+        "review_store": relative(review_store_path(params, unit_folder.parent)),
+    }

@@ -26,7 +26,8 @@ ANOMALY_CRITERION = "异常分析"
 
 
 def _unit_folders(root: Path) -> list[Path]:
-    return sorted(p.parent for p in root.glob("*/summary.json"))
+    # a staging folder (.partial-…) beside the unit folders is never a unit
+    return sorted(p.parent for p in root.glob("*/summary.json") if not p.parent.name.startswith("."))
 
 
 def run_unit_params(root: str | Path) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ import polars as pl
 
 from perfkit.scoring.params import ScoringParams
 from perfkit.targets import with_parsed_targets
-from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, UNIT_CLASSES
+from perfkit.text import MONEY_TO_YUAN, OP_SYMBOLS, UNIT_CLASSES
 
 GROUP_OF_LEVEL1 = {"产出指标": "产出指标", "成本指标": "产出指标", "效益指标": "效益指标", "满意度指标": "满意度指标"}
 INDICATOR_SCORE_COLUMNS = [
@@ -38,12 +38,12 @@ def _actual_in_target_unit() -> pl.Expr:
     t, a = pl.col("target_unit"), pl.col("actual_unit")
     counted = {unit: kind for unit, kind in UNIT_CLASSES.items() if kind != "money"}
     same_class = t.replace_strict(counted, default=None) == a.replace_strict(counted, default=None)
-    money = t.is_in(list(MONEY_TO_WAN)) & a.is_in(list(MONEY_TO_WAN))
+    money = t.is_in(list(MONEY_TO_YUAN)) & a.is_in(list(MONEY_TO_YUAN))
     factor = (
         pl.when(a.is_null() | (a == t) | same_class.fill_null(False))
         .then(1.0)
         .when(money)
-        .then(a.replace_strict(MONEY_TO_WAN, default=None) / t.replace_strict(MONEY_TO_WAN, default=None))
+        .then(a.replace_strict(MONEY_TO_YUAN, default=None) / t.replace_strict(MONEY_TO_YUAN, default=None))
     )
     return pl.col("actual_value") * factor
 

@@ -101,9 +101,14 @@ def output_blocked_by_a_file(folder: Path) -> Path:
     return path
 
 
-def lines(text: str, drop: tuple[int, ...] = (), stop: int | None = None) -> str:
-    """``text`` without the 1-based lines in ``drop``, cut after line ``stop``."""
-    kept = [line for number, line in enumerate(text.splitlines(keepends=True), start=1) if number not in drop]
+def lines(text: str, drop: tuple[int, ...] = (), stop: int | None = None, replace: dict[int, str] | None = None) -> str:
+    """``text`` without the 1-based lines in ``drop``, the lines in ``replace`` replaced, cut after line ``stop``."""
+    replace = replace or {}
+    kept = [
+        replace[number] + "\n" if number in replace else line
+        for number, line in enumerate(text.splitlines(keepends=True), start=1)
+        if number not in drop
+    ]
     return "".join(kept[:stop])
 
 

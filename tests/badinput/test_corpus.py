@@ -97,6 +97,7 @@ def one_flat_project(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
 
 
 TEXT = make.word_text()
+SELFEVAL_TEXT = next((ROOT / "data" / "raw" / "selfeval").glob("*.txt")).read_text(encoding="utf-8")
 GBK_LINE_44 = TEXT.encode("utf-8").replace("明显提升".encode(), "明显提升".encode("gbk"))
 SECRET_FILE = "secret.txt"  # written beside every case; an external entity that reads it must be refused
 
@@ -407,6 +408,32 @@ CASES: dict[str, Case] = {
         make.template_with({"自评得分": "NaN"}),
         Refused("a.xlsx", "工作表“指标完成情况”第2行: 自评得分“NaN”不是数字"),
         "score",
+    ),
+    # figures that float() would take are not figures a document writes (worked by hand: line 26 of the
+    # illustrative self-evaluation holds the first project's 全年执行数, 4.80)
+    "self-evaluation: 全年执行数 inf": Case(
+        make.text_file("a.txt", make.lines(SELFEVAL_TEXT, replace={26: "\tinf"})),
+        Refused("a.txt", "a.txt: 第26行: 全年执行数“inf”不是数字"),
+        "score",
+    ),
+    "self-evaluation: 全年执行数 nan": Case(
+        make.text_file("a.txt", make.lines(SELFEVAL_TEXT, replace={26: "\tnan"})),
+        Refused("a.txt", "a.txt: 第26行: 全年执行数“nan”不是数字"),
+        "score",
+    ),
+    "self-evaluation: 全年执行数 1_000": Case(
+        make.text_file("a.txt", make.lines(SELFEVAL_TEXT, replace={26: "\t1_000"})),
+        Refused("a.txt", "a.txt: 第26行: 全年执行数“1_000”不是数字"),
+        "score",
+    ),
+    "actuals template: 全年执行数 inf": Case(
+        make.template_with({"全年预算数（万元）": "5", "全年执行数（万元）": "inf"}, sheet="项目执行情况"),
+        Refused("a.xlsx", "工作表“项目执行情况”第2行: 全年执行数（万元）“inf”不是数字"),
+        "score",
+    ),
+    "csv: budget 1_000": Case(
+        make.text_file("t.csv", make.csv_text(make.CSV_ROWS[0].replace(",5.00,5.00,", ",1_000,5.00,"))),
+        Refused("t.csv", "预算数“1_000”不是数字"),
     ),
     "actuals template: 全年执行数 in full-width digits": Case(
         make.template_with({"全年预算数（万元）": "５", "全年执行数（万元）": "４．５"}, sheet="项目执行情况"),

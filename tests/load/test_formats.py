@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -106,29 +108,40 @@ def test_bare_wan_only_reads_as_money_on_cost_indicators():
     assert loaded["target_unit"].to_list() == ["万元", "万"]
 
 
-def test_many_files_read_in_parallel_give_the_same_tables(tmp_path, seed_tables, monkeypatch):
-    import perfkit.load as load
-
+def test_a_portfolio_split_over_many_files_gives_the_same_tables(tmp_path, seed_tables):
     for i in range(1, 8):
         project = [p for j, p in enumerate(PROJECTS, start=1) if j == i]
         write_flat(tmp_path / f"p{i}.csv", project, [(1, *row[1:]) for row in INDICATORS if row[0] == i])
-    serial = load_targets(tmp_path)
-    monkeypatch.setattr(load, "PARALLEL_FROM_FILES", 2)
-    parallel = load_targets(tmp_path)
-    assert_frame_equal(parallel.projects, serial.projects)
-    assert_frame_equal(parallel.indicators, serial.indicators)
-    assert_same_tables(parallel, seed_tables)
+    assert_same_tables(load_targets(tmp_path), seed_tables)
 
 
-def test_an_error_in_a_parallel_read_names_its_file(tmp_path, monkeypatch):
-    import perfkit.load as load
+def test_an_error_in_one_of_many_files_names_its_file(tmp_path):
     from perfkit.errors import InputError
 
     write_flat(tmp_path / "a.csv", PROJECTS[:1], [row for row in INDICATORS if row[0] == 1])
     (tmp_path / "b.csv").write_text("", encoding="utf-8")
-    monkeypatch.setattr(load, "PARALLEL_FROM_FILES", 2)
     with pytest.raises(InputError, match=r"b\.csv: 文件为空"):
         load_targets(tmp_path)
+
+
+def test_loading_from_a_script_without_a_main_guard_runs_the_script_once(tmp_path):
+    """An auditor's plain script (no ``if __name__ == "__main__":``) loading 100 files: perfkit
+    starts no process that would import the script again (a spawned pool ran it once per worker)."""
+    folder = tmp_path / "targets"
+    folder.mkdir()
+    for i in range(100):
+        write_flat(folder / f"p{i:03d}.csv", PROJECTS[:1], [row for row in INDICATORS if row[0] == 1])
+    runs = tmp_path / "runs.txt"
+    script = tmp_path / "audit.py"
+    script.write_text(
+        "import perfkit\n"
+        f"with open({str(runs)!r}, 'a') as f: f.write('ran\\n')\n"
+        f"print(perfkit.load_targets({str(folder)!r}).projects.height)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "100", "")
+    assert runs.read_text() == "ran\n"
 
 
 def test_csv_places_are_lines_as_an_editor_shows_them(tmp_path):

@@ -197,3 +197,34 @@ def test_params_given_relative_to_the_caller_still_reach_the_portfolio(tmp_path,
     assert manifest["units"]["562202"]["params_file"] == str(tmp_path / "params" / "562202.yaml")
     assert "error" not in manifest["portfolio"]
     assert (tmp_path / "out" / "portfolio.xlsx").exists()
+
+
+def test_two_batches_into_one_folder_both_keep_their_unit(tmp_path):
+    """Two ``perfkit batch`` processes at the same time, one unit each, into one folder: the
+    manifest merges under a lock, so it names both units (it kept only the last writer's before)."""
+    perfkit = Path(sys.executable).parent / "perfkit"
+    runs = [
+        subprocess.Popen(
+            [str(perfkit), "batch", str(PARAMS / f"{unit}.yaml"), "-o", str(tmp_path), "--jobs", "1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for unit in UNITS
+    ]
+    outputs = [run.communicate(timeout=600)[0].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    manifest = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(manifest["units"]) == list(UNITS)
+    assert {manifest["units"][u]["status"] for u in UNITS} == {"ok"}
+
+
+def test_manifest_updates_from_many_processes_lose_nothing(tmp_path):
+    """Eight processes writing five records each at the same time: all 40 records are there afterwards."""
+    code = (
+        "import sys; from pathlib import Path; from perfkit.run.manifest import update_manifest\n"
+        "for i in range(5): update_manifest(Path(sys.argv[1]), {f'{sys.argv[2]}-{i}': {'status': 'ok'}})\n"
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), f"w{n}"]) for n in range(8)]
+    assert [w.wait(timeout=120) for w in writers] == [0] * 8
+    manifest = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
+    assert len(manifest["units"]) == 40
