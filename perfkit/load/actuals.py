@@ -14,9 +14,9 @@ from perfkit.load import docx as docx_format
 from perfkit.load import word_text
 from perfkit.load.assemble import project_id
 from perfkit.load.flat import read_sheets
+from perfkit.load.grid import Row, Table
 from perfkit.load.selfeval import is_selfeval, read_selfeval
 from perfkit.load.sniff import decode_text, detect_format
-from perfkit.load.table import Row, Table
 from perfkit.text import figure_expr, fold_width
 
 # The sheets of the actuals workbook that ``perfkit template`` writes and this module reads back.

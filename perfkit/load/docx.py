@@ -20,9 +20,8 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from perfkit.errors import InputError
-from perfkit.load.grid import GridTable, Span, empty_grid, grid_frame
+from perfkit.load.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
 from perfkit.load.layouts import is_target_table
-from perfkit.load.table import Table, tables_of
 
 
 def document_tables(data: bytes, file: str) -> list[GridTable]:

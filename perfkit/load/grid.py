@@ -161,3 +161,68 @@ def as_grid(cells: pl.DataFrame) -> pl.DataFrame:
     }
     missing = {name: value for name, value in defaults.items() if name not in cells.columns}
     return cells.with_columns(**missing).select([pl.col(c).cast(t) for c, t in GRID_SCHEMA.items()])
+
+
+# --- rows, for readers that walk a table row by row (self-evaluations) ---------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """The cells of one table row, its place in the source (e.g. ``第35行``) and each cell's place;
+    ``continued`` marks the positions covered by a merged cell that starts elsewhere."""
+
+    cells: list[str]
+    ref: str
+    cell_refs: list[str] = field(default_factory=list)
+    continued: list[bool] = field(default_factory=list)
+    side: list[bool] = field(default_factory=list)  # continues a cell that starts to its left in this row
+
+    def cell_ref(self, index: int) -> str:
+        """The place of cell ``index``, or of the row when cells have no places of their own."""
+        return self.cell_refs[index] if index < len(self.cell_refs) else self.ref
+
+    def is_continued(self, index: int) -> bool:
+        """Whether position ``index`` continues a merged cell."""
+        return index < len(self.continued) and self.continued[index]
+
+    def is_side(self, index: int) -> bool:
+        """Whether position ``index`` continues a cell that starts to its left in the same row."""
+        return index < len(self.side) and self.side[index]
+
+
+@dataclass
+class Table:
+    """One project's table: its title (heading above it, may be empty) and its rows."""
+
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    ref: str = ""
+    context: str = ""
+
+
+def cells_of(tables: list[Table], file: str) -> pl.DataFrame:
+    """The cells of one document's ``tables`` as a grid frame, for :func:`read_tables`."""
+    columns: dict[str, list] = {name: [] for name in GRID_SCHEMA}
+    row_no = 0
+    for table_no, table in enumerate(tables):
+        for row in table.rows:
+            row_no += 1
+            for col, text in enumerate(row.cells):
+                values = (file, 0, table_no, table.title, table.context, table.ref, row_no, row.ref, col,
+                          row.cell_ref(col), text, row_no, col, row.is_continued(col))  # fmt: skip
+                for name, value in zip(GRID_SCHEMA, values, strict=True):
+                    columns[name].append(value)
+    return pl.DataFrame(columns, schema=GRID_SCHEMA)
+
+
+def tables_of(cells: pl.DataFrame) -> list[Table]:
+    """The grid frame back as :class:`Table` objects, for readers that walk rows one by one."""
+    tables: dict[tuple[int, int], Table] = {}
+    side = (pl.col("origin_row") == pl.col("row_no")) & (pl.col("origin_col") != pl.col("col"))
+    rows = cells.group_by("_file_no", "table_no", "row_no", maintain_order=True).agg(
+        pl.col("title", "table_ref", "row_ref", "context").first(), "text", "ref", "continued", side.alias("side")
+    )
+    for file_no, table_no, _, title, table_ref, row_ref, context, texts, refs, continued, sides in rows.iter_rows():
+        table = tables.setdefault((file_no, table_no), Table(title=title, ref=table_ref, context=context))
+        table.rows.append(Row(texts, row_ref, refs, continued, sides))
+    return list(tables.values())

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 
 from perfkit.errors import InputError
+from perfkit.load.grid import Row, Table
 from perfkit.load.layouts import CLOSING_LABELS, label_key
-from perfkit.load.table import UNIT_CELL, YEAR, Row, Table, figure
+from perfkit.load.table import UNIT_CELL, YEAR, figure
 from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, OP_SYMBOLS, fold_width_text
 
 INDICATOR_HEADERS = {

@@ -12,8 +12,7 @@ import re
 
 import polars as pl
 
-from perfkit.load.grid import GRID_COLUMNS
-from perfkit.load.table import Table, tables_of
+from perfkit.load.grid import GRID_COLUMNS, Table, tables_of
 
 _HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?:\d+\s*[.、．]\s*)?(.*绩效(?:目标(?:申报)?|自评)表)\s*$")
 
