@@ -17,6 +17,15 @@ from perfkit.run.unit import audit_unit
 from tests.load.layout_docs import write_docx
 from tests.load.test_layouts import CENTRAL_BUDGET, central_table
 
+# a table whose unit cell carries the code 100001
+CODED_TABLE = [
+    ["100001某市第一中学"],
+    ["项目名称", "2025年校舍维修项目"],
+    ["预算数", "5"],
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "维修面积", "≥2000平方米"],
+]
+
 
 def central_docx(folder: Path, name: str = "central.docx") -> Path:
     return write_docx(folder / name, "2025年就业服务项目绩效目标表", central_table(CENTRAL_BUDGET))
@@ -32,14 +41,7 @@ def test_the_params_code_goes_to_documents_without_one(tmp_path: Path) -> None:
 
 
 def test_a_document_with_a_code_keeps_it(tmp_path: Path) -> None:
-    table = [
-        ["100001某市第一中学"],
-        ["项目名称", "2025年校舍维修项目"],
-        ["预算数", "5"],
-        ["一级指标", "二级指标", "三级指标", "指标值"],
-        ["产出指标", "数量指标", "维修面积", "≥2000平方米"],
-    ]
-    tables = load_targets(write_docx(tmp_path / "coded.docx", table), central_docx(tmp_path))
+    tables = load_targets(write_docx(tmp_path / "coded.docx", CODED_TABLE), central_docx(tmp_path))
     projects, _ = apply_unit_code(tables.projects, tables.indicators, "100009")
     assert projects["unit_code"].to_list() == ["100001", "100009"]
 
@@ -54,14 +56,7 @@ def test_a_unit_known_by_name_is_audited(tmp_path: Path) -> None:
 
 
 def test_a_code_that_disagrees_with_the_params_file_is_named(tmp_path: Path) -> None:
-    table = [
-        ["100001某市第一中学"],
-        ["项目名称", "2025年校舍维修项目"],
-        ["预算数", "5"],
-        ["一级指标", "二级指标", "三级指标", "指标值"],
-        ["产出指标", "数量指标", "维修面积", "≥2000平方米"],
-    ]
     with pytest.raises(InputError) as error:
-        audit_unit("100002", 2025, [str(write_docx(tmp_path / "coded.docx", table))])
+        audit_unit("100002", 2025, [str(write_docx(tmp_path / "coded.docx", CODED_TABLE))])
     message = error.value.one_line()
     assert "100002" in message and "100001" in message and "\n" not in message
