@@ -46,7 +46,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
     """One project record per table of ``tables`` (``_file``, ``_file_no``, ``_key``, ``title``,
     ``context``, ``table_ref``) from ``cells``, the grid positions of the rows above each header.
 
-    The unit is the first cell that starts with a six-digit code (``562202单位名``), else the
+    The unit is the first cell that starts with a six-digit code (``100001单位名``), else the
     value of 单位编码 / 实施单位 (a code in front of the name is split off); a table without a code
     keeps ``unit_code`` empty. The money scale is the last ``单位：…`` cell, else a unit in a label's
     brackets (``项目资金（万元）``), else ``单位：…`` in the title or the paragraphs above the table,

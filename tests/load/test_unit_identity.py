@@ -60,3 +60,29 @@ def test_a_code_that_disagrees_with_the_params_file_is_named(tmp_path: Path) -> 
         audit_unit("100002", 2025, [str(write_docx(tmp_path / "coded.docx", CODED_TABLE))])
     message = error.value.one_line()
     assert "100002" in message and "100001" in message and "\n" not in message
+
+
+def test_a_self_evaluation_without_a_code_is_scored_for_the_unit(tmp_path: Path) -> None:
+    selfeval = [
+        ["项目名称", ("2025年就业服务项目", 1, 7)],
+        ["实施单位", ("某市就业服务中心", 1, 7)],
+        [("项目资金（万元）", 1, 2), "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", "120", "120", "108", "10", "90%", "9"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        [("产出指标", 2, 1), "数量指标", "培训期数", "≥10期", "10期", "25", "25", ""],
+        ["质量指标", "培训合格率", "≥90%", "95%", "25", "25", ""],
+        ["效益指标", "社会效益指标", "实现就业人数", "≥800人", "800人", "30", "30", ""],
+        ["满意度指标", "服务对象满意度指标", "参训人员满意度", "≥95%", "96%", "10", "10", ""],
+        [("总分", 1, 6), "99", ""],
+    ]
+    path = write_docx(tmp_path / "selfeval.docx", "2025年就业服务项目绩效自评表", selfeval)
+    audit = audit_unit("100009", 2025, [str(central_docx(tmp_path))], [str(path)])
+    scores = audit.scorecard.project_scores.row(0, named=True)
+    # worked by hand: execution 10 × 108/120 = 9; every indicator met: 25 + 25 + 30 + 10 → 99
+    assert (scores["unit_code"], scores["execution_score"], scores["total"], scores["self_total"]) == (
+        "100009",
+        9.0,
+        99.0,
+        99.0,
+    )
+    assert not audit.scorecard.findings.filter(pl.col("rule_id") == "actual_unmatched").height
