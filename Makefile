@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 BUILD := build
 
 .DEFAULT_GOAL := help
-.PHONY: help setup audit test lint format notebooks bench clean
+.PHONY: help setup audit clients test lint format notebooks bench clean
 
 help: ## list the targets with a one-line description
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,7 +26,19 @@ audit: $(STAMP) ## set up, then run the main job on the bundled data in data/raw
 	$(BIN)/perfkit template data/raw/targets -o $(BUILD)/actuals-template.xlsx
 	$(BIN)/perfkit batch params -o $(BUILD)/units
 
-test: $(STAMP) ## set up, then lint and run the whole test suite
+# the real clients of the tests: LibreOffice (the workbooks printed to PDF), pdftotext, Chromium.
+# fonts-noto-cjk is left out on purpose: it shadows the chart font that tests/report/test_charts.py expects
+CLIENT_PACKAGES := chromium libreoffice-calc-nogui libreoffice-writer-nogui fonts-wqy-microhei poppler-utils
+
+clients: ## install Chromium, LibreOffice (Calc, Writer) and pdftotext with apt-get when missing (root only)
+	@if command -v soffice >/dev/null && test -e /usr/lib/libreoffice/program/libswlo.so \
+		&& command -v pdftotext >/dev/null && test -x /usr/bin/chromium \
+		&& fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CLIENT_PACKAGES); \
+	else echo "not root: the tests that need $(CLIENT_PACKAGES) are skipped (they fail under CI=true)"; fi
+
+test: $(STAMP) clients ## set up, install the test clients if missing, then lint and run the whole test suite
 	$(BIN)/ruff check perfkit tests benchmarks
 	$(BIN)/ruff format --check perfkit tests benchmarks
 	$(BIN)/python -m pytest

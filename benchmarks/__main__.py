@@ -69,9 +69,18 @@ def unit_run() -> None:
     print(f"perfkit run {r['perfkit_run_s']:.2f} s, baseline {r['baseline_s']:.2f} s, ratio {r['ratio']:.2f}x")
 
 
+def pdf_reading() -> None:
+    r = run("benchmarks.pdf")
+    print(
+        f"\nPDF reader on a {r['pages']}-page disclosure-like PDF ({r['tables']} target tables, built by LibreOffice)"
+    )
+    print(f"{r['seconds']:.1f} s, {r['pages_per_s']:.1f} pages/s, peak memory {r['peak_mb']} MB")
+
+
 if __name__ == "__main__":
     main()
     review()
     pipeline()
     unit_run()
     batch()
+    pdf_reading()

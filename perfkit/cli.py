@@ -10,8 +10,10 @@ usage exits with status 2 (argparse's convention).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 from perfkit.errors import InputError
@@ -244,6 +246,7 @@ def _add_review(commands: argparse._SubParsersAction) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and ``--help``."""
     parser = argparse.ArgumentParser(prog="perfkit", description="预算绩效目标审核与评分工具 (perfkit)")
+    parser.add_argument("--version", action="version", version=f"perfkit {version('perfkit')}")
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="读取绩效目标表，输出 projects 与 indicators 表")
     extract.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
@@ -275,11 +278,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(run=_run, parser=run)
     batch = commands.add_parser("batch", help="并行运行多个单位的审计笔记本（本机进程池或 Dask 集群）")
     batch.add_argument("sources", nargs="+", type=Path, metavar="PARAMS", help="参数文件或文件夹")
-    batch.add_argument("-o", "--output", type=Path, default=Path("build/batch"), metavar="DIR", help="输出文件夹")
-    batch.add_argument("--jobs", type=int, default=None, help="并行数（默认 = CPU 核数）")
+    batch.add_argument(
+        "-o", "--output", type=Path, default=Path("build/units"), metavar="DIR", help="输出文件夹（默认 build/units）"
+    )
+    batch.add_argument("--jobs", type=int, default=None, metavar="N", help="并行数（默认 = CPU 核数）")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask 调度器地址 tcp://HOST:PORT，或 local-dask")
     batch.add_argument("--force", action="store_true", help="重跑未变化的单位")
-    batch.add_argument("--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒）")
+    batch.add_argument(
+        "--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒，默认 600）"
+    )
     batch.set_defaults(run=_batch, parser=batch)
     _add_review(commands)
     _add_bundle(commands)
@@ -295,15 +302,32 @@ def _add_bundle(commands: argparse._SubParsersAction) -> None:
     bundle.set_defaults(run=_bundle, parser=bundle)
     verify = commands.add_parser("verify", help="复核人：校验复核包，重新运行其中的单位并比较结果")
     verify.add_argument("bundle", type=Path, metavar="FILE.zip", help="perfkit bundle 生成的复核包")
-    verify.add_argument("--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒）")
+    verify.add_argument(
+        "--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒，默认 600）"
+    )
     verify.set_defaults(run=_verify, parser=verify)
+
+
+def _report_skipped(args: argparse.Namespace) -> None:
+    """Name the files of the given folders that are not read, and why (on stderr)."""
+    from perfkit.load import skipped_files
+
+    if args.run is _batch:  # a batch reads folders of parameter files, not documents
+        return
+    folders = [p for name in ("sources", "targets", "actuals") for p in (getattr(args, name, None) or [])]
+    for path, reason in skipped_files(folders):
+        print(f"跳过：{path}：{reason}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    # the command line lets LibreOffice convert .doc/.wps (perfkit.load.doc.CONVERT_ENV; kernels inherit it)
+    os.environ.setdefault("PERFKIT_CONVERT_DOC", "1")
     try:
-        return args.run(args)
+        status = args.run(args)
+        _report_skipped(args)  # after the run: a failed run's one error line stays the only line
+        return status
     except InputError as exc:
         print(f"错误: {exc.one_line()}", file=sys.stderr)
         return 1

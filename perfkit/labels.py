@@ -26,6 +26,11 @@ COLUMN_LABELS = {
     "review_false_positive": "误报", "review_resolved": "已消除",
 }  # fmt: skip
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+# how columns are shown: 万元 to two decimals, a fraction as a percentage, a score to two decimals
+MONEY_COLUMNS = {"budget_total", "budget_fiscal", "budget_other", "budget_full", "executed"}
+PERCENT_COLUMNS = {"achievement"}
+SCORE_COLUMNS = {"weight", "score", "self_score", "score_diff", "output_score", "benefit_score",
+                 "satisfaction_score", "execution_score", "total", "self_total", "total_diff", "mean_total"}  # fmt: skip
 KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
 REVIEW_STATUS_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已排除", "false_positive": "误报"}
 STATUS_LABELS = {
@@ -37,11 +42,22 @@ STATUS_LABELS = {
 }
 
 
+# the coded columns and the Chinese label of each code
+CODE_LABELS = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
+               "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
+
+
+def severity_order(column: str) -> pl.Expr:
+    """A sort key for ``column``: high 0, medium 1, low 2 (English codes or Chinese labels)."""
+    rank = {code: i for i, code in enumerate(SEVERITY_LABELS)} | {
+        label: i for i, label in enumerate(SEVERITY_LABELS.values())
+    }
+    return pl.col(column).replace_strict(rank, default=len(rank), return_dtype=pl.Int8)
+
+
 def for_people(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with Chinese headers and Chinese codes for severity, kind and status (a copy)."""
-    codes = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
-             "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
     frame = frame.with_columns(
-        [pl.col(c).replace_strict(m, default=pl.col(c)) for c, m in codes.items() if c in frame.columns]
+        [pl.col(c).replace_strict(m, default=pl.col(c)) for c, m in CODE_LABELS.items() if c in frame.columns]
     )
     return frame.rename({c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS})

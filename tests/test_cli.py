@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -112,7 +113,10 @@ BAD_INPUTS = {
         "flat.csv: 第3行: 有6列，表头有7列",
     ),
     "missing file": (lambda d: d / "nowhere.txt", "nowhere.txt: 文件或文件夹不存在"),
-    "legacy .doc": (lambda d: _bytes(d / "old.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100), "old.doc: 是旧版 Office"),
+    "legacy .doc": (
+        lambda d: _bytes(d / "old.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100),
+        "old.doc: 旧版 Office 二进制文件已损坏",
+    ),
 }
 
 
@@ -177,3 +181,23 @@ def test_raw_data_is_untouched_by_extract(tmp_path, capsys):
     assert run_extract(capsys, raw / "targets", "-o", tmp_path)[0] == 0
     assert _digest(raw) == before
     assert {p: os.stat(p).st_mtime_ns for p in raw.rglob("*")} == mtimes
+
+
+def test_version_batch_default_and_skipped_files_are_named(tmp_path, capsys):
+    """``perfkit --version``; ``batch`` writes to build/units by default; a folder's unread files are named."""
+    from perfkit import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert capsys.readouterr().out.strip() == "perfkit 0.1.0"
+    assert cli.build_parser().parse_args(["batch", "params"]).output == Path("build/units")
+    folder = tmp_path / "targets"
+    (folder / "old").mkdir(parents=True)
+    shutil.copy(Path(__file__).parents[1] / "data/raw/targets/tianjin-womens-federation-2025-targets.txt", folder)
+    (folder / "README.md").write_text("说明", encoding="utf-8")
+    assert cli.main(["check", str(folder), "-o", str(tmp_path / "f.csv")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"跳过：{folder / 'README.md'}：说明文件、隐藏文件或 Office 临时文件，不读取",
+        f"跳过：{folder / 'old'}：子文件夹，不读取（文件夹不递归）",
+    ]

@@ -79,7 +79,9 @@ def show(
     if interactive:
         from itables import show as itables_show
 
-        itables_show(for_people(frame), caption=f"{caption or ''} 共 {frame.height} 行".strip(), maxBytes=0)
+        itables_show(
+            for_people(frame), caption=f"{caption or ''} 共 {frame.height} 行".strip(), maxBytes=0, show_dtypes=False
+        )
         return frame
     table = Table(frame, rows, caption)
     display(table)

@@ -16,10 +16,12 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.load import doc, flat, html, pdf, word_text, xls
 from perfkit.load import docx as docx_format
-from perfkit.load import flat, word_text
 from perfkit.load.assemble import assemble, finish_projects
+from perfkit.load.grid import cells_of
 from perfkit.load.sniff import decode_text, detect_format
+from perfkit.load.spans import finish_tables_or_rows
 from perfkit.load.table import read_tables
 
 Reader = Callable[[bytes, str], pl.DataFrame]
@@ -92,6 +94,20 @@ def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_xlsx(data, file)
 
 
+# PDFs, web pages, .xls and .doc/.wps: each source lays its tables on a grid of cells (perfkit.load.spans)
+register("pdf", read_tables)(pdf.read)
+register("html", finish_tables_or_rows)(html.read)
+register("xls", finish_tables_or_rows)(xls.read)
+
+
+@register("doc", read_tables)
+def _read_doc(data: bytes, file: str) -> pl.DataFrame:  # converted to .docx by LibreOffice, then as .docx
+    tables = doc.split_tables(data, file)
+    if not tables:
+        raise InputError(file, None, _NO_TABLES)
+    return cells_of(tables, file)
+
+
 def annual_indicators(tables: TargetTables | None) -> TargetTables | None:
     """``tables`` with only the annual indicators (``period`` annual), where checks and scoring
     start; the same object when every indicator is annual (or ``tables`` is None)."""
@@ -113,6 +129,18 @@ def source_files(sources: Iterable[str | Path]) -> list[Path]:
         else:
             raise InputError(source, None, "文件或文件夹不存在")
     return files
+
+
+def skipped_files(sources: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """What :func:`source_files` leaves out of the folders in ``sources``, each with the reason."""
+    skipped = []
+    for folder in (Path(s) for s in sources if Path(s).is_dir()):
+        for path in sorted(folder.iterdir()):
+            if path.is_dir():
+                skipped.append((path, "子文件夹，不读取（文件夹不递归）"))
+            elif path.name.startswith(_SKIPPED_NAMES):
+                skipped.append((path, "说明文件、隐藏文件或 Office 临时文件，不读取"))
+    return skipped
 
 
 def read_source(path: Path, number: int = 0) -> tuple[str, pl.DataFrame]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.load import doc, html, pdf, word_text, xls
 from perfkit.load import docx as docx_format
-from perfkit.load import word_text
 from perfkit.load.assemble import project_id
 from perfkit.load.flat import read_sheets
 from perfkit.load.grid import Row, Table
@@ -159,6 +159,9 @@ def _sheet_table(name: str, frame: pl.DataFrame) -> Table:
     return Table(title=name, rows=rows, ref=f"工作表“{name}”")
 
 
+_TABLE_SOURCES = {"pdf": pdf.split_tables, "html": html.split_tables, "xls": xls.split_tables, "doc": doc.split_tables}
+
+
 def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read one actuals file into (projects, indicators) frames."""
     data, file = path.read_bytes(), str(path)
@@ -167,6 +170,8 @@ def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         return _from_tables(word_text.split_tables(decode_text(data, file)), file)
     if kind == "docx":
         return _from_tables(docx_format.split_tables(data, file), file)
+    if kind in _TABLE_SOURCES:  # PDFs, web pages, .xls, .doc/.wps: tables laid on their grid
+        return _from_tables(_TABLE_SOURCES[kind](data, file), file)
     if kind == "xlsx":
         sheets = read_sheets(data, file)
         if INDICATOR_SHEET in sheets and PROJECT_SHEET in sheets:

@@ -201,15 +201,22 @@ class Table:
 
 
 def cells_of(tables: list[Table], file: str) -> pl.DataFrame:
-    """The cells of one document's ``tables`` as a grid frame, for :func:`read_tables`."""
+    """The cells of one document's ``tables`` as a grid frame, for :func:`read_tables`.
+
+    Rows keep only whether a position continues a merged cell (``continued``) and whether from its
+    left (``side``): such a position gets the column to its left as origin column, a position
+    continued from above the row above as origin row — the two facts the layout reader uses.
+    """
     columns: dict[str, list] = {name: [] for name in GRID_SCHEMA}
     row_no = 0
     for table_no, table in enumerate(tables):
         for row in table.rows:
             row_no += 1
             for col, text in enumerate(row.cells):
+                continued, side = row.is_continued(col), row.is_side(col)
+                origin = (row_no, col - 1) if side else (row_no - 1, col) if continued else (row_no, col)
                 values = (file, 0, table_no, table.title, table.context, table.ref, row_no, row.ref, col,
-                          row.cell_ref(col), text, row_no, col, row.is_continued(col))  # fmt: skip
+                          row.cell_ref(col), text, *origin, continued)  # fmt: skip
                 for name, value in zip(GRID_SCHEMA, values, strict=True):
                     columns[name].append(value)
     return pl.DataFrame(columns, schema=GRID_SCHEMA)

@@ -22,7 +22,6 @@ from perfkit.errors import InputError
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # legacy binary .doc / .xls, and password-protected .docx / .xlsx
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file holds
 
 # Limits for Office archives. Real workbooks and documents compress 3–20 times; zip bombs 1000
 # times and more. The ratio is only judged on parts big enough to matter.
@@ -180,11 +179,29 @@ def decode_text(data: bytes, file: str) -> str:
         raise InputError(file, None, "无法识别文本编码（应为 UTF-8 或 GBK）") from None
 
 
-def detect_format(data: bytes, path: Path) -> str:
-    """Return ``docx``, ``xlsx``, ``word_text`` or ``csv`` for a file's bytes.
+def _ole_format(data: bytes, file: str) -> str:
+    """``doc`` or ``xls`` for a legacy binary Office file (an OLE compound file), by its streams."""
+    import olefile
 
-    Raises :class:`InputError` for empty files, legacy binary Office files, password-protected
-    Office files, PDFs, HTML pages and anything unrecognisable — naming what the file seems to be.
+    try:
+        with olefile.OleFileIO(data) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except (OSError, olefile.olefile.OleFileError, ValueError, IndexError, struct.error):
+        raise InputError(file, None, "旧版 Office 二进制文件已损坏（OLE 复合文档无法读取）") from None
+    if "EncryptedPackage" in streams:
+        raise InputError(file, None, "受密码保护（已加密），请在 Office 中去除密码后另存")
+    if "WordDocument" in streams:  # Word 97-2003 and WPS Writer documents
+        return "doc"
+    if streams & {"Workbook", "Book"}:  # Excel 97-2003 (BIFF8) and Excel 5 (BIFF5) workbooks
+        return "xls"
+    raise InputError(file, None, "是旧版 Office 二进制文件，但既不是 .doc/.wps 也不是 .xls")
+
+
+def detect_format(data: bytes, path: Path) -> str:
+    """Return ``docx``, ``xlsx``, ``doc``, ``xls``, ``pdf``, ``html``, ``word_text`` or ``csv`` for a file's bytes.
+
+    Raises :class:`InputError` for empty files, password-protected Office files and anything
+    unrecognisable — naming what the file seems to be.
     Office archives are checked with :func:`check_office_zip` before any reader sees them.
     """
     file = str(path)
@@ -199,12 +216,14 @@ def detect_format(data: bytes, path: Path) -> str:
             return "xlsx"
         raise InputError(file, None, "是 zip 压缩包，但既不是 .docx 也不是 .xlsx")
     if data.startswith(_OLE):
-        if _ENCRYPTED_PACKAGE in data:
-            raise InputError(file, None, "受密码保护（已加密），请在 Office 中去除密码后另存")
-        raise InputError(file, None, "是旧版 Office 二进制文件（.doc/.xls），请另存为 .docx 或 .xlsx")
-    if data.startswith(b"%PDF"):
-        raise InputError(file, None, "PDF 暂不支持，请导出为 .docx 或文本")
+        return _ole_format(data, file)
+    if b"%PDF-" in data[:1024]:  # readers accept a PDF header within the first 1024 bytes
+        return "pdf"
+    from perfkit.load.html import looks_like_html
     from perfkit.load.word_text import looks_like_word_text
+
+    if looks_like_html(data):  # before the Word export: a page's source has tab-led lines too
+        return "html"
 
     office_suffix = suffix in {".docx", ".xlsx"}
     not_zip = InputError(file, None, f"不是有效的 {suffix} 文件（不是 zip 压缩包）")
@@ -220,9 +239,6 @@ def detect_format(data: bytes, path: Path) -> str:
         return "word_text"
     if office_suffix:
         raise not_zip
-    head = text.lstrip("\ufeff \t\r\n")[:1000].lower()
-    if head.startswith("<") and ("<html" in head or "<table" in head):
-        raise InputError(file, None, "是 HTML 网页（系统导出的“Excel”常是这样），请在 Excel 中另存为 .xlsx")
     first_line = text.lstrip("\ufeff").splitlines()[0]
     if any(sep in first_line for sep in (",", "\t", ";")) or suffix == ".csv":
         return "csv"

@@ -16,7 +16,7 @@ import re
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.grid import GRID_SCHEMA, as_grid
+from perfkit.load.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
 from perfkit.load.layouts import (
     CLOSING_LABELS,
     CORE_MARK,
@@ -37,6 +37,7 @@ _TABLE = ["_file_no", "_key"]
 _QUALITATIVE = ("定性", "qualitative")
 _POINTS = r"[（(]\s*[0-9.]+\s*分\s*[）)]\s*$"  # 产出指标(50分): the group's points, not its name
 CELL_SCHEMA = GRID_SCHEMA  # the name readers used before the grid
+__all__ = ["CELL_SCHEMA", "Row", "Table", "cells_of", "read_tables", "tables_of"]  # readers import these from here
 
 
 def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.output import write_table_atomically
+from perfkit.report.html import Html, figures_html
 from perfkit.report.workbook import atomic_workbook
 
 CROSS_UNIT_FILE = "cross_unit_findings.parquet"
@@ -40,15 +41,28 @@ class Portfolio:
         )
 
 
+def portfolio_figures(portfolio: Portfolio) -> Html:
+    """The run in a few figures: units, projects, budget, findings by severity, cross-unit findings."""
+    units = portfolio.units
+    total = (lambda c: int(units[c].sum()) if c in units.columns else 0) if units.height else (lambda c: 0)
+    budget = float(units["budget_total"].sum()) if units.height else 0.0
+    figures = [("单位数", str(units.height)), ("项目数", str(total("projects"))), ("预算合计（万元）", f"{budget:,.2f}"),
+               ("问题：高", str(total("findings_high"))), ("问题：中", str(total("findings_medium"))),
+               ("问题：低", str(total("findings_low"))), ("跨单位异常", str(portfolio.cross_unit_findings.height))]  # fmt: skip
+    return Html(figures_html(figures), "；".join(f"{k}：{v}" for k, v in figures))
+
+
 def write_portfolio_workbook(portfolio: Portfolio, path: str | Path) -> Path:
     """Write the cross-unit workbook atomically; unit rows link to each unit's report and workbook."""
-    with atomic_workbook(path) as wb:
-        units = wb.table("单位汇总", portfolio.units)
-        for row, record in enumerate(portfolio.units.iter_rows(named=True), start=1):
+    units = portfolio.units
+    codes = units["unit_code"].to_list() if units.height else []
+    years = sorted({str(y) for y in units["year"].to_list()}) if "year" in units.columns else []
+    entity = f"跨单位组合分析（{len(codes)} 个单位：{'、'.join(codes[:4])}{'等' if len(codes) > 4 else ''}）"
+    with atomic_workbook(path, entity, f"组合-{'、'.join(years) or '年度'}", kind="跨单位审计工作底稿") as wb:
+        sheet = wb.table("单位汇总", units)
+        for row, record in enumerate(units.iter_rows(named=True), start=1):
             for column in ("report", "workbook"):
-                units.write_url(
-                    row, portfolio.units.columns.index(column), f"external:{record[column]}", string=record[column]
-                )
+                sheet.write_url(row, units.columns.index(column), f"external:{record[column]}", string=record[column])
         if portfolio.project_scores.height:
             wb.table("项目得分", portfolio.project_scores)
         wb.table("问题×单位", portfolio.findings_by_rule_and_unit())

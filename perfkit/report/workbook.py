@@ -13,7 +13,6 @@ columns (单位编码, 复核版本) tell the importer which finding and which d
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -26,17 +25,21 @@ import xlsxwriter
 if TYPE_CHECKING:
     from perfkit.report.audit import UnitAudit
 
-from perfkit.labels import COLUMN_LABELS, KIND_LABELS, REVIEW_STATUS_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from perfkit.labels import CODE_LABELS as CODES
+from perfkit.labels import (
+    COLUMN_LABELS,
+    MONEY_COLUMNS,
+    PERCENT_COLUMNS,
+    REVIEW_STATUS_LABELS,
+    SCORE_COLUMNS,
+    severity_order,
+)
 from perfkit.output import atomic_path
+from perfkit.report.paper import write_overview
+from perfkit.report.print_setup import column_widths, index_number, row_heights, setup_print
 from perfkit.review.importer import FINDINGS_SHEET
 from perfkit.review.store import REVIEW_FIELDS
 
-MONEY_COLUMNS = {"budget_total", "budget_fiscal", "budget_other", "budget_full", "executed"}
-PERCENT_COLUMNS = {"achievement"}
-SCORE_COLUMNS = {"weight", "score", "self_score", "score_diff", "output_score", "benefit_score",
-                 "satisfaction_score", "execution_score", "total", "self_total", "total_diff"}  # fmt: skip
-CODES = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
-         "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
 FINDING_COLUMNS = [
     "finding_id",
     "severity",
@@ -49,21 +52,24 @@ FINDING_COLUMNS = [
     "basis",
 ]
 HIDDEN_REVIEW_COLUMNS = ["unit_code", "decision_version"]
+# 13 printed columns on one A4 width: the long texts wrap in columns of moderate width; the hidden
+# columns neither print nor shape row heights
+_FINDING_WIDTHS = {"finding_id": 14, "rule_id": 16, "rule_title": 18, "project_id": 18, "message": 40, "evidence": 34,
+                   "basis": 26} | dict.fromkeys(HIDDEN_REVIEW_COLUMNS, 8)  # fmt: skip
 RESOLVED_SHEET = "已消除的发现"
 SAMPLE_SHEET = "抽样"
-_MAX_WIDTH = 60
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in Excel: wide (CJK) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class SheetWriter:
-    """An XlsxWriter workbook with perfkit's formats and a method that writes a frame as a sheet."""
+    """An XlsxWriter workbook with perfkit's formats and print setup, and a method that writes a frame as a sheet.
 
-    def __init__(self, path: Path) -> None:
+    ``entity`` heads every printed page (the unit: name and code); ``index_prefix`` makes each
+    sheet's 索引号 (``562301-2025`` → ``562301-2025-01`` for the first sheet).
+    """
+
+    def __init__(self, path: Path, entity: str = "", index_prefix: str = "perfkit", kind: str = "审计工作底稿") -> None:
         self.book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
+        self.entity, self.index_prefix, self.kind, self.sheets = entity, index_prefix, kind, 0
         add = self.book.add_format
         self.header = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
         self.text = add({"text_wrap": True, "valign": "top"})
@@ -75,9 +81,28 @@ class SheetWriter:
         self.red = add({"bg_color": "#F8CBAD"})
         self.amber = add({"bg_color": "#FFE699"})
 
-    def table(self, name: str, frame: pl.DataFrame, note: str | None = None) -> object:
-        """A sheet holding ``frame`` with Chinese headers, frozen header row and a filter."""
-        sheet = self.book.add_worksheet(name)
+    @property
+    def current_index(self) -> str:
+        """The 索引号 of the sheet added last."""
+        return index_number(self.index_prefix, self.sheets)
+
+    def add_sheet(self, name: str):
+        """A new worksheet, numbered for its 索引号."""
+        self.sheets += 1
+        return self.book.add_worksheet(name)
+
+    def printed(self, sheet, title: str, last_row: int, last_col: int, header_row: int | None = None) -> None:
+        """Give ``sheet`` perfkit's page setup (A4 landscape, one page wide, header and footer)."""
+        setup_print(sheet, self.entity, title, self.current_index, last_row, last_col, header_row, self.kind)
+
+    def table(
+        self, name: str, frame: pl.DataFrame, note: str | None = None, widths: dict[str, int] | None = None
+    ) -> object:
+        """A sheet holding ``frame`` with Chinese headers, frozen header row, a filter and print setup.
+
+        ``widths`` overrides the computed width of some columns; rows are as tall as their wrapped text.
+        """
+        sheet = self.add_sheet(name)
         frame = frame.with_columns(
             [pl.col(c).replace_strict(m, default=pl.col(c)) for c, m in CODES.items() if c in frame.columns]
         )
@@ -85,22 +110,26 @@ class SheetWriter:
         if note:
             sheet.write_string(0, 0, note, self.title)
             top = 1
+        labels = [COLUMN_LABELS.get(column, column) for column in frame.columns]
+        sizes = column_widths(frame, labels)
+        sizes = [(widths or {}).get(column, size) for column, size in zip(frame.columns, sizes, strict=True)]
         for col, column in enumerate(frame.columns):
-            label = COLUMN_LABELS.get(column, column)
-            sheet.write_string(top, col, label, self.header)
-            fmt = self._format(column)
-            values = frame[column].to_list()
-            for row, value in enumerate(values, start=top + 1):
-                self._write(sheet, row, col, value, fmt)
-            widest = max([display_width(label)] + [display_width(str(v)) for v in values if v is not None])
-            sheet.set_column(col, col, min(widest + 2, _MAX_WIDTH))
+            sheet.write_string(top, col, labels[col], self.header)
+            fmt = self.format_of(column)
+            for row, value in enumerate(frame[column].to_list(), start=top + 1):
+                self.write_cell(sheet, row, col, value, fmt)
+            sheet.set_column(col, col, sizes[col])
+        for row, height in enumerate(row_heights(frame, [float(w) for w in sizes]), start=top + 1):
+            sheet.set_row(row, height)
         sheet.freeze_panes(top + 1, 0)
         if frame.width:
             sheet.autofilter(top, 0, top + max(frame.height, 1), frame.width - 1)
         self._conditional(sheet, frame, top)
+        self.printed(sheet, name, top + frame.height, frame.width - 1, top)
         return sheet
 
-    def _format(self, column: str):
+    def format_of(self, column: str):
+        """The cell format of a column: 万元, %, a score, or wrapped text."""
         if column in MONEY_COLUMNS:
             return self.money
         if column in PERCENT_COLUMNS:
@@ -109,7 +138,8 @@ class SheetWriter:
             return self.score
         return self.text
 
-    def _write(self, sheet, row: int, col: int, value, fmt) -> None:
+    def write_cell(self, sheet, row: int, col: int, value, fmt) -> None:
+        """One value: empty, a boolean, a number, or a string (never a formula)."""
         if value is None:
             sheet.write_blank(row, col, None, fmt)
         elif isinstance(value, bool):
@@ -140,39 +170,11 @@ class SheetWriter:
             )
 
 
-def _overview(wb: SheetWriter, audit: UnitAudit) -> None:
-    overview = audit.overview
-    findings = audit.findings
-    sheet = wb.book.add_worksheet("概览")
-    sheet.write_string(0, 0, f"{audit.unit_code} {audit.unit_name} {audit.year}年度项目绩效审计底稿", wb.title)
-    facts = [
-        ("项目数", overview.height),
-        ("预算合计（万元）", float(overview["budget_total"].sum())),
-        ("审核发现：高", int((findings["severity"] == "high").sum())),
-        ("审核发现：中", int((findings["severity"] == "medium").sum())),
-        ("审核发现：低", int((findings["severity"] == "low").sum())),
-    ]
-    if "total" in overview.columns:
-        facts.append(("平均复核得分", overview["total"].mean()))
-    counts = audit.decision_counts
-    facts += [(f"复核：{COLUMN_LABELS[key]}", counts[key]) for key in counts]
-    for row, (key, value) in enumerate(facts, start=2):
-        sheet.write_string(row, 0, key, wb.header)
-        wb._write(sheet, row, 1, value, wb.money if isinstance(value, float) else wb.number)
-    start = len(facts) + 3
-    for col, column in enumerate(overview.columns):
-        sheet.write_string(start, col, COLUMN_LABELS.get(column, column), wb.header)
-        for row, value in enumerate(overview[column].to_list(), start=start + 1):
-            wb._write(sheet, row, col, value, wb._format(column))
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 40)
-    sheet.set_column(2, overview.width, 12)
-
-
 def _findings(wb: SheetWriter, audit: UnitAudit) -> None:
     """The findings with their review columns open for input and everything else locked."""
-    frame = audit.reviewed_findings.select(*FINDING_COLUMNS, *REVIEW_FIELDS, *HIDDEN_REVIEW_COLUMNS)
-    sheet = wb.table(FINDINGS_SHEET, frame)
+    frame = sorted_findings(audit).select(*FINDING_COLUMNS, *REVIEW_FIELDS, *HIDDEN_REVIEW_COLUMNS)
+    widths = _FINDING_WIDTHS | {"review_status": 10, "reviewer": 8, "review_note": 16, "reviewed_on": 12}
+    sheet = wb.table(FINDINGS_SHEET, frame, widths=widths)
     add = wb.book.add_format
     open_text = add({"locked": False, "bg_color": "#FFF2CC", "text_wrap": True, "valign": "top"})
     open_date = add({"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "valign": "top"})
@@ -186,10 +188,8 @@ def _findings(wb: SheetWriter, audit: UnitAudit) -> None:
             if column == "reviewed_on" and value:
                 sheet.write_datetime(row, col, date.fromisoformat(value), open_date)
             else:
-                wb._write(sheet, row, col, value, open_text)
-        sheet.set_column(
-            col, col, 14 if column != "review_note" else 30, open_date if column == "reviewed_on" else open_text
-        )
+                wb.write_cell(sheet, row, col, value, open_text)
+        sheet.set_column(col, col, widths[column], open_date if column == "reviewed_on" else open_text)
     status = frame.columns.index("review_status")
     sheet.data_validation(1, status, last, status, {"validate": "list", "source": list(REVIEW_STATUS_LABELS.values())})
     when = frame.columns.index("reviewed_on")
@@ -215,7 +215,7 @@ def _resolved(wb: SheetWriter, audit: UnitAudit) -> None:
 
 def _sample(wb: SheetWriter, audit: UnitAudit) -> None:
     sample = audit.sample
-    sheet = wb.book.add_worksheet(SAMPLE_SHEET)
+    sheet = wb.add_sheet(SAMPLE_SHEET)
     sheet.write_string(0, 0, "抽样记录（按以下方法、种子与总体可重现）", wb.title)
     for row, (key, value) in enumerate(sample.record, start=1):
         sheet.write_string(row, 0, key, wb.header)
@@ -225,19 +225,29 @@ def _sample(wb: SheetWriter, audit: UnitAudit) -> None:
     for col, column in enumerate(selection.columns):
         sheet.write_string(top, col, column, wb.header)
         for row, value in enumerate(selection[column].to_list(), start=top + 1):
-            wb._write(sheet, row, col, value, wb.money if column == "金额（万元）" else wb.text)
-    sheet.set_column(0, 0, 26)
-    sheet.set_column(1, 1, 60)
-    sheet.set_column(2, selection.width, 14)
+            wb.write_cell(sheet, row, col, value, wb.money if column == "金额（万元）" else wb.text)
+    widths = column_widths(selection, selection.columns)
+    widths[0], widths[1] = max(widths[0], 26), max(widths[1], 50)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    record = pl.DataFrame(sample.record, schema=["key", "value"], orient="row")
+    for row, height in enumerate(row_heights(record, [float(w) for w in widths[:2]]), start=1):
+        sheet.set_row(row, height)
+    for row, height in enumerate(row_heights(selection, [float(w) for w in widths]), start=top + 1):
+        sheet.set_row(row, height)
+    wb.printed(sheet, SAMPLE_SHEET, top + selection.height, selection.width - 1, top)
+
+
+_CHART_ROW_PX, _COLUMN_PX = 20, 64  # Excel's default row height and column width in pixels
 
 
 def _charts(wb: SheetWriter, audit: UnitAudit) -> None:
-    sheet = wb.book.add_worksheet("图表")
+    sheet = wb.add_sheet("图表")
     counts = audit.findings.group_by("rule_title").len().sort("len", "rule_title", descending=[True, False])
     sheet.write_string(0, 0, "规则", wb.header)
     sheet.write_string(0, 1, "问题数", wb.header)
     for row, (title, n) in enumerate(counts.iter_rows(), start=1):
-        sheet.write_string(row, 0, title or "")
+        sheet.write_string(row, 0, title or "", wb.text)
         sheet.write_number(row, 1, n)
     chart = wb.book.add_chart({"type": "bar"})
     chart.add_series(
@@ -246,8 +256,11 @@ def _charts(wb: SheetWriter, audit: UnitAudit) -> None:
     chart.set_title({"name": "审核发现（按规则）"})
     chart.set_legend({"none": True})
     chart.set_y_axis({"reverse": True})
-    chart.set_size({"width": 720, "height": 24 * counts.height + 120})
+    height = 24 * counts.height + 120
+    chart.set_size({"width": 720, "height": height})
     sheet.insert_chart(0, 3, chart)
+    # the charts float over cells: the print area reaches past their bottom right corner
+    last_row = height // _CHART_ROW_PX + 1
     if audit.scorecard is not None:
         scores = audit.scorecard.project_scores
         base = counts.height + 3
@@ -255,9 +268,9 @@ def _charts(wb: SheetWriter, audit: UnitAudit) -> None:
         sheet.write_string(base, 1, "复核总分", wb.header)
         sheet.write_string(base, 2, "自评总分", wb.header)
         for row, r in enumerate(scores.iter_rows(named=True), start=base + 1):
-            sheet.write_string(row, 0, r["project_name"])
-            wb._write(sheet, row, 1, r["total"], wb.score)
-            wb._write(sheet, row, 2, r["self_total"], wb.score)
+            sheet.write_string(row, 0, r["project_name"], wb.text)
+            wb.write_cell(sheet, row, 1, r["total"], wb.score)
+            wb.write_cell(sheet, row, 2, r["self_total"], wb.score)
         bars = wb.book.add_chart({"type": "bar"})
         for col, name in ((1, "复核总分"), (2, "自评总分")):
             bars.add_series({"name": name, "categories": ["图表", base + 1, 0, base + scores.height, 0],
@@ -266,22 +279,49 @@ def _charts(wb: SheetWriter, audit: UnitAudit) -> None:
         bars.set_x_axis({"min": 0, "max": 100})
         bars.set_y_axis({"reverse": True})
         sheet.insert_chart(base, 3, bars)
+        last_row = max(last_row, base + 288 // _CHART_ROW_PX + 1, base + scores.height)
     sheet.set_column(0, 0, 36)
+    sheet.set_column(1, 2, 9)
+    wb.printed(sheet, "图表", max(last_row, counts.height), 3 + 720 // _COLUMN_PX + 1)
+
+
+def sorted_findings(audit: UnitAudit) -> pl.DataFrame:
+    """The reviewed findings high → medium → low, then by project (in document order) and row.
+
+    A finding about a whole project (no row) comes before that project's row findings.
+    """
+    order = audit.targets.projects.select("project_id").with_row_index("_project")
+    return (
+        audit.reviewed_findings.join(order, on="project_id", how="left", maintain_order="left")
+        .sort([severity_order("severity"), "_project", "seq", "rule_id"], nulls_last=False, maintain_order=True)
+        .drop("_project")
+    )
+
+
+def _about(wb: SheetWriter, audit: UnitAudit) -> None:
+    frame = pl.DataFrame(audit.provenance, schema=["项目", "内容"], orient="row")
+    wb.table("数据来源", frame, widths={"项目": 34, "内容": 90})
 
 
 @contextmanager
-def atomic_workbook(path: str | Path) -> Iterator[SheetWriter]:
-    """A :class:`SheetWriter` whose file appears at ``path`` only once it is complete."""
+def atomic_workbook(
+    path: str | Path, entity: str = "", index_prefix: str = "perfkit", kind: str = "审计工作底稿"
+) -> Iterator[SheetWriter]:
+    """A :class:`SheetWriter` whose file appears at ``path`` only once it is complete.
+
+    ``entity`` and ``kind`` head every printed page; ``index_prefix`` starts every sheet's 索引号.
+    """
     with atomic_path(path) as staged:
-        writer = SheetWriter(staged)
+        writer = SheetWriter(staged, entity, index_prefix, kind)
         yield writer
         writer.book.close()
 
 
 def write_workbook(audit: UnitAudit, path: str | Path) -> Path:
     """Write the audit workbook to ``path`` atomically (a failed write leaves no file)."""
-    with atomic_workbook(path) as wb:
-        _overview(wb, audit)
+    entity = f"{audit.unit_name}（{audit.unit_code}）"
+    with atomic_workbook(path, entity, f"{audit.unit_code}-{audit.year}") as wb:
+        write_overview(wb, audit)
         wb.table("项目", audit.targets.projects.drop("source_file"))
         wb.table("指标", audit.targets.indicators)
         _findings(wb, audit)
@@ -292,12 +332,5 @@ def write_workbook(audit: UnitAudit, path: str | Path) -> Path:
             wb.table("评分", audit.scorecard.indicator_scores.drop("unit_code", "actual_ratio"))
             wb.table("项目得分", audit.scorecard.project_scores)
         _charts(wb, audit)
-        about = wb.book.add_worksheet("数据来源")
-        about.write_string(0, 0, "项目", wb.header)
-        about.write_string(0, 1, "内容", wb.header)
-        for row, (key, value) in enumerate(audit.provenance, start=1):
-            about.write_string(row, 0, key)
-            about.write_string(row, 1, value, wb.text)
-        about.set_column(0, 0, 40)
-        about.set_column(1, 1, 100)
+        _about(wb, audit)
     return Path(path)

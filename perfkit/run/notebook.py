@@ -26,10 +26,10 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
-from nbconvert import HTMLExporter  # noqa: E402
 
 from perfkit.errors import InputError  # noqa: E402
 from perfkit.output import atomic_path, staging, write_text_atomically  # noqa: E402
+from perfkit.report.page import notebook_page  # noqa: E402
 from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, relative_parameters, unit_output_dir  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "1.0-unit-audit.ipynb"
@@ -61,10 +61,9 @@ def _check_rule_params(params: dict[str, Any], file: str) -> None:
 
 
 def export_html(executed: Path, html: Path) -> None:
-    """Write ``executed`` as a standalone HTML report without code cells."""
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    write_text_atomically(html, body)
+    """Write ``executed`` as a standalone HTML report without code (offline: no CDN, no scripts)."""
+    page = notebook_page(nbformat.read(executed, as_version=4), title=executed.stem)
+    write_text_atomically(html, page)
 
 
 class IPCKernelManager(AsyncKernelManager):

@@ -326,9 +326,11 @@ CASES: dict[str, Case] = {
     ),
     "HTML saved as .xls": Case(
         make.text_file("t.xls", "<html><body><table><tr><td>项目名称</td></tr></table></body></html>"),
-        Refused("t.xls", "t.xls: 是 HTML 网页"),
+        Refused("t.xls", "t.xls: 表1: 表格“（无标题）”没有指标表头（一级指标…指标值），表格不完整"),
     ),
-    "PDF": Case(make.bytes_file("t.pdf", b"%PDF-1.7\n" + make.noise(256)), Refused("t.pdf", "t.pdf: PDF 暂不支持")),
+    "PDF": Case(
+        make.bytes_file("t.pdf", b"%PDF-1.7\n" + make.noise(256)), Refused("t.pdf", "t.pdf: PDF 文件已损坏，无法读取")
+    ),
     "docx without a target table": Case(make.docx_without_tables, Refused("t.docx", "t.docx: 未找到项目绩效目标表")),
     "docx with broken XML": Case(
         make.office_with(make.good_docx, "word/document.xml", lambda data: data[: len(data) // 2]),
@@ -557,7 +559,11 @@ def _params():
 
 @pytest.mark.parametrize("name", list(_params()))
 def test_bad_input(name, tmp_path, capsys):
-    case = CASES[name]
+    check_case(CASES[name], tmp_path, capsys)
+
+
+def check_case(case: Case, tmp_path: Path, capsys) -> None:
+    """Run ``case`` through the CLI in ``tmp_path`` and assert its outcome (the other corpus modules use it too)."""
     (tmp_path / SECRET_FILE).write_text(make.SECRET, encoding="utf-8")
     source = case.make(tmp_path)
     out = tmp_path / "out"

@@ -16,8 +16,10 @@ from perfkit.run.portfolio import write_run_index
 def index_table(page: str) -> list[dict[str, str]]:
     """The rows of the index page as ``{header: cell text}``, tags stripped and entities decoded."""
     rows = re.findall(r"<tr>(.*?)</tr>", page)
-    header = [unescape(h) for h in re.findall(r"<th>(.*?)</th>", rows[0])]
-    cells = [[unescape(re.sub(r"<[^>]+>", " ", c)).strip() for c in re.findall(r"<td>(.*?)</td>", r)] for r in rows[1:]]
+    header = [unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", rows[0])]
+    cells = [
+        [unescape(re.sub(r"<[^>]+>", " ", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in rows[1:]
+    ]
     return [dict(zip(header, row, strict=True)) for row in cells]
 
 

@@ -1,0 +1,137 @@
+"""Loader for ``.xls`` workbooks (Excel 97-2003, BIFF) through calamine, with their merged regions.
+
+A sheet laid out like the Word table (labels and values, merged cells) is cut into tables at
+their title rows (``…绩效目标表``, ``…绩效自评表``) and at empty rows, and each table is read with
+its merged regions as spans, in the shape the ``.docx`` reader gives. A workbook without such
+tables is read as a flat table (one row per indicator) by the flat reader.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+
+import polars as pl
+
+from perfkit.errors import InputError
+from perfkit.load.spans import Span, SpanTable, as_tables, flat_rows, is_ours, layout_cells
+from perfkit.load.table import Table
+
+_TITLE = re.compile(r"绩效(?:目标(?:申报)?|自评)表\s*$")
+MAX_CELLS = 5_000_000
+
+
+def _text(value) -> str:
+    """A cell's value as the sheet shows it: whole numbers without ``.0``, dates as ``2025-01-31``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):  # 15 significant digits, as Excel shows them (0.1 + 0.2 reads 0.3)
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return str(value)
+
+
+def _sheets(data: bytes, file: str) -> list[tuple[str, list[list[str]], list[tuple[int, int, int, int]]]]:
+    """Every sheet: its name, its cells as text (from A1) and its merged regions (row, col, rows, cols)."""
+    from python_calamine import CalamineWorkbook
+
+    sheets, name = [], None
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
+                raise InputError(file, f"工作表“{name}”", f"工作表超过 {MAX_CELLS} 个单元格，拒绝读取")
+            values = sheet.to_python(skip_empty_area=False)
+            rows = [[_text(v) for v in row] for row in values]
+            merged = [
+                (top, left, bottom - top + 1, right - left + 1)
+                for (top, left), (bottom, right) in (sheet.merged_cell_ranges or [])
+            ]
+            sheets.append((name, rows, merged))
+    except InputError:
+        raise
+    except Exception as exc:  # calamine raises its own family for damaged and encrypted workbooks
+        place = f"工作表“{name}”" if name is not None else None
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputError(file, place, f"无法读取 .xls 文件（{first_line}）") from None
+    return sheets
+
+
+def _spans(rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> list[Span]:
+    """The sheet's cells as spans: a merged region once, with the text of its top-left cell."""
+    spans, covered = [], set()
+    for top, left, height, width in merged:
+        text = rows[top][left] if top < len(rows) and left < len(rows[top]) else ""
+        spans.append(Span(top, left, height, width, text))
+        covered.update((top + r, left + c) for r in range(height) for c in range(width))
+    spans += [Span(r, c, 1, 1, t) for r, row in enumerate(rows) for c, t in enumerate(row) if (r, c) not in covered]
+    return spans
+
+
+def _blocks(spans: list[Span]) -> list[tuple[str, list[Span]]]:
+    """The sheet cut into tables at title rows and at rows that nothing fills or covers."""
+    by_row: dict[int, list[Span]] = {}
+    for span in spans:
+        for r in range(span.row, span.row + span.rows):
+            by_row.setdefault(r, []).append(span)
+    blocks: list[tuple[str, list[Span]]] = []
+    current: list[Span] | None = None
+    title = ""
+    for r in sorted(by_row):
+        starting = [s for s in by_row[r] if s.row == r]
+        texts = [s.text.strip() for s in starting if s.text.strip()]
+        filled = texts or any(s.row < r and s.text.strip() for s in by_row[r])
+        if len(texts) == 1 and not any(s.row < r for s in by_row[r]) and _TITLE.search(texts[0]):
+            title, current = texts[0], None
+            continue
+        if not filled:
+            current = None
+            continue
+        if current is None:
+            current = []
+            blocks.append((title, current))
+        current.extend(starting)
+    return blocks
+
+
+def _trimmed(spans: list[Span]) -> list[Span]:
+    """The table without the sheet's columns that it leaves empty."""
+    used = {c for s in spans if s.text.strip() or s.rows > 1 or s.cols > 1 for c in range(s.col, s.col + s.cols)}
+    return [s for s in spans if s.col in used]
+
+
+def split_tables(data: bytes, file: str) -> list[Table]:
+    """The workbook's target tables and self-evaluations laid out as in Word, as the ``.docx`` reader gives them."""
+    return as_tables(_layout_tables(_sheets(data, file)))
+
+
+def _layout_tables(sheets: list) -> list[SpanTable]:
+    tables = []
+    for name, rows, merged in sheets:
+        for title, block in _blocks(_spans(rows, merged)):
+            block = _trimmed(block)
+            refs = [f"工作表“{name}”第{r + 1}行" for r in range(max(s.row + s.rows for s in block))]
+            table = SpanTable(block, title or name, refs[min(s.row for s in block)], refs)
+            if is_ours(table):
+                tables.append(table)
+    return tables
+
+
+def read(data: bytes, file: str) -> pl.DataFrame:
+    """The workbook's tables laid out as in Word as cells, or else its flat table as canonical rows."""
+    sheets = _sheets(data, file)
+    for name, rows, _ in sheets:  # a flat header row has 项目名称 and 一级指标 side by side
+        if rows and (frame := flat_rows(rows, file, f"工作表“{name}”")) is not None:
+            return frame
+    if tables := _layout_tables(sheets):
+        return layout_cells(tables, file)
+    raise InputError(
+        file, None, "未找到项目绩效目标表（既没有 Word 式的目标表，也没有含 项目名称、一级指标、指标值 等列的表头）"
+    )

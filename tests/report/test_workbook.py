@@ -1,0 +1,76 @@
+"""The unit workbook as a 审计工作底稿: the 概览 header block, what is open to edit, the print setup, the order
+of the findings. Read back with openpyxl from a workbook of the bundled 562301 (no kernel)."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from perfkit.report.workbook import write_workbook
+from perfkit.run.unit import audit_unit
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    audit = audit_unit("562301", 2025, [str(ROOT / "data/raw/targets")], [str(ROOT / "data/raw/selfeval")])
+    return openpyxl.load_workbook(write_workbook(audit, tmp_path_factory.mktemp("wb") / "w.xlsx"))
+
+
+def test_the_overview_opens_with_the_header_block_and_only_the_fill_in_cells_open(book):
+    sheet = book["概览"]
+    labels = {sheet.cell(r, c).value: (r, c) for r in range(1, 10) for c in (1, 4) if sheet.cell(r, c).value}
+    value = lambda label: sheet.cell(labels[label][0], labels[label][1] + 1)  # noqa: E731
+    assert value("被审计单位").value == "天津市妇女联合会（单位编码 562301）"
+    assert value("审计事项").value == "项目绩效目标审核及自评复核"
+    assert value("所属期间").value == "2025年度"
+    assert value("索引号").value == "562301-2025-01"
+    # worked by hand from the bundled run: 5 projects, 124 findings (10 high, 15 medium, 99 low), all 优
+    conclusion = value("审计结论（初稿，可修改）").value
+    assert (
+        "5 个项目" in conclusion
+        and "124 个，其中高 10 个、中 15 个、低 99 个" in conclusion
+        and "优 5 个" in conclusion
+    )
+    notes = value("审计说明").value
+    assert "规则 28 条" in notes and "tianjin-womens-federation-2025-targets.txt" in notes and "SHA-256" in notes
+    assert sheet.protection.sheet
+    fill_in = ["编制人", "编制日期", "复核人", "复核日期", "复核意见", "审计结论（初稿，可修改）"]
+    assert [value(label).protection.locked for label in fill_in] == [False] * 6
+    locked = [sheet.cell(*labels[label]) for label in labels] + [value(k) for k in ("被审计单位", "索引号", "审计说明")]
+    assert all(cell.protection.locked for cell in locked)
+    assert book["数据来源"].cell(1, 1).value == "项目"
+    assert any(str(c.value).startswith("sha256:") for c in book["数据来源"]["B"])
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_header_and_footer(book):
+    for number, sheet in enumerate(book.worksheets, start=1):
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape"), sheet.title
+        # fit to 1 page wide, any number tall (fitTo… is left out when 1, the file format's default);
+        # 概览 of 5 projects is the cover page: one page
+        tall = 1 if sheet.title == "概览" else 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth or 1, setup.fitToHeight) in {
+            (1, tall),
+            (1, None if tall else 0),
+        }
+        assert sheet.print_area
+        assert (
+            sheet.oddHeader.center.text.endswith(sheet.title)
+            and "天津市妇女联合会（562301）" in sheet.oddHeader.left.text
+        )
+        assert sheet.oddFooter.left.text == f"索引号：562301-2025-{number:02d}"
+        assert sheet.oddFooter.right.text == "第 &P 页 共 &N 页"
+    assert book["审核发现"].print_title_rows == "$1:$1"  # the header row on every page
+
+
+def test_findings_run_high_to_low_then_by_project_and_row(book):
+    rows = list(book["审核发现"].iter_rows(values_only=True))
+    header = rows[0]
+    severity, project, seq = (header.index(h) for h in ("严重程度", "项目编号", "序号"))
+    # worked by hand: 10 high, then 15 medium, then 99 low
+    assert [r[severity] for r in rows[1:]] == ["高"] * 10 + ["中"] * 15 + ["低"] * 99
+    projects = list(book["项目"].iter_rows(values_only=True))
+    order = [r[projects[0].index("项目编号")] for r in projects[1:]]  # the projects in document order
+    low = [(order.index(r[project]), r[seq] or 0) for r in rows[26:]]
+    assert low == sorted(low)
