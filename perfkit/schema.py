@@ -18,10 +18,13 @@ import polars as pl
 
 TARGET_OPS = (">=", "<=", "=", ">", "<")
 TARGET_KINDS = ("quantitative", "qualitative", "range", "deadline", "contradictory")
+PERIODS = ("annual", "long_term")
+# six ASCII digits, or empty for a unit known only by its name
+UNIT_CODE = r"^(?:[0-9]{6})?$"
 
 # column → (dtype, nullable, checks as pandera Field keyword arguments)
 PROJECTS: dict[str, tuple[Any, bool, dict]] = {
-    "unit_code": (pl.String, False, {"str_matches": r"^[0-9]{6}$"}),
+    "unit_code": (pl.String, False, {"str_matches": UNIT_CODE}),
     "unit_name": (pl.String, True, {}),
     "year": (pl.Int32, True, {"ge": 1990, "le": 2100}),
     "project_id": (pl.String, False, {"unique": True}),
@@ -33,10 +36,13 @@ PROJECTS: dict[str, tuple[Any, bool, dict]] = {
     "goal_text": (pl.String, True, {}),
     "source_file": (pl.String, False, {}),
     "source_ref": (pl.String, False, {}),
+    "department": (pl.String, True, {}),
+    "project_kind": (pl.String, True, {}),
+    "goal_long_term": (pl.String, True, {}),
 }
 INDICATORS: dict[str, tuple[Any, bool, dict]] = {
     "project_id": (pl.String, False, {}),
-    "unit_code": (pl.String, False, {"str_matches": r"^[0-9]{6}$"}),
+    "unit_code": (pl.String, False, {"str_matches": UNIT_CODE}),
     "seq": (pl.Int32, False, {"ge": 1}),
     "level1": (pl.String, False, {"str_length": {"min_value": 1}}),
     "level2": (pl.String, True, {}),
@@ -54,6 +60,10 @@ INDICATORS: dict[str, tuple[Any, bool, dict]] = {
     "target_note": (pl.String, True, {}),
     "target_approx": (pl.Boolean, False, {}),
     "source_ref": (pl.String, False, {}),
+    "period": (pl.String, False, {"isin": PERIODS}),
+    "weight": (pl.Float64, True, {"ge": 0}),
+    "core": (pl.Boolean, False, {}),
+    "notes": (pl.String, True, {}),
 }
 PROJECT_COLUMNS = list(PROJECTS)
 INDICATOR_COLUMNS = list(INDICATORS)

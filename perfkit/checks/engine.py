@@ -9,7 +9,7 @@ import polars_hash
 
 from perfkit.checks.registry import RULES, Rule
 from perfkit.errors import InputError
-from perfkit.load import TargetTables
+from perfkit.load import TargetTables, annual_indicators
 
 FINDING_COLUMNS = [
     "finding_id",
@@ -170,6 +170,7 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     Does not mutate ``tables``. Empty text cells reach the rules as empty strings, so messages
     about a row with a blank name or group still read in full.
     """
+    tables = annual_indicators(tables)  # the rules read the annual targets (long-term ones are kept in the tables)
     settings = resolve_settings(overrides, source)
     text = ["level2", "name", "description"]
     view = TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))

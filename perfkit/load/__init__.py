@@ -19,9 +19,10 @@ from perfkit.errors import InputError
 from perfkit.load import doc, flat, html, pdf, word_text, xls
 from perfkit.load import docx as docx_format
 from perfkit.load.assemble import assemble, finish_projects
+from perfkit.load.grid import cells_of
 from perfkit.load.sniff import decode_text, detect_format
 from perfkit.load.spans import finish_tables_or_rows
-from perfkit.load.table import cells_of, read_tables
+from perfkit.load.table import read_tables
 
 Reader = Callable[[bytes, str], pl.DataFrame]
 Finisher = Callable[[pl.DataFrame], "tuple[pl.DataFrame, pl.DataFrame]"]
@@ -77,10 +78,10 @@ def _read_word_text(data: bytes, file: str) -> pl.DataFrame:
 
 @register("docx", read_tables)
 def _read_docx(data: bytes, file: str) -> pl.DataFrame:
-    tables = docx_format.split_tables(data, file)
-    if not tables:
+    grid = docx_format.target_grid(data, file)
+    if not grid.height:
         raise InputError(file, None, _NO_TABLES)
-    return cells_of(tables, file)
+    return grid
 
 
 @register("csv", flat.finish_flat)
@@ -105,6 +106,16 @@ def _read_doc(data: bytes, file: str) -> pl.DataFrame:  # converted to .docx by 
     if not tables:
         raise InputError(file, None, _NO_TABLES)
     return cells_of(tables, file)
+
+
+def annual_indicators(tables: TargetTables | None) -> TargetTables | None:
+    """``tables`` with only the annual indicators (``period`` annual), where checks and scoring
+    start; the same object when every indicator is annual (or ``tables`` is None)."""
+    if tables is None or "period" not in tables.indicators.columns:
+        return tables
+    if not (tables.indicators["period"] != "annual").any():
+        return tables
+    return TargetTables(tables.projects, tables.indicators.filter(pl.col("period") == "annual"))
 
 
 def source_files(sources: Iterable[str | Path]) -> list[Path]:
@@ -165,4 +176,4 @@ def load_targets(*sources: str | Path) -> TargetTables:
     return TargetTables(*assemble(projects, indicators))
 
 
-__all__ = ["READERS", "TargetTables", "detect_format", "load_targets", "register", "source_files"]
+__all__ = ["READERS", "TargetTables", "annual_indicators", "detect_format", "load_targets", "register", "source_files"]

@@ -14,9 +14,9 @@ from perfkit.load import doc, html, pdf, word_text, xls
 from perfkit.load import docx as docx_format
 from perfkit.load.assemble import project_id
 from perfkit.load.flat import read_sheets
+from perfkit.load.grid import Row, Table
 from perfkit.load.selfeval import is_selfeval, read_selfeval
 from perfkit.load.sniff import decode_text, detect_format
-from perfkit.load.table import Row, Table
 from perfkit.text import figure_expr, fold_width
 
 # The sheets of the actuals workbook that ``perfkit template`` writes and this module reads back.
@@ -68,7 +68,7 @@ def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataF
     projects, indicators = [], []
     for table in selfevals:
         project, rows = read_selfeval(table, file)
-        pid = project_id(project["unit_code"], project["year"], project["project_name"])
+        pid = project_id(project["unit_code"], project["year"], project["project_name"], project["unit_name"])
         projects.append(project | {"project_id": pid, "source_file": file})
         rows = [row | {"source_file": file} for row in rows]
         indicators.extend(

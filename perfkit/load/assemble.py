@@ -16,14 +16,33 @@ from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, validate
 from perfkit.targets import DEADLINE, QUALITATIVE, is_money_indicator, is_timely_indicator, with_parsed_targets
 
 
-def project_id(unit_code: str, year: int | None, project_name: str) -> str:
+def project_id(unit_code: str, year: int | None, project_name: str, unit_name: str | None = None) -> str:
     """Stable project id: the same unit, year and name give the same id on every run.
+
+    A unit known only by its name (``unit_code`` empty) is named by ``n`` and 5 hex digits of
+    SHA-1 over that name instead of a code.
 
     >>> project_id("562202", 2025, "2025年服务妇女儿童公益项目")
     '562202-259bfce81c'
+    >>> project_id("", 2025, "就业服务项目", "某市就业服务中心")[:7]
+    'n41431-'
     """
+    if not unit_code:
+        unit = unit_name or ""
+        digest = hashlib.sha1(f"{unit}|{year or ''}|{project_name}".encode()).hexdigest()
+        return f"n{hashlib.sha1(unit.encode()).hexdigest()[:5]}-{digest[:10]}"
     digest = hashlib.sha1(f"{unit_code}|{year or ''}|{project_name}".encode()).hexdigest()
     return f"{unit_code}-{digest[:10]}"
+
+
+# indicator columns a reader may leave out, with the value they take then
+INDICATOR_DEFAULTS = {
+    "period": pl.lit("annual"),
+    "weight": pl.lit(None, dtype=pl.Float64),
+    "core": pl.lit(False),
+    "notes": pl.lit(None, dtype=pl.String),
+}
+PROJECT_DEFAULTS = {name: pl.lit(None, dtype=pl.String) for name in ("department", "project_kind", "goal_long_term")}
 
 
 def finish_projects(raw: pl.DataFrame) -> pl.DataFrame:
@@ -44,7 +63,10 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
     if "_file_no" not in projects.columns:  # frames made by hand: one source per file name
         projects = projects.with_columns(_file_no=pl.col("_file").rank("dense").cast(pl.Int32))
         indicators = indicators.with_columns(_file_no=pl.col("_file").rank("dense").cast(pl.Int32))
-    ids = [project_id(*row) for row in projects.select("unit_code", "year", "project_name").iter_rows()]
+    projects = projects.with_columns(
+        **{n: v for n, v in PROJECT_DEFAULTS.items() if n not in projects.columns}
+    ).with_columns(pl.col("unit_code").fill_null(""))
+    ids = [project_id(*row) for row in projects.select("unit_code", "year", "project_name", "unit_name").iter_rows()]
     projects = projects.with_columns(project_id=pl.Series(ids, dtype=pl.String))
     # the same project loaded twice (two exports of one document) keeps both, told apart
     repeat = pl.int_range(pl.len()).over("project_id")
@@ -53,7 +75,10 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
     )
     if "_qualitative" not in indicators.columns:
         indicators = indicators.with_columns(_qualitative=pl.lit(False))
-    cells = ["level1", "level2", "name", "description", "target_raw"]
+    indicators = indicators.with_columns(
+        **{n: v for n, v in INDICATOR_DEFAULTS.items() if n not in indicators.columns}
+    ).with_columns(period=pl.col("period").fill_null("annual"), core=pl.col("core").fill_null(False))
+    cells = ["level1", "level2", "name", "description", "target_raw", "notes"]
     indicators = (
         indicators.join(
             projects.select("_file_no", "_key", "project_id", "unit_code"),
@@ -64,7 +89,7 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
         .with_columns(
             pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
         )
-        .with_columns(level1=pl.col("level1").forward_fill().over("project_id"))
+        .with_columns(level1=pl.col("level1").forward_fill().over("project_id", "period"))
         .with_columns(level2=pl.col("level2").forward_fill().over("project_id", "level1"))
     )
     _require_level1(indicators)
@@ -89,3 +114,24 @@ def _require_level1(indicators: pl.DataFrame) -> None:
     if missing.height:
         row = missing.row(0, named=True)
         raise InputError(row["_file"], row["source_ref"], "一级指标为空，且上方没有可延续的合并单元格")
+
+
+def apply_unit_code(
+    projects: pl.DataFrame, indicators: pl.DataFrame, unit_code: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Give ``unit_code`` (from a params file) to every project of a source file that names no code.
+
+    A file with a code of its own keeps it. ``project_id`` does not change, so the ids of a
+    document are the same whether it is loaded with a params file or without one. Both frames
+    need ``source_file``, ``project_id`` and ``unit_code``. Does not mutate its inputs.
+    """
+    codeless = projects.group_by("source_file").agg((pl.col("unit_code") == "").all().alias("_codeless"))
+    given = projects.join(codeless, on="source_file", how="left", maintain_order="left")
+    given = given.with_columns(unit_code=pl.when("_codeless").then(pl.lit(unit_code)).otherwise("unit_code"))
+    ids = given.filter("_codeless").select("project_id")
+    indicators = indicators.with_columns(
+        unit_code=pl.when(pl.col("project_id").is_in(ids["project_id"].implode()))
+        .then(pl.lit(unit_code))
+        .otherwise("unit_code")
+    )
+    return given.drop("_codeless"), indicators

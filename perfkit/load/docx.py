@@ -1,8 +1,10 @@
-"""Loader for ``.docx`` documents: every table that holds a target table, with merged cells.
+"""Loader for ``.docx`` documents: every table as a grid with its merged cells resolved.
 
-A horizontally merged cell (``gridSpan``) is read once, and the continuation of a vertically
-merged cell (``vMerge``) reads as an empty cell — the same shape as the Word plain-text export,
-so both go through :func:`perfkit.load.table.read_tables`.
+A horizontally merged cell (``gridSpan``) and a vertically merged one (``vMerge``) are read once
+and their text is known at every grid position they cover (see :mod:`perfkit.load.grid`). Each
+table keeps its position among ALL the document's tables (``表3`` is the third table a person
+counts), its title (the last paragraph above it) and its context (every paragraph since the
+previous table, where ``单位：元`` is written).
 """
 
 from __future__ import annotations
@@ -11,48 +13,93 @@ import io
 import zipfile
 
 import docx
+import polars as pl
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from perfkit.errors import InputError
-from perfkit.load.table import Row, Table
-from perfkit.text import squash
+from perfkit.load.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
+from perfkit.load.layouts import is_target_table
 
 
-def split_tables(data: bytes, file: str) -> list[Table]:
-    """Read the target tables of a ``.docx``, each titled by the paragraph just before it."""
+def document_tables(data: bytes, file: str) -> list[GridTable]:
+    """Every top-level table of a ``.docx`` in document order, numbered from 1 (``表1``)."""
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
         # python-docx parses with resolve_entities=False; perfkit.load.sniff has already refused DTDs
         raise InputError(file, None, f"不是有效的 .docx 文件（{exc}）") from None
-    tables: list[Table] = []
-    title = ""
+    tables: list[GridTable] = []
+    paragraphs: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             if block.text.strip():
-                title = block.text.strip()
+                paragraphs.append(block.text.strip())
             continue
-        rows = _table_rows(block, len(tables) + 1)
-        if _is_target_table(rows):
-            tables.append(Table(title=title, rows=rows, ref=f"表{len(tables) + 1}"))
+        number = len(tables) + 1
+        title = paragraphs[-1] if paragraphs else (tables[-1].title if tables else "")
+        table = GridTable(_spans(block), title=title, context="\n".join(paragraphs), ref=f"表{number}")
+        table.number = number - 1
+        tables.append(table)
+        paragraphs = []
     return tables
 
 
-def _table_rows(table: DocxTable, number: int) -> list[Row]:
-    rows = []
-    for r, tr in enumerate(table._tbl.tr_lst, start=1):
-        cells = []
+def _grid_span(tc) -> int:
+    span = tc.tcPr.find(qn("w:gridSpan")) if tc.tcPr is not None else None
+    try:
+        return max(int(span.get(qn("w:val"))), 1) if span is not None else 1
+    except (TypeError, ValueError):
+        return 1
+
+
+def _vmerge(tc) -> str | None:
+    """``restart``, ``continue`` or None for a cell that is not vertically merged."""
+    merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+    if merge is None:
+        return None
+    return "restart" if merge.get(qn("w:val")) == "restart" else "continue"
+
+
+def _grid_before(tr) -> int:
+    before = tr.trPr.find(qn("w:gridBefore")) if tr.trPr is not None else None
+    try:
+        return int(before.get(qn("w:val"))) if before is not None else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def _spans(table: DocxTable) -> list[list[Span | None]]:
+    """The table's rows as spans: a ``vMerge`` run becomes one span over its rows."""
+    laid: list[list[tuple[int, int, str | None, object]]] = []  # per row: (grid col, width, merge, tc)
+    for tr in table._tbl.tr_lst:
+        col, cells = _grid_before(tr), []
         for tc in tr.tc_lst:
-            continues_above = (
-                tc.tcPr is not None and tc.tcPr.find(qn("w:vMerge")) is not None and tc.vMerge != "restart"
-            )
-            cells.append("" if continues_above else _cell_text(tc))
-        refs = [f"表{number}第{r}行第{c}格" for c in range(1, len(cells) + 1)]
-        rows.append(Row(cells, f"表{number}第{r}行", refs))
+            width = _grid_span(tc)
+            cells.append((col, width, _vmerge(tc), tc))
+            col += width
+        laid.append(cells)
+    continues = {(r, col) for r, cells in enumerate(laid) for col, _, merge, _ in cells if merge == "continue"}
+    rows: list[list[Span | None]] = []
+    for r, cells in enumerate(laid):
+        row: list[Span | None] = [None] * _grid_before(table._tbl.tr_lst[r])
+        for col, width, merge, tc in cells:
+            if merge == "continue" and r > 0 and _covered_from_above(laid, r, col):
+                continue
+            height = 1
+            if merge == "restart":
+                while (r + height, col) in continues:
+                    height += 1
+            row.append(Span(_cell_text(tc), rows=height, cols=width))
+        rows.append(row)
     return rows
+
+
+def _covered_from_above(laid: list, r: int, col: int) -> bool:
+    """Whether a ``continue`` cell at (r, col) has a ``restart`` or ``continue`` cell above it."""
+    return any(c == col and merge in ("restart", "continue") for c, _, merge, _ in laid[r - 1])
 
 
 def _cell_text(tc) -> str:
@@ -60,6 +107,12 @@ def _cell_text(tc) -> str:
     return "\n".join(paragraphs)
 
 
-def _is_target_table(rows: list[Row]) -> bool:
-    labels = {squash(c) for row in rows for c in row.cells}
-    return "项目名称" in labels or "一级指标" in labels
+def target_grid(data: bytes, file: str) -> pl.DataFrame:
+    """The grid (:data:`~perfkit.load.grid.GRID_SCHEMA`) of the document's target-like tables."""
+    tables = [t for t in document_tables(data, file) if is_target_table([s.text for row in t.rows for s in row if s])]
+    return grid_frame(tables, file) if tables else empty_grid()
+
+
+def split_tables(data: bytes, file: str) -> list[Table]:
+    """The document's target-like tables as :class:`~perfkit.load.table.Table` rows (full grid width)."""
+    return tables_of(target_grid(data, file))

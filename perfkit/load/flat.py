@@ -19,7 +19,7 @@ import polars as pl
 from perfkit.errors import InputError
 from perfkit.schema import PROJECTS
 from perfkit.targets import comparator_expr
-from perfkit.text import OP_SYMBOLS, figure_expr
+from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, MONEY_UNITS, OP_SYMBOLS, figure_expr
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
 # parenthesis such as （万元） removed.
@@ -42,7 +42,7 @@ COLUMN_ALIASES = {
     "target_raw": ("指标值", "年度指标值", "目标值", "target_value"),
     "target_unit": ("度量单位", "计量单位"),
 }
-REQUIRED = ("unit_code", "project_name", "budget_total", "level1", "name", "target_raw")
+REQUIRED = ("project_name", "budget_total", "level1", "name", "target_raw")  # a unit may have no code
 PROJECT_FIELDS = (
     "unit_code", "unit_name", "year", "project_name", "budget_total", "budget_fiscal", "budget_other", "purpose", "goal_text",
 )  # fmt: skip
@@ -50,6 +50,7 @@ BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
 _HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in (*aliases, name)}
 _QUALITATIVE = ("定性", "qualitative")
 _HEADER_SEARCH_ROWS = 20
+_MONEY = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 YEAR_RANGE = (PROJECTS["year"][2]["ge"], PROJECTS["year"][2]["le"])
 
 
@@ -88,7 +89,7 @@ def read_csv(data: str, file: str) -> pl.DataFrame:
     if '"' in data:  # line breaks inside quoted cells push every later record down
         breaks = pl.sum_horizontal(pl.col(names).str.count_matches("\n", literal=True))
         frame = frame.with_columns(_line=pl.col("_line") + breaks.cum_sum() - breaks)
-    return _canonical(frame, rows[header_at], file, prefix="")
+    return _canonical(frame, rows[header_at], file, prefix="", above=rows[:header_at])
 
 
 def _breaks(records: list[list[str]]) -> int:
@@ -137,7 +138,7 @@ def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
         names = [f"c{i}" for i in range(frame.width)]
         body = frame.rename(dict(zip(frame.columns, names, strict=True))).with_row_index("_line", offset=1)
         body = body.slice(header_at + 1).with_columns(pl.col("_line").cast(pl.Int64))
-        return _canonical(body, rows[header_at], file, prefix=f"工作表“{sheet_name}”")
+        return _canonical(body, rows[header_at], file, prefix=f"工作表“{sheet_name}”", above=rows[:header_at])
     raise missing_report or InputError(file, None, "工作簿中没有工作表")
 
 
@@ -162,7 +163,20 @@ FLAT_COLUMNS = (
 )  # fmt: skip
 
 
-def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str) -> pl.DataFrame:
+def _money_scale(header: list, above: list[list]) -> float:
+    """万元 per unit of the budget columns: a unit in a budget header's brackets (``预算数（元）``),
+    else ``单位：元`` in a line above the header; 万元 when neither is written."""
+    for cell in header:
+        in_brackets = re.search(rf"[（(]({_MONEY})[）)]$", re.sub(r"\s+", "", cell or ""))
+        if in_brackets and _HEADER_FIELDS.get(_header_key(cell)) in BUDGET_FIELDS:
+            return MONEY_TO_WAN[in_brackets.group(1)]
+    for cell in (c for row in above for c in row if c):
+        if m := re.search(MONEY_SCALE, re.sub(r"\s+", "", str(cell))):
+            return MONEY_TO_WAN[m.group(1)]
+    return 1.0
+
+
+def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str, above: list[list] = ()) -> pl.DataFrame:
     """One file's rows under the contract's column names, as strings (empty rows still in)."""
     keys = [_header_key(c) for c in header]
     split = any(_HEADER_FIELDS.get(k) == "target_op" for k in keys)
@@ -179,6 +193,7 @@ def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str) -> pl.
         _file=pl.lit(file),
         _prefix=pl.lit(prefix),
         _split=pl.lit(split),
+        _scale=pl.lit(_money_scale(header, list(above))),
         _line="_line",
         **{c: given.get(c, pl.lit(None, dtype=pl.String)) for c in FLAT_COLUMNS},
     )
@@ -230,10 +245,13 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             )
         else:
             _bad_row(frame.filter(number < 0), lambda r, n=name, lb=label: f"{lb}“{r[n]}”不能为负数")
-        frame = frame.with_columns((number.cast(pl.Int32) if name == "year" else number).alias(name)).drop("_number")
+        scaled = pl.when(pl.col("_scale") == 1.0).then(number).otherwise((number * pl.col("_scale")).round(6))
+        value = number.cast(pl.Int32) if name == "year" else scaled
+        frame = frame.with_columns(value.alias(name)).drop("_number")
     _bad_row(frame.filter(pl.col("budget_total").is_null()), lambda r: "预算数为空")
     _bad_row(frame.filter(pl.col("project_name").is_null()), lambda r: "项目名称为空，且上方没有可延续的合并单元格")
-    _bad_row(frame.filter(~pl.col("unit_code").str.contains(r"^[0-9]{6}$").fill_null(False)), _bad_unit_code)
+    _bad_row(frame.filter(~pl.col("unit_code").str.contains(r"^[0-9]{6}$").fill_null(True)), _bad_unit_code)
+    frame = frame.with_columns(pl.col("unit_code").fill_null(""))
     unknown_op = pl.col("_split") & pl.col("target_op").is_not_null() & ~_declared_qualitative()
     _bad_row(
         frame.filter(unknown_op & comparator_expr(pl.col("target_op")).is_null()),

@@ -1,309 +1,333 @@
-"""Turn one target table, given as rows of cell texts, into a project record and indicator rows.
+"""Turn target tables, given as a grid of cells (:mod:`perfkit.load.grid`), into project records
+and indicator rows — by their labels, never by position.
 
-Both the Word plain-text export and ``.docx`` documents reduce to the same shape: a list of
-:class:`Row` (the cells of one table row and where it came from). This module knows the layout of
-a 项目绩效目标表 — labels such as 项目名称 and 预算数 followed by their values, then the header row
-一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | 指标值 and one row per indicator — and nothing about
-file formats.
+Every source (Word plain-text export, ``.docx``, and the other grid readers) reduces to the same
+grid. A table's indicator blocks start at a header row (一级指标 … 指标值; the labels are data in
+:mod:`perfkit.load.layouts`), possibly with a second header row under a merged cell (年度指标值
+over 指标性质 | 指标值 | 度量单位); the rows above the first header are the project part
+(:mod:`perfkit.load.project_part`). A block titled 长期绩效指标 / 年度绩效指标 gives its rows a
+``period``. This module knows nothing about file formats.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_expr, figure_value, fold_width
-
-
-@dataclass(frozen=True)
-class Row:
-    """The cells of one table row, its place in the source (e.g. ``第35行``) and each cell's place."""
-
-    cells: list[str]
-    ref: str
-    cell_refs: list[str] = field(default_factory=list)
-
-    def cell_ref(self, index: int) -> str:
-        """The place of cell ``index``, or of the row when cells have no places of their own."""
-        return self.cell_refs[index] if index < len(self.cell_refs) else self.ref
-
-
-@dataclass
-class Table:
-    """One project's table: its title (heading above it, may be empty) and its rows."""
-
-    title: str
-    rows: list[Row] = field(default_factory=list)
-    ref: str = ""
-
+from perfkit.load.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
+from perfkit.load.layouts import (
+    CLOSING_LABELS,
+    CORE_MARK,
+    FIELD_OF_HEADER,
+    INDICATOR_HEADERS,
+    PERIOD_LABELS,
+    SECTION_LABELS,
+    label_key_expr,
+)
+from perfkit.load.project_part import read_project_parts
+from perfkit.text import OP_SYMBOLS, figure_expr, figure_value, fold_width
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 YEAR = re.compile(r"(20\d{2})\s*年")
-
-# Header labels → indicator fields; the first match wins.
-HEADER_LABELS = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "name": ("三级指标",),
-    "description": ("绩效指标描述", "指标描述", "指标内容", "指标解释"),
-    "target_raw": ("指标值", "年度指标值", "目标值"),
-}
 _REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
-
-# Labels in the project part of the table → project fields.
-PROJECT_LABELS = {
-    "project_name": ("项目名称",),
-    "budget_total": ("预算数", "预算金额", "资金总额", "年度资金总额"),
-    "budget_fiscal": ("其中：财政资金", "财政资金", "其中:财政资金", "财政拨款"),
-    "budget_other": ("其他资金",),
-    "purpose": ("资金用途", "项目用途"),
-    "goal_text": ("绩效目标", "年度绩效目标", "年度总体目标", "总体目标"),
-}
-_LABEL_TO_FIELD = {label: name for name, labels in PROJECT_LABELS.items() for label in labels}
-_SECTION_LABELS = {"预算规模及资金用途", "预算规模", "项目基本情况"}
-
-
-CELL_SCHEMA = {
-    "_file": pl.String,  # the source, for messages
-    "_file_no": pl.Int32,  # the source's position in the load
-    "table_no": pl.Int32,  # tables in document order
-    "title": pl.String,
-    "table_ref": pl.String,
-    "row_no": pl.Int32,  # rows in document order
-    "row_ref": pl.String,
-    "col": pl.Int32,  # 0-based position in the row
-    "ref": pl.String,
-    "text": pl.String,
-}
+_FIELDS = ("level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "weight")
 _TABLE = ["_file_no", "_key"]
-
-
-def cells_of(tables: list[Table], file: str) -> pl.DataFrame:
-    """The cells of one document's ``tables`` as a frame (see :data:`CELL_SCHEMA`), for :func:`read_tables`."""
-    columns: dict[str, list] = {name: [] for name in CELL_SCHEMA}
-    row_no = 0
-    for table_no, table in enumerate(tables):
-        for row in table.rows:
-            row_no += 1
-            for col, text in enumerate(row.cells):
-                values = (file, 0, table_no, table.title, table.ref, row_no, row.ref, col, row.cell_ref(col), text)
-                for name, value in zip(CELL_SCHEMA, values, strict=True):
-                    columns[name].append(value)
-    return pl.DataFrame(columns, schema=CELL_SCHEMA)
-
-
-def tables_of(cells: pl.DataFrame) -> list[Table]:
-    """The cells frame back as :class:`Table` objects, for readers that walk rows one by one."""
-    tables: dict[tuple[int, int], Table] = {}
-    rows = cells.group_by("_file_no", "table_no", "row_no", maintain_order=True).agg(
-        pl.col("title", "table_ref", "row_ref").first(), pl.col("text"), pl.col("ref")
-    )
-    for file_no, table_no, _, title, table_ref, row_ref, texts, refs in rows.iter_rows():
-        table = tables.setdefault((file_no, table_no), Table(title=title, ref=table_ref))
-        table.rows.append(Row(texts, row_ref, refs))
-    return list(tables.values())
-
-
-_HEADER_FIELD = {label: name for name, labels in HEADER_LABELS.items() for label in labels}
+_QUALITATIVE = ("定性", "qualitative")
+_POINTS = r"[（(]\s*[0-9.]+\s*分\s*[）)]\s*$"  # 产出指标(50分): the group's points, not its name
+CELL_SCHEMA = GRID_SCHEMA  # the name readers used before the grid
+__all__ = ["CELL_SCHEMA", "Row", "Table", "cells_of", "read_tables", "tables_of"]  # readers import these from here
 
 
 def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Project records and indicator rows of every table in ``cells`` (of any number of documents).
+    """Project records and indicator rows of every table in ``cells`` (a grid of any number of documents).
 
-    Both are keyed by ``_file_no`` and ``_key`` (the table's position in its document). Each
-    table's project part (the rows above its 一级指标 header) is read label by label; the
-    indicator rows — the bulk of a document — are checked and pivoted for all tables at once.
-    Budgets are in 万元 (converted when the table says ``单位：元``); empty fiscal and other budget
-    cells read as 0. Indicator cells are stripped; merged level-1 cells stay empty here and are
-    filled in by the assembler. The first problem found raises an :class:`InputError`.
+    Both are keyed by ``_file_no`` and ``_key`` (the table's position among the document's target
+    tables). Indicator rows carry ``period`` (``annual`` unless a 长期 block holds them),
+    ``weight`` (权重/分值), ``core`` (★) and ``notes`` (评（扣）分标准, 指标解释, 备注 and header labels
+    perfkit does not know, each as ``label：text``). Merged level-1 cells that a source writes once
+    stay empty here and are filled in by the assembler. The first problem found raises an
+    :class:`InputError`.
     """
-    label = pl.col("text").str.replace_all(r"\s", "")
-    cells = cells.with_columns(
-        _key=(pl.col("table_no").rank("dense").over("_file_no") - 1).cast(pl.Int32),
-        _field=label.replace_strict(_HEADER_FIELD, default=None),
-        _level1=label == "一级指标",
+    cells = as_grid(cells)
+    cheap = pl.col("text").str.replace_all(r"\s", "")
+    # a table is keyed by its number in its document (_key); rows are contiguous and in order
+    row_key = pl.col("_file_no").cast(pl.Int64) * 2**31 + pl.col("row_no")
+    cells = cells.with_columns(_key="table_no", _c=cheap, _row=row_key)
+    starts = cells.filter(pl.col("col") == 0)
+    tables = starts.unique(_TABLE, keep="first", maintain_order=True).select(
+        *_TABLE, "_file", "title", "context", "table_ref"
     )
-    header_rows = (
-        cells.filter(pl.col("_level1") | (pl.col("_field") == "target_raw"))
-        .group_by(*_TABLE, "row_no")
-        .agg(pl.col("_level1").any() & (pl.col("_field") == "target_raw").any())
-        .filter("_level1")
-        .group_by(_TABLE)
-        .agg(pl.col("row_no").min().alias("_header"))
+    cells = cells.select(
+        *_TABLE,
+        "_file",
+        "_row",
+        "row_no",
+        "row_ref",
+        "col",
+        "ref",
+        "text",
+        "origin_row",
+        "origin_col",
+        "continued",
+        "_c",
     )
-    tables = cells.group_by(_TABLE, maintain_order=True).agg(pl.col("_file", "title", "table_ref").first())
-    tables = tables.join(header_rows, on=_TABLE, how="left").sort(_TABLE)
+    headers = _header_cells(cells)
+    header_rows = headers.filter("_is_header").group_by(_TABLE).agg(pl.col("row_no").min().alias("_header"))
+    tables = tables.join(header_rows, on=_TABLE, how="left", maintain_order="left").sort(_TABLE)
     if (missing := tables.filter(pl.col("_header").is_null())).height:
         row = missing.row(0, named=True)
         title = row["title"] or "（无标题）"
         raise InputError(row["_file"], row["table_ref"], f"表格“{title}”没有指标表头（一级指标…指标值），表格不完整")
-    cells = cells.join(tables.select(*_TABLE, "_header"), on=_TABLE, maintain_order="left")
-    projects = _read_project_parts(cells.filter(pl.col("row_no") < pl.col("_header")), tables)
-    header = cells.filter(pl.col("row_no") == pl.col("_header"))
-    columns = header.drop_nulls("_field").group_by(*_TABLE, "_field").agg(pl.col("col").min())
-    _require_headers(header, columns)
-    body = cells.filter(pl.col("row_no") > pl.col("_header"))
-    _check_widths(header, body, projects)
+    # every table has one first header row: counting where tables and their header rows start
+    # tells each cell's part (0 above the header, 1 from it on) without a join over every cell
+    first_header = tables.select(_row=pl.col("_file_no").cast(pl.Int64) * 2**31 + pl.col("_header"))["_row"]
+    at_header = pl.col("_row").is_in(first_header.implode())
+    new_row = pl.col("_row") != pl.col("_row").shift(1)
+    new_table = (pl.col("_file_no") != pl.col("_file_no").shift(1)) | (pl.col("_key") != pl.col("_key").shift(1))
+    cells = cells.with_columns(_at_header=at_header).with_columns(
+        _part=(pl.col("_at_header") & new_row.fill_null(True)).cast(pl.Int32).cum_sum()
+        - new_table.fill_null(True).cast(pl.Int32).cum_sum()
+    )
+    projects = read_project_parts(
+        cells.filter(pl.col("_part") < 0), tables.select("_file", *_TABLE, "title", "context", "table_ref")
+    )
+    columns, notes = _block_columns(headers)
+    _require_headers(headers, columns)
+    after = cells.filter(pl.col("_part") == 0, ~pl.col("_at_header"))
+    # a block title above the first header gives the period of the first block
+    initial = (
+        cells.filter(pl.col("_part") < 0, pl.col("_c").is_in(list(PERIOD_LABELS)))
+        .group_by(_TABLE)
+        .agg(_initial=pl.col("_c").last().replace_strict(PERIOD_LABELS))
+    )
+    rows = _body_rows(after.with_row_index("_at"), headers, initial)
+    _check_widths(headers, rows, projects)
+    return projects, _indicators(after, rows, columns, notes)
+
+
+def _header_cells(cells: pl.DataFrame) -> pl.DataFrame:
+    """The cells of every header row (一级指标 with an 指标值 label) and of the row under each, with
+    their field (``_field``), and ``_is_header`` / ``_is_sub`` row marks."""
+    level1_rows = cells.filter((pl.col("_c") == "一级指标") & ~pl.col("continued"))["_row"].unique()
+    candidates = pl.concat([level1_rows, level1_rows + 1]).unique()
+    near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(
+        _k=label_key_expr(pl.col("text")), _own=~pl.col("continued")
+    )
+    near = near.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None))
+    marks = near.group_by(*_TABLE, "row_no").agg(
+        _is_header=((pl.col("_c") == "一级指标") & pl.col("_own")).any() & (pl.col("_field") == "target_raw").any(),
+        _has_sub=(pl.col("_own") & pl.col("_field").is_in(["target_op", "target_raw", "target_unit"])).any()
+        & (pl.col("continued") & (pl.col("_c") == "一级指标")).any(),
+    )
+    near = near.join(marks, on=[*_TABLE, "row_no"]).sort(*_TABLE, "row_no", "col")
+    header_above = near.select(*_TABLE, pl.col("row_no") + 1, _above=pl.col("_is_header")).unique()
+    near = near.join(header_above, on=[*_TABLE, "row_no"], how="left").with_columns(
+        _is_sub=pl.col("_has_sub") & pl.col("_above").fill_null(False) & ~pl.col("_is_header")
+    )
+    return near.filter(pl.col("_is_header") | pl.col("_is_sub"))
+
+
+def _block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per block (``_block`` = its header row): the column of each field, the first one winning,
+    and the columns kept as notes (``_label``). A second header row names the columns under a
+    merged cell (年度指标值 over 指标性质 | 指标值 | 度量单位)."""
+    block = pl.when("_is_sub").then(pl.col("row_no") - 1).otherwise("row_no")
+    h = headers.with_columns(_block=block)
+    sub_cols = h.filter("_is_sub", "_own").select(*_TABLE, "_block", "col", _sub=pl.lit(True))
+    h = h.join(sub_cols, on=[*_TABLE, "_block", "col"], how="left")
+    # a header cell that a second-row cell lies under is read from the second row
+    h = h.filter(pl.col("_own"), pl.col("_is_sub") | pl.col("_sub").is_null())
+    columns = h.drop_nulls("_field").group_by(*_TABLE, "_block", "_field").agg(pl.col("col").min())
+    ignored = [*SECTION_LABELS, *PERIOD_LABELS, "序号", ""]
+    notes = h.filter(
+        (pl.col("_field") == "notes") | (pl.col("_field").is_null() & ~pl.col("_k").is_in(ignored))
+    ).select(*_TABLE, "_block", "col", _label=pl.col("text").str.strip_chars())
+    return columns, notes
+
+
+def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame) -> pl.DataFrame:
+    """Every row under the first header (``after``, numbered by ``_at``): the index of its first
+    cell, its width, its block (the header above it), its ``period`` and whether it is an
+    indicator row (``_body``): not a header, not a block title, not a closing row (合计, 总分 … and
+    the rows after one), not empty. Rows are contiguous, so widths come from where rows start
+    rather than from a group-by over every cell."""
+    blank = (pl.col("_c") == "").cast(pl.UInt32)
+    start = (pl.col("row_no") != pl.col("row_no").shift(1)) | (pl.col("_file_no") != pl.col("_file_no").shift(1))
+    marked = after.select(
+        "_at", *_TABLE, "row_no", "_file", "row_ref", _start=start.fill_null(True), _before=blank.cum_sum() - blank
+    )
+    total_blank = int((after["_c"] == "").sum())
+    rows = marked.filter("_start").with_columns(
+        _cells=(pl.col("_at").shift(-1, fill_value=after.height) - pl.col("_at")).cast(pl.Int64),
+        _blank=(pl.col("_before").shift(-1, fill_value=total_blank) - pl.col("_before")).cast(pl.Int64),
+    )
+    keys = [*_TABLE, "row_no"]
+    periods = (
+        after.filter(pl.col("_c").is_in(list(PERIOD_LABELS)))
+        .group_by(keys, maintain_order=True)
+        .agg(_period=pl.col("_c").first().replace_strict(PERIOD_LABELS), _n_period=pl.len().cast(pl.Int64))
+    )
+    closing = after.filter(pl.col("_c").is_in(CLOSING_LABELS), pl.col("col") <= 1).select(keys).unique()
+    marks = headers.group_by(keys).agg(pl.col("_is_header", "_is_sub").first())
+    rows = (
+        rows.join(periods, on=keys, how="left", maintain_order="left")
+        .join(closing.with_columns(_closing=pl.lit(True)), on=keys, how="left", maintain_order="left")
+        .join(marks, on=keys, how="left", maintain_order="left")
+        .join(initial, on=_TABLE, how="left", maintain_order="left")
+        .with_columns(pl.col("_is_header", "_is_sub", "_closing").fill_null(False))
+    )
+    rows = rows.with_columns(
+        _block=pl.when("_is_header").then("row_no").forward_fill().over(_TABLE),
+        _open=pl.when("_is_header").then(True).when("_closing").then(False).forward_fill().over(_TABLE).fill_null(True),
+        period=pl.col("_period").forward_fill().over(_TABLE).fill_null(pl.col("_initial")).fill_null("annual"),
+        # a block title on a row of its own (written once, or merged over the row)
+        _title_row=pl.col("_period").is_not_null() & (pl.col("_n_period") + pl.col("_blank") == pl.col("_cells")),
+    )
+    # the first block's header is not in `after`: its rows keep a null _block (the first block)
+    body = ~pl.col("_is_header") & ~pl.col("_is_sub") & ~pl.col("_closing") & ~pl.col("_title_row")
+    return rows.with_columns(_body=pl.col("_open") & body & (pl.col("_blank") < pl.col("_cells")))
+
+
+def _indicators(after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
+    first_block = columns.group_by(_TABLE).agg(pl.col("_block").min().alias("_first"))
+    where = columns.pivot(on="_field", index=[*_TABLE, "_block"], values="col")
+    where = where.with_columns(pl.lit(None, dtype=pl.Int32).alias(f) for f in _FIELDS if f not in where.columns)
+    starts = (
+        rows.filter("_body")
+        .join(first_block, on=_TABLE, maintain_order="left")
+        .select(
+            *_TABLE, "_file", "_at", "row_no", "period", _block=pl.coalesce("_block", "_first"), source_ref="row_ref"
+        )
+        .join(where, on=[*_TABLE, "_block"], how="left", maintain_order="left")
+    )
     # every row has the header's width, so a field's cell sits at (first cell of the row + the
     # field's column): a gather by position instead of a group-by over every cell
-    body = body.with_row_index("_at")
-    where = columns.pivot(on="_field", index=_TABLE, values="col")
-    where = where.with_columns(pl.lit(None, dtype=pl.Int32).alias(f) for f in HEADER_LABELS if f not in where.columns)
-    rows = body.filter(pl.col("col") == 0).select(*_TABLE, "_file", "_at", source_ref="row_ref")
-    rows = rows.join(where, on=_TABLE, how="left", maintain_order="left")
-    texts = body["text"]
-    indicators = rows.select(
+    text = after["text"]
+    spans = after["continued"].any()
+    picked, sides = {}, {}
+    for f in _FIELDS:
+        at = starts["_at"] + starts[f].cast(pl.UInt32)
+        value = text.gather(at).str.strip_chars()
+        if spans:  # a position covered by a cell from its left was read there; one merged up into the header is no cell
+            sides[f] = _side(after).gather(at).fill_null(False)
+            in_header = after["origin_row"].gather(at) <= starts["_block"]
+            value = pl.select(pl.when(~sides[f] & ~in_header.fill_null(False)).then(value)).to_series()
+        picked[f] = value.alias(f)
+    if spans:
+        _refuse_merged_fields(starts, after, sides)
+    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
+    if notes.height:
+        frame = frame.join(_notes(after, starts, notes), on=[*_TABLE, "row_no"], how="left", maintain_order="left")
+    else:
+        frame = frame.with_columns(_notes=pl.lit(None, dtype=pl.String))
+    has_op = pl.col("target_op").is_not_null()
+    marked = pl.any_horizontal(
+        pl.col("level1", "level2", "name").str.contains(CORE_MARK, literal=True).fill_null(False)
+    )
+    core = frame.select(marked.any()).item()  # most loads mark nothing: skip the clean-up then
+    unmark = (lambda c: pl.col(c).str.replace_all(CORE_MARK, "").str.strip_chars()) if core else pl.col
+    points = frame.select(pl.col("level1").str.contains("分", literal=True).any()).item()
+    level1 = unmark("level1").str.replace(_POINTS, "").str.strip_chars() if points else unmark("level1")
+    weight = (
+        figure_expr(pl.col("weight"))
+        if frame["weight"].null_count() < frame.height
+        else pl.col("weight").cast(pl.Float64)
+    )
+    _refuse_weights(frame.filter(weight.is_nan()))
+    return frame.select(
         *_TABLE,
         "_file",
-        *[texts.gather(rows["_at"] + rows[f].cast(pl.UInt32)).str.strip_chars().alias(f) for f in HEADER_LABELS],
-        "source_ref",
-    )
-    return projects, indicators
-
-
-_LONG_TEXT_FIELDS = ("goal_text", "purpose")
-_BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "budget_other": "其他资金"}
-
-
-def _read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFrame:
-    """The project record of every table, from the rows above its header — all tables at once.
-
-    Read as a person reads them: the first cell that starts with a six-digit code names the unit;
-    ``单位：元`` sets the money scale (the last such cell counts); the first of each label (项目名称,
-    预算数 …) takes the next cell of its row — or, for goal and purpose texts, the rest of the row;
-    where no label names the purpose, the first row that holds none of these does.
-    """
-    text = pl.col("text").str.strip_chars()
-    unit = fold_width(text).str.extract_groups(r"(?s)^(?<code>[0-9]{6})\s*(?<name>[^0-9.,].*)$")
-    c = cells.with_columns(_s=text, _k=pl.col("text").str.replace_all(r"\s", ""), _unit=unit)
-    is_unit = pl.col("_unit").struct.field("code").is_not_null()
-    c = c.with_columns(_is_unit=is_unit & (is_unit.cum_sum().over(_TABLE) == 1))
-    scale = pl.col("_k").str.extract(MONEY_SCALE, 1)
-    c = c.with_columns(_scale=pl.when(~pl.col("_is_unit")).then(scale))
-    field = pl.col("_k").replace_strict(_LABEL_TO_FIELD, default=None)
-    c = c.with_columns(_field=pl.when(~pl.col("_is_unit") & pl.col("_scale").is_null()).then(field))
-    first_label = pl.col("_field").is_not_null() & (pl.int_range(pl.len()).over(*_TABLE, "_field") == 0)
-    same_row = (pl.col("row_no").shift(-1) == pl.col("row_no")).fill_null(False)
-    c = c.with_columns(
-        _label=first_label,
-        _next=pl.when(same_row).then(pl.col("_s").shift(-1)).otherwise(pl.lit("")),
-        _next_ref=pl.when(same_row).then(pl.col("ref").shift(-1)).otherwise("row_ref"),
-    )
-    labels = c.filter("_label")
-    # goal and purpose texts fill the rest of their row
-    long = labels.filter(pl.col("_field").is_in(_LONG_TEXT_FIELDS)).select(*_TABLE, "row_no", "_field", _at="col")
-    rest = (
-        long.join(c.select("_file_no", "row_no", "col", "_s"), on=["_file_no", "row_no"])
-        .filter((pl.col("col") > pl.col("_at")) & (pl.col("_s") != ""))
-        .sort("_file_no", "row_no", "col")
-        .group_by(*_TABLE, "_field", maintain_order=True)
-        .agg(_rest=pl.col("_s").str.join("\n"))
-    )
-    labels = labels.join(rest, on=[*_TABLE, "_field"], how="left").with_columns(
-        _value=pl.when(pl.col("_field").is_in(_LONG_TEXT_FIELDS)).then(pl.col("_rest").fill_null("")).otherwise("_next")
-    )
-    values = labels.group_by(_TABLE).agg(
-        *[pl.col("_value").filter(pl.col("_field") == f).first().alias(f) for f in PROJECT_LABELS],
-        *[pl.col("_next_ref").filter(pl.col("_field") == f).first().alias(f"{f}_ref") for f in _BUDGET_LABELS],
-    )
-    # rows that hold no unit, scale or label: the first one is the purpose when no label names it
-    row_kind = c.group_by(*_TABLE, "row_no", maintain_order=True).agg(
-        _labelled=(pl.col("_is_unit") | pl.col("_scale").is_not_null() | pl.col("_label")).any(),
-        _texts=pl.col("_s").filter((pl.col("_s") != "") & ~pl.col("_k").is_in(list(_SECTION_LABELS))),
-        _row_ref=pl.col("row_ref").first(),
-    )
-    unlabelled = (
-        row_kind.filter(~pl.col("_labelled") & (pl.col("_texts").list.len() > 0))
-        .group_by(_TABLE, maintain_order=True)
-        .agg(_unlabelled=pl.col("_texts").first().list.join("\n"))
-    )
-    found = c.group_by(_TABLE).agg(
-        _unit=pl.col("_unit").filter("_is_unit").first(),
-        _scale=pl.col("_scale").drop_nulls().last(),
-    )
-    frame = (
-        tables.select(*_TABLE, "_file", "title", "table_ref")
-        .join(found, on=_TABLE, how="left")
-        .join(values, on=_TABLE, how="left")
-        .join(unlabelled, on=_TABLE, how="left")
-        .with_columns(
-            unit_code=pl.col("_unit").struct.field("code"),
-            unit_name=pl.col("_unit").struct.field("name").str.strip_chars(),
-            purpose=pl.coalesce("purpose", "_unlabelled"),
-            _scale=pl.col("_scale").replace_strict(MONEY_TO_WAN, default=1.0, return_dtype=pl.Float64),
-            **{f"_{f}_text": pl.col(f) for f in _BUDGET_LABELS},
-        )
-        .with_columns(**{f: figure_expr(pl.col(f)) for f in _BUDGET_LABELS})
-    )
-    _refuse_bad_projects(frame)
-    year = pl.coalesce(
-        pl.col("project_name").str.extract(YEAR.pattern, 1), pl.col("title").str.extract(YEAR.pattern, 1)
-    )
-    return frame.select(
-        "_file",
-        pl.col("_file_no", "_key").cast(pl.Int32),
-        "unit_code",
-        "unit_name",
-        year=year.cast(pl.Int32),
-        project_name="project_name",
-        **{f: (pl.col(f).fill_null(0.0) * pl.col("_scale")).round(6) for f in _BUDGET_LABELS},
-        purpose=pl.col("purpose").fill_null(""),
-        goal_text=pl.col("goal_text").fill_null(""),
-        source_ref="table_ref",
+        level1=level1,
+        level2=unmark("level2"),
+        name=unmark("name"),
+        description="description",
+        target_raw=pl.when(has_op).then(_joined_target()).otherwise("target_raw"),
+        source_ref="source_ref",
+        _qualitative=has_op & pl.col("target_op").is_in(_QUALITATIVE),
+        period="period",
+        weight=weight,
+        core=marked if core else pl.lit(False),
+        notes="_notes",
     )
 
 
-def _refuse_bad_projects(frame: pl.DataFrame) -> None:
-    """Raise for the first table (in load order) whose project part lacks or misstates a field."""
-    title = pl.coalesce(pl.when(pl.col("title") != "").then("title"), pl.lit("（无标题）"))
-    checks = [
-        (
-            pl.col("unit_code").is_null(),
-            "table_ref",
-            pl.format("表格“{}”中未找到六位单位编码（如“562202单位名称”）", title),
-        ),
-        (pl.col("project_name").fill_null("") == "", "table_ref", pl.lit("未找到项目名称")),
-        (pl.col("_budget_total_text").is_null(), "table_ref", pl.format("项目“{}”未找到预算数", "project_name")),
-    ]
-    for name, label in _BUDGET_LABELS.items():
-        written, value = pl.col(f"_{name}_text"), pl.col(name)
-        checks.append((value.is_nan(), f"{name}_ref", pl.format("{}“{}”不是数字", pl.lit(label), written)))
-        if name == "budget_total":
-            checks.append((written.is_not_null() & value.is_null(), f"{name}_ref", pl.lit(f"{label}为空")))
-        checks.append((value < 0, f"{name}_ref", pl.format("{}“{}”不能为负数", pl.lit(label), written)))
-    place = pl.when(checks[0][0].fill_null(False)).then(pl.col(checks[0][1]))
-    message = pl.when(checks[0][0].fill_null(False)).then(checks[0][2])
-    for failed, ref, text in checks[1:]:
-        place = place.when(failed.fill_null(False)).then(pl.col(ref))
-        message = message.when(failed.fill_null(False)).then(text)
-    bad = frame.select("_file", "_file_no", "_key", _place=place, _message=message).drop_nulls("_message")
+def _side(after: pl.DataFrame) -> pl.Series:
+    """Per position: whether it continues a cell that starts to its left in the same row."""
+    return (after["origin_row"] == after["row_no"]) & (after["origin_col"] != after["col"])
+
+
+def _refuse_merged_fields(starts: pl.DataFrame, body: pl.DataFrame, sides: dict[str, pl.Series]) -> None:
+    """Raise where one cell of an indicator row covers the columns of two required fields."""
+    for f in _REQUIRED_HEADERS:
+        hit = starts.filter(sides[f])
+        if hit.height:
+            row = hit.row(0, named=True)
+            at = row["_at"] + row[f]
+            left = body["origin_col"][at]
+            fields = {row[g]: g for g in _FIELDS if row[g] is not None}
+            labels = [INDICATOR_HEADERS[fields.get(left, f)][0], INDICATOR_HEADERS[f][0]]
+            raise InputError(row["_file"], body["ref"][at], f"“{labels[0]}”与“{labels[1]}”两列合并为一格，无法分开读取")
+
+
+def _notes(after: pl.DataFrame, starts: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
+    """``label：text`` of every note column of a row, joined with ``；`` (only rows that have one)."""
+    cells = starts.select(*_TABLE, "_block", "row_no", "_at").join(notes, on=[*_TABLE, "_block"])
+    at = cells["_at"] + cells["col"].cast(pl.UInt32)
+    cells = cells.with_columns(_text=after["text"].gather(at).str.strip_chars(), _side=_side(after).gather(at))
+    return (
+        cells.filter(pl.col("_text") != "", ~pl.col("_side"))
+        .sort(*_TABLE, "row_no", "col")
+        .group_by(*_TABLE, "row_no", maintain_order=True)
+        .agg(_notes=pl.format("{}：{}", "_label", "_text").str.join("；"))
+    )
+
+
+def _joined_target() -> pl.Expr:
+    """指标性质 | 指标值 | 度量单位 joined back into the cell as a person would write it."""
+    folded = fold_width(pl.col("target_op").str.replace_all("﹦", "=")).str.replace_all(r"\s", "")
+    symbol = folded.replace_strict(OP_SYMBOLS, default="")
+    return (
+        pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_raw").is_null())
+        .then("target_raw")
+        .otherwise(pl.concat_str([symbol, pl.col("target_raw"), pl.col("target_unit").fill_null("")]))
+    )
+
+
+def _refuse_weights(bad: pl.DataFrame) -> None:
     if bad.height:
-        row = bad.sort("_file_no", "_key").row(0, named=True)
-        raise InputError(row["_file"], row["_place"], row["_message"])
+        row = bad.row(0, named=True)
+        raise InputError(row["_file"], row["source_ref"], f"权重“{row['weight']}”不是数字")
 
 
-def _require_headers(header: pl.DataFrame, columns: pl.DataFrame) -> None:
+def _require_headers(headers: pl.DataFrame, columns: pl.DataFrame) -> None:
     required = pl.DataFrame({"_field": list(_REQUIRED_HEADERS)})
-    tables = header.group_by(_TABLE).agg(pl.col("_file", "row_ref").first())
-    missing = tables.join(required, how="cross").join(columns, on=[*_TABLE, "_field"], how="anti")
+    blocks = headers.filter("_is_header").group_by(*_TABLE, "row_no").agg(pl.col("_file", "row_ref").first())
+    blocks = blocks.rename({"row_no": "_block"})
+    missing = blocks.join(required, how="cross").join(columns, on=[*_TABLE, "_block", "_field"], how="anti")
     if missing.height:
-        first = missing.sort(_TABLE).row(0, named=True)
+        first = missing.sort(*_TABLE, "_block").row(0, named=True)
         fields = missing.filter(pl.col("_file_no") == first["_file_no"], pl.col("_key") == first["_key"])["_field"]
-        labels = "、".join(HEADER_LABELS[f][0] for f in _REQUIRED_HEADERS if f in fields)
+        labels = "、".join(INDICATOR_HEADERS[f][0] for f in _REQUIRED_HEADERS if f in fields)
         raise InputError(first["_file"], first["row_ref"], f"指标表头缺少列：{labels}")
 
 
-def _check_widths(header: pl.DataFrame, body: pl.DataFrame, projects: pl.DataFrame) -> None:
-    widths = header.group_by(_TABLE).agg(pl.len().alias("_width"), pl.col("row_ref").first().alias("_header_ref"))
-    rows = body.group_by(*_TABLE, "row_no").agg(pl.len().alias("_cells"), pl.col("_file", "row_ref").first())
-    wrong = rows.join(widths, on=_TABLE).filter(pl.col("_cells") != pl.col("_width")).sort("_file_no", "row_no")
+def _check_widths(headers: pl.DataFrame, rows: pl.DataFrame, projects: pl.DataFrame) -> None:
+    widths = (
+        headers.filter("_is_header")
+        .group_by(*_TABLE, "row_no")
+        .agg(pl.len().alias("_width"), pl.col("row_ref").first().alias("_header_ref"))
+        .rename({"row_no": "_block"})
+    )
+    first = widths.group_by(_TABLE).agg(pl.col("_block").min().alias("_first"))
+    counted = rows.filter("_body").join(first, on=_TABLE).with_columns(_block=pl.coalesce("_block", "_first"))
+    wrong = counted.join(widths, on=[*_TABLE, "_block"]).filter(pl.col("_cells") != pl.col("_width"))
     if wrong.height:
-        row = wrong.row(0, named=True)
+        row = wrong.sort("_file_no", "row_no").row(0, named=True)
         raise InputError(row["_file"], row["row_ref"], f"指标行有{row['_cells']}个单元格，表头有{row['_width']}个")
-    empty = widths.join(rows, on=_TABLE, how="anti").join(projects, on=_TABLE).sort(_TABLE)
+    firsts = widths.join(first, on=_TABLE).filter(pl.col("_block") == pl.col("_first"))
+    empty = firsts.join(counted, on=_TABLE, how="anti").join(projects, on=_TABLE).sort(_TABLE)
     if empty.height:
         row = empty.row(0, named=True)
         message = f"项目“{row['project_name']}”的表头之后没有指标行，表格不完整"

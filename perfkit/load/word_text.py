@@ -12,7 +12,7 @@ import re
 
 import polars as pl
 
-from perfkit.load.table import CELL_SCHEMA, Table, tables_of
+from perfkit.load.grid import GRID_COLUMNS, Table, tables_of
 
 _HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?:\d+\s*[.、．]\s*)?(.*绩效(?:目标(?:申报)?|自评)表)\s*$")
 
@@ -30,13 +30,15 @@ def lines(text: str) -> pl.DataFrame:
 
 def cells(lines: pl.DataFrame) -> pl.DataFrame:
     """Every table cell of any number of exports (``_file``, ``_file_no``, ``line``, ``text``) as
-    one frame (:data:`~perfkit.load.table.CELL_SCHEMA`).
+    one grid frame (:data:`~perfkit.load.grid.GRID_SCHEMA`; the export records no spans, so every
+    position is its own origin).
 
     Computed for all lines at once: a cell line starts a new row after a blank line or a
     heading; a line without a tab continues the last cell of its table (a further paragraph,
     possibly after a blank line), and the next cell line then stays in that cell's row. Cells
     before the first heading form a table of their own, so an export of a single table without
-    a heading still loads.
+    a heading still loads. Lines between a heading and the table's first cell (``单位：元``) are
+    the table's ``context``.
     """
     line = pl.col("text")
     is_cell = line.str.starts_with("\t")
@@ -47,7 +49,8 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
         title=pl.when(~is_cell & ~is_blank).then(line.str.extract(_HEADING.pattern, 1).str.strip_chars()),
     ).with_columns(table_no=pl.col("title").is_not_null().cum_sum().over("_file_no").cast(pl.Int32))
     has_cell = pl.col("is_cell").cum_sum().over("_file_no", "table_no") > 0
-    continues = ~pl.col("is_cell") & ~pl.col("is_blank") & pl.col("title").is_null() & has_cell
+    frame = frame.with_columns(_has_cell=has_cell)
+    continues = ~pl.col("is_cell") & ~pl.col("is_blank") & pl.col("title").is_null() & pl.col("_has_cell")
     frame = frame.with_columns(continues=continues)
     # a cell line opens a row unless the line before it was in one (no line before the first of a file is)
     after_row = (~pl.col("is_cell") & ~pl.col("continues")).shift(1, fill_value=True) | (pl.col("line") == 1)
@@ -58,6 +61,12 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
     headings = frame.filter(pl.col("title").is_not_null()).select(
         "_file_no", "table_no", "title", table_ref=pl.format("第{}行", "line")
     )
+    context = (
+        frame.filter(~pl.col("is_cell") & ~pl.col("is_blank") & ~pl.col("_has_cell"))
+        .group_by("_file_no", "table_no", maintain_order=True)
+        .agg(context=line.str.strip_chars().str.join("\n"))
+    )
+    headings = headings.join(context, on=["_file_no", "table_no"], how="full", coalesce=True)
     # few cells run over several lines: join those lines on their own rather than group every cell
     more = frame.filter("continues").group_by("cell_no").agg(line.str.join("\n").alias("_more"))
     cells = (
@@ -78,9 +87,15 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
             row_ref=pl.when("_starts_row").then("ref").forward_fill(),
         )
         .join(headings, on=["_file_no", "table_no"], how="left", maintain_order="left")
-        .with_columns(pl.col("title").fill_null(""), pl.col("table_ref").fill_null("第1行"))
+        .with_columns(
+            pl.col("title", "context").fill_null(""),
+            pl.col("table_ref").fill_null("第1行"),
+            origin_row="row_no",
+            origin_col="col",
+            continued=pl.lit(False),
+        )
     )
-    return cells.select(list(CELL_SCHEMA))
+    return cells.select(GRID_COLUMNS)
 
 
 def split_tables(text: str) -> list[Table]:

@@ -22,6 +22,7 @@ from perfkit.checks.registry import SEVERITIES
 from perfkit.errors import InputError
 from perfkit.load import TargetTables, load_targets, source_files
 from perfkit.load.actuals import Actuals, load_actuals
+from perfkit.load.assemble import apply_unit_code
 from perfkit.report.audit import UnitAudit
 from perfkit.review.attach import review_state
 from perfkit.review.sample import sample_unit
@@ -32,10 +33,17 @@ _LIBRARIES = ("perfkit", "polars", "pandas", "pandera", "papermill", "matplotlib
 
 
 def _unit_only(tables: TargetTables, unit_code: str, year: int) -> tuple[TargetTables, TargetTables]:
-    """The unit's targets of every loaded year, and those of the audited ``year``."""
+    """The unit's targets of every loaded year, and those of the audited ``year``; a document
+    without a unit code is taken as the unit's (its code comes from the params file)."""
+    tables = TargetTables(*apply_unit_code(tables.projects, tables.indicators, unit_code))
     projects = tables.projects.filter(unit_code=unit_code)
     if projects.height == 0:
-        raise InputError(unit_code, "unit_code", "绩效目标表中没有该单位的项目")
+        found = "、".join(sorted(set(tables.projects["unit_code"]))) or "无"
+        raise InputError(
+            unit_code,
+            "unit_code",
+            f"绩效目标表中没有该单位的项目（参数文件的单位编码{unit_code}，表中的单位编码{found}）",
+        )
     audited = projects.filter(year=year)
     if audited.height == 0:
         raise InputError(unit_code, "year", f"绩效目标表中没有该单位{year}年的项目")
@@ -110,6 +118,7 @@ def audit_unit(
     card = None
     if actuals:
         loaded = load_actuals(*actuals)
+        loaded = Actuals(*apply_unit_code(loaded.projects, loaded.indicators, unit_code))
         mine = Actuals(loaded.projects.filter(unit_code=unit_code), loaded.indicators.filter(unit_code=unit_code))
         card = score(mine, tables, scoring_params(scoring), rescoring)
     params = {"unit_code": unit_code, "year": year, "checks": checks or {}, "scoring": scoring or {},

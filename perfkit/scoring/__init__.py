@@ -9,7 +9,7 @@ import polars as pl
 
 from perfkit.checks.engine import resolve_settings, run_rules
 from perfkit.errors import InputError
-from perfkit.load import TargetTables
+from perfkit.load import TargetTables, annual_indicators
 from perfkit.load.actuals import Actuals
 from perfkit.scoring.indicators import score_indicators
 from perfkit.scoring.match import evaluate
@@ -52,7 +52,7 @@ def score(
     source: str = "params",
 ) -> Scorecard:
     """Score ``actuals`` against ``targets`` (or the self-evaluation's own targets) and re-check it."""
-    params = params or ScoringParams()
+    targets, params = annual_indicators(targets), params or ScoringParams()  # scored against the annual targets
     evaluation = evaluate(actuals, targets)
     _check_band_fractions(evaluation.indicators, params)
     indicator_scores = score_indicators(evaluation.indicators, params)

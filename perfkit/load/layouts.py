@@ -1,0 +1,156 @@
+"""The labels of every layout perfkit reads, as data: one place to add a layout.
+
+A label cell is compared by its *key* (:func:`label_key`): whitespace removed, full-width forms
+folded, a leading ``其中：`` dropped and a trailing note in brackets removed — a money unit there
+(``项目资金（万元）``, ``预算数（元）``) sets the table's money scale, points (``产出指标(50分)``) are a
+group's weight. Labels belong to the field (财政部 templates and provincial forms), never to a
+bundled document. See docs/architecture.md, "How a layout is added".
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from perfkit.text import MONEY_UNITS, fold_width, fold_width_text
+
+# --- the project part of a target table (rows above the indicator header) ---------------------
+
+# field → labels; the value sits beside the label (the next cells up to the next label) or, when
+# nothing is beside it, in the cell below
+PROJECT_LABELS: dict[str, tuple[str, ...]] = {
+    "project_name": ("项目名称",),
+    "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
+    "unit_name": ("实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位"),
+    "department": ("主管部门", "主管部门及代码", "主管单位"),
+    "project_kind": ("项目属性",),
+    "budget_total": ("预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数"),
+    "budget_fiscal": ("财政资金", "财政拨款", "当年财政拨款", "本年财政拨款", "市财政资金"),
+    "budget_other": ("其他资金", "自有资金", "事业收入", "经营性收入", "其他"),
+    "purpose": ("资金用途", "项目用途"),
+    "goal_text": ("绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", "项目年度目标"),
+    "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
+}
+# fields whose value may run over several cells of the row (joined with newlines)
+LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
+# labels that head a part of the table: never a value, never a purpose
+SECTION_LABELS = (
+    "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "资金情况",
+    "项目资金情况", "年度绩效目标", "绩效目标表",
+)  # fmt: skip
+# labels a table may carry that perfkit knows and does not keep (no column of the contract)
+KNOWN_UNKEPT_LABELS = ("主管部门编码", "项目负责人", "项目起止时间", "联系电话", "项目期限", "项目类别", "报表编号")
+
+# --- indicator blocks ----------------------------------------------------------------------
+
+# header label → indicator field (the first column of a field wins)
+INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "name": ("三级指标", "指标内容", "指标名称"),
+    "description": ("绩效指标描述", "指标描述"),
+    "target_raw": ("指标值", "年度指标值", "目标值", "全年指标值", "年度目标值"),
+    "target_op": ("指标性质",),
+    "target_unit": ("度量单位", "计量单位"),
+    "weight": ("权重", "分值"),
+    "notes": ("评（扣）分标准", "评(扣)分标准", "评分标准", "指标解释", "备注"),
+}
+# a block title above or beside its header → the period of the block's indicators
+PERIOD_LABELS: dict[str, str] = {
+    "年度绩效指标": "annual",
+    "本年度绩效指标": "annual",
+    "年度指标": "annual",
+    "长期绩效指标": "long_term",
+    "总目标绩效指标": "long_term",
+    "实施期绩效指标": "long_term",
+    "长期指标": "long_term",
+}
+# the first cell of a row that closes the indicator rows of a self-evaluation or a form
+CLOSING_LABELS = ("合计", "总分", "评价结论", "存在问题", "改进措施", "总计")
+CORE_MARK = "★"
+
+_MONEY = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
+# a trailing note in brackets: （万元）, (10分), (A), (B/A)
+_TRAILING_NOTE = r"[（(][^（）()]*[）)]$"
+_MONEY_NOTE = rf"[（(]({_MONEY})[）)]"
+_POINTS_NOTE = r"[（(]([0-9]+(?:\.[0-9]+)?)分[）)]"
+_LEADING = r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.])"
+
+
+def label_key(text: str) -> str:
+    """A cell's label key: ``其中：当年财政拨款`` → ``当年财政拨款``, ``项目资金（万元）`` → ``项目资金``.
+
+    >>> label_key(" 预算数（元） "), label_key("产出指标(50分)"), label_key("其中:财政资金")
+    ('预算数', '产出指标', '财政资金')
+    """
+    key = "".join(fold_width_text(text).split())
+    key = re.sub(_LEADING, "", key)
+    return re.sub(_TRAILING_NOTE, "", key) if key not in _KEEP_NOTE else key
+
+
+def label_key_expr(text: pl.Expr, folded: bool = False) -> pl.Expr:
+    """:func:`label_key` for a column (``folded``: the text is already width-folded)."""
+    key = (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.replace(_LEADING, "")
+    return pl.when(key.is_in(list(_KEEP_NOTE))).then(key).otherwise(key.str.replace(_TRAILING_NOTE, ""))
+
+
+def money_in_label(text: pl.Expr, folded: bool = False) -> pl.Expr:
+    """The money unit a label names in brackets (``项目资金（万元）`` → ``万元``), else null."""
+    return (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.extract(_MONEY_NOTE, 1)
+
+
+def points_in_label(text: pl.Expr) -> pl.Expr:
+    """The points a label gives in brackets (``产出指标(50分)`` → 50.0), else null."""
+    return fold_width(text).str.replace_all(r"\s", "").str.extract(_POINTS_NOTE, 1).cast(pl.Float64)
+
+
+# 评(扣)分标准 keeps its bracket: it is part of the label, not a note
+_KEEP_NOTE = frozenset({"评(扣)分标准", "评（扣）分标准"})
+
+FIELD_OF_PROJECT_LABEL = {label: name for name, labels in PROJECT_LABELS.items() for label in labels}
+FIELD_OF_HEADER = {label_key(lb): name for name, labels in INDICATOR_HEADERS.items() for lb in labels}
+
+# --- 项目属性 checkboxes and funding written as text -----------------------------------------
+
+_CHECKED = "[√☑■✓✔]"
+PROJECT_KINDS = {"新增": r"新增(?:项目)?\s*" + _CHECKED, "延续": r"延续(?:项目)?\s*" + _CHECKED}
+
+
+def project_kind(text: pl.Expr) -> pl.Expr:
+    """新增 or 延续 from a 项目属性 cell (``新增项目□延续项目√`` → 延续; a plain word as written)."""
+    folded = text.str.replace_all(r"\s", "")
+    checked = pl.when(folded.str.contains(PROJECT_KINDS["新增"])).then(pl.lit("新增"))
+    checked = checked.when(folded.str.contains(PROJECT_KINDS["延续"])).then(pl.lit("延续"))
+    plain = pl.when(folded.str.contains(r"^新增(?:项目)?$")).then(pl.lit("新增"))
+    plain = plain.when(folded.str.contains(r"^延续(?:项目)?$")).then(pl.lit("延续"))
+    return pl.coalesce(checked, plain.otherwise(pl.when(folded != "").then(folded)))
+
+
+# parts of a funding text (``总额…万元财政拨款:…(其中:上级财政资金:…;本级财政:…) 二、自有资金:…``):
+# part label → field; the parts of the fiscal money are named so that they are not read twice
+FUNDING_TEXT_PARTS: dict[str, str] = {
+    "上级财政资金": "fiscal_part",
+    "本级财政资金": "fiscal_part",
+    "上级财政": "fiscal_part",
+    "本级财政": "fiscal_part",
+    "资金总额": "budget_total",
+    "总额": "budget_total",
+    "财政拨款": "budget_fiscal",
+    "财政资金": "budget_fiscal",
+    "自有资金": "budget_other",
+    "事业收入": "budget_other",
+    "经营性收入": "budget_other",
+    "其他资金": "budget_other",
+    "其他": "budget_other",
+}
+_PART_NAMES = "|".join(sorted(FUNDING_TEXT_PARTS, key=len, reverse=True))
+FUNDING_PART = rf"({_PART_NAMES})[:：]?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*({_MONEY})?"
+# a funding text: a 总额 with a figure, and at least one more part
+FUNDING_TEXT = rf"总额[:：]?\s*[0-9].*(?:{_PART_NAMES})[:：]?\s*[0-9]"
+
+
+def is_target_table(texts: list[str]) -> bool:
+    """Whether a table's cell texts make it a target table or self-evaluation (项目名称 or 一级指标)."""
+    keys = {label_key(t) for t in texts}
+    return "项目名称" in keys or "一级指标" in keys

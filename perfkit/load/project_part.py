@@ -1,0 +1,264 @@
+"""The project part of target tables (the rows above the indicator header), read by labels.
+
+Every table of a load at once, on the grid (:mod:`perfkit.load.grid`): a label cell (项目名称,
+预算数 and its synonyms, see :data:`~perfkit.load.layouts.PROJECT_LABELS`) takes the cells beside
+it up to the next label, or — when nothing at all is beside it — the cell right below it. Merged
+cells are read once (a continued position is neither a label nor a value), so the value is found
+whatever the merge shape. Section labels (项目资金（万元）, 项目基本情况 …) are never values.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from perfkit.errors import InputError
+from perfkit.load.layouts import (
+    FIELD_OF_PROJECT_LABEL,
+    FUNDING_PART,
+    FUNDING_TEXT,
+    FUNDING_TEXT_PARTS,
+    KNOWN_UNKEPT_LABELS,
+    LONG_TEXT_FIELDS,
+    PERIOD_LABELS,
+    PROJECT_LABELS,
+    SECTION_LABELS,
+    label_key_expr,
+    money_in_label,
+    project_kind,
+)
+from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_expr, fold_width
+
+TABLE_KEY = ["_file_no", "_key"]
+BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "budget_other": "其他资金"}
+YEAR = r"(20\d{2})\s*年"
+_UNIT_CELL = r"(?s)^(?<code>[0-9]{6})\s*(?<name>[^0-9.,].*)$"
+_BRACKET_CODE = r"^[\[【［(（]\s*[0-9]+\s*[\]】］)）]\s*"
+_TEXT_FIELDS = [f for f in PROJECT_LABELS if f not in BUDGET_LABELS]
+_LABEL_CHARS = 256
+_KEY_CHARS = 24  # no label is longer
+
+
+def _scale_expr(unit: pl.Expr) -> pl.Expr:
+    return unit.replace_strict(MONEY_TO_WAN, default=None, return_dtype=pl.Float64)
+
+
+def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFrame:
+    """One project record per table of ``tables`` (``_file``, ``_file_no``, ``_key``, ``title``,
+    ``context``, ``table_ref``) from ``cells``, the grid positions of the rows above each header.
+
+    The unit is the first cell that starts with a six-digit code (``100001单位名``), else the
+    value of 单位编码 / 实施单位 (a code in front of the name is split off); a table without a code
+    keeps ``unit_code`` empty. The money scale is the last ``单位：…`` cell, else a unit in a label's
+    brackets (``项目资金（万元）``), else ``单位：…`` in the title or the paragraphs above the table,
+    else 万元. A funding text (``总额…万元财政拨款:…``) gives the budgets with its own units.
+    Where no label names the purpose, the first row without any label holds it.
+    """
+    text = pl.col("text").str.strip_chars()
+    # labels, codes and figures are short: long texts (goals) need no folding to be recognised
+    c = cells.with_columns(_s=text, _folded=fold_width(text.str.slice(0, _LABEL_CHARS)))
+    c = c.with_columns(
+        _flat=pl.col("_folded").str.replace_all(r"\s", ""),
+        _unit=pl.col("_folded").str.extract_groups(_UNIT_CELL),
+    ).with_columns(_k=label_key_expr(pl.col("_flat").str.slice(0, _KEY_CHARS), folded=True))
+    is_unit = pl.col("_unit").struct.field("code").is_not_null() & ~pl.col("continued")
+    c = c.with_columns(
+        _is_unit=is_unit & (is_unit.cum_sum().over(TABLE_KEY) == 1),
+        _scale=pl.col("_k").str.extract(MONEY_SCALE, 1),
+        _money=money_in_label(pl.col("_flat"), folded=True),
+        _funding=pl.col("_flat").str.contains(FUNDING_TEXT),
+        _field=pl.col("_k").replace_strict(FIELD_OF_PROJECT_LABEL, default=None),
+    )
+    stop = (
+        pl.col("_is_unit")
+        | pl.col("_scale").is_not_null()
+        | pl.col("_field").is_not_null()
+        | pl.col("_k").is_in([*SECTION_LABELS, *KNOWN_UNKEPT_LABELS, *PERIOD_LABELS])
+        | pl.col("_funding")
+    )
+    # rows are contiguous: a running count of row starts numbers them (the next row is _r + 1)
+    starts_row = (pl.col("row_no") != pl.col("row_no").shift(1)) | (pl.col("_file_no") != pl.col("_file_no").shift(1))
+    c = c.with_columns(_stop=stop, _r=starts_row.fill_null(True).cum_sum())
+    origin = c.filter(~pl.col("continued"))
+    # a label and the cells after it up to the next stop form a group (rows are contiguous)
+    row_start = pl.col("row_no") != pl.col("row_no").shift(1, fill_value=-1)
+    origin = origin.with_columns(_grp=(pl.col("_stop") | row_start).cum_sum())
+    groups = origin.group_by("_grp", maintain_order=True).agg(
+        *[pl.col(k).first() for k in (*TABLE_KEY, "row_no", "_r", "col", "_field", "_stop", "ref", "row_ref")],
+        _n=pl.len(),
+        _values=pl.col("_s").filter(~pl.col("_stop") & (pl.col("_s") != "")),
+        _value_ref=pl.col("ref").filter(~pl.col("_stop")).first(),
+    )
+    labels = groups.filter(pl.col("_field").is_not_null())
+    # nothing at all beside the label: the value is the cell right below it
+    below = c.filter(~pl.col("_stop"), pl.col("origin_row") == pl.col("row_no"), pl.col("origin_col") == pl.col("col"))
+    below = below.select(
+        *TABLE_KEY, _r=pl.col("_r") - 1, col="col", _below=pl.col("_s"), _below_ref="ref", _below_row="row_no"
+    )
+    labels = labels.join(below, on=[*TABLE_KEY, "_r", "col"], how="left").with_columns(
+        _value=pl.when(pl.col("_n") > 1)
+        .then(
+            pl.when(pl.col("_field").is_in(LONG_TEXT_FIELDS))
+            .then(pl.col("_values").list.join("\n"))
+            .otherwise(pl.col("_values").list.first())
+        )
+        .otherwise(pl.col("_below")),
+        _value_ref=pl.when(pl.col("_n") > 1).then("_value_ref").otherwise(pl.coalesce("_below_ref", "row_ref")),
+    )
+    labels = labels.with_columns(_value=pl.col("_value").fill_null(""))
+    written = labels.filter(pl.col("_value") != "")
+    first = written.unique([*TABLE_KEY, "_field"], keep="first", maintain_order=True)
+    values = _pivot(first, "_value", {f: f for f in _TEXT_FIELDS} | {f: f"_{f}_text" for f in BUDGET_LABELS})
+    refs = _pivot(
+        first.filter(pl.col("_field").is_in(list(BUDGET_LABELS))), "_value_ref", {f: f"{f}_ref" for f in BUDGET_LABELS}
+    )
+    # several labels of other money (自有资金, 事业收入 …) add up
+    other = (
+        written.filter(pl.col("_field") == "budget_other")
+        .group_by(TABLE_KEY)
+        .agg(_other_sum=figure_expr(pl.col("_value")).sum())
+    )
+    given = (
+        labels.filter(pl.col("_field") == "budget_total")
+        .select(*TABLE_KEY)
+        .unique()
+        .with_columns(_total_given=pl.lit(True))
+    )
+    # a row whose cells are the values of the labels above it holds no purpose
+    used = labels.filter((pl.col("_n") == 1) & (pl.col("_below").fill_null("") != ""))
+    used = used.select(*TABLE_KEY, row_no="_below_row").unique()
+    # a row without any label is one group that does not start with a stop
+    unlabelled = (
+        groups.filter(~pl.col("_stop"), pl.len().over(*TABLE_KEY, "row_no") == 1, pl.col("_values").list.len() > 0)
+        .join(used, on=[*TABLE_KEY, "row_no"], how="anti", maintain_order="left")
+        .unique(TABLE_KEY, keep="first", maintain_order=True)
+        .select(*TABLE_KEY, _unlabelled=pl.col("_values").list.join("\n"))
+    )
+    found = c.group_by(TABLE_KEY).agg(
+        _unit=pl.col("_unit").filter("_is_unit").first(),
+        _cell_scale=pl.col("_scale").drop_nulls().last(),
+        _label_scale=pl.col("_money").filter(pl.col("_stop")).drop_nulls().first(),
+    )
+    context_scale = (
+        pl.concat_str("title", "context", separator="\n").str.replace_all(r"\s", "").str.extract(MONEY_SCALE, 1)
+    )
+    frame = (
+        tables.join(found, on=TABLE_KEY, how="left")
+        .join(values, on=TABLE_KEY, how="left")
+        .join(refs, on=TABLE_KEY, how="left")
+        .join(other, on=TABLE_KEY, how="left")
+        .join(given, on=TABLE_KEY, how="left")
+        .join(unlabelled, on=TABLE_KEY, how="left")
+        .join(_funding_texts(c), on=TABLE_KEY, how="left")
+        .with_columns(_scale=_scale_expr(pl.coalesce("_cell_scale", "_label_scale", context_scale)).fill_null(1.0))
+    )
+    frame = _unit_identity(frame).with_columns(
+        purpose=pl.coalesce("purpose", "_unlabelled"),
+        project_kind=project_kind(pl.col("project_kind")),
+        department=pl.col("department").str.replace(_BRACKET_CODE, "").str.strip_chars(),
+        budget_total=figure_expr(pl.col("_budget_total_text")),
+        budget_fiscal=figure_expr(pl.col("_budget_fiscal_text")),
+        budget_other=pl.when(figure_expr(pl.col("_budget_other_text")).is_nan())
+        .then(float("nan"))
+        .otherwise(pl.col("_other_sum")),
+    )
+    frame = frame.with_columns(**{f: pl.col(f) * pl.col("_scale") for f in BUDGET_LABELS}).with_columns(
+        # a funding text states its own units; where it is given it wins over labelled cells
+        **{f: pl.coalesce(f"_text_{f}", f) for f in BUDGET_LABELS},
+        _budget_total_text=pl.coalesce(pl.col("_text_budget_total").cast(pl.String), "_budget_total_text"),
+    )
+    refuse_bad_projects(frame)
+    year = pl.coalesce(pl.col("project_name").str.extract(YEAR, 1), pl.col("title").str.extract(YEAR, 1))
+    return frame.select(
+        "_file",
+        pl.col(*TABLE_KEY).cast(pl.Int32),
+        "unit_code",
+        "unit_name",
+        year=year.cast(pl.Int32),
+        project_name="project_name",
+        **{f: pl.col(f).fill_null(0.0).round(6) for f in BUDGET_LABELS},
+        purpose=pl.col("purpose").fill_null(""),
+        goal_text=pl.col("goal_text").fill_null(""),
+        source_ref="table_ref",
+        department="department",
+        project_kind="project_kind",
+        goal_long_term="goal_long_term",
+    )
+
+
+def _pivot(first: pl.DataFrame, values: str, names: dict[str, str]) -> pl.DataFrame:
+    """One row per table with a column per field (named by ``names``) holding ``values``."""
+    wide = first.pivot(on="_field", index=TABLE_KEY, values=values) if first.height else first.select(*TABLE_KEY)
+    wide = wide.rename({f: n for f, n in names.items() if f in wide.columns}).select(
+        *TABLE_KEY, *[n for f, n in names.items() if f in wide.columns]
+    )
+    return wide.with_columns(pl.lit(None, dtype=pl.String).alias(n) for f, n in names.items() if n not in wide.columns)
+
+
+def _funding_texts(c: pl.DataFrame) -> pl.DataFrame:
+    """Budgets (万元) from a funding text cell, per table: 总额, 财政拨款 (else the sum of its parts),
+    and the sum of the other money (自有资金, 其他 …). Each figure's own unit counts, else 万元."""
+    parts = (
+        c.filter("_funding", ~pl.col("continued"))
+        .unique(TABLE_KEY, keep="first", maintain_order=True)
+        .select(*TABLE_KEY, _part=pl.col("_flat").str.extract_all(FUNDING_PART))
+        .explode("_part")
+        .drop_nulls("_part")
+        .with_columns(_p=pl.col("_part").str.extract_groups(FUNDING_PART))
+        .select(
+            *TABLE_KEY,
+            _what=pl.col("_p").struct.field("1").replace_strict(FUNDING_TEXT_PARTS, default=None),
+            _wan=pl.col("_p").struct.field("2").str.replace_all(",", "").cast(pl.Float64)
+            * _scale_expr(pl.col("_p").struct.field("3").fill_null("万元")),
+        )
+    )
+    of = pl.col("_wan").filter
+    return parts.group_by(TABLE_KEY).agg(
+        _text_budget_total=of(pl.col("_what") == "budget_total").first(),
+        _text_budget_fiscal=pl.coalesce(
+            of(pl.col("_what") == "budget_fiscal").first(),
+            pl.when((pl.col("_what") == "fiscal_part").any()).then(of(pl.col("_what") == "fiscal_part").sum()),
+        ),
+        _text_budget_other=of(pl.col("_what") == "budget_other").sum(),
+    )
+
+
+def _unit_identity(frame: pl.DataFrame) -> pl.DataFrame:
+    """``unit_code`` and ``unit_name``: a code cell, else the 单位编码 label, else a code in front
+    of the 实施单位 name; "" where the document has no code."""
+    named = fold_width(pl.col("unit_name").fill_null("")).str.extract_groups(_UNIT_CELL)
+    code_label = fold_width(pl.col("unit_code").fill_null("")).str.extract(r"^\s*([0-9]{6})\s*$", 1)
+    return frame.with_columns(
+        unit_code=pl.coalesce(pl.col("_unit").struct.field("code"), code_label, named.struct.field("code"), pl.lit("")),
+        unit_name=pl.coalesce(
+            pl.col("_unit").struct.field("name").str.strip_chars(),
+            named.struct.field("name").str.strip_chars(),
+            pl.col("unit_name").str.strip_chars(),
+        ),
+    )
+
+
+def refuse_bad_projects(frame: pl.DataFrame) -> None:
+    """Raise for the first table (in load order) whose project part lacks or misstates a field."""
+    checks = [
+        (pl.col("project_name").fill_null("") == "", "table_ref", pl.lit("未找到项目名称")),
+        (
+            pl.col("_budget_total_text").is_null() & ~pl.col("_total_given").fill_null(False),
+            "table_ref",
+            pl.format("项目“{}”未找到预算数", "project_name"),
+        ),
+    ]
+    for name, label in BUDGET_LABELS.items():
+        written, value = pl.col(f"_{name}_text"), pl.col(name)
+        checks.append((value.is_nan(), f"{name}_ref", pl.format("{}“{}”不是数字", pl.lit(label), written)))
+        if name == "budget_total":
+            checks.append((value.is_null(), f"{name}_ref", pl.lit(f"{label}为空")))
+        checks.append((value < 0, f"{name}_ref", pl.format("{}“{}”不能为负数", pl.lit(label), written)))
+    place = pl.when(checks[0][0].fill_null(False)).then(pl.col(checks[0][1]))
+    message = pl.when(checks[0][0].fill_null(False)).then(checks[0][2])
+    for failed, ref, text in checks[1:]:
+        place = place.when(failed.fill_null(False)).then(pl.coalesce(pl.col(ref), "table_ref"))
+        message = message.when(failed.fill_null(False)).then(text)
+    bad = frame.select("_file", "_file_no", "_key", _place=place, _message=message).drop_nulls("_message")
+    if bad.height:
+        row = bad.sort("_file_no", "_key").row(0, named=True)
+        raise InputError(row["_file"], row["_place"], row["_message"])
