@@ -13,7 +13,6 @@ grid frame) or :func:`as_tables` (rows, for the self-evaluation reader).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -22,7 +21,7 @@ from perfkit.errors import InputError
 from perfkit.load import flat
 from perfkit.load.grid import GridTable, grid_frame, tables_of
 from perfkit.load.grid import Span as GridSpan
-from perfkit.load.table import CELL_SCHEMA, Row, Table, read_tables
+from perfkit.load.table import CELL_SCHEMA, Table, read_tables
 from perfkit.text import squash
 
 # Labels that make a table one of ours (a target table or a self-evaluation); others are left alone.
@@ -63,29 +62,6 @@ def as_tables(tables: list[SpanTable]) -> list[Table]:
     """The tables as rows at full grid width, a merged cell's text at every position it covers (as
     :func:`perfkit.load.docx.split_tables` gives them), for readers that walk rows."""
     return tables_of(grid_frame([grid_table(t) for t in tables], "")) if tables else []
-
-
-def rows_of(spans: list[Span], row_ref: Callable[[int], str]) -> list[Row]:
-    """The rows of a table of ``spans``, as the ``.docx`` reader gives them.
-
-    ``row_ref(r)`` names grid row ``r`` (``第3页表1第5行``); cell ``c`` of it is named
-    ``…第{c}格`` as in a Word table. Grid rows that no cell covers are left out.
-
-    >>> table = [Span(0, 0, rows=2, text="a"), Span(0, 1, cols=2, text="b"), Span(1, 1, text="c"), Span(1, 2)]
-    >>> [row.cells for row in rows_of(table, lambda r: f"第{r + 1}行")]
-    [['a', 'b'], ['', 'c', '']]
-    """
-    covering: dict[int, list[Span]] = {}
-    for span in spans:
-        for r in range(span.row, span.row + span.rows):
-            covering.setdefault(r, []).append(span)
-    rows = []
-    for r in sorted(covering):
-        cells = sorted(covering[r], key=lambda s: s.col)
-        ref = row_ref(r)
-        texts = [s.text if s.row == r else "" for s in cells]
-        rows.append(Row(texts, ref, [f"{ref}第{c}格" for c in range(1, len(texts) + 1)]))
-    return rows
 
 
 def grid_rows(spans: list[Span]) -> list[list[str]]:
