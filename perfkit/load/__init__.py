@@ -19,7 +19,6 @@ from perfkit.errors import InputError
 from perfkit.load import doc, flat, html, pdf, word_text, xls
 from perfkit.load import docx as docx_format
 from perfkit.load.assemble import assemble, finish_projects
-from perfkit.load.grid import cells_of
 from perfkit.load.sniff import decode_text, detect_format
 from perfkit.load.spans import finish_tables_or_rows
 from perfkit.load.table import read_tables
@@ -102,10 +101,10 @@ register("xls", finish_tables_or_rows)(xls.read)
 
 @register("doc", read_tables)
 def _read_doc(data: bytes, file: str) -> pl.DataFrame:  # converted to .docx by LibreOffice, then as .docx
-    tables = doc.split_tables(data, file)
-    if not tables:
+    grid = doc.target_grid(data, file)
+    if not grid.height:
         raise InputError(file, None, _NO_TABLES)
-    return cells_of(tables, file)
+    return grid
 
 
 def annual_indicators(tables: TargetTables | None) -> TargetTables | None:

@@ -21,6 +21,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import polars as pl
+
 from perfkit.errors import InputError
 from perfkit.load import docx as docx_format
 from perfkit.load.sniff import check_office_zip
@@ -92,8 +94,17 @@ def to_docx(data: bytes, file: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
         return converted.read_bytes()
 
 
+def _checked_docx(data: bytes, file: str) -> bytes:
+    converted = to_docx(data, file)
+    check_office_zip(converted, file)  # LibreOffice's .docx passes the archive checks like any other
+    return converted
+
+
 def split_tables(data: bytes, file: str) -> list[Table]:
     """The target tables and self-evaluations of a ``.doc``/``.wps``, as the ``.docx`` reader gives them."""
-    converted = to_docx(data, file)
-    check_office_zip(converted, file)
-    return docx_format.split_tables(converted, file)
+    return docx_format.split_tables(_checked_docx(data, file), file)
+
+
+def target_grid(data: bytes, file: str) -> pl.DataFrame:
+    """The grid of a ``.doc``/``.wps``'s target tables, as :func:`perfkit.load.docx.target_grid` gives it."""
+    return docx_format.target_grid(_checked_docx(data, file), file)

@@ -1,27 +1,27 @@
-"""Tables given as cells with spans (PDF, web pages, worksheets) in the shape the ``.docx`` reader gives.
+"""Tables given as cells with spans (PDF, web pages, worksheets) on the grid of :mod:`perfkit.load.grid`.
 
 A source that knows where each cell sits and how many grid rows and columns it covers (an HTML
 ``rowspan``/``colspan``, a merged region of a worksheet, a ruled PDF cell that crosses grid lines)
-describes a table as :class:`Span` records. :func:`rows_of` turns them into rows exactly as
-:mod:`perfkit.load.docx` reads a Word table: a cell merged across columns is read once, and in the
-rows below the first of a cell merged downwards it reads as an empty cell. Everything after that —
-:func:`perfkit.load.table.read_tables`, :func:`perfkit.load.selfeval.read_selfeval` — is shared.
+describes a table as :class:`Span` records. :func:`grid_table` lays them on the grid exactly as the
+``.docx`` reader lays a Word table: a merged cell's text stands at every position it covers, each
+covered position marked as a continuation. Everything after that — the label reader of
+:mod:`perfkit.load.table` and :mod:`perfkit.load.selfeval` — is shared.
 
-Readers build :class:`SpanTable` objects and hand them to :func:`as_tables` or :func:`layout_cells`,
-the one adapter between the sources and the layout reader: when the grid model of
-:mod:`perfkit.load.grid` takes over, these two functions are what changes.
+Readers build :class:`SpanTable` objects and hand them to :func:`layout_cells` (target tables, as a
+grid frame) or :func:`as_tables` (rows, for the self-evaluation reader).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.load import flat
-from perfkit.load.table import CELL_SCHEMA, Row, Table, cells_of, read_tables
+from perfkit.load.grid import GridTable, grid_frame, tables_of
+from perfkit.load.grid import Span as GridSpan
+from perfkit.load.table import CELL_SCHEMA, Table, read_tables
 from perfkit.text import squash
 
 # Labels that make a table one of ours (a target table or a self-evaluation); others are left alone.
@@ -59,31 +59,9 @@ def is_ours(table: SpanTable) -> bool:
 
 
 def as_tables(tables: list[SpanTable]) -> list[Table]:
-    """The tables as the ``.docx`` reader gives them (see :func:`rows_of`)."""
-    return [Table(title=t.title, rows=rows_of(t.spans, t.row_refs.__getitem__), ref=t.ref) for t in tables]
-
-
-def rows_of(spans: list[Span], row_ref: Callable[[int], str]) -> list[Row]:
-    """The rows of a table of ``spans``, as the ``.docx`` reader gives them.
-
-    ``row_ref(r)`` names grid row ``r`` (``第3页表1第5行``); cell ``c`` of it is named
-    ``…第{c}格`` as in a Word table. Grid rows that no cell covers are left out.
-
-    >>> table = [Span(0, 0, rows=2, text="a"), Span(0, 1, cols=2, text="b"), Span(1, 1, text="c"), Span(1, 2)]
-    >>> [row.cells for row in rows_of(table, lambda r: f"第{r + 1}行")]
-    [['a', 'b'], ['', 'c', '']]
-    """
-    covering: dict[int, list[Span]] = {}
-    for span in spans:
-        for r in range(span.row, span.row + span.rows):
-            covering.setdefault(r, []).append(span)
-    rows = []
-    for r in sorted(covering):
-        cells = sorted(covering[r], key=lambda s: s.col)
-        ref = row_ref(r)
-        texts = [s.text if s.row == r else "" for s in cells]
-        rows.append(Row(texts, ref, [f"{ref}第{c}格" for c in range(1, len(texts) + 1)]))
-    return rows
+    """The tables as rows at full grid width, a merged cell's text at every position it covers (as
+    :func:`perfkit.load.docx.split_tables` gives them), for readers that walk rows."""
+    return tables_of(grid_frame([grid_table(t) for t in tables], "")) if tables else []
 
 
 def grid_rows(spans: list[Span]) -> list[list[str]]:
@@ -102,11 +80,40 @@ def grid_rows(spans: list[Span]) -> list[list[str]]:
     return grid
 
 
+def grid_table(table: SpanTable) -> GridTable:
+    """``table`` on the grid of :mod:`perfkit.load.grid`: each row lists the cells that start in it,
+    left to right, and ``None`` where no cell covers a position, so merged cells keep their spans.
+
+    >>> [[s and (s.text, s.rows, s.cols) for s in row] for row in grid_table(SpanTable(
+    ...     [Span(0, 0, rows=2, text="a"), Span(0, 1, cols=2, text="b"), Span(1, 1, text="c")], "", "", ["r1", "r2"]
+    ... )).rows]
+    [[('a', 2, 1), ('b', 1, 2)], [('c', 1, 1), None]]
+    """
+    base = min((s.row for s in table.spans), default=0)
+    height = max((s.row + s.rows for s in table.spans), default=base) - base
+    width = max((s.col + s.cols for s in table.spans), default=0)
+    starts = {(s.row - base, s.col): s for s in table.spans}
+    covered = {(s.row - base + dr, s.col + dc) for s in table.spans for dr in range(s.rows) for dc in range(s.cols)}
+    rows: list[list[GridSpan | None]] = []
+    for r in range(height):
+        row: list[GridSpan | None] = []
+        for c in range(width):
+            if (r, c) in starts:
+                s = starts[(r, c)]
+                row.append(GridSpan(s.text, s.rows, s.cols))
+            elif (r, c) not in covered:
+                row.append(None)
+        rows.append(row)
+    refs = [table.row_refs[base + r] for r in range(height) if base + r < len(table.row_refs)]
+    return GridTable(rows, title=table.title, ref=table.ref, row_refs=refs)
+
+
 def layout_cells(tables: list[SpanTable], file: str) -> pl.DataFrame:
-    """The cells of a document's target tables for :func:`perfkit.load.table.read_tables`; none is refused."""
+    """The grid (:data:`~perfkit.load.grid.GRID_SCHEMA`) of a document's target tables, merged cells
+    with their spans, for :func:`perfkit.load.table.read_tables`; no tables is refused."""
     if not tables:
         raise InputError(file, None, NO_TABLES)
-    return cells_of(as_tables(tables), file)
+    return grid_frame([grid_table(t) for t in tables], file)
 
 
 def flat_rows(rows: list[list[str]], file: str, where: str) -> pl.DataFrame | None:

@@ -33,6 +33,7 @@ def add_table(document: Any, rows: list[list[Cell]]) -> None:
     """Append a table of ``rows`` (merged cells as given) to a python-docx ``document``."""
     placed, width = _layout(rows)
     table = document.add_table(rows=len(rows), cols=width)
+    table.style = "Table Grid"  # ruled, as published tables are (and as a PDF reader finds them)
     for r, c, text, height, span in placed:
         cell = table.cell(r, c)
         if height > 1 or span > 1:

@@ -12,7 +12,7 @@ from perfkit.load import html, load_targets
 from perfkit.load.sniff import detect_format
 from tests.badinput.inputs import INDICATORS as SMALL_INDICATORS
 from tests.badinput.inputs import PROJECT as SMALL_PROJECT
-from tests.builders import write_flat
+from tests.builders import write_docx, write_flat
 from tests.load.html_docs import disclosure_page, project_table
 from tests.load.test_formats import assert_same_tables
 from tests.seed_expected import INDICATORS, PROJECTS
@@ -34,25 +34,34 @@ def test_the_seed_as_a_gbk_page_gives_the_seed_tables(tmp_path, seed_tables):
     assert loaded.indicators["source_ref"][0] == "表3第8行"
 
 
-def test_rowspan_and_colspan_read_as_the_docx_reader_reads_merged_cells():
+def test_rowspan_and_colspan_read_as_the_docx_reader_reads_merged_cells(tmp_path):
     body = project_table(SMALL_PROJECT, SMALL_INDICATORS)
     (table,) = html.split_tables(page(body), "t.html")
-    # worked by hand from tests/builders.write_docx's layout: a cell merged across columns is
-    # read once; below the first row of a cell merged downwards it reads as an empty cell
+    # worked by hand from tests/builders.write_docx's layout, on the grid: a merged cell's text
+    # stands at every position it covers (the unit cell over 3 columns, 单位：万元 over 2, the
+    # project name, purpose and goal over 4, 预算规模及资金用途 down 3 rows, 产出指标 down 2)
+    unit, name, purpose, goal = "100001示例单位", "2025年示例项目", "用于开展示例活动", "1.开展培训不少于2场"
     assert [row.cells for row in table.rows] == [
-        ["100001示例单位", "单位：万元"],
-        ["项目名称", "2025年示例项目"],
+        [unit, unit, unit, "单位：万元", "单位：万元"],
+        ["项目名称", name, name, name, name],
         ["预算规模及资金用途", "预算数", "5.00", "其中：财政资金", "5.00"],
-        ["", "其他资金", "", "", ""],
-        ["", "用于开展示例活动"],
-        ["绩效目标", "1.开展培训不少于2场"],
+        ["预算规模及资金用途", "其他资金", "", "", ""],
+        ["预算规模及资金用途", purpose, purpose, purpose, purpose],
+        ["绩效目标", goal, goal, goal, goal],
         ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"],
         ["产出指标", "数量指标", "培训场次", "培训场次", "≥2场"],
-        ["", "质量指标", "参训率", "参训率", "≥95%"],
+        ["产出指标", "质量指标", "参训率", "参训率", "≥95%"],
         ["效益指标", "社会效益指标", "妇女参与度", "参与度", "明显提升"],
         ["满意度指标", "服务对象满意度指标", "满意度", "满意度", "≥90%"],
     ]
     assert table.rows[3].cell_ref(1) == "表1第4行第2格"
+    # and exactly as the .docx reader reads the same table
+    from perfkit.load import docx
+
+    (word,) = docx.split_tables(
+        write_docx(tmp_path / "t.docx", [SMALL_PROJECT], SMALL_INDICATORS).read_bytes(), "t.docx"
+    )
+    assert [row.cells for row in word.rows] == [row.cells for row in table.rows]
 
 
 def test_scripts_styles_and_event_attributes_are_never_kept():

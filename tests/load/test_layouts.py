@@ -292,3 +292,23 @@ def test_a_csv_without_unit_codes_loads_by_unit_name(tmp_path: Path) -> None:
     tables = load_targets(path)
     assert tables.projects.select("unit_code", "unit_name").row(0) == ("", "某区图书馆")
     assert tables.indicators["unit_code"].to_list() == [""]
+
+
+def test_central_style_as_pdf_reads_like_the_docx(tmp_path: Path) -> None:
+    """The same central-style table printed to PDF by LibreOffice: merged cells across columns come
+    back from the PDF as spans on the grid, so the label reader sees what it sees in the .docx."""
+    import subprocess
+
+    from tests.conftest import client
+
+    soffice = client("writer", "soffice")
+    word = write_docx(tmp_path / "central.docx", "2025年就业服务项目绩效目标表", central_table(CENTRAL_BUDGET))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(word)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    from_word, from_pdf = load_targets(word), load_targets(tmp_path / "central.pdf")
+    fields = ["budget_total", "budget_fiscal", "budget_other", "unit_code", "unit_name", "department", "goal_text"]
+    assert from_pdf.projects.select(fields).rows() == from_word.projects.select(fields).rows()
+    assert indicator_rows(from_pdf) == indicator_rows(from_word)

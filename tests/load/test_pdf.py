@@ -130,8 +130,8 @@ def test_unrelated_tables_are_left_alone():
     tables = pdf.split_tables((FIXTURES / "seed-targets.pdf").read_bytes(), "seed.pdf")
     assert [t.ref for t in tables][:2] == ["第1页表2", "第2页表1"]  # page 1's 收支总表 is not read
     assert len(tables) == len(PROJECTS)
-    # worked by hand: the budget block of project 2 — the label merged over three rows reads once
+    # worked by hand: the budget block of project 2 — the label merged over three rows stands in each
     assert [r.cells for r in tables[1].rows[2:4]] == [
         ["预算规模及资金用途", "预算数", "12.00", "其中：财政资金", "12.00"],
-        ["", "其他资金", "", "", ""],
+        ["预算规模及资金用途", "其他资金", "", "", ""],
     ]

@@ -30,16 +30,22 @@ def test_merged_regions_read_as_the_docx_reader_reads_merged_cells():
     tables = xls.split_tables((FIXTURES / "seed-layout.xls").read_bytes(), "seed-layout.xls")
     first = tables[0]
     # worked by hand from make_pdfs.seed_layout_xls: the title is row 1, the table rows 2-22;
-    # 预算规模及资金用途 is merged over rows 4-6, project 1's 产出指标 over rows 9-14
+    # 预算规模及资金用途 is merged over rows 4-6, project 1's 产出指标 over rows 9-14; on the grid a
+    # merged region's text stands at every position it covers (the unit cell over 3 columns …)
+    unit, name, purpose = (
+        "562202天津市妇女儿童社会服务中心",
+        "2025年服务妇女儿童公益项目",
+        "用于2025年服务妇女儿童公益项目",
+    )
     assert first.title == "1.2025年服务妇女儿童公益项目绩效目标表"
     assert [row.cells for row in first.rows[:5]] == [
-        ["562202天津市妇女儿童社会服务中心", "单位：万元"],
-        ["项目名称", "2025年服务妇女儿童公益项目"],
+        [unit, unit, unit, "单位：万元", "单位：万元"],
+        ["项目名称", name, name, name, name],
         ["预算规模及资金用途", "预算数", "5.00", "其中：财政资金", "5.00"],
-        ["", "其他资金", "", "", ""],
-        ["", "用于2025年服务妇女儿童公益项目"],
+        ["预算规模及资金用途", "其他资金", "", "", ""],
+        ["预算规模及资金用途", purpose, purpose, purpose, purpose],
     ]
-    assert [row.cells[0] for row in first.rows[7:10]] == ["产出指标", "", ""]
+    assert [row.cells[0] for row in first.rows[7:10]] == ["产出指标"] * 3
     assert first.rows[0].ref == "工作表“绩效目标表”第2行"
     assert len(tables) == 7
 
