@@ -24,6 +24,10 @@ COLUMN_LABELS = {
     "decision_version": "复核版本", "first_seen": "首次发现", "last_seen": "最近出现", "resolved_at": "消除时间",
     "review_open": "待复核", "review_confirmed": "已确认", "review_dismissed": "已排除",
     "review_false_positive": "误报", "review_resolved": "已消除",
+    "department": "主管部门", "project_kind": "项目属性", "goal_long_term": "长期绩效目标",
+    "target_value_high": "目标上限", "target_noun": "计量对象", "target_note": "指标值附注",
+    "target_approx": "约数", "period": "期间", "core": "核心指标", "notes": "备注", "band": "定性档次",
+    "group_weight": "一级指标分值", "weight_given_sum": "自评表分值合计", "findings_cross_unit": "跨单位异常",
 }  # fmt: skip
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 # how columns are shown: 万元 to two decimals, a fraction as a percentage, a score to two decimals
@@ -38,6 +42,7 @@ KIND_LABELS = {
     "deadline": "时限",
     "contradictory": "自相矛盾",
 }
+PERIOD_LABELS = {"annual": "年度", "long_term": "长期"}
 REVIEW_STATUS_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已排除", "false_positive": "误报"}
 STATUS_LABELS = {
     "met": "达成",
@@ -50,7 +55,7 @@ STATUS_LABELS = {
 
 # the coded columns and the Chinese label of each code
 CODE_LABELS = {"severity": SEVERITY_LABELS, "target_kind": KIND_LABELS, "status": STATUS_LABELS,
-               "review_status": REVIEW_STATUS_LABELS}  # fmt: skip
+               "review_status": REVIEW_STATUS_LABELS, "period": PERIOD_LABELS}  # fmt: skip
 
 
 def severity_order(column: str) -> pl.Expr:

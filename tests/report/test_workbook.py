@@ -75,3 +75,17 @@ def test_findings_run_high_to_low_then_by_project_and_row(book):
     order = [r[projects[0].index("项目编号")] for r in projects[1:]]  # the projects in document order
     low = [(order.index(r[project]), r[seq] or 0) for r in rows[24:]]
     assert low == sorted(low)
+
+
+def test_every_header_people_read_is_chinese(book):
+    """The header row of every table sheet (the row its print titles repeat) names no column in
+    English: a column added to a table without a Chinese label would show its data-file name."""
+    import re
+
+    english = re.compile(r"^[a-z_]+$")
+    for sheet in book.worksheets:
+        if not sheet.print_title_rows:
+            continue
+        row = int(sheet.print_title_rows.split(":")[0].lstrip("$"))
+        headers = [c.value for c in sheet[row] if isinstance(c.value, str)]
+        assert [h for h in headers if english.match(h)] == [], sheet.title
