@@ -75,26 +75,25 @@ def _execute(notebook: Path, executed: Path, parameters: dict, progress: bool, c
 
     ``warm``: run in this worker's warm kernel (:mod:`perfkit.run.kernels`), reset for this unit.
     """
+
+    def execute(**kernel: Any) -> None:
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=parameters, cwd=str(cwd), progress_bar=progress,
+            kernel_name="python3", language="python", execution_timeout=cell_timeout, **kernel,
+        )  # fmt: skip
+
     if warm:
         km = kernels.kernel_for(cwd)
         ok = False
         try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, cwd=str(cwd),
-                progress_bar=progress, kernel_name="python3", language="python",
-                execution_timeout=cell_timeout, km=km,
-            )  # fmt: skip
+            execute(km=km)
             ok = True
         finally:
             kernels.release(km, ok)
         return
     for attempt in range(1, KERNEL_START_TRIES + 1):
         try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, cwd=str(cwd),
-                progress_bar=progress, kernel_name="python3", language="python",
-                execution_timeout=cell_timeout, kernel_manager_class=IPCKernelManager,
-            )  # fmt: skip
+            execute(kernel_manager_class=IPCKernelManager)
             return
         except papermill.PapermillExecutionError:
             raise
