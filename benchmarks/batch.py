@@ -1,13 +1,16 @@
-"""Benchmark ``perfkit batch`` against a shell loop running the papermill command line per unit.
+"""Benchmark ``perfkit batch`` against shell loops running the papermill command line per unit.
 
-Both run the same notebook on the same synthetic units (illustrative data) on this machine;
-the shell loop is what an auditor would write without perfkit.
+All run the same notebook on the same synthetic units (illustrative data) on this machine: the
+batch with warm kernels (the default) and with ``--fresh-kernels``, a re-run with nothing changed,
+and the papermill command line in a parallel loop (``xargs -P jobs``) and a sequential one, which
+is what an auditor would write without perfkit.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -36,36 +39,51 @@ def _units(folder: Path, n_units: int) -> Path:
     return params
 
 
-def measure(n_units: int, jobs: int | None = None) -> dict:
-    """Wall time of one batch and of the equivalent shell loop."""
+def _timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _papermill(folder: Path, unit: str) -> str:
+    """The papermill command line for one unit ``$u`` of ``params/$u.yaml``, into ``folder/$u``."""
+    papermill = str(Path(sys.executable).parent / "papermill")
+    return (
+        f'mkdir -p {folder}/{unit} && {papermill} {NOTEBOOK} {folder}/{unit}/{unit}.ipynb -f "$f" '
+        f"-p output_dir {folder}/{unit} --cwd {NOTEBOOK.parent} -k python3 --no-progress-bar >/dev/null 2>&1"
+    )
+
+
+def measure(n_units: int, jobs: int | None = None, sequential: bool = True) -> dict:
+    """Wall time of a batch with warm and with fresh kernels, and of the papermill loops, in one run.
+
+    The batch times include its portfolio notebook and run index; the loops run the unit notebooks only.
+    """
+    jobs = jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         params = _units(folder, n_units)
-        perfkit = str(Path(sys.executable).parent / "perfkit")
-        start = time.perf_counter()
-        command = [perfkit, "batch", str(params), "-o", str(folder / "batch")] + (["--jobs", str(jobs)] if jobs else [])
-        subprocess.run(command, check=True, capture_output=True)
-        batch_s = time.perf_counter() - start
-        papermill = str(Path(sys.executable).parent / "papermill")
-        loop = (
-            f'for f in {params}/*.yaml; do u=$(basename "$f" .yaml); mkdir -p {folder}/loop/$u; '
-            f'{papermill} {NOTEBOOK} {folder}/loop/$u/$u.ipynb -f "$f" --cwd {NOTEBOOK.parent} -k python3 '
-            f"--no-progress-bar >/dev/null 2>&1 || exit 1; done"
-        )
-        start = time.perf_counter()
-        subprocess.run(["bash", "-c", loop], check=True)
-        loop_s = time.perf_counter() - start
-    return {
-        "units": n_units,
-        "batch_s": round(batch_s, 1),
-        "loop_s": round(loop_s, 1),
-        "ratio": round(batch_s / loop_s, 2),
-    }
+        perfkit = [str(Path(sys.executable).parent / "perfkit"), "batch", str(params), "--jobs", str(jobs), "-o"]
+        warm_s = _timed([*perfkit, str(folder / "warm")])
+        rerun_s = _timed([*perfkit, str(folder / "warm")])
+        fresh_s = _timed([*perfkit, str(folder / "fresh"), "--fresh-kernels"])
+        one = _papermill(folder / "parallel", '$(basename "$f" .yaml)')
+        parallel = f"ls {params}/*.yaml | xargs -P {jobs} -I{{}} bash -c 'f={{}}; {one}'"
+        parallel_s = _timed(["bash", "-c", parallel])
+        result = {"units": n_units, "jobs": jobs, "batch_s": round(warm_s, 1), "rerun_s": round(rerun_s, 1),
+                  "fresh_s": round(fresh_s, 1), "parallel_loop_s": round(parallel_s, 1),
+                  "ratio_parallel": round(warm_s / parallel_s, 2), "fresh_ratio_parallel": round(fresh_s / parallel_s, 2)}  # fmt: skip
+        if sequential:
+            one = _papermill(folder / "sequential", '$(basename "$f" .yaml)')
+            loop_s = _timed(["bash", "-c", f"for f in {params}/*.yaml; do {one} || exit 1; done"])
+            result |= {"loop_s": round(loop_s, 1), "ratio": round(warm_s / loop_s, 2)}
+    return result
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, required=True)
     parser.add_argument("--jobs", type=int)
+    parser.add_argument("--no-sequential", action="store_true", help="skip the sequential papermill loop")
     args = parser.parse_args()
-    print(json.dumps(measure(args.units, args.jobs)))
+    print(json.dumps(measure(args.units, args.jobs, not args.no_sequential)))

@@ -135,8 +135,9 @@ def _batch(args: argparse.Namespace) -> int:
     from perfkit.run.batch import run_batch
 
     manifest = run_batch(
-        args.sources, args.output, args.jobs, args.scheduler, args.force, args.cell_timeout, sys.stderr.isatty()
-    )
+        args.sources, args.output, args.jobs, args.scheduler, args.force, args.cell_timeout, sys.stderr.isatty(),
+        args.fresh_kernels,
+    )  # fmt: skip
     units = manifest["units"]
     failures = {name: r for name, r in units.items() if r.get("status") != "ok"}
     skipped = sum(1 for r in units.values() if r.get("skipped"))
@@ -284,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=int, default=None, metavar="N", help="并行数（默认 = CPU 核数）")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask 调度器地址 tcp://HOST:PORT，或 local-dask")
     batch.add_argument("--force", action="store_true", help="重跑未变化的单位")
+    batch.add_argument(
+        "--fresh-kernels", action="store_true", help="每个单位启动新内核（默认各进程复用一个重置过的内核）"
+    )
     batch.add_argument(
         "--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒，默认 600）"
     )

@@ -1,7 +1,8 @@
 """``perfkit batch``: run the unit notebook for many units in parallel, resumably.
 
 Units run in a local process pool by default or on Dask distributed (``--scheduler``); both call
-:func:`run_one`, so the outputs are the same. The run manifest (``manifest.json``, rewritten
+:func:`run_one`, so the outputs are the same. Each worker runs its units in one warm kernel, reset
+between units (:mod:`perfkit.run.kernels`); ``--fresh-kernels`` starts a new kernel per unit. The run manifest (``manifest.json``, rewritten
 atomically after every unit) records per unit the parameters, the input hashes, status, duration,
 outputs and error. After the units, the portfolio notebook draws the cross-unit charts and
 writes ``portfolio.xlsx``. A unit whose fingerprint — notebook, parameter file, inputs and perfkit
@@ -35,14 +36,17 @@ def collect_params(sources: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def run_one(params_file: str, output: str, cell_timeout: int | None = 600) -> dict[str, Any]:
-    """Run one unit and report what happened; never raises (a failure is a record, not a crash)."""
+def run_one(params_file: str, output: str, cell_timeout: int | None = 600, warm: bool = True) -> dict[str, Any]:
+    """Run one unit and report what happened; never raises (a failure is a record, not a crash).
+
+    ``warm``: in this worker's warm kernel (:mod:`perfkit.run.kernels`); else in a new kernel.
+    """
     from perfkit.run.notebook import run_unit
 
     start = time.perf_counter()
     record: dict[str, Any] = {"status": "ok", "error": None, "outputs": {}}
     try:
-        paths = run_unit(params_file, output, progress=False, cell_timeout=cell_timeout)
+        paths = run_unit(params_file, output, progress=False, cell_timeout=cell_timeout, warm=warm)
         record["outputs"] = {kind: str(path) for kind, path in paths.items()}
     except InputError as exc:
         record.update(status="failed", error=exc.one_line())
@@ -103,8 +107,11 @@ def run_batch(
     force: bool = False,
     cell_timeout: int | None = 600,
     progress: bool = True,
+    fresh_kernels: bool = False,
 ) -> dict[str, Any]:
     """Run every unit of ``sources`` into ``output``; returns the manifest.
+
+    Each worker reuses one warm kernel for its units; ``fresh_kernels`` starts a new kernel per unit.
 
     Bad parameter files fail their unit before anything runs; the other units go on.
     """
@@ -134,7 +141,7 @@ def run_batch(
     bar = tqdm(total=len(todo), unit="单位", disable=not progress, desc="批量审计")
     failed = 0
     try:
-        futures = {pool.submit(u.params_file, str(output), cell_timeout): u for u in todo}
+        futures = {pool.submit(u.params_file, str(output), cell_timeout, not fresh_kernels): u for u in todo}
         pending = set(futures)
         while pending:
             done, pending = pool.wait(pending)

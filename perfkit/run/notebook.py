@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +24,12 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 
 from perfkit.errors import InputError  # noqa: E402
 from perfkit.output import atomic_path, staging, write_text_atomically  # noqa: E402
 from perfkit.report.page import notebook_page  # noqa: E402
+from perfkit.run import kernels  # noqa: E402
+from perfkit.run.kernels import IPCKernelManager  # noqa: E402
 from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, relative_parameters, unit_output_dir  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "1.0-unit-audit.ipynb"
@@ -66,44 +66,34 @@ def export_html(executed: Path, html: Path) -> None:
     write_text_atomically(html, page)
 
 
-class IPCKernelManager(AsyncKernelManager):
-    """A kernel manager that talks to its kernel over IPC sockets instead of TCP ports.
-
-    Kernels started in parallel over TCP race for free ports (papermill issue 511); IPC sockets
-    live in a private temporary folder, so parallel units cannot collide.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        self._socket_folder = tempfile.mkdtemp(prefix="pk-kernel-")
-        super().__init__(transport="ipc", ip=os.path.join(self._socket_folder, "k"), **kwargs)
-
-    async def _async_interrupt_kernel(self) -> None:
-        # jupyter_client interrupts every kernel before shutting it down; an idle kernel then logs
-        # "KeyboardInterrupt caught in kernel." as an ERROR in the middle of a clean run. The
-        # notebook has finished by then. (A cell timeout interrupts through interrupt_kernel.)
-        if not self.shutting_down:
-            await super()._async_interrupt_kernel()
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart)
-        if not restart:
-            shutil.rmtree(self._socket_folder, ignore_errors=True)
-
-
 KERNEL_START_TRIES = 3
 
 
-def _execute(
-    notebook: Path, executed: Path, parameters: dict, progress: bool, cell_timeout: int | None, cwd: Path
-) -> None:
-    """papermill with IPC kernels in ``cwd``; a kernel that fails to start is retried, nothing else is."""
+def _execute(notebook: Path, executed: Path, parameters: dict, progress: bool, cell_timeout: int | None, cwd: Path,
+             warm: bool = False) -> None:  # fmt: skip
+    """papermill with IPC kernels in ``cwd``; a kernel that fails to start is retried, nothing else is.
+
+    ``warm``: run in this worker's warm kernel (:mod:`perfkit.run.kernels`), reset for this unit.
+    """
+
+    def execute(**kernel: Any) -> None:
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=parameters, cwd=str(cwd), progress_bar=progress,
+            kernel_name="python3", language="python", execution_timeout=cell_timeout, **kernel,
+        )  # fmt: skip
+
+    if warm:
+        km = kernels.kernel_for(cwd)
+        ok = False
+        try:
+            execute(km=km)
+            ok = True
+        finally:
+            kernels.release(km, ok)
+        return
     for attempt in range(1, KERNEL_START_TRIES + 1):
         try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, cwd=str(cwd),
-                progress_bar=progress, kernel_name="python3", language="python",
-                execution_timeout=cell_timeout, kernel_manager_class=IPCKernelManager,
-            )  # fmt: skip
+            execute(kernel_manager_class=IPCKernelManager)
             return
         except papermill.PapermillExecutionError:
             raise
@@ -135,8 +125,10 @@ def _named_as_given(message: str, relative: dict[str, Any], params: dict[str, An
 
 
 def run_unit(params_file: str | Path, output: str | Path | None = None, progress: bool | None = None,
-             notebook: Path = NOTEBOOK, cell_timeout: int | None = 600) -> dict[str, Path]:  # fmt: skip
+             notebook: Path = NOTEBOOK, cell_timeout: int | None = 600, warm: bool = False) -> dict[str, Path]:  # fmt: skip
     """Run the notebook for the unit in ``params_file``; returns the paths of the outputs.
+
+    ``warm`` runs it in this worker's warm kernel (``perfkit batch``) instead of a new one.
 
     ``cell_timeout`` bounds each cell in seconds. A kernel that dies (out of memory) or a cell that
     times out fails this unit with an exception; the partly executed notebook is kept.
@@ -161,7 +153,7 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
         executed = folder / names["notebook"]
         try:
             relative = relative_parameters(params, final)
-            _execute(notebook, executed, relative, progress, cell_timeout, folder)
+            _execute(notebook, executed, relative, progress, cell_timeout, folder, warm)
             _portable(executed, notebook)
         except Exception as exc:
             failed = final / f"{code}.failed.ipynb"
