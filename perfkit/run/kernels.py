@@ -8,6 +8,12 @@ start (:data:`RESET`): namespace, matplotlib figures and settings, working direc
 ``sys.path``, environment variables, warning filters and the execution counter. A kernel that died,
 or whose last unit failed, is replaced by a fresh one. ``perfkit batch --fresh-kernels`` starts a
 new kernel per unit instead.
+
+Each kernel's IPC sockets live in a folder ``pk-kernel-<pid>-…`` of the temporary folder, named for
+the process that started the kernel. A kernel whose parent is killed exits on its own (ipykernel
+watches its parent) but cannot remove that folder; the next kernel started on the machine removes
+the folders of processes that no longer run (:func:`remove_orphans`), as :mod:`perfkit.output` does
+for staging folders.
 """
 
 from __future__ import annotations
@@ -23,6 +29,18 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from perfkit.output import _process_exists
+
+SOCKET_PREFIX = "pk-kernel-"
+
+
+def remove_orphans(folder: str | Path | None = None) -> None:
+    """Remove the kernel socket folders in ``folder`` (default: the temporary folder) of processes that no longer run."""
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*-*"):
+        pid = path.name.removeprefix(SOCKET_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_exists(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
 
 class IPCKernelManager(AsyncKernelManager):
     """A kernel manager that talks to its kernel over IPC sockets instead of TCP ports.
@@ -32,7 +50,8 @@ class IPCKernelManager(AsyncKernelManager):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        self._socket_folder = tempfile.mkdtemp(prefix="pk-kernel-")
+        remove_orphans()
+        self._socket_folder = tempfile.mkdtemp(prefix=f"{SOCKET_PREFIX}{os.getpid()}-")
         super().__init__(transport="ipc", ip=os.path.join(self._socket_folder, "k"), **kwargs)
 
     async def _async_interrupt_kernel(self) -> None:
@@ -158,6 +177,12 @@ def kernel_for(cwd: Path) -> WarmKernelManager:
     _held.km = km
     _all.append(km)
     return km
+
+
+def current_id() -> str | None:
+    """The id of this thread's warm kernel (recorded per unit by a Dask batch), or None."""
+    km = getattr(_held, "km", None)
+    return km.kernel_id if km is not None else None
 
 
 def release(km: WarmKernelManager, ok: bool) -> None:
