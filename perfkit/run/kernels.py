@@ -9,9 +9,10 @@ start (:data:`RESET`): namespace, matplotlib figures and settings, working direc
 or whose last unit failed, is replaced by a fresh one. ``perfkit batch --fresh-kernels`` starts a
 new kernel per unit instead.
 
-Each kernel's IPC sockets live in a folder ``pk-kernel-<pid>-…`` of the temporary folder, named for
-the process that started the kernel. A kernel whose parent is killed exits on its own (ipykernel
-watches its parent) but cannot remove that folder; the next kernel started on the machine removes
+Each kernel's IPC sockets live in a folder ``pk-kernel-<pid>-…`` named for the process that started
+the kernel: on a Dask worker in the worker's own folder, which Dask removes when the worker closes
+or is killed, elsewhere in the temporary folder. A kernel whose parent is killed exits on its own
+(ipykernel watches its parent) but cannot remove that folder; the next kernel started there removes
 the folders of processes that no longer run (:func:`remove_orphans`), as :mod:`perfkit.output` does
 for staging folders.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -32,11 +34,26 @@ from jupyter_core.utils import run_sync
 from perfkit.output import _process_exists
 
 SOCKET_PREFIX = "pk-kernel-"
+SOCKET_BASE_MAX = 60  # characters: an IPC socket path must stay under ~107
+
+
+def socket_base() -> str:
+    """Where this process puts its kernels' socket folders: a Dask worker's own folder, else the temporary folder."""
+    if "distributed" in sys.modules:  # never import Dask only to ask
+        from distributed import get_worker
+
+        try:
+            folder = get_worker().local_directory
+            if len(folder) <= SOCKET_BASE_MAX:
+                return folder
+        except ValueError:  # not on a worker
+            pass
+    return tempfile.gettempdir()
 
 
 def remove_orphans(folder: str | Path | None = None) -> None:
-    """Remove the kernel socket folders in ``folder`` (default: the temporary folder) of processes that no longer run."""
-    for path in Path(folder or tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*-*"):
+    """Remove the kernel socket folders in ``folder`` (default: :func:`socket_base`) of processes that no longer run."""
+    for path in Path(folder or socket_base()).glob(f"{SOCKET_PREFIX}*-*"):
         pid = path.name.removeprefix(SOCKET_PREFIX).split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _process_exists(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
@@ -50,8 +67,9 @@ class IPCKernelManager(AsyncKernelManager):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        remove_orphans()
-        self._socket_folder = tempfile.mkdtemp(prefix=f"{SOCKET_PREFIX}{os.getpid()}-")
+        base = socket_base()
+        remove_orphans(base)
+        self._socket_folder = tempfile.mkdtemp(prefix=f"{SOCKET_PREFIX}{os.getpid()}-", dir=base)
         super().__init__(transport="ipc", ip=os.path.join(self._socket_folder, "k"), **kwargs)
 
     async def _async_interrupt_kernel(self) -> None:
