@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import yaml
 
 from perfkit.errors import InputError
 from perfkit.run import ship
+from perfkit.run.kernels import remove_orphans
 from perfkit.run.ship import pack, receive, run_shipped
 from tests.run.test_dask_cluster import copy_client
 
@@ -107,3 +110,14 @@ def test_the_client_writes_what_the_worker_sends_back_into_the_run_folder(client
     assert receive(record, shipment) == {"status": "ok", "error": None, "outputs": {}}
     assert sorted(p.name for p in final.iterdir()) == ["summary.json"]
     assert (final / "summary.json").read_bytes() == b"{}"
+
+
+def test_kernel_socket_folders_of_dead_processes_are_removed(tmp_path):
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid now names no process
+    dead, alive = tmp_path / f"pk-kernel-{gone.pid}-abc", tmp_path / f"pk-kernel-{os.getpid()}-def"
+    other = tmp_path / f"pk-kernel-{gone.pid}"  # not a name perfkit gives
+    for folder in (dead, alive, other):
+        folder.mkdir()
+    remove_orphans(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, other.name])
