@@ -96,6 +96,10 @@ class _DaskPool:
         return self.courier.wait(futures)
 
     def close(self) -> None:
+        if self.cluster is not None:  # a cluster of this batch: its warm kernels go with it, not killed by Dask
+            from perfkit.run.kernels import shutdown_all
+
+            self.client.run(shutdown_all)
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
