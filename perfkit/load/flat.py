@@ -58,6 +58,18 @@ def _header_key(text: str | None) -> str:
     return re.sub(r"[（(][^）)]*[）)]$", "", re.sub(r"\s+", "", text or ""))
 
 
+# a header's key starts with the cell's first non-blank character: most body cells need no key
+_HEADER_FIRST = frozenset(alias[0] for alias in _HEADER_FIELDS)
+
+
+def _header_field(cell: str | None) -> str | None:
+    """The contract column a header cell names, or None."""
+    first = (cell or "")[:1]
+    if first.isspace():
+        first = cell.lstrip()[:1]
+    return _HEADER_FIELDS.get(_header_key(cell)) if first in _HEADER_FIRST else None
+
+
 def read_csv(data: str, file: str) -> pl.DataFrame:
     """Read a CSV flat table (text already decoded) into canonical rows for :func:`finish_flat`."""
     first_line = data.lstrip("\ufeff").split("\n", 1)[0]
@@ -145,7 +157,7 @@ def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
 def _find_header_row(rows: list[list], file: str, where: str) -> int:
     best, best_fields = None, set()
     for i, row in enumerate(rows):
-        fields = {_HEADER_FIELDS.get(_header_key(c)) for c in row if c is not None} - {None}
+        fields = {_header_field(c) for c in row if c is not None} - {None}
         if len(fields) > len(best_fields):
             best, best_fields = i, fields
     if best is None or len(best_fields) < 3:
@@ -176,26 +188,36 @@ def _money_scale(header: list, above: list[list]) -> float:
     return 1.0
 
 
-def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str, above: list[list] = ()) -> pl.DataFrame:
-    """One file's rows under the contract's column names, as strings (empty rows still in)."""
-    keys = [_header_key(c) for c in header]
-    split = any(_HEADER_FIELDS.get(k) == "target_op" for k in keys)
+def header_columns(header: list) -> tuple[bool, dict[str, str]]:
+    """Whether a header row is of the split layout, and its columns (``c0`` …) → contract names."""
+    fields = [_header_field(c) for c in header]
+    split = "target_op" in fields
     renames = {}
-    for i, key in enumerate(keys):
-        field = _HEADER_FIELDS.get(key)
+    for i, field in enumerate(fields):
         if field == "target_raw" and split:
             field = "target_value_written"
         if field and field not in renames.values():
             renames[f"c{i}"] = field
-    # one select per file; stripping and dropping empty rows happen once for all files in finish_flat
+    return split, renames
+
+
+def canonical_columns(renames: dict[str, str]) -> dict[str, pl.Expr]:
+    """The :data:`FLAT_COLUMNS` from a frame of columns ``c0`` … (missing ones null)."""
     given = {f: pl.col(c) for c, f in renames.items()}
+    return {c: given.get(c, pl.lit(None, dtype=pl.String)) for c in FLAT_COLUMNS}
+
+
+def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str, above: list[list] = ()) -> pl.DataFrame:
+    """One file's rows under the contract's column names, as strings (empty rows still in)."""
+    split, renames = header_columns(header)
+    # one select per file; stripping and dropping empty rows happen once for all files in finish_flat
     return frame.select(
         _file=pl.lit(file),
         _prefix=pl.lit(prefix),
         _split=pl.lit(split),
         _scale=pl.lit(_money_scale(header, list(above))),
         _line="_line",
-        **{c: given.get(c, pl.lit(None, dtype=pl.String)) for c in FLAT_COLUMNS},
+        **canonical_columns(renames),
     )
 
 

@@ -28,6 +28,22 @@ def lines(text: str) -> pl.DataFrame:
     return pl.DataFrame({"text": text.splitlines()}, schema={"text": pl.String}).with_row_index("line", offset=1)
 
 
+# the line breaks of str.splitlines, each read as one "\n"
+_BREAKS = "\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"
+
+
+def lines_of(texts: pl.DataFrame) -> pl.DataFrame:
+    """:func:`lines` of many exports at once, with their ``_file`` and ``_file_no`` (``texts``:
+    one row per export, with its ``text``): one polars pass instead of a frame per file."""
+    split = pl.col("text").str.replace_all(_BREAKS, "\n").str.strip_suffix("\n").str.split("\n")
+    return (
+        texts.select(split, "_file", "_file_no")
+        .with_columns(line=pl.int_ranges(1, pl.col("text").list.len() + 1, dtype=pl.UInt32))
+        .explode("text", "line")
+        .select("line", "text", "_file", "_file_no")
+    )
+
+
 def cells(lines: pl.DataFrame) -> pl.DataFrame:
     """Every table cell of any number of exports (``_file``, ``_file_no``, ``line``, ``text``) as
     one grid frame (:data:`~perfkit.load.grid.GRID_SCHEMA`; the export records no spans, so every
