@@ -251,7 +251,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ]
     )
     for name in (*BUDGET_FIELDS, "year"):
-        frame = frame.with_columns(_number=figure_expr(pl.col(name)))
+        frame = frame.with_columns(_number=_on_distinct(frame, name, figure_expr(pl.col(name))))
         frame = frame.with_columns(pl.when(pl.col("_number").is_not_null()).then(pl.col(name)).alias(name))
         number = pl.col("_number")
         label = COLUMN_ALIASES[name][0]
@@ -273,10 +273,12 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     _bad_row(frame.filter(pl.col("budget_total").is_null()), lambda r: "预算数为空")
     _bad_row(frame.filter(pl.col("project_name").is_null()), lambda r: "项目名称为空，且上方没有可延续的合并单元格")
     _bad_row(frame.filter(~pl.col("unit_code").str.contains(r"^[0-9]{6}$").fill_null(True)), _bad_unit_code)
-    frame = frame.with_columns(pl.col("unit_code").fill_null(""))
+    frame = frame.with_columns(
+        pl.col("unit_code").fill_null(""), _op=_on_distinct(frame, "target_op", comparator_expr(pl.col("target_op")))
+    )
     unknown_op = pl.col("_split") & pl.col("target_op").is_not_null() & ~_declared_qualitative()
     _bad_row(
-        frame.filter(unknown_op & comparator_expr(pl.col("target_op")).is_null()),
+        frame.filter(unknown_op & pl.col("_op").is_null()),
         lambda r: f"指标性质“{r['target_op']}”不是可识别的比较符（应为≥、≤、=、>、<、定性，或不少于、不超过等文字）",
     )
     frame = frame.with_columns(
@@ -314,9 +316,18 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return projects, indicators
 
 
+def _on_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
+    """``expr`` (a function of ``column`` alone) for every row of ``frame``, worked out once per
+    distinct value: project cells repeat on every indicator row, and comparators are few."""
+    values = frame.select(pl.col(column).unique())
+    mapped = values.with_columns(expr.alias("_value"))
+    keyed = frame.select(column).join(mapped, on=column, how="left", nulls_equal=True, maintain_order="left")
+    return keyed["_value"]
+
+
 def _joined_target() -> pl.Expr:
-    # 指标性质 written ≥, >=, ≧, ≦, ﹦, 大于等于 … → read as the 指标值 parser reads comparators
-    symbol = comparator_expr(pl.col("target_op")).replace_strict(OP_SYMBOLS, default="").fill_null("")
+    # 指标性质 written ≥, >=, ≧, ≦, ﹦, 大于等于 … (read in ``_op`` as the 指标值 parser reads comparators)
+    symbol = pl.col("_op").replace_strict(OP_SYMBOLS, default="").fill_null("")
     return (
         pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_value_written").is_null())
         .then(pl.col("target_value_written"))
