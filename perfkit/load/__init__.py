@@ -163,8 +163,13 @@ def load_targets(*sources: str | Path) -> TargetTables:
     if not files:
         raise InputError(", ".join(map(str, sources)), None, "没有可读取的文件")
     raw = _read_sources(files)
-    # one contiguous frame: thousands of small chunks make every later step several times slower
-    documents = [finish(pl.concat(frames, how="diagonal_relaxed", rechunk=True)) for finish, frames in raw.items()]
+    documents = []
+    while raw:  # each format's raw frames are let go once finished: they are the largest frames of a load
+        finish = next(iter(raw))
+        # one contiguous frame: thousands of small chunks make every later step several times slower
+        frame = pl.concat(raw.pop(finish), how="diagonal_relaxed", rechunk=True)
+        documents.append(finish(frame))
+        del frame
     projects = pl.concat([p for p, _ in documents], how="diagonal_relaxed", rechunk=True)
     indicators = pl.concat([i for _, i in documents], how="diagonal_relaxed", rechunk=True)
     projects = projects.sort("_file_no", "_key")  # the order of the files as given

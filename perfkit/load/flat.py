@@ -289,7 +289,11 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     key = ["_file_no", "unit_code", "year", "project_name"]
     first = frame.group_by(key).agg(pl.col("_line").min().alias("_first")).sort("_file_no", "_first")
     first = first.with_columns(_key=pl.int_range(pl.len()).over("_file_no"))
-    frame = frame.join(first, on=key, how="left", nulls_equal=True).sort("_file_no", "_line")
+    frame = frame.join(first, on=key, how="left", nulls_equal=True, maintain_order="left")
+    # rows come in file and line order from the readers: sorting a copy of every cell then changes nothing
+    in_order = (pl.col("_file_no").diff() > 0) | ((pl.col("_file_no").diff() == 0) & (pl.col("_line").diff() > 0))
+    if not frame.select(in_order.slice(1).all()).item():
+        frame = frame.sort("_file_no", "_line")
     disagree = frame.group_by("_file", "_file_no", "_key").agg(
         pl.col("_prefix").first(), pl.col("_line").min(), *[pl.col(f).n_unique().alias(f) for f in BUDGET_FIELDS]
     )
