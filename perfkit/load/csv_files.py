@@ -14,6 +14,7 @@ messages name the problem and its place.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 
@@ -80,8 +81,13 @@ def regular(text: str, data: bytes | None, file: str, number: int) -> Regular | 
     # the body starts after the lines that the records up to the header took
     utf8 = data if data is not None else text[begin:].encode()
     body = _after_lines(utf8, lines[header_at])
-    scale = flat._money_scale(rows[header_at], rows[:header_at])
+    scale = _money_scale(tuple(rows[header_at]), tuple(map(tuple, rows[:header_at])))
     return Regular(file, number, delimiter, tuple(rows[header_at]), start, body, scale, data or text)
+
+
+@functools.lru_cache(maxsize=256)  # files of one source system share their header
+def _money_scale(header: tuple[str, ...], above: tuple[tuple[str, ...], ...]) -> float:
+    return flat._money_scale(list(header), [list(row) for row in above])
 
 
 def irregular_text(source: Regular) -> str:

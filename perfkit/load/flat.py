@@ -9,6 +9,7 @@ the English contract names. Project cells left empty under a merged cell continu
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -62,6 +63,7 @@ def _header_key(text: str | None) -> str:
 _HEADER_FIRST = frozenset(alias[0] for alias in _HEADER_FIELDS)
 
 
+@functools.lru_cache(maxsize=2**16)  # the first rows of every file are searched for the header
 def _header_field(cell: str | None) -> str | None:
     """The contract column a header cell names, or None."""
     first = (cell or "")[:1]
