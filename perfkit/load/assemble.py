@@ -89,9 +89,11 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
         .with_columns(
             pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
         )
-        .with_columns(level1=pl.col("level1").forward_fill().over("project_id", "period"))
-        .with_columns(level2=pl.col("level2").forward_fill().over("project_id", "level1"))
     )
+    # merged cells: a window per project only where a cell is empty (most loads have none in level2)
+    for column, within in (("level1", "period"), ("level2", "level1")):
+        if indicators[column].null_count():
+            indicators = indicators.with_columns(pl.col(column).forward_fill().over("project_id", within))
     _require_level1(indicators)
     # declared 定性 in a split layout; a time limit in words (按期完成) is a deadline in every layout
     declared = pl.col("_qualitative") & pl.col("target_raw").is_not_null()
