@@ -79,16 +79,13 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
         **{n: v for n, v in INDICATOR_DEFAULTS.items() if n not in indicators.columns}
     ).with_columns(period=pl.col("period").fill_null("annual"), core=pl.col("core").fill_null(False))
     cells = ["level1", "level2", "name", "description", "target_raw", "notes"]
-    indicators = (
-        indicators.join(
-            projects.select("_file_no", "_key", "project_id", "unit_code"),
-            on=["_file_no", "_key"],
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(
-            pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
-        )
+    indicators = indicators.join(
+        projects.select("_file_no", "_key", "project_id", "unit_code"),
+        on=["_file_no", "_key"],
+        how="left",
+        maintain_order="left",
+    ).with_columns(
+        pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
     )
     # merged cells: a window per project only where a cell is empty (most loads have none in level2)
     for column, within in (("level1", "period"), ("level2", "level1")):
