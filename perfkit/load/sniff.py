@@ -223,7 +223,7 @@ def _first_line(text: str) -> str:
     while text.startswith("\ufeff", start):
         start += 1
     if start == len(text):
-        return text.lstrip("\ufeff").splitlines()[0]
+        return ""
     end = _LINE_BREAK.search(text, start)
     return text[start : end.start() if end else len(text)]
 
@@ -268,7 +268,8 @@ def sniff(data: bytes, path: Path) -> Sniffed:
         if office_suffix:
             raise not_zip from None
         raise
-    if not text or text.isspace():
+    rest = text.lstrip("\ufeff")  # the same object (no copy) unless byte-order marks lead
+    if not rest or rest.isspace():  # nothing but spaces and byte-order marks
         raise InputError(file, None, "文件为空")
     if looks_like_word_text(text):  # a Word text export is read whatever its suffix
         return Sniffed("word_text", text, utf8)
