@@ -93,7 +93,7 @@ def run_rules(
     ``finding_id`` is a fingerprint of the rule, the project, the indicator's group and name and
     the evidence — not of row numbers — so the same defect gets the same id on every run.
     """
-    return _identified(_found(rules, context, settings), projects, indicators)
+    return ordered_findings([keyed_findings(_found(rules, context, settings), positions(projects), indicators)])
 
 
 def _found(rules: dict[str, Rule], context: Any, settings: dict[str, dict[str, Any]]) -> list[pl.DataFrame]:
@@ -108,8 +108,18 @@ def _found(rules: dict[str, Rule], context: Any, settings: dict[str, dict[str, A
     return parts
 
 
-def _identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
-    """All findings in one order, with their units and stable ids (see :func:`run_rules`)."""
+def positions(projects: pl.DataFrame) -> pl.DataFrame:
+    """``_project_order, project_id, unit_code``: where each project comes in the findings."""
+    return projects.select("project_id", "unit_code").with_row_index("_project_order")
+
+
+def keyed_findings(parts: list[pl.DataFrame], positions: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """The rows rules found (``parts``) with their unit, the place they sort to and their fingerprint.
+
+    ``positions`` is :func:`positions` of all projects; ``indicators`` need only hold the rows the
+    findings name (one chunk's for that chunk's rules). Findings of several calls go together
+    into :func:`ordered_findings`, which gives them their ids and order.
+    """
     schema = {"project_id": pl.String, "seq": pl.Int32, "message": pl.String, "evidence": pl.String}
     findings = pl.concat(parts, how="diagonal_relaxed", rechunk=True) if parts else pl.DataFrame(schema=schema)
     if "rule_id" not in findings.columns:
@@ -119,27 +129,44 @@ def _identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: p
     if "unit_code" not in findings.columns:  # a rule may name the unit itself (an actual matching no project)
         findings = findings.with_columns(unit_code=pl.lit(None, dtype=pl.String))
     findings = findings.rename({"unit_code": "_unit"})
-    position = projects.select("project_id", "unit_code").with_row_index("_project_order")
     names = indicators.select(
         "project_id",
         "seq",
         pl.concat_str(pl.col("level2").fill_null(""), pl.col("name").fill_null(""), separator="/").alias("_name"),
     )
-    findings = findings.join(position, on="project_id", how="left").join(names, on=["project_id", "seq"], how="left")
-    findings = findings.with_columns(unit_code=pl.coalesce("unit_code", "_unit"))
+    findings = findings.join(positions, on="project_id", how="left", maintain_order="left").join(
+        names, on=["project_id", "seq"], how="left", maintain_order="left"
+    )
+    findings = findings.with_columns(unit_code=pl.coalesce("unit_code", "_unit"), _name=pl.col("_name").fill_null(""))
     # the fingerprint leaves out seq and row numbers; SHA-256 rather than polars' own hash, which
     # may change between polars versions
-    key = ["rule_id", "project_id", "_name", "evidence"]
-    text = pl.concat_str([pl.col(c).cast(pl.String).fill_null("None") for c in key], separator="|")
-    findings = findings.with_columns(pl.col("_name").fill_null("")).with_columns(_id_key=text)
-    findings = findings.with_columns(_digest=polars_hash.col("_id_key").chash.sha2_256())
-    # 60 bits of the digest stand for the key when sorting and ranking: integers, not long texts
-    # (two keys sharing 60 bits — odds about 1 in 10^6 among 2 million findings — are only ranked together)
-    findings = findings.with_columns(_key_no=pl.col("_digest").str.slice(0, 15).str.to_integer(base=16))
+    digest = polars_hash.col("_id_key").chash.sha2_256()
+    return (
+        findings.with_columns(_id_key=_fingerprint_text())
+        .with_columns(_digest=digest)
+        .select(
+            pl.exclude("_unit", "_id_key", "_digest"),
+            _id=pl.col("_digest").str.slice(0, 12),
+            # 60 bits of the digest stand for the key when sorting and ranking: integers, not long texts
+            # (two keys sharing 60 bits — odds about 1 in 10^6 among 2 million findings — are only ranked together)
+            _key_no=pl.col("_digest").str.slice(0, 15).str.to_integer(base=16),
+            _severity_order=pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8),
+        )
+    )
+
+
+def _fingerprint_text(rank: pl.Expr | None = None) -> pl.Expr:
+    """``rule|project|level2/name|evidence`` (and ``|rank`` for a repeat): what a finding id is the SHA-256 of."""
+    key = [pl.col(c).cast(pl.String).fill_null("None") for c in ["rule_id", "project_id", "_name", "evidence"]]
+    return pl.concat_str([*key, *([rank.cast(pl.String)] if rank is not None else [])], separator="|")
+
+
+def ordered_findings(keyed: list[pl.DataFrame]) -> pl.DataFrame:
+    """Findings of :func:`keyed_findings` in one order, with their ids (see :func:`run_rules`)."""
+    findings = pl.concat(keyed, how="diagonal_relaxed", rechunk=True)
     # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its rows
-    order = pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8)
     findings = findings.sort(
-        ["_project_order", "seq", order, "rule_id", "_key_no"], nulls_last=False, maintain_order=True
+        ["_project_order", "seq", "_severity_order", "rule_id", "_key_no"], nulls_last=False, maintain_order=True
     )
     # identical findings (the same defect in duplicated indicators) are told apart by their rank in
     # this order: counted along runs of equal keys after a sort, far cheaper than a window per key
@@ -152,13 +179,13 @@ def _identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: p
         .with_columns(_rank=at - pl.when(starts).then(at).forward_fill())
         .sort("_at")["_rank"]
     )
-    findings = findings.with_columns(_rank=rank)
-    ids = findings["_digest"].str.slice(0, 12)
-    repeats = findings.select(pl.arg_where(pl.col("_rank") > 0)).to_series()
+    ids = findings["_id"]
+    repeats = pl.select(pl.arg_where(rank > 0)).to_series()
     if repeats.len():
-        ranked = pl.concat_str("_id_key", pl.col("_rank").cast(pl.String), separator="|")
         again = (
-            findings[repeats].with_columns(_k=ranked).select(polars_hash.col("_k").chash.sha2_256().str.slice(0, 12))
+            findings.select("rule_id", "project_id", "_name", "evidence")[repeats]
+            .with_columns(_k=_fingerprint_text(rank.gather(repeats).alias("_rank")))
+            .select(polars_hash.col("_k").chash.sha2_256().str.slice(0, 12))
         )
         ids = ids.scatter(repeats, again.to_series())
     return findings.with_columns(finding_id=ids).select(FINDING_COLUMNS)
@@ -175,11 +202,14 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     text = ["level2", "name", "description"]
     view = TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
     by_scope = {scope: {rid: r for rid, r in RULES.items() if r.scope == scope} for scope in ("unit", "portfolio")}
-    parts = [
-        part for chunk in unit_chunks(view, CHUNK_INDICATORS) for part in _found(by_scope["unit"], chunk, settings)
+    places = positions(tables.projects)
+    # each chunk's findings are keyed (and its intermediate frames dropped) before the next runs
+    keyed = [
+        keyed_findings(_found(by_scope["unit"], chunk, settings), places, chunk.indicators)
+        for chunk in unit_chunks(view, CHUNK_INDICATORS)
     ]
-    parts += _found(by_scope["portfolio"], view, settings)
-    return _identified(parts, tables.projects, tables.indicators)
+    keyed.append(keyed_findings(_found(by_scope["portfolio"], view, settings), places, view.indicators))
+    return ordered_findings(keyed)
 
 
 # Rules that look no further than one unit run on chunks of whole units of about this many
