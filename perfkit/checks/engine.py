@@ -163,7 +163,7 @@ def _fingerprint_text(rank: pl.Expr | None = None) -> pl.Expr:
 
 def ordered_findings(keyed: list[pl.DataFrame]) -> pl.DataFrame:
     """Findings of :func:`keyed_findings` in one order, with their ids (see :func:`run_rules`)."""
-    findings = pl.concat(keyed, how="diagonal_relaxed", rechunk=True)
+    findings = pl.concat(keyed, how="diagonal_relaxed", rechunk=False)
     # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its rows
     findings = findings.sort(
         ["_project_order", "seq", "_severity_order", "rule_id", "_key_no"], nulls_last=False, maintain_order=True
@@ -219,13 +219,36 @@ CHUNK_INDICATORS = 100_000
 
 
 def unit_chunks(tables: TargetTables, size: int = CHUNK_INDICATORS) -> list[TargetTables]:
-    """``tables`` split into chunks of whole units (all years of a unit stay together), in unit order."""
-    counts = tables.indicators.group_by("unit_code").len().sort("unit_code")
-    chunk = counts.select("unit_code", _chunk=((pl.col("len").cum_sum() - pl.col("len")) // size).cast(pl.Int32))
-    if chunk["_chunk"].max() in (0, None):
+    """``tables`` split into chunks of whole units (all years of a unit stay together).
+
+    When each unit's indicators are one run of rows (as loaded, file by file), the chunks follow
+    that order and their indicators are slices of ``tables.indicators``, not copies; otherwise
+    they are gathered in unit-code order. A project whose unit has no indicators goes with the
+    last chunk; each chunk keeps the projects in their order.
+    """
+    runs = tables.indicators.select(pl.col("unit_code").rle()).unnest("unit_code")
+    contiguous = runs["value"].n_unique() == runs.height
+    if not contiguous:
+        runs = tables.indicators.group_by("unit_code").agg(pl.len().alias("len")).sort("unit_code")
+        runs = runs.rename({"unit_code": "value"})
+    starts = runs["len"].cum_sum() - runs["len"]
+    chunk = runs.select(pl.col("value").alias("unit_code"), _chunk=(starts // size).cast(pl.Int32))
+    last = int(chunk["_chunk"].max() or 0)
+    if last == 0:
         return [tables]
-    projects = tables.projects.join(chunk, on="unit_code", how="left", maintain_order="left")
-    indicators = tables.indicators.join(chunk, on="unit_code", how="left", maintain_order="left")
-    project_parts = projects.partition_by("_chunk", as_dict=True, include_key=False)
-    indicator_parts = indicators.partition_by("_chunk", as_dict=True, include_key=False)
-    return [TargetTables(project_parts[key], indicator_parts[key]) for key in sorted(indicator_parts)]
+    projects = tables.projects.join(chunk, on="unit_code", how="left", maintain_order="left", nulls_equal=True)
+    project_parts = projects.with_columns(pl.col("_chunk").fill_null(last)).partition_by(
+        "_chunk", as_dict=True, include_key=False
+    )
+    if contiguous:
+        bounds = chunk.with_columns(start=starts).group_by("_chunk").agg(pl.col("start").min()).sort("_chunk")
+        offsets = [*bounds["start"].to_list(), tables.indicators.height]
+        indicator_parts = {
+            (key,): tables.indicators.slice(offsets[i], offsets[i + 1] - offsets[i])
+            for i, key in enumerate(bounds["_chunk"].to_list())
+        }
+    else:
+        indicators = tables.indicators.join(chunk, on="unit_code", how="left", maintain_order="left", nulls_equal=True)
+        indicator_parts = indicators.partition_by("_chunk", as_dict=True, include_key=False)
+    empty = tables.projects.clear()
+    return [TargetTables(project_parts.get(key, empty), indicator_parts[key]) for key in sorted(indicator_parts)]
