@@ -137,22 +137,11 @@ def keyed_findings(parts: list[pl.DataFrame], positions: pl.DataFrame, indicator
     findings = findings.join(positions, on="project_id", how="left", maintain_order="left").join(
         names, on=["project_id", "seq"], how="left", maintain_order="left"
     )
-    findings = findings.with_columns(unit_code=pl.coalesce("unit_code", "_unit"), _name=pl.col("_name").fill_null(""))
-    # the fingerprint leaves out seq and row numbers; SHA-256 rather than polars' own hash, which
-    # may change between polars versions
-    digest = polars_hash.col("_id_key").chash.sha2_256()
-    return (
-        findings.with_columns(_id_key=_fingerprint_text())
-        .with_columns(_digest=digest)
-        .select(
-            pl.exclude("_unit", "_id_key", "_digest"),
-            _id=pl.col("_digest").str.slice(0, 12),
-            # 60 bits of the digest stand for the key when sorting and ranking: integers, not long texts
-            # (two keys sharing 60 bits — odds about 1 in 10^6 among 2 million findings — are only ranked together)
-            _key_no=pl.col("_digest").str.slice(0, 15).str.to_integer(base=16),
-            _severity_order=pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8),
-        )
-    )
+    return findings.with_columns(
+        unit_code=pl.coalesce("unit_code", "_unit"),
+        _name=pl.col("_name").fill_null(""),
+        _severity_order=pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8),
+    ).drop("_unit")
 
 
 def _fingerprint_text(rank: pl.Expr | None = None) -> pl.Expr:
@@ -163,10 +152,25 @@ def _fingerprint_text(rank: pl.Expr | None = None) -> pl.Expr:
 
 def ordered_findings(keyed: list[pl.DataFrame]) -> pl.DataFrame:
     """Findings of :func:`keyed_findings` in one order, with their ids (see :func:`run_rules`)."""
-    findings = pl.concat(keyed, how="diagonal_relaxed", rechunk=False)
-    # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its rows
-    findings = findings.sort(
-        ["_project_order", "seq", "_severity_order", "rule_id", "_key_no"], nulls_last=False, maintain_order=True
+    # the fingerprint leaves out seq and row numbers; SHA-256 rather than polars' own hash, which
+    # may change between polars versions. Hashed by polars' streaming engine: in parallel, and
+    # without holding every finding's key text at once
+    digest = polars_hash.col("_id_key").chash.sha2_256()
+    findings = (
+        pl.concat(keyed, how="diagonal_relaxed", rechunk=False)
+        .lazy()
+        .with_columns(_id_key=_fingerprint_text())
+        .with_columns(_digest=digest)
+        .select(
+            pl.exclude("_id_key", "_digest"),
+            _id=pl.col("_digest").str.slice(0, 12),
+            # 60 bits of the digest stand for the key when sorting and ranking: integers, not long texts
+            # (two keys sharing 60 bits — odds about 1 in 10^6 among 2 million findings — are only ranked together)
+            _key_no=pl.col("_digest").str.slice(0, 15).str.to_integer(base=16),
+        )
+        .collect(engine="streaming")
+        # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its rows
+        .sort(["_project_order", "seq", "_severity_order", "rule_id", "_key_no"], nulls_last=False, maintain_order=True)
     )
     # identical findings (the same defect in duplicated indicators) are told apart by their rank in
     # this order: counted along runs of equal keys after a sort, far cheaper than a window per key

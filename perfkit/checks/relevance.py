@@ -116,9 +116,13 @@ def goal_target_mismatch(tables, params):
         )
     )
     columns = ["project_id", "seq", "name", "target_raw", "target_value", "target_unit"]
-    indicators = tables.indicators.select(columns).filter(pl.col("target_value").is_not_null()).with_columns(
-        ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None),
-        target_money=_in_yuan("target_value", "target_unit"),
+    indicators = (
+        tables.indicators.select(columns)
+        .filter(pl.col("target_value").is_not_null())
+        .with_columns(
+            ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None),
+            target_money=_in_yuan("target_value", "target_unit"),
+        )
     )
     carried = (
         quantities.join(indicators, left_on=["project_id", "unit_class"], right_on=["project_id", "ind_class"])
