@@ -169,30 +169,34 @@ def ordered_findings(keyed: list[pl.DataFrame]) -> pl.DataFrame:
             _key_no=pl.col("_digest").str.slice(0, 15).str.to_integer(base=16),
         )
         .collect(engine="streaming")
-        # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its rows
-        .sort(["_project_order", "seq", "_severity_order", "rule_id", "_key_no"], nulls_last=False, maintain_order=True)
     )
+    # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its
+    # rows; the rows are gathered into it once, at the end, with only the columns given back
+    keys = ["_project_order", "seq", "_severity_order", "rule_id", "_key_no"]
+    order = findings.select(pl.arg_sort_by(keys, nulls_last=False, maintain_order=True)).to_series()
     # identical findings (the same defect in duplicated indicators) are told apart by their rank in
     # this order: counted along runs of equal keys after a sort, far cheaper than a window per key
     at = pl.int_range(pl.len())
     starts = pl.col("_key_no") != pl.col("_key_no").shift(1, fill_value=-1)
     rank = (
-        findings.select("_key_no")
+        pl.DataFrame({"_key_no": findings["_key_no"].gather(order)})
         .with_row_index("_at")
         .sort("_key_no", "_at")
         .with_columns(_rank=at - pl.when(starts).then(at).forward_fill())
         .sort("_at")["_rank"]
     )
-    ids = findings["_id"]
+    ids = findings["_id"].gather(order)
     repeats = pl.select(pl.arg_where(rank > 0)).to_series()
     if repeats.len():
         again = (
-            findings.select("rule_id", "project_id", "_name", "evidence")[repeats]
+            findings.select("rule_id", "project_id", "_name", "evidence")[order.gather(repeats)]
             .with_columns(_k=_fingerprint_text(rank.gather(repeats).alias("_rank")))
             .select(polars_hash.col("_k").chash.sha2_256().str.slice(0, 12))
         )
         ids = ids.scatter(repeats, again.to_series())
-    return findings.with_columns(finding_id=ids).select(FINDING_COLUMNS)
+    given = findings.select(FINDING_COLUMNS[1:])
+    del findings
+    return given[order].insert_column(0, ids.alias("finding_id"))
 
 
 def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:
