@@ -203,21 +203,60 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     """Run every enabled review rule; returns the findings sorted by project, seq and severity.
 
     Does not mutate ``tables``. Empty text cells reach the rules as empty strings, so messages
-    about a row with a blank name or group still read in full.
+    about a row with a blank name or group still read in full. The same as
+    ``ordered_findings([*(check_units(c, …) for c in unit_chunks(…)), check_portfolio(…)])``,
+    which a caller may run on chunks it reads one at a time.
     """
     tables = annual_indicators(tables)  # the rules read the annual targets (long-term ones are kept in the tables)
     settings = resolve_settings(overrides, source)
-    text = ["level2", "name", "description"]
-    view = TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
-    by_scope = {scope: {rid: r for rid, r in RULES.items() if r.scope == scope} for scope in ("unit", "portfolio")}
+    view = checked_view(tables)
     places = positions(tables.projects)
     # each chunk's findings are keyed (and its intermediate frames dropped) before the next runs
-    keyed = [
-        keyed_findings(_found(by_scope["unit"], chunk, settings), places, chunk.indicators)
-        for chunk in unit_chunks(view, CHUNK_INDICATORS)
-    ]
-    keyed.append(keyed_findings(_found(by_scope["portfolio"], view, settings), places, view.indicators))
+    keyed = [check_units(chunk, settings, places) for chunk in unit_chunks(view, CHUNK_INDICATORS)]
+    keyed.append(check_portfolio(portfolio_view(view), settings, places))
     return ordered_findings(keyed)
+
+
+def checked_view(tables: TargetTables) -> TargetTables:
+    """The tables as the rules read them: empty text cells as empty strings."""
+    text = ["level2", "name", "description"]
+    return TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
+
+
+def _scope(scope: str) -> dict[str, Rule]:
+    return {rid: r for rid, r in RULES.items() if r.scope == scope}
+
+
+def check_units(chunk: TargetTables, settings: dict[str, dict[str, Any]], places: pl.DataFrame) -> pl.DataFrame:
+    """The findings of the rules that look no further than one unit, on ``chunk`` (whole units,
+    all their years; :func:`checked_view` of the tables), keyed for :func:`ordered_findings`.
+    ``places`` is :func:`positions` of all projects."""
+    return keyed_findings(_found(_scope("unit"), chunk, settings), places, chunk.indicators)
+
+
+# The columns the rules that compare units (scope "portfolio") read: all a caller must hold of the
+# whole portfolio for :func:`check_portfolio`
+PORTFOLIO_COLUMNS = {
+    "projects": ["project_id", "unit_code", "year", "project_name", "budget_total"],
+    "indicators": [
+        "project_id", "unit_code", "seq", "level1", "level2", "name", "description",
+        "target_raw", "target_op", "target_value", "target_unit",
+    ],
+}  # fmt: skip
+
+
+def portfolio_view(tables: TargetTables) -> TargetTables:
+    """``tables`` with only the :data:`PORTFOLIO_COLUMNS`."""
+    return TargetTables(
+        tables.projects.select(PORTFOLIO_COLUMNS["projects"]),
+        tables.indicators.select(PORTFOLIO_COLUMNS["indicators"]),
+    )
+
+
+def check_portfolio(tables: TargetTables, settings: dict[str, dict[str, Any]], places: pl.DataFrame) -> pl.DataFrame:
+    """The findings of the rules that compare units, on the whole portfolio (:func:`portfolio_view`
+    of :func:`checked_view` is enough), keyed for :func:`ordered_findings`."""
+    return keyed_findings(_found(_scope("portfolio"), tables, settings), places, tables.indicators)
 
 
 # Rules that look no further than one unit run on chunks of whole units of about this many
