@@ -113,10 +113,11 @@ def positions(projects: pl.DataFrame) -> pl.DataFrame:
     return projects.select("project_id", "unit_code").with_row_index("_project_order")
 
 
-def keyed_findings(parts: list[pl.DataFrame], positions: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
-    """The rows rules found (``parts``) with their unit, the place they sort to and their fingerprint.
+def keyed_findings(parts: list[pl.DataFrame], places: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """The rows rules found (``parts``) with their unit, the place they sort to and the indicator
+    name their id is a fingerprint of.
 
-    ``positions`` is :func:`positions` of all projects; ``indicators`` need only hold the rows the
+    ``places`` is :func:`positions` of all projects; ``indicators`` need only hold the rows the
     findings name (one chunk's for that chunk's rules). Findings of several calls go together
     into :func:`ordered_findings`, which gives them their ids and order.
     """
@@ -134,7 +135,7 @@ def keyed_findings(parts: list[pl.DataFrame], positions: pl.DataFrame, indicator
         "seq",
         pl.concat_str(pl.col("level2").fill_null(""), pl.col("name").fill_null(""), separator="/").alias("_name"),
     )
-    findings = findings.join(positions, on="project_id", how="left", maintain_order="left").join(
+    findings = findings.join(places, on="project_id", how="left", maintain_order="left").join(
         names, on=["project_id", "seq"], how="left", maintain_order="left"
     )
     return findings.with_columns(
@@ -151,7 +152,8 @@ def _fingerprint_text(rank: pl.Expr | None = None) -> pl.Expr:
 
 
 def ordered_findings(keyed: list[pl.DataFrame]) -> pl.DataFrame:
-    """Findings of :func:`keyed_findings` in one order, with their ids (see :func:`run_rules`)."""
+    """Findings of :func:`keyed_findings` (one frame or more) in one order, with their ids (see
+    :func:`run_rules`): the :data:`FINDING_COLUMNS`."""
     # the fingerprint leaves out seq and row numbers; SHA-256 rather than polars' own hash, which
     # may change between polars versions. Hashed by polars' streaming engine: in parallel, and
     # without holding every finding's key text at once
