@@ -168,7 +168,8 @@ def _peer_list(scored: pl.DataFrame, group: list[str]) -> pl.DataFrame:
     """Per peer group: the first :data:`PEER_LIST_LIMIT` members (by value) as 'project value' text."""
     member = pl.format("{}第{}条{}", "project_name", "seq", pl.col("value").round(2))
     return (
-        scored.sort("value")
+        # ties in value listed by name and row, in a stable sort: the evidence (and so the id) is the same every run
+        scored.sort("value", "project_name", "seq", maintain_order=True)
         .group_by(group, maintain_order=True)
         .agg(member.head(PEER_LIST_LIMIT).str.join("；").alias("peer_list"))
     )
