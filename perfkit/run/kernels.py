@@ -5,9 +5,10 @@ of a unit's cost. Each worker process (or thread, on a Dask worker) keeps one ke
 once with those imports done, and hands it to papermill as ``km=``: nbclient leaves a kernel it
 does not own running. Before every unit the kernel is put back to the state it had after the warm
 start (:data:`RESET`): namespace, matplotlib figures and settings, working directory, polars config,
-``sys.path``, environment variables, warning filters and the execution counter. A kernel that died,
-or whose last unit failed, is replaced by a fresh one. ``perfkit batch --fresh-kernels`` starts a
-new kernel per unit instead.
+``sys.path``, environment variables, warning filters and the execution counter. The warm-up is the
+kernel's start-up file, so a caller can start a kernel and go on while it imports (:func:`prestart`,
+for ``perfkit run``). A kernel that died, or whose last unit failed, is replaced by a fresh one.
+``perfkit batch --fresh-kernels`` starts a new kernel per unit instead.
 """
 
 from __future__ import annotations
@@ -115,15 +116,17 @@ def _run(km: WarmKernelManager, code: str, timeout: float = 120) -> None:
         raise RuntimeError(f"kernel reset failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
-def _start() -> WarmKernelManager:
+def _launch() -> WarmKernelManager:
+    """Start a kernel that runs :data:`WARM_UP` as it starts up, before it answers; returns at once.
+
+    The warm-up is the kernel's start-up file (``IPKernelApp.exec_files``), so the kernel imports
+    perfkit while the caller goes on; a warm-up that failed shows in the first reset.
+    """
     km = WarmKernelManager(kernel_name="python3")
-    # started in its empty socket folder, as a fresh kernel starts in an empty staging folder
-    run_sync(km.start_kernel)(cwd=km._socket_folder)
-    try:
-        _run(km, WARM_UP)
-    except Exception:
-        _shutdown(km)
-        raise
+    warm_up = Path(km._socket_folder) / "warm_up.py"
+    warm_up.write_text(WARM_UP, encoding="utf-8")
+    # started in its socket folder, as a fresh kernel starts in an empty staging folder
+    run_sync(km.start_kernel)(cwd=km._socket_folder, extra_arguments=[f"--IPKernelApp.exec_files={warm_up}"])
     return km
 
 
@@ -153,11 +156,22 @@ def kernel_for(cwd: Path) -> WarmKernelManager:
             return km
         except Exception:
             discard()
-    km = _start()
+    km = _hold(_launch())
     _run(km, RESET.format(cwd=str(cwd)))
+    return km
+
+
+def _hold(km: WarmKernelManager) -> WarmKernelManager:
     _held.km = km
     _all.append(km)
     return km
+
+
+def prestart() -> None:
+    """Start this thread's kernel now, without waiting: ``perfkit run`` calls it first, so that the
+    kernel starts and imports perfkit while the command imports papermill and reads its parameters."""
+    if getattr(_held, "km", None) is None:
+        _hold(_launch())
 
 
 def release(km: WarmKernelManager, ok: bool) -> None:
