@@ -320,11 +320,11 @@ def _add_bundle(commands: argparse._SubParsersAction) -> None:
 
 def _report_skipped(args: argparse.Namespace) -> None:
     """Name the files of the given folders that are not read, and why (on stderr)."""
+    folders = [p for name in ("sources", "targets", "actuals") for p in (getattr(args, name, None) or [])]
+    if args.run is _batch or not folders:  # a batch reads folders of parameter files, not documents
+        return
     from perfkit.load import skipped_files
 
-    if args.run is _batch:  # a batch reads folders of parameter files, not documents
-        return
-    folders = [p for name in ("sources", "targets", "actuals") for p in (getattr(args, name, None) or [])]
     for path, reason in skipped_files(folders):
         print(f"跳过：{path}：{reason}", file=sys.stderr)
 

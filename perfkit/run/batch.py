@@ -158,6 +158,7 @@ def _run_changed(files: list[Path], records: dict[str, Any], previous: dict[str,
     """Fingerprint ``files`` in full, run the changed units, then the portfolio and the index (if a unit ran)."""
     from tqdm.auto import tqdm
 
+    from perfkit.run import kernels
     from perfkit.run.portfolio import write_run_index
 
     previous_records = previous["units"]
@@ -170,7 +171,7 @@ def _run_changed(files: list[Path], records: dict[str, Any], previous: dict[str,
             continue
         before = previous_records.get(unit.unit_code)
         if not force and is_done(before, unit):
-            records[unit.unit_code] = before | {"skipped": True}
+            records[unit.unit_code] = before | {"skipped": True, "made_of": unit.made_of}
             continue
         todo.append(unit)
     manifest = update_manifest(output, records, perfkit_version=__version__, scheduler=scheduler or "local")
@@ -195,6 +196,8 @@ def _run_changed(files: list[Path], records: dict[str, Any], previous: dict[str,
                 manifest = update_manifest(output, {unit.unit_code: record})
                 bar.update(1)
                 bar.set_postfix(完成=bar.n - failed, 失败=failed, 运行中=len(pending))
+            if not fresh_kernels and len(pending) < (jobs or os.cpu_count() or 1):
+                kernels.prestart()  # a worker is free: the portfolio's kernel starts and imports meanwhile
     finally:
         bar.close()
         pool.close()
@@ -203,7 +206,7 @@ def _run_changed(files: list[Path], records: dict[str, Any], previous: dict[str,
         from perfkit.run.notebook import run_portfolio
 
         try:
-            portfolio = {k: str(v) for k, v in run_portfolio(output, cell_timeout).items()}
+            portfolio = {k: str(v) for k, v in run_portfolio(output, cell_timeout, not fresh_kernels).items()}
         except Exception as exc:  # the units' own outputs stand; say why the portfolio is missing
             portfolio = {"error": f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[-1][:300]}"}
         manifest = update_manifest(output, portfolio=portfolio)

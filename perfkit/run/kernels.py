@@ -55,7 +55,7 @@ WARM_UP = """\
 get_ipython().run_line_magic("matplotlib", "inline")
 import copy as _copy, os as _os, sys as _sys, warnings as _warnings
 import matplotlib as _mpl, matplotlib.pyplot as _plt, polars as _pl
-import perfkit.report.charts, perfkit.report.workbook, perfkit.run.unit, perfkit.report.audit
+import perfkit.report.charts, perfkit.report.workbook, perfkit.run.unit, perfkit.report.audit, perfkit.run.portfolio
 get_ipython()._perfkit_baseline = {
     "path": list(_sys.path), "environ": dict(_os.environ), "filters": list(_warnings.filters),
     "rc": _copy.deepcopy(dict(_mpl.rcParams)),

@@ -201,14 +201,17 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     return {kind: final / path.name for kind, path in produced.items()}
 
 
-def run_portfolio(batch_dir: str | Path, cell_timeout: int | None = 600) -> dict[str, Path]:
-    """Run the portfolio notebook over the unit folders of ``batch_dir``; outputs land beside them."""
+def run_portfolio(batch_dir: str | Path, cell_timeout: int | None = 600, warm: bool = False) -> dict[str, Path]:
+    """Run the portfolio notebook over the unit folders of ``batch_dir``; outputs land beside them.
+
+    ``warm``: in this thread's warm kernel (``perfkit batch`` starts it while its last units run).
+    """
     batch_dir = Path(batch_dir).resolve()
     names = {"notebook": "portfolio.ipynb", "html": "portfolio.html", "workbook": "portfolio.xlsx"}
     with staging(batch_dir) as folder:
         executed = folder / names["notebook"]
         # the kernel runs in the batch folder, which the notebook then names as "."
-        node = _execute(PORTFOLIO_NOTEBOOK, executed, {"batch_dir": "."}, False, cell_timeout, batch_dir)
+        node = _execute(PORTFOLIO_NOTEBOOK, executed, {"batch_dir": "."}, False, cell_timeout, batch_dir, warm)
         export_html(node, folder / names["html"])
         os.replace(executed, batch_dir / names["notebook"])
         os.replace(folder / names["html"], batch_dir / names["html"])
