@@ -120,7 +120,7 @@ def _execute(notebook: Path, executed: Path, parameters: dict, progress: bool, c
         km = kernels.kernel_for(cwd)
         ok = False
         try:
-            node = execute(km=km)
+            node = execute(km=km, kc=km.unit_client)
             ok = True
         finally:
             kernels.release(km, ok)
