@@ -89,17 +89,11 @@ del _os, _sys, _warnings, _mpl, _plt, _pl, _base
 
 
 class WarmKernelManager(IPCKernelManager):
-    """An IPC kernel manager that remembers the clients opened on it, to close them after a unit.
-
-    ``unit_client`` is the client of the unit at hand, for its reset and papermill alike (one wait
-    for the kernel per unit, not two). Each unit has its own: a client kept from one unit to the
-    next ends up waiting on the last unit's messages.
-    """
+    """An IPC kernel manager that remembers the clients nbclient opens on it, to close them after a unit."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.opened: list[Any] = []
-        self.unit_client: Any = None
 
     def client(self, **kwargs: Any) -> Any:
         kc = super().client(**kwargs)
@@ -112,14 +106,14 @@ class WarmKernelManager(IPCKernelManager):
 
 
 def _run(km: WarmKernelManager, code: str, timeout: float = 120) -> None:
-    """Execute ``code`` silently in the kernel through the unit's client; raise if it fails."""
-    if km.unit_client is None:  # wait until the kernel answers (the first time: its warm-up done)
-        kc = km.client()
+    """Execute ``code`` silently in the kernel; raise if it fails."""
+    kc = km.client()
+    try:
         kc.start_channels()
         run_sync(kc.wait_for_ready)(timeout=timeout)
-        kc.allow_stdin = False
-        km.unit_client = kc
-    reply = run_sync(km.unit_client.execute_interactive)(code, silent=True, store_history=False, timeout=timeout)
+        reply = run_sync(kc.execute_interactive)(code, silent=True, store_history=False, timeout=timeout)
+    finally:
+        km.close_clients()
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"kernel reset failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
@@ -183,9 +177,8 @@ def prestart() -> None:
 
 
 def release(km: WarmKernelManager, ok: bool) -> None:
-    """After a unit: close its client and keep the kernel, or shut it down if the unit failed."""
+    """After a unit: close its clients and keep the kernel, or shut it down if the unit failed."""
     km.close_clients()
-    km.unit_client = None
     if not ok:
         discard()
 
