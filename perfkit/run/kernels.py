@@ -7,7 +7,8 @@ does not own running. Before every unit the kernel is put back to the state it h
 start (:data:`RESET`): namespace, matplotlib figures and settings, working directory, polars config,
 ``sys.path``, environment variables, warning filters and the execution counter. The warm-up is the
 kernel's start-up file, so a caller can start a kernel and go on while it imports (:func:`prestart`,
-for ``perfkit run``). A kernel that died, or whose last unit failed, is replaced by a fresh one.
+for ``perfkit run``), and freezes what it imported out of garbage collection, so that the reset's
+collection walks only what units left. A kernel that died, or whose last unit failed, is replaced.
 ``perfkit batch --fresh-kernels`` starts a new kernel per unit instead.
 """
 

@@ -53,7 +53,7 @@ class _Engine(NBClientEngine):
     papermill saves the executed notebook before and after every cell (about fifty writes of a
     growing notebook for the unit audit); here it is written once, by papermill at the end, or
     with what ran so far when the run fails. papermill names the template and the executed
-    notebook as given — absolute, the executed one inside the staging folder —; here by file name.
+    notebook as given (absolute, the executed one inside the staging folder); here, by file name.
     """
 
     @classmethod
