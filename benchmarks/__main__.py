@@ -69,12 +69,21 @@ def batch() -> None:
             f"parallel loop (xargs -P {r['jobs']}) {r['parallel_loop_s']:.1f} s, ratio {r['ratio_parallel']:.2f} "
             f"(fresh {r['fresh_ratio_parallel']:.2f}){sequential}; re-run unchanged {r['rerun_s']:.1f} s"
         )
+        warm, fresh = r["pieces"]["warm"], r["pieces"]["fresh"]
+        print(
+            f"    per unit {warm['unit_mean_s']:.2f} s warm, {fresh['unit_mean_s']:.2f} s fresh; "
+            f"portfolio notebook {warm['portfolio_s']:.1f} s warm, {fresh['portfolio_s']:.1f} s fresh"
+        )
 
 
 def unit_run() -> None:
     r = run("benchmarks.unit_run")
     print("\none unit end to end (562301, best of 3): perfkit run vs audit_unit + workbook in one process")
-    print(f"perfkit run {r['perfkit_run_s']:.2f} s, baseline {r['baseline_s']:.2f} s, ratio {r['ratio']:.2f}x")
+    print(
+        f"perfkit run {r['perfkit_run_s']:.2f} s (CPU {r['perfkit_run_cpu_s']:.2f} s; goal <= 3 s), "
+        f"baseline {r['baseline_s']:.2f} s (CPU {r['baseline_cpu_s']:.2f} s), ratio {r['ratio']:.2f}x"
+    )
+    print("pieces, each on its own: " + ", ".join(f"{k.removesuffix('_s')} {v}" for k, v in r["pieces"].items()))
 
 
 def pdf_reading() -> None:

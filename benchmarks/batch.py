@@ -45,6 +45,14 @@ def _timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def _pieces(run: Path) -> dict:
+    """Where a batch's time went: its units' own durations (per worker, summed) and the portfolio notebook."""
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    durations = [r["duration_s"] for r in manifest["units"].values() if "duration_s" in r]
+    portfolio = json.loads((run / "portfolio.ipynb").read_text(encoding="utf-8"))["metadata"]["papermill"]
+    return {"unit_mean_s": round(sum(durations) / len(durations), 2), "portfolio_s": round(portfolio["duration"], 1)}
+
+
 def _papermill(folder: Path, unit: str) -> str:
     """The papermill command line for one unit ``$u`` of ``params/$u.yaml``, into ``folder/$u``."""
     papermill = str(Path(sys.executable).parent / "papermill")
@@ -67,12 +75,14 @@ def measure(n_units: int, jobs: int | None = None, sequential: bool = True) -> d
         warm_s = _timed([*perfkit, str(folder / "warm")])
         rerun_s = _timed([*perfkit, str(folder / "warm")])
         fresh_s = _timed([*perfkit, str(folder / "fresh"), "--fresh-kernels"])
+        pieces = {"warm": _pieces(folder / "warm"), "fresh": _pieces(folder / "fresh")}
         one = _papermill(folder / "parallel", '$(basename "$f" .yaml)')
         parallel = f"ls {params}/*.yaml | xargs -P {jobs} -I{{}} bash -c 'f={{}}; {one}'"
         parallel_s = _timed(["bash", "-c", parallel])
         result = {"units": n_units, "jobs": jobs, "batch_s": round(warm_s, 1), "rerun_s": round(rerun_s, 1),
                   "fresh_s": round(fresh_s, 1), "parallel_loop_s": round(parallel_s, 1),
-                  "ratio_parallel": round(warm_s / parallel_s, 2), "fresh_ratio_parallel": round(fresh_s / parallel_s, 2)}  # fmt: skip
+                  "ratio_parallel": round(warm_s / parallel_s, 2), "fresh_ratio_parallel": round(fresh_s / parallel_s, 2),
+                  "pieces": pieces}  # fmt: skip
         if sequential:
             one = _papermill(folder / "sequential", '$(basename "$f" .yaml)')
             loop_s = _timed(["bash", "-c", f"for f in {params}/*.yaml; do {one} || exit 1; done"])

@@ -13,9 +13,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import version
 from pathlib import Path
 
+from perfkit import __version__
 from perfkit.errors import InputError
 
 
@@ -111,13 +111,15 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from perfkit.run import kernels
+
+    kernels.prestart()  # the kernel starts and imports perfkit while this process imports papermill
     from perfkit.run.notebook import run_unit
-    from perfkit.run.portfolio import write_run_index
 
     failed = 0
     for params_file in args.params_files:
         try:
-            outputs = run_unit(params_file, args.output)
+            outputs = run_unit(params_file, args.output, warm=True)
         except InputError as exc:
             if len(args.params_files) == 1:
                 raise
@@ -127,6 +129,8 @@ def _run(args: argparse.Namespace) -> int:
         print("已完成：" + "，".join(str(p) for p in outputs.values() if p.suffix != ".json"))
         root = outputs["summary"].parent.parent
     if len(args.params_files) > 1 and failed < len(args.params_files):
+        from perfkit.run.portfolio import write_run_index
+
         print(f"索引 → {write_run_index(root)}")
     return 1 if failed else 0
 
@@ -146,6 +150,8 @@ def _batch(args: argparse.Namespace) -> int:
     )
     for name, record in sorted(failures.items()):
         print(f"失败 {name}: {record.get('error')}", file=sys.stderr)
+    if manifest.get("unchanged"):
+        print("没有单位发生变化：跨单位汇总（portfolio）与索引沿用上次结果，未重建")
     portfolio_error = manifest.get("portfolio", {}).get("error")
     if portfolio_error:  # the units' outputs stand, but the run is not complete
         print(f"失败 跨单位汇总（portfolio）: {portfolio_error}", file=sys.stderr)
@@ -247,7 +253,7 @@ def _add_review(commands: argparse._SubParsersAction) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and ``--help``."""
     parser = argparse.ArgumentParser(prog="perfkit", description="预算绩效目标审核与评分工具 (perfkit)")
-    parser.add_argument("--version", action="version", version=f"perfkit {version('perfkit')}")
+    parser.add_argument("--version", action="version", version=f"perfkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="读取绩效目标表，输出 projects 与 indicators 表")
     extract.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
@@ -314,11 +320,11 @@ def _add_bundle(commands: argparse._SubParsersAction) -> None:
 
 def _report_skipped(args: argparse.Namespace) -> None:
     """Name the files of the given folders that are not read, and why (on stderr)."""
+    folders = [p for name in ("sources", "targets", "actuals") for p in (getattr(args, name, None) or [])]
+    if args.run is _batch or not folders:  # a batch reads folders of parameter files, not documents
+        return
     from perfkit.load import skipped_files
 
-    if args.run is _batch:  # a batch reads folders of parameter files, not documents
-        return
-    folders = [p for name in ("sources", "targets", "actuals") for p in (getattr(args, name, None) or [])]
     for path, reason in skipped_files(folders):
         print(f"跳过：{path}：{reason}", file=sys.stderr)
 

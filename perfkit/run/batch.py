@@ -7,6 +7,10 @@ atomically after every unit) records per unit the parameters, the input hashes, 
 outputs and error. After the units, the portfolio notebook draws the cross-unit charts and
 writes ``portfolio.xlsx``. A unit whose fingerprint — notebook, parameter file, inputs and perfkit
 version — is unchanged and whose outputs exist is skipped, so a re-run after a kill resumes.
+
+A re-run first asks the manifest (:func:`~perfkit.run.manifest.unchanged`): units found unchanged
+there are skipped without reading their parameters, importing the readers or starting a worker.
+When no unit of the batch ran, the portfolio and the index are left as they are.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 from perfkit import __version__
 from perfkit.errors import InputError
-from perfkit.run.manifest import Unit, describe, is_done, read_manifest, update_manifest
+from perfkit.run.manifest import Unit, describe, is_done, read_manifest, store_digests, unchanged, update_manifest
 
 
 def collect_params(sources: Iterable[str | Path]) -> list[Path]:
@@ -119,27 +123,61 @@ def run_batch(
 
     Each worker reuses one warm kernel for its units; ``fresh_kernels`` starts a new kernel per unit.
 
-    Bad parameter files fail their unit before anything runs; the other units go on.
+    Bad parameter files fail their unit before anything runs; the other units go on. When every
+    unit is unchanged, nothing is written and the manifest returned says ``"unchanged": True``.
     """
-    from tqdm.auto import tqdm
-
-    from perfkit.run.portfolio import write_run_index
-
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    previous_records = read_manifest(output)["units"]
+    previous = read_manifest(output)
     # this batch's units only: another batch may be writing other units into the same folder
     records: dict[str, Any] = {}
+    rest = _unchanged(collect_params(sources), previous, records) if not force else collect_params(sources)
+    if not rest and records and _portfolio_stands(output, previous):
+        return previous | {"units": previous["units"] | records, "unchanged": True}
+    return _run_changed(rest, records, previous, output, jobs, scheduler, force, cell_timeout, progress, fresh_kernels)
+
+
+def _unchanged(files: list[Path], previous: dict[str, Any], records: dict[str, Any]) -> list[Path]:
+    """Put the records of the units the manifest finds unchanged in ``records``; returns the other files."""
+    by_file = {r.get("params_file"): (code, r) for code, r in previous["units"].items()}
+    rest, seen = [], {}
+    for params_file in files:
+        code, record = by_file.get(str(params_file.resolve()), (None, None))
+        if unchanged(params_file, record, previous, seen):
+            records[code] = record | {"skipped": True}
+        else:
+            rest.append(params_file)
+    return rest
+
+
+def _portfolio_stands(output: Path, manifest: dict[str, Any]) -> bool:
+    """Whether the portfolio and the index of the last batch in ``output`` are there, without an error."""
+    portfolio = manifest.get("portfolio") or {}
+    return (output / "index.html").is_file() and (
+        "error" not in portfolio and all(Path(p).is_file() for p in portfolio.values())
+    )
+
+
+def _run_changed(files: list[Path], records: dict[str, Any], previous: dict[str, Any], output: Path,
+                 jobs: int | None, scheduler: str | None, force: bool, cell_timeout: int | None, progress: bool,
+                 fresh_kernels: bool) -> dict[str, Any]:  # fmt: skip
+    """Fingerprint ``files`` in full, run the changed units, then the portfolio and the index (if a unit ran)."""
+    from tqdm.auto import tqdm
+
+    from perfkit.run import kernels
+    from perfkit.run.portfolio import write_run_index
+
+    previous_records = previous["units"]
     todo: list[Unit] = []
-    for params_file in collect_params(sources):
+    for params_file in files:
         try:
             unit = describe(params_file, output)
         except InputError as exc:
             records[str(params_file)] = {"status": "failed", "error": exc.one_line(), "params_file": str(params_file)}
             continue
-        previous = previous_records.get(unit.unit_code)
-        if not force and is_done(previous, unit):
-            records[unit.unit_code] = previous | {"skipped": True}
+        before = previous_records.get(unit.unit_code)
+        if not force and is_done(before, unit):
+            records[unit.unit_code] = before | {"skipped": True, "made_of": unit.made_of}
             continue
         todo.append(unit)
     manifest = update_manifest(output, records, perfkit_version=__version__, scheduler=scheduler or "local")
@@ -156,7 +194,7 @@ def run_batch(
                 record = future.result() | {
                     # absolute: the portfolio step reads it back from another working directory
                     "params_file": str(Path(unit.params_file).resolve()), "fingerprint": unit.fingerprint,
-                    "inputs": unit.inputs,
+                    "inputs": unit.inputs, "made_of": unit.made_of,
                     "skipped": False,
                 }  # fmt: skip
                 records[unit.unit_code] = record
@@ -164,16 +202,22 @@ def run_batch(
                 manifest = update_manifest(output, {unit.unit_code: record})
                 bar.update(1)
                 bar.set_postfix(完成=bar.n - failed, 失败=failed, 运行中=len(pending))
+            if not fresh_kernels and len(pending) < (jobs or os.cpu_count() or 1):
+                kernels.prestart()  # a worker is free: the portfolio's kernel starts and imports meanwhile
     finally:
         bar.close()
         pool.close()
-    if any(r.get("status") == "ok" for r in manifest["units"].values()):
+    ran = bool(todo) or not _portfolio_stands(output, manifest)
+    if ran and any(r.get("status") == "ok" for r in manifest["units"].values()):
         from perfkit.run.notebook import run_portfolio
 
         try:
-            portfolio = {k: str(v) for k, v in run_portfolio(output, cell_timeout).items()}
+            portfolio = {k: str(v) for k, v in run_portfolio(output, cell_timeout, not fresh_kernels).items()}
         except Exception as exc:  # the units' own outputs stand; say why the portfolio is missing
             portfolio = {"error": f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[-1][:300]}"}
         manifest = update_manifest(output, portfolio=portfolio)
-    write_run_index(output)
-    return manifest
+    if ran:
+        write_run_index(output)
+    # the stores as this batch leaves them: a re-run that finds one changed fingerprints its units in full
+    manifest = update_manifest(output, review_stores=store_digests(records, manifest.get("review_stores", {})))
+    return manifest | {"unchanged": not ran}

@@ -5,9 +5,11 @@ of a unit's cost. Each worker process (or thread, on a Dask worker) keeps one ke
 once with those imports done, and hands it to papermill as ``km=``: nbclient leaves a kernel it
 does not own running. Before every unit the kernel is put back to the state it had after the warm
 start (:data:`RESET`): namespace, matplotlib figures and settings, working directory, polars config,
-``sys.path``, environment variables, warning filters and the execution counter. A kernel that died,
-or whose last unit failed, is replaced by a fresh one. ``perfkit batch --fresh-kernels`` starts a
-new kernel per unit instead.
+``sys.path``, environment variables, warning filters and the execution counter. The warm-up is the
+kernel's start-up file, so a caller can start a kernel and go on while it imports (:func:`prestart`,
+for ``perfkit run``), and freezes what it imported out of garbage collection, so that the reset's
+collection walks only what units left. A kernel that died, or whose last unit failed, is replaced.
+``perfkit batch --fresh-kernels`` starts a new kernel per unit instead.
 
 Each kernel's IPC sockets live in a folder ``pk-kernel-<pid>-…`` named for the process that started
 the kernel: on a Dask worker in the worker's own folder, which Dask removes when the worker closes
@@ -91,16 +93,18 @@ WARM_UP = """\
 get_ipython().run_line_magic("matplotlib", "inline")
 import copy as _copy, os as _os, sys as _sys, warnings as _warnings
 import matplotlib as _mpl, matplotlib.pyplot as _plt, polars as _pl
-import perfkit.report.charts, perfkit.report.workbook, perfkit.run.unit, perfkit.report.audit
+import perfkit.report.charts, perfkit.report.workbook, perfkit.run.unit, perfkit.report.audit, perfkit.run.portfolio
 get_ipython()._perfkit_baseline = {
     "path": list(_sys.path), "environ": dict(_os.environ), "filters": list(_warnings.filters),
     "rc": _copy.deepcopy(dict(_mpl.rcParams)),
 }
 get_ipython().run_line_magic("reset", "-f")
+__import__("gc").freeze()  # what the imports made lives as long as the kernel: no collection walks it again
 """
 
 # Runs in the kernel before every unit: back to the baseline, then into the unit's folder.
 # The unit's folder comes first: the last unit's folder has been moved away, and `%reset` needs a cwd.
+# One `%reset` (it collects garbage: ~0.5 s); the names this code adds go with `del`.
 RESET = """\
 import os as _os
 _os.chdir({cwd!r})
@@ -118,7 +122,7 @@ _os.environ.clear()
 _os.environ.update(_base["environ"])
 _warnings.filters[:] = _base["filters"]
 get_ipython().execution_count = 1
-get_ipython().run_line_magic("reset", "-f")
+del _os, _sys, _warnings, _mpl, _plt, _pl, _base
 """
 
 
@@ -152,15 +156,17 @@ def _run(km: WarmKernelManager, code: str, timeout: float = 120) -> None:
         raise RuntimeError(f"kernel reset failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
-def _start() -> WarmKernelManager:
+def _launch() -> WarmKernelManager:
+    """Start a kernel that runs :data:`WARM_UP` as it starts up, before it answers; returns at once.
+
+    The warm-up is the kernel's start-up file (``IPKernelApp.exec_files``), so the kernel imports
+    perfkit while the caller goes on; a warm-up that failed shows in the first reset.
+    """
     km = WarmKernelManager(kernel_name="python3")
-    # started in its empty socket folder, as a fresh kernel starts in an empty staging folder
-    run_sync(km.start_kernel)(cwd=km._socket_folder)
-    try:
-        _run(km, WARM_UP)
-    except Exception:
-        _shutdown(km)
-        raise
+    warm_up = Path(km._socket_folder) / "warm_up.py"
+    warm_up.write_text(WARM_UP, encoding="utf-8")
+    # started in its socket folder, as a fresh kernel starts in an empty staging folder
+    run_sync(km.start_kernel)(cwd=km._socket_folder, extra_arguments=[f"--IPKernelApp.exec_files={warm_up}"])
     return km
 
 
@@ -190,8 +196,12 @@ def kernel_for(cwd: Path) -> WarmKernelManager:
             return km
         except Exception:
             discard()
-    km = _start()
+    km = _hold(_launch())
     _run(km, RESET.format(cwd=str(cwd)))
+    return km
+
+
+def _hold(km: WarmKernelManager) -> WarmKernelManager:
     _held.km = km
     _all.append(km)
     return km
@@ -201,6 +211,13 @@ def current_id() -> str | None:
     """The id of this thread's warm kernel (recorded per unit by a Dask batch), or None."""
     km = getattr(_held, "km", None)
     return km.kernel_id if km is not None else None
+
+
+def prestart() -> None:
+    """Start this thread's kernel now, without waiting: ``perfkit run`` calls it first, so that the
+    kernel starts and imports perfkit while the command imports papermill and reads its parameters."""
+    if getattr(_held, "km", None) is None:
+        _hold(_launch())
 
 
 def release(km: WarmKernelManager, ok: bool) -> None:

@@ -4,6 +4,12 @@ The manifest records per unit the parameters, the input hashes, status, duration
 error; it is rewritten atomically after every unit. A unit's fingerprint covers the notebook, the
 parameter file, the inputs, the perfkit version and the unit's review decisions, so a unit whose
 fingerprint is unchanged and whose outputs exist is skipped on a re-run.
+
+A re-run decides "unchanged" from the manifest alone (:func:`unchanged`), without reading the
+parameters or importing the readers: each record keeps what its fingerprint was made of — the
+hashes of the parameter file, the notebook and every input, the perfkit version, the listing of
+each source folder (so a file added to a folder counts) — and the manifest keeps the review
+stores' hashes as they were when the batch ended (so a decision imported since counts).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from perfkit import __version__
-from perfkit.output import write_text_atomically
 
 MANIFEST = "manifest.json"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "1.0-unit-audit.ipynb"
 
 
 @dataclass(frozen=True)
@@ -31,10 +38,35 @@ class Unit:
     unit_code: str
     fingerprint: str
     inputs: dict[str, str]
+    made_of: dict[str, Any]  # what the fingerprint was made of, for :func:`unchanged`
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listing(sources: list[str]) -> str:
+    """A digest of what ``sources`` name: each folder's entries (name, file or not), each file's path.
+
+    The same listing and the same file contents give the same inputs, whatever the readers skip.
+    """
+    parts = []
+    for source in map(Path, sources):
+        if source.is_dir():
+            parts.append([str(source), sorted((e.name, e.is_file()) for e in os.scandir(source))])
+        else:
+            parts.append([str(source), source.is_file()])
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def store_digest(store: str | Path) -> str:
+    """The review store's bytes (with its write-ahead log) as a digest; ``absent`` if there is none."""
+    files = [Path(store), Path(f"{store}-wal")]
+    return (
+        hashlib.sha256(b"|".join(p.read_bytes() for p in files if p.is_file())).hexdigest()
+        if files[0].is_file()
+        else "absent"
+    )
 
 
 def describe(params_file: Path, output: Path | None = None) -> Unit:
@@ -44,18 +76,22 @@ def describe(params_file: Path, output: Path | None = None) -> Unit:
     its last run is run again, so its workbook and notebook show the new decisions.
     """
     from perfkit.load import source_files
-    from perfkit.run.notebook import NOTEBOOK
     from perfkit.run.params import read_unit_params, review_store_path
 
     params = read_unit_params(params_file)
-    inputs = {str(p): _sha256(p) for p in source_files(params["targets"] + params["actuals"])}
-    parts = [__version__, _sha256(NOTEBOOK), _sha256(params_file), json.dumps(inputs, sort_keys=True)]
+    sources = params["targets"] + params["actuals"]  # absolute: resolved against the parameter file
+    inputs = {str(p): _sha256(p) for p in source_files(sources)}
+    made_of = {"version": __version__, "notebook": _sha256(NOTEBOOK), "params": _sha256(Path(params_file)),
+               "sources": sources, "listing": listing(sources)}  # fmt: skip
+    parts = [__version__, made_of["notebook"], made_of["params"], json.dumps(inputs, sort_keys=True)]
     if output is not None:
         from perfkit.review.store import decision_digest
 
-        parts.append(decision_digest(review_store_path(params, output), params["unit_code"]))
+        made_of["store"] = review_store_path(params, output)
+        made_of["decisions"] = decision_digest(made_of["store"], params["unit_code"])
+        parts.append(made_of["decisions"])
     fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return Unit(str(params_file), params["unit_code"], fingerprint, inputs)
+    return Unit(str(params_file), params["unit_code"], fingerprint, inputs, made_of)
 
 
 def read_manifest(output: Path) -> dict[str, Any]:
@@ -68,6 +104,8 @@ def read_manifest(output: Path) -> dict[str, Any]:
 
 def write_manifest(output: Path, manifest: dict[str, Any]) -> None:
     """Rewrite the manifest atomically, so a kill never leaves it half-written."""
+    from perfkit.output import write_text_atomically
+
     write_text_atomically(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
 
 
@@ -108,3 +146,59 @@ def is_done(record: dict[str, Any] | None, unit: Unit) -> bool:
         and record.get("fingerprint") == unit.fingerprint
         and all(Path(p).exists() for p in record.get("outputs", {}).values())
     )
+
+
+def unchanged(params_file: str | Path, record: dict[str, Any] | None, manifest: dict[str, Any],
+              seen: dict[str, str] | None = None) -> bool:  # fmt: skip
+    """Whether the unit of ``params_file`` would get the fingerprint of ``record`` and its outputs exist.
+
+    Decided from what the record's fingerprint was made of, without reading the parameters: the
+    same parameter file, notebook, perfkit version, source listings and input hashes, and a
+    review store unchanged since the batch that wrote ``manifest`` ended. Anything else — a
+    record of an older perfkit without these, another store — is "changed", and the caller
+    fingerprints the unit in full (:func:`describe`). ``seen`` keeps the digests of the notebook
+    and the stores for the next unit.
+    """
+    made_of = (record or {}).get("made_of")
+    if not made_of or record.get("status") != "ok" or "store" not in made_of:
+        return False
+    seen = {} if seen is None else seen
+    store = made_of["store"]
+    if store not in seen:
+        seen[store] = store_digest(store)
+    if str(NOTEBOOK) not in seen:
+        seen[str(NOTEBOOK)] = _sha256(NOTEBOOK)
+    return bool(
+        made_of["version"] == __version__
+        and made_of["notebook"] == seen[str(NOTEBOOK)]
+        and Path(params_file).is_file()
+        and made_of["params"] == _sha256(Path(params_file))
+        and manifest.get("review_stores", {}).get(store) == seen[store]
+        and made_of["listing"] == listing(made_of["sources"])
+        and all(Path(p).is_file() and _sha256(Path(p)) == sha for p, sha in record.get("inputs", {}).items())
+        and all(Path(p).exists() for p in record.get("outputs", {}).values())
+    )
+
+
+def store_digests(records: dict[str, Any], known: dict[str, str]) -> dict[str, str]:
+    """``known`` with the digest of each review store of ``records`` as it is now, for :func:`unchanged`.
+
+    A store is left out when a unit's decisions in it changed since the unit was fingerprinted
+    (a decision imported while the batch ran): its units are fingerprinted in full next time.
+    """
+    from perfkit.review.store import decision_digest
+
+    stores: dict[str, list[tuple[str, str]]] = {}
+    for code, record in records.items():
+        made_of = record.get("made_of") or {}
+        if "store" in made_of:
+            stores.setdefault(made_of["store"], []).append((code, made_of["decisions"]))
+    digests = dict(known)
+    for store, units in stores.items():
+        digest = store_digest(store)
+        same = all(decision_digest(store, code) == decisions for code, decisions in units)
+        if same and store_digest(store) == digest:
+            digests[store] = digest
+        else:
+            digests.pop(store, None)
+    return digests

@@ -23,23 +23,59 @@ from typing import Any
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import nbformat  # noqa: E402
+
+# papermill's I/O module tries pyarrow.fs for hdfs:// paths (0.4 s of imports); perfkit names local
+# files only, so papermill goes without it, and pyarrow.fs stays importable for anything else.
+_blocked = "pyarrow.fs" not in sys.modules and not sys.modules.setdefault("pyarrow.fs", None)  # type: ignore[arg-type]
 import papermill  # noqa: E402
+from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
+from papermill.iorw import write_ipynb  # noqa: E402
+
+if _blocked:
+    del sys.modules["pyarrow.fs"]
 
 from perfkit.errors import InputError  # noqa: E402
 from perfkit.output import atomic_path, staging, write_text_atomically  # noqa: E402
 from perfkit.report.page import notebook_page  # noqa: E402
 from perfkit.run import kernels  # noqa: E402
 from perfkit.run.kernels import IPCKernelManager  # noqa: E402
+from perfkit.run.manifest import NOTEBOOK  # noqa: E402
 from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, relative_parameters, unit_output_dir  # noqa: E402
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "1.0-unit-audit.ipynb"
 PORTFOLIO_NOTEBOOK = NOTEBOOK.with_name("2.0-portfolio.ipynb")
 DEFAULT_OUTPUT = Path("build") / "units"
+ENGINE = "perfkit"
+
+
+class _Engine(NBClientEngine):
+    """papermill's nbclient engine, saving the executed notebook once and naming no folder of the machine.
+
+    papermill saves the executed notebook before and after every cell (about fifty writes of a
+    growing notebook for the unit audit); here it is written once, by papermill at the end, or
+    with what ran so far when the run fails. papermill names the template and the executed
+    notebook as given (absolute, the executed one inside the staging folder); here, by file name.
+    """
+
+    @classmethod
+    def execute_notebook(cls, nb: Any, kernel_name: str, output_path: str | None = None, **kwargs: Any) -> Any:
+        nb.metadata.papermill.update(input_path=Path(kwargs["input_path"]).name, output_path=Path(output_path).name)
+        try:
+            return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+        except BaseException:  # the kernel died, a cell timed out: keep the partly executed notebook
+            write_ipynb(nb, output_path)
+            raise
+
+
+papermill_engines.register(ENGINE, _Engine)
+_declared: dict[tuple[str, int], set[str]] = {}
 
 
 def notebook_parameters(notebook: Path = NOTEBOOK) -> set[str]:
-    """Names declared in the notebook's ``parameters`` cell."""
-    return set(papermill.inspect_notebook(str(notebook)))
+    """Names declared in the notebook's ``parameters`` cell (read once per version of the file)."""
+    key = (str(notebook), notebook.stat().st_mtime_ns)
+    if key not in _declared:
+        _declared[key] = set(papermill.inspect_notebook(str(notebook)))
+    return _declared[key]
 
 
 def _check_declared(params: dict[str, Any], notebook: Path) -> None:
@@ -60,41 +96,45 @@ def _check_rule_params(params: dict[str, Any], file: str) -> None:
     scoring_params(params["scoring"], file)
 
 
-def export_html(executed: Path, html: Path) -> None:
-    """Write ``executed`` as a standalone HTML report without code (offline: no CDN, no scripts)."""
-    page = notebook_page(nbformat.read(executed, as_version=4), title=executed.stem)
-    write_text_atomically(html, page)
+def export_html(executed: Path | Any, html: Path) -> None:
+    """Write ``executed`` (a notebook file, or the executed notebook in memory) as a standalone HTML
+    report without code (offline: no CDN, no scripts)."""
+    if isinstance(executed, Path):
+        executed, title = nbformat.read(executed, as_version=4), executed.stem
+    else:
+        title = html.stem
+    write_text_atomically(html, notebook_page(executed, title=title))
 
 
 KERNEL_START_TRIES = 3
 
 
 def _execute(notebook: Path, executed: Path, parameters: dict, progress: bool, cell_timeout: int | None, cwd: Path,
-             warm: bool = False) -> None:  # fmt: skip
-    """papermill with IPC kernels in ``cwd``; a kernel that fails to start is retried, nothing else is.
+             warm: bool = False) -> Any:  # fmt: skip
+    """papermill with IPC kernels in ``cwd``; returns the executed notebook (also written to ``executed``).
 
-    ``warm``: run in this worker's warm kernel (:mod:`perfkit.run.kernels`), reset for this unit.
+    A kernel that fails to start is retried, nothing else is. ``warm``: run in this worker's warm
+    kernel (:mod:`perfkit.run.kernels`), reset for this unit.
     """
 
-    def execute(**kernel: Any) -> None:
-        papermill.execute_notebook(
+    def execute(**kernel: Any) -> Any:
+        return papermill.execute_notebook(
             str(notebook), str(executed), parameters=parameters, cwd=str(cwd), progress_bar=progress,
-            kernel_name="python3", language="python", execution_timeout=cell_timeout, **kernel,
+            kernel_name="python3", language="python", execution_timeout=cell_timeout, engine_name=ENGINE, **kernel,
         )  # fmt: skip
 
     if warm:
         km = kernels.kernel_for(cwd)
         ok = False
         try:
-            execute(km=km)
+            node = execute(km=km)
             ok = True
         finally:
             kernels.release(km, ok)
-        return
+        return node
     for attempt in range(1, KERNEL_START_TRIES + 1):
         try:
-            execute(kernel_manager_class=IPCKernelManager)
-            return
+            return execute(kernel_manager_class=IPCKernelManager)
         except papermill.PapermillExecutionError:
             raise
         except Exception:
@@ -103,16 +143,6 @@ def _execute(notebook: Path, executed: Path, parameters: dict, progress: bool, c
             )
             if started or attempt == KERNEL_START_TRIES:
                 raise
-
-
-def _portable(executed: Path, notebook: Path) -> None:
-    """Name the template and the executed notebook in papermill's metadata without the machine's folders.
-
-    papermill records both as given: absolute, and the executed one inside the staging folder.
-    """
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata.papermill.update(input_path=notebook.name, output_path=executed.name)
-    nbformat.write(nb, executed)
 
 
 def _named_as_given(message: str, relative: dict[str, Any], params: dict[str, Any]) -> str:
@@ -153,8 +183,7 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
         executed = folder / names["notebook"]
         try:
             relative = relative_parameters(params, final)
-            _execute(notebook, executed, relative, progress, cell_timeout, folder, warm)
-            _portable(executed, notebook)
+            node = _execute(notebook, executed, relative, progress, cell_timeout, folder, warm)
         except Exception as exc:
             failed = final / f"{code}.failed.ipynb"
             if executed.exists():
@@ -164,7 +193,7 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
                 message = _named_as_given(exc.evalue, relative, params)
                 raise InputError(params_file, None, f"{message}（执行失败的笔记本：{failed}）") from None
             raise
-        export_html(executed, folder / names["html"])
+        export_html(node, folder / names["html"])
         produced = {
             kind: folder / name for kind, name in names.items() if kind not in optional or (folder / name).exists()
         }
@@ -179,16 +208,18 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     return {kind: final / path.name for kind, path in produced.items()}
 
 
-def run_portfolio(batch_dir: str | Path, cell_timeout: int | None = 600) -> dict[str, Path]:
-    """Run the portfolio notebook over the unit folders of ``batch_dir``; outputs land beside them."""
+def run_portfolio(batch_dir: str | Path, cell_timeout: int | None = 600, warm: bool = False) -> dict[str, Path]:
+    """Run the portfolio notebook over the unit folders of ``batch_dir``; outputs land beside them.
+
+    ``warm``: in this thread's warm kernel (``perfkit batch`` starts it while its last units run).
+    """
     batch_dir = Path(batch_dir).resolve()
     names = {"notebook": "portfolio.ipynb", "html": "portfolio.html", "workbook": "portfolio.xlsx"}
     with staging(batch_dir) as folder:
         executed = folder / names["notebook"]
         # the kernel runs in the batch folder, which the notebook then names as "."
-        _execute(PORTFOLIO_NOTEBOOK, executed, {"batch_dir": "."}, False, cell_timeout, batch_dir)
-        _portable(executed, PORTFOLIO_NOTEBOOK)
-        export_html(executed, folder / names["html"])
+        node = _execute(PORTFOLIO_NOTEBOOK, executed, {"batch_dir": "."}, False, cell_timeout, batch_dir, warm)
+        export_html(node, folder / names["html"])
         os.replace(executed, batch_dir / names["notebook"])
         os.replace(folder / names["html"], batch_dir / names["html"])
     return {kind: batch_dir / name for kind, name in names.items()}

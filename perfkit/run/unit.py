@@ -12,6 +12,7 @@ import hashlib
 import platform
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import version
 from typing import Any
 
@@ -85,13 +86,19 @@ def _review(all_years: TargetTables, audited: TargetTables, checks: dict | None)
     )
 
 
+@cache
+def _versions() -> list[tuple[str, str]]:
+    """The libraries' versions, looked up once per process (a warm kernel runs unit after unit)."""
+    return [(name, version(name)) for name in _LIBRARIES]
+
+
 def provenance(params: dict[str, Any], files: list) -> list[tuple[str, str]]:
     """What a reviewer needs to reproduce the run: inputs with SHA-256, versions, parameters, time."""
     import json
 
     rows = [("运行时间（UTC）", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
             ("Python", platform.python_version())]  # fmt: skip
-    rows += [(name, version(name)) for name in _LIBRARIES]
+    rows += _versions()
     rows += [(f"输入文件 {p.name}", f"sha256:{hashlib.sha256(p.read_bytes()).hexdigest()}") for p in files]
     rows.append(("参数", json.dumps(params, ensure_ascii=False, sort_keys=True)))
     return rows
