@@ -199,3 +199,29 @@ def unit_chunks(tables: TargetTables, size: int = CHUNK_INDICATORS) -> list[Targ
     project_parts = projects.partition_by("_chunk", as_dict=True, include_key=False)
     indicator_parts = indicators.partition_by("_chunk", as_dict=True, include_key=False)
     return [TargetTables(project_parts[key], indicator_parts[key]) for key in sorted(indicator_parts)]
+
+
+# The pieces of run_checks, for a driver that checks a load too large for memory in chunks of
+# whole units (perfkit.run.chunked): the same findings, ids and order as one run_checks call.
+
+
+def check_view(tables: TargetTables) -> TargetTables:
+    """``tables`` as the rules read them: empty text cells as empty strings (see :func:`run_checks`)."""
+    text = ["level2", "name", "description"]
+    return TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
+
+
+def unit_scope_findings(tables: TargetTables, settings: dict[str, dict[str, Any]]) -> list[pl.DataFrame]:
+    """What the enabled rules that look no further than one unit find in ``tables`` (whole units)."""
+    return _found({rid: r for rid, r in RULES.items() if r.scope == "unit"}, tables, settings)
+
+
+def portfolio_scope_findings(tables: TargetTables, settings: dict[str, dict[str, Any]]) -> list[pl.DataFrame]:
+    """What the enabled rules that compare across units find in ``tables`` (every unit)."""
+    return _found({rid: r for rid, r in RULES.items() if r.scope == "portfolio"}, tables, settings)
+
+
+def identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """Raw findings (of :func:`unit_scope_findings`, :func:`portfolio_scope_findings`) with their ids,
+    in the engine's order; for a range of whole projects, the rows one run gives for them."""
+    return _identified(parts, projects, indicators)
