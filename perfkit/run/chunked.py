@@ -300,7 +300,7 @@ def score(
                 written[name].append((seg, chunk, folder / f"{name}-{seg:04d}-{chunk:06d}.parquet"))
                 frame.write_parquet(written[name][-1][2])
             unmatched.append(card.findings.filter(pl.col("project_id").is_null()).drop("finding_id"))
-            grades.append(card.project_scores.select("grade"))
+            grades.append(card.project_scores["grade"])
         # every actual without a target, in the order and with the ids of one run
         projects = pl.DataFrame(schema={"project_id": pl.String, "unit_code": pl.String})
         names = pl.DataFrame(schema={"project_id": pl.String, "seq": pl.Int32, "level2": pl.String, "name": pl.String})
