@@ -7,6 +7,7 @@ tiny chunks force many chunks of files and of units. The reference is always the
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -137,12 +138,11 @@ def test_the_first_unreadable_file_is_named_as_in_memory(portfolio, tmp_path, ca
     folder = tmp_path / "targets"
     shutil.copytree(portfolio / "targets", folder)
     files = sorted(folder.glob("*.csv"))
-    lines = files[0].read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    # ILLUSTRATIVE: the first data row of the first CSV loses its 一级指标 (level1) cell
-    row = lines[1].split(",")
-    row[header.index("level1") - len(header)] = ""  # counted from the end: earlier cells hold quoted commas
-    (folder / f"{files[0].stem}-a.csv").write_text("\n".join([lines[0], ",".join(row), *lines[2:]]), encoding="utf-8")
+    with files[0].open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    rows[1][rows[0].index("level1")] = ""  # ILLUSTRATIVE: the first indicator of the first CSV loses its 一级指标
+    with (folder / f"{files[0].stem}-a.csv").open("w", encoding="utf-8", newline="") as bad:
+        csv.writer(bad).writerows(rows)
     expected_empty = _cli(["extract", str(folder), "-o", str(tmp_path / "m")], capsys)
     assert expected_empty[0] == 1 and "一级指标为空" in expected_empty[2]
     assert (
