@@ -34,12 +34,10 @@ def _extract(args: argparse.Namespace) -> int:
     if size := _chunks(args, args.sources):
         with chunked.load_parts(args.sources, args.output, size) as parts:
             chunked.extract(parts, args.output)
-        units, projects, indicators = (
-            parts.projects["unit_code"].n_unique(),
-            parts.projects.height,
-            parts.projects["_n"].sum(),
+        projects = parts.projects
+        print(
+            f"已提取 {projects['unit_code'].n_unique()} 个单位、{projects.height} 个项目、{projects['_n'].sum()} 条指标 → {args.output}"
         )
-        print(f"已提取 {units} 个单位、{projects} 个项目、{indicators} 条指标 → {args.output}")
         return 0
     tables = load_targets(*args.sources)
     outputs = {
@@ -100,16 +98,23 @@ def _score(args: argparse.Namespace) -> int:
 
     params = read_params(args.params)
     source = str(args.params)
-    scoring, rescoring = scoring_params(params.get("scoring"), source), params.get("rescoring")
     if args.targets and (size := _chunks(args, args.targets)):
         from perfkit.run import chunked
 
-        with chunked.load_parts(args.targets, args.output, size) as parts:
-            actuals = load_actuals(*args.actuals)
-            grades, findings, n_findings = chunked.score(parts, actuals, scoring, rescoring, source, args.output, size)
+        with chunked.load_parts(args.targets, args.output, size) as parts:  # the actuals after the targets, as below
+            grades, findings, n_findings = chunked.score(
+                parts, load_actuals(*args.actuals), scoring_params(params.get("scoring"), source),
+                params.get("rescoring"), source, args.output, size,
+            )  # fmt: skip
     else:
         targets = load_targets(*args.targets) if args.targets else None
-        card = score(load_actuals(*args.actuals), targets, scoring, rescoring, source)
+        card = score(
+            load_actuals(*args.actuals),
+            targets,
+            scoring_params(params.get("scoring"), source),
+            params.get("rescoring"),
+            source,
+        )
         outputs = {
             "indicator_scores.csv": card.indicator_scores,
             "project_scores.csv": card.project_scores,
