@@ -86,7 +86,7 @@ def _finish_chunk(raw: dict, segments: dict) -> tuple[pl.DataFrame, pl.DataFrame
     ]
     projects = pl.concat([p for _, (p, _) in documents], how="diagonal_relaxed", rechunk=True)
     indicators = pl.concat([i for _, (_, i) in documents], how="diagonal_relaxed", rechunk=True)
-    segment = pl.concat([pl.Series([s] * len(i), dtype=pl.Int32) for s, (_, i) in documents])
+    segment = pl.concat([pl.repeat(s, len(i), dtype=pl.Int32, eager=True) for s, (_, i) in documents])
     projects = finish_projects(projects.sort("_file_no", "_key").with_columns(source_file=pl.col("_file")))
     projects, indicators = assemble(projects, indicators)
     assert indicators.height == segment.len(), "assemble kept every indicator row, in order"
