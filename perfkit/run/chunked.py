@@ -118,7 +118,7 @@ def load_parts(sources: list[Path], directory: Path, size: int = CHUNK_INDICATOR
         parts = Parts(folder)
         segments: dict = {}
         seen = pl.DataFrame(schema={"_base": pl.String, "_seen": pl.UInt32})
-        chunk_projects: list[pl.DataFrame] = []
+        chunk_projects: list[Path] = []
         raw: dict = {}
         rows, offset = 0, 0
         for number, path in enumerate(files):
@@ -152,10 +152,12 @@ def load_parts(sources: list[Path], directory: Path, size: int = CHUNK_INDICATOR
                 parts.files.append((seg, chunk, file))
             n = indicators.group_by("_pos").len("_n")
             projects = projects.drop("_old", "_base").join(n, on="_pos", how="left", maintain_order="left")
-            chunk_projects.append(projects.with_columns(pl.col("_n").fill_null(0)))
+            # kept on disk too: in memory, the projects' texts would keep the chunk's raw text alive
+            projects.with_columns(pl.col("_n").fill_null(0)).write_parquet(folder / f"projects-{chunk:06d}.parquet")
+            chunk_projects.append(folder / f"projects-{chunk:06d}.parquet")
             parts.ranges.append((offset, offset + projects.height - 1))
             offset += projects.height
-        parts.projects = pl.concat(chunk_projects, rechunk=True)
+        parts.projects = pl.read_parquet(chunk_projects) if chunk_projects else pl.DataFrame()
         yield parts
 
 
