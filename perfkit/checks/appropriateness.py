@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from perfkit.checks.frames import in_wan, indicators_with_budget, is_cost
+from perfkit.checks.frames import cost_indicators_with_budget, in_wan, is_cost
 from perfkit.checks.registry import RULES, found, rule
 from perfkit.text import MONEY_TO_YUAN
 
@@ -18,11 +18,7 @@ STANDARDS_FILE = Path(__file__).resolve().parents[1] / "reference" / "expenditur
 
 def _money_costs(tables) -> pl.DataFrame:
     """Absolute money cost targets (not rates such as 元/人) in 万元, with the project's budget."""
-    return (
-        indicators_with_budget(tables)
-        .filter(is_cost())
-        .with_columns(wan=in_wan(pl.col("target_value"), pl.col("target_unit")))
-    )
+    return cost_indicators_with_budget(tables).with_columns(wan=in_wan(pl.col("target_value"), pl.col("target_unit")))
 
 
 def _total_beside_parts(costs: pl.DataFrame, tolerance: float) -> pl.Expr:

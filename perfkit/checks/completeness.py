@@ -40,8 +40,10 @@ def missing_level1(tables, params):
 )  # fmt: skip
 def missing_output_level2(tables, params):
     # cost may sit under outputs or be a level-1 group of its own: both count
-    kinds = tables.indicators.with_columns(kind=pl.when(is_cost()).then(pl.lit("成本指标")).otherwise("level2")).filter(
-        (pl.col("level1") == "产出指标") | is_cost()
+    kinds = (
+        tables.indicators.select("project_id", "level1", "level2")
+        .filter((pl.col("level1") == "产出指标") | is_cost())
+        .with_columns(kind=pl.when(is_cost()).then(pl.lit("成本指标")).otherwise("level2"))
     )
     present = kinds.group_by("project_id").agg(pl.col("kind").unique().alias("present"))
     missing = present.join(pl.DataFrame({"required": params["required"]}), how="cross").filter(
@@ -96,7 +98,10 @@ def missing_unit(tables, params):
 
 @rule("duplicate_indicator", "重复设置指标", "medium", "完整性", _BASIS_REVIEW)
 def duplicate_indicator(tables, params):
-    keyed = tables.indicators.with_columns(_key=pl.concat_str(squashed("level2"), pl.lit("/"), squashed("name")))
+    columns = ["project_id", "seq", "level2", "name", "description", "target_raw"]
+    keyed = tables.indicators.select(columns).with_columns(
+        _key=pl.concat_str(squashed("level2"), pl.lit("/"), squashed("name"))
+    )
     keyed = keyed.with_columns(first_seq=pl.col("seq").min().over("project_id", "_key"))
     rows = keyed.filter((pl.len().over("project_id", "_key") > 1) & (pl.col("seq") != pl.col("first_seq")))
     return found(
@@ -135,7 +140,8 @@ def description_repeats_name(tables, params):
     """One finding per project, naming its rows: a table filled in by copying the name column is
     one defect, not one per row (the real findings would drown)."""
     rows = (
-        tables.indicators.filter((squashed("description") == squashed("name")) & (squashed("name") != ""))
+        tables.indicators.select("project_id", "seq", "name", "description")
+        .filter((squashed("description") == squashed("name")) & (squashed("name") != ""))
         .sort("project_id", "seq")
         .group_by("project_id", maintain_order=True)
         .agg(pl.col("seq"), pl.col("name"), pl.len().alias("n"))
@@ -157,7 +163,7 @@ def description_repeats_name(tables, params):
 
 @rule("rows_out_of_order", "指标行顺序混乱", "low", "完整性", _BASIS_TABLE)
 def rows_out_of_order(tables, params):
-    ind = tables.indicators.with_columns(
+    ind = tables.indicators.select("project_id", "seq", "level1", "level2", "name").with_columns(
         group=pl.concat_str("level1", pl.col("level2").fill_null(""), separator="/"),
         rank1=pl.col("level1").replace_strict(_LEVEL1_ORDER, default=9, return_dtype=pl.Int8),
     )

@@ -27,15 +27,18 @@ def indicator_texts(tables: TargetTables, min_chars: int) -> pl.DataFrame:
 
     Satisfaction indicators and texts shorter than ``min_chars`` are left out.
     """
+    name, description = pl.col("_name"), pl.col("_description")
     text = (
-        pl.when((squashed("description") == "") | (squashed("description") == squashed("name")))
-        .then(squashed("name"))
-        .otherwise(pl.concat_str(squashed("name"), squashed("description"), separator="｜"))
+        pl.when((description == "") | (description == name))
+        .then(name)
+        .otherwise(pl.concat_str(name, description, separator="｜"))
     )
     order = tables.projects.select("project_id", "year", "project_name").with_row_index("order")
     return (
         # satisfaction indicators read alike everywhere (their values have a rule of their own)
         tables.indicators.filter(pl.col("level1") != "满意度指标")
+        .select("project_id", "unit_code", "seq", "name", "description")
+        .with_columns(_name=squashed("name"), _description=squashed("description"))  # once each
         .select("project_id", "unit_code", "seq", "name", "description", text.alias("text"))
         .filter(pl.col("text").str.replace("｜", "").str.len_chars() >= min_chars)
         .join(order, on="project_id")

@@ -93,7 +93,7 @@ def run_rules(
     ``finding_id`` is a fingerprint of the rule, the project, the indicator's group and name and
     the evidence — not of row numbers — so the same defect gets the same id on every run.
     """
-    return _identified(_found(rules, context, settings), projects, indicators)
+    return ordered_findings([keyed_findings(_found(rules, context, settings), positions(projects), indicators)])
 
 
 def _found(rules: dict[str, Rule], context: Any, settings: dict[str, dict[str, Any]]) -> list[pl.DataFrame]:
@@ -108,8 +108,19 @@ def _found(rules: dict[str, Rule], context: Any, settings: dict[str, dict[str, A
     return parts
 
 
-def _identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
-    """All findings in one order, with their units and stable ids (see :func:`run_rules`)."""
+def positions(projects: pl.DataFrame) -> pl.DataFrame:
+    """``_project_order, project_id, unit_code``: where each project comes in the findings."""
+    return projects.select("project_id", "unit_code").with_row_index("_project_order")
+
+
+def keyed_findings(parts: list[pl.DataFrame], places: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """The rows rules found (``parts``) with their unit, the place they sort to and the indicator
+    name their id is a fingerprint of.
+
+    ``places`` is :func:`positions` of all projects; ``indicators`` need only hold the rows the
+    findings name (one chunk's for that chunk's rules). Findings of several calls go together
+    into :func:`ordered_findings`, which gives them their ids and order.
+    """
     schema = {"project_id": pl.String, "seq": pl.Int32, "message": pl.String, "evidence": pl.String}
     findings = pl.concat(parts, how="diagonal_relaxed", rechunk=True) if parts else pl.DataFrame(schema=schema)
     if "rule_id" not in findings.columns:
@@ -119,67 +130,135 @@ def _identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: p
     if "unit_code" not in findings.columns:  # a rule may name the unit itself (an actual matching no project)
         findings = findings.with_columns(unit_code=pl.lit(None, dtype=pl.String))
     findings = findings.rename({"unit_code": "_unit"})
-    position = projects.select("project_id", "unit_code").with_row_index("_project_order")
     names = indicators.select(
         "project_id",
         "seq",
         pl.concat_str(pl.col("level2").fill_null(""), pl.col("name").fill_null(""), separator="/").alias("_name"),
     )
-    findings = findings.join(position, on="project_id", how="left").join(names, on=["project_id", "seq"], how="left")
-    findings = findings.with_columns(unit_code=pl.coalesce("unit_code", "_unit"))
-    # the fingerprint leaves out seq and row numbers; SHA-256 rather than polars' own hash, which
-    # may change between polars versions
-    key = ["rule_id", "project_id", "_name", "evidence"]
-    text = pl.concat_str([pl.col(c).cast(pl.String).fill_null("None") for c in key], separator="|")
-    findings = findings.with_columns(pl.col("_name").fill_null("")).with_columns(_id_key=text)
-    findings = findings.with_columns(_digest=polars_hash.col("_id_key").chash.sha2_256())
-    # 60 bits of the digest stand for the key when sorting and ranking: integers, not long texts
-    # (two keys sharing 60 bits — odds about 1 in 10^6 among 2 million findings — are only ranked together)
-    findings = findings.with_columns(_key_no=pl.col("_digest").str.slice(0, 15).str.to_integer(base=16))
-    # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its rows
-    order = pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8)
-    findings = findings.sort(
-        ["_project_order", "seq", order, "rule_id", "_key_no"], nulls_last=False, maintain_order=True
+    findings = findings.join(places, on="project_id", how="left", maintain_order="left").join(
+        names, on=["project_id", "seq"], how="left", maintain_order="left"
     )
+    return findings.with_columns(
+        unit_code=pl.coalesce("unit_code", "_unit"),
+        _name=pl.col("_name").fill_null(""),
+        _severity_order=pl.col("severity").replace_strict(_SEVERITY_ORDER, return_dtype=pl.Int8),
+    ).drop("_unit")
+
+
+def _fingerprint_text(rank: pl.Expr | None = None) -> pl.Expr:
+    """``rule|project|level2/name|evidence`` (and ``|rank`` for a repeat): what a finding id is the SHA-256 of."""
+    key = [pl.col(c).cast(pl.String).fill_null("None") for c in ["rule_id", "project_id", "_name", "evidence"]]
+    return pl.concat_str([*key, *([rank.cast(pl.String)] if rank is not None else [])], separator="|")
+
+
+def ordered_findings(keyed: list[pl.DataFrame]) -> pl.DataFrame:
+    """Findings of :func:`keyed_findings` (one frame or more) in one order, with their ids (see
+    :func:`run_rules`): the :data:`FINDING_COLUMNS`."""
+    # the fingerprint leaves out seq and row numbers; SHA-256 rather than polars' own hash, which
+    # may change between polars versions. Hashed by polars' streaming engine: in parallel, and
+    # without holding every finding's key text at once
+    digest = polars_hash.col("_id_key").chash.sha2_256()
+    findings = (
+        pl.concat(keyed, how="diagonal_relaxed", rechunk=False)
+        .lazy()
+        .with_columns(_id_key=_fingerprint_text())
+        .with_columns(_digest=digest)
+        .select(
+            pl.exclude("_id_key", "_digest"),
+            _id=pl.col("_digest").str.slice(0, 12),
+            # 60 bits of the digest stand for the key when sorting and ranking: integers, not long texts
+            # (two keys sharing 60 bits — odds about 1 in 10^6 among 2 million findings — are only ranked together)
+            _key_no=pl.col("_digest").str.slice(0, 15).str.to_integer(base=16),
+        )
+        .collect(engine="streaming")
+    )
+    # one total order (the key breaks ties), so ids and rows do not depend on how a rule ordered its
+    # rows; the rows are gathered into it once, at the end, with only the columns given back
+    keys = ["_project_order", "seq", "_severity_order", "rule_id", "_key_no"]
+    order = findings.select(pl.arg_sort_by(keys, nulls_last=False, maintain_order=True)).to_series()
     # identical findings (the same defect in duplicated indicators) are told apart by their rank in
     # this order: counted along runs of equal keys after a sort, far cheaper than a window per key
     at = pl.int_range(pl.len())
     starts = pl.col("_key_no") != pl.col("_key_no").shift(1, fill_value=-1)
     rank = (
-        findings.select("_key_no")
+        pl.DataFrame({"_key_no": findings["_key_no"].gather(order)})
         .with_row_index("_at")
         .sort("_key_no", "_at")
         .with_columns(_rank=at - pl.when(starts).then(at).forward_fill())
         .sort("_at")["_rank"]
     )
-    findings = findings.with_columns(_rank=rank)
-    ids = findings["_digest"].str.slice(0, 12)
-    repeats = findings.select(pl.arg_where(pl.col("_rank") > 0)).to_series()
+    ids = findings["_id"].gather(order)
+    repeats = pl.select(pl.arg_where(rank > 0)).to_series()
     if repeats.len():
-        ranked = pl.concat_str("_id_key", pl.col("_rank").cast(pl.String), separator="|")
         again = (
-            findings[repeats].with_columns(_k=ranked).select(polars_hash.col("_k").chash.sha2_256().str.slice(0, 12))
+            findings.select("rule_id", "project_id", "_name", "evidence")[order.gather(repeats)]
+            .with_columns(_k=_fingerprint_text(rank.gather(repeats).alias("_rank")))
+            .select(polars_hash.col("_k").chash.sha2_256().str.slice(0, 12))
         )
         ids = ids.scatter(repeats, again.to_series())
-    return findings.with_columns(finding_id=ids).select(FINDING_COLUMNS)
+    given = findings.select(FINDING_COLUMNS[1:])
+    del findings
+    return given[order].insert_column(0, ids.alias("finding_id"))
 
 
 def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:
     """Run every enabled review rule; returns the findings sorted by project, seq and severity.
 
     Does not mutate ``tables``. Empty text cells reach the rules as empty strings, so messages
-    about a row with a blank name or group still read in full.
+    about a row with a blank name or group still read in full. The same as
+    ``ordered_findings([*(check_units(c, …) for c in unit_chunks(…)), check_portfolio(…)])``,
+    which a caller may run on chunks it reads one at a time.
     """
     tables = annual_indicators(tables)  # the rules read the annual targets (long-term ones are kept in the tables)
     settings = resolve_settings(overrides, source)
+    view = checked_view(tables)
+    places = positions(tables.projects)
+    # each chunk's findings are keyed (and its intermediate frames dropped) before the next runs
+    keyed = [check_units(chunk, settings, places) for chunk in unit_chunks(view, CHUNK_INDICATORS)]
+    keyed.append(check_portfolio(portfolio_view(view), settings, places))
+    return ordered_findings(keyed)
+
+
+def checked_view(tables: TargetTables) -> TargetTables:
+    """The tables as the rules read them: empty text cells as empty strings."""
     text = ["level2", "name", "description"]
-    view = TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
-    by_scope = {scope: {rid: r for rid, r in RULES.items() if r.scope == scope} for scope in ("unit", "portfolio")}
-    parts = [
-        part for chunk in unit_chunks(view, CHUNK_INDICATORS) for part in _found(by_scope["unit"], chunk, settings)
-    ]
-    parts += _found(by_scope["portfolio"], view, settings)
-    return _identified(parts, tables.projects, tables.indicators)
+    return TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
+
+
+def _scope(scope: str) -> dict[str, Rule]:
+    return {rid: r for rid, r in RULES.items() if r.scope == scope}
+
+
+def check_units(chunk: TargetTables, settings: dict[str, dict[str, Any]], places: pl.DataFrame) -> pl.DataFrame:
+    """The findings of the rules that look no further than one unit, on ``chunk`` (whole units,
+    all their years; :func:`checked_view` of the tables), keyed for :func:`ordered_findings`.
+    ``places`` is :func:`positions` of all projects."""
+    return keyed_findings(_found(_scope("unit"), chunk, settings), places, chunk.indicators)
+
+
+# The columns the rules that compare units (scope "portfolio") read: all a caller must hold of the
+# whole portfolio for :func:`check_portfolio`
+PORTFOLIO_COLUMNS = {
+    "projects": ["project_id", "unit_code", "year", "project_name", "budget_total"],
+    "indicators": [
+        "project_id", "unit_code", "seq", "level1", "level2", "name", "description",
+        "target_raw", "target_op", "target_value", "target_unit",
+    ],
+}  # fmt: skip
+
+
+def portfolio_view(tables: TargetTables) -> TargetTables:
+    """``tables`` with only the :data:`PORTFOLIO_COLUMNS`."""
+    return TargetTables(
+        tables.projects.select(PORTFOLIO_COLUMNS["projects"]),
+        tables.indicators.select(PORTFOLIO_COLUMNS["indicators"]),
+    )
+
+
+def check_portfolio(tables: TargetTables, settings: dict[str, dict[str, Any]], places: pl.DataFrame) -> pl.DataFrame:
+    """The findings of the rules that compare units, on the whole portfolio (:func:`portfolio_view`
+    of :func:`checked_view` is enough), keyed for :func:`ordered_findings`."""
+    return keyed_findings(_found(_scope("portfolio"), tables, settings), places, tables.indicators)
 
 
 # Rules that look no further than one unit run on chunks of whole units of about this many
@@ -189,39 +268,36 @@ CHUNK_INDICATORS = 100_000
 
 
 def unit_chunks(tables: TargetTables, size: int = CHUNK_INDICATORS) -> list[TargetTables]:
-    """``tables`` split into chunks of whole units (all years of a unit stay together), in unit order."""
-    counts = tables.indicators.group_by("unit_code").len().sort("unit_code")
-    chunk = counts.select("unit_code", _chunk=((pl.col("len").cum_sum() - pl.col("len")) // size).cast(pl.Int32))
-    if chunk["_chunk"].max() in (0, None):
+    """``tables`` split into chunks of whole units (all years of a unit stay together).
+
+    When each unit's indicators are one run of rows (as loaded, file by file), the chunks follow
+    that order and their indicators are slices of ``tables.indicators``, not copies; otherwise
+    they are gathered in unit-code order. A project whose unit has no indicators goes with the
+    last chunk; each chunk keeps the projects in their order.
+    """
+    runs = tables.indicators.select(pl.col("unit_code").rle()).unnest("unit_code")
+    contiguous = runs["value"].n_unique() == runs.height
+    if not contiguous:
+        runs = tables.indicators.group_by("unit_code").agg(pl.len().alias("len")).sort("unit_code")
+        runs = runs.rename({"unit_code": "value"})
+    starts = runs["len"].cum_sum() - runs["len"]
+    chunk = runs.select(pl.col("value").alias("unit_code"), _chunk=(starts // size).cast(pl.Int32))
+    last = int(chunk["_chunk"].max() or 0)
+    if last == 0:
         return [tables]
-    projects = tables.projects.join(chunk, on="unit_code", how="left", maintain_order="left")
-    indicators = tables.indicators.join(chunk, on="unit_code", how="left", maintain_order="left")
-    project_parts = projects.partition_by("_chunk", as_dict=True, include_key=False)
-    indicator_parts = indicators.partition_by("_chunk", as_dict=True, include_key=False)
-    return [TargetTables(project_parts[key], indicator_parts[key]) for key in sorted(indicator_parts)]
-
-
-# The pieces of run_checks, for a driver that checks a load too large for memory in chunks of
-# whole units (perfkit.run.chunked): the same findings, ids and order as one run_checks call.
-
-
-def check_view(tables: TargetTables) -> TargetTables:
-    """``tables`` as the rules read them: empty text cells as empty strings (see :func:`run_checks`)."""
-    text = ["level2", "name", "description"]
-    return TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
-
-
-def unit_scope_findings(tables: TargetTables, settings: dict[str, dict[str, Any]]) -> list[pl.DataFrame]:
-    """What the enabled rules that look no further than one unit find in ``tables`` (whole units)."""
-    return _found({rid: r for rid, r in RULES.items() if r.scope == "unit"}, tables, settings)
-
-
-def portfolio_scope_findings(tables: TargetTables, settings: dict[str, dict[str, Any]]) -> list[pl.DataFrame]:
-    """What the enabled rules that compare across units find in ``tables`` (every unit)."""
-    return _found({rid: r for rid, r in RULES.items() if r.scope == "portfolio"}, tables, settings)
-
-
-def identified(parts: list[pl.DataFrame], projects: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
-    """Raw findings (of :func:`unit_scope_findings`, :func:`portfolio_scope_findings`) with their ids,
-    in the engine's order; for a range of whole projects, the rows one run gives for them."""
-    return _identified(parts, projects, indicators)
+    projects = tables.projects.join(chunk, on="unit_code", how="left", maintain_order="left", nulls_equal=True)
+    project_parts = projects.with_columns(pl.col("_chunk").fill_null(last)).partition_by(
+        "_chunk", as_dict=True, include_key=False
+    )
+    if contiguous:
+        bounds = chunk.with_columns(start=starts).group_by("_chunk").agg(pl.col("start").min()).sort("_chunk")
+        offsets = [*bounds["start"].to_list(), tables.indicators.height]
+        indicator_parts = {
+            (key,): tables.indicators.slice(offsets[i], offsets[i + 1] - offsets[i])
+            for i, key in enumerate(bounds["_chunk"].to_list())
+        }
+    else:
+        indicators = tables.indicators.join(chunk, on="unit_code", how="left", maintain_order="left", nulls_equal=True)
+        indicator_parts = indicators.partition_by("_chunk", as_dict=True, include_key=False)
+    empty = tables.projects.clear()
+    return [TargetTables(project_parts.get(key, empty), indicator_parts[key]) for key in sorted(indicator_parts)]

@@ -24,7 +24,9 @@ def vague_target(tables, params):
     # 按时完成 in a 时效指标 reads as the year's end, but it names no time limit
     unstated_deadline = (pl.col("target_kind") == "deadline") & ~_has_digit("target_raw")
     vague = (pl.col("target_kind") == "qualitative") | unstated_deadline
-    rows = tables.indicators.filter(pl.col("level1").is_in(params["groups"]) & vague)
+    # the kind and group pick the few candidate rows first; the text is folded for those only
+    candidates = pl.col("level1").is_in(params["groups"]) & pl.col("target_kind").is_in(["qualitative", "deadline"])
+    rows = tables.indicators.filter(candidates).filter(vague)
     return found(
         rows,
         pl.format("{}“{}”的指标值“{}”是定性或笼统表述：应给出可衡量的数值、时限或比率", "level1", "name", "target_raw"),
@@ -34,8 +36,8 @@ def vague_target(tables, params):
 
 @rule("slogan_benefit", "效益指标为口号式表述", "low", "可行性", _BASIS)
 def slogan_benefit(tables, params):
-    rows = tables.indicators.filter(
-        (pl.col("level1") == "效益指标") & (pl.col("target_kind") == "qualitative") & ~_has_digit("target_raw")
+    rows = tables.indicators.filter((pl.col("level1") == "效益指标") & (pl.col("target_kind") == "qualitative")).filter(
+        ~_has_digit("target_raw")
     )
     return found(
         rows,
@@ -58,9 +60,8 @@ def output_capped(tables, params):
 
 @rule("bare_wan", "金额单位只写“万”", "low", "可行性", _BASIS)
 def bare_wan(tables, params):
-    rows = tables.indicators.filter(
-        pl.col("target_unit").str.starts_with("万元").fill_null(False)
-        & fold_width(pl.col("target_raw")).str.contains(r"[0-9]\s*万\s*(?:/|$)")
+    rows = tables.indicators.filter(pl.col("target_unit").str.starts_with("万元").fill_null(False)).filter(
+        fold_width(pl.col("target_raw")).str.contains(r"[0-9]\s*万\s*(?:/|$)")
     )
     return found(
         rows,

@@ -104,11 +104,11 @@ def unit_costs(tables: TargetTables) -> pl.DataFrame:
     ``unit_code``, ``project_name``, ``seq``, ``name``, ``target_raw``, ``basis``, ``per`` (元/场 …),
     ``value``, ``how``.
     """
-    indicators = tables.indicators.join(
-        tables.projects.select("project_id", "project_name", "budget_total"), on="project_id", how="left"
-    )
+    budget = tables.projects.select("project_id", "project_name", "budget_total")
+    # the few rows a cost can come from are picked first: the text patterns then run on them only
+    costs = tables.indicators.filter(is_cost()).join(budget, on="project_id", how="left", maintain_order="left")
     rate = pl.col("target_unit").str.extract(r"^(元|千元|万元)/(.+)$", 1)
-    rates = indicators.filter(is_cost() & rate.is_not_null() & pl.col("target_value").is_not_null()).with_columns(
+    rates = costs.filter(rate.is_not_null() & pl.col("target_value").is_not_null()).with_columns(
         basis=pl.lit("指标值"),
         per=pl.concat_str(pl.lit("元/"), pl.col("target_unit").str.extract(r"/(.+)$", 1)),
         # a rate in 万元/人 compares in 元/人
@@ -116,18 +116,21 @@ def unit_costs(tables: TargetTables) -> pl.DataFrame:
         how=pl.format("指标值{}", "target_raw"),
     )
     money = (
-        indicators.filter(is_cost())
-        .with_columns(wan=in_wan(pl.col("target_value"), pl.col("target_unit")))
+        costs.with_columns(wan=in_wan(pl.col("target_value"), pl.col("target_unit")))
         .group_by("project_id")
         .agg(pl.col("wan").sum().alias("cost_wan"), pl.col("wan").is_not_null().sum().alias("n_money"))
         .filter(pl.col("n_money") > 0)
     )
-    quantity = indicators.filter(
-        pl.col("level2").str.contains("数量").fill_null(False)
-        & pl.col("target_unit").is_in(QUANTITY_UNITS)
-        & (pl.col("target_value") > 0)
-        & pl.col("target_op").fill_null("=").is_in([">=", ">", "="])
-    ).filter(pl.len().over("project_id", "target_unit") == 1)
+    quantity = (
+        tables.indicators.filter(
+            pl.col("level2").str.contains("数量").fill_null(False)
+            & pl.col("target_unit").is_in(QUANTITY_UNITS)
+            & (pl.col("target_value") > 0)
+            & pl.col("target_op").fill_null("=").is_in([">=", ">", "="])
+        )
+        .filter(pl.len().over("project_id", "target_unit") == 1)
+        .join(budget, on="project_id", how="left", maintain_order="left")
+    )
     cost_wan = pl.min_horizontal("cost_wan", pl.col("budget_total").fill_null(float("inf")))
     derived = quantity.join(money, on="project_id", maintain_order="left").with_columns(
         basis=pl.lit("成本÷数量"),
@@ -165,7 +168,8 @@ def _peer_list(scored: pl.DataFrame, group: list[str]) -> pl.DataFrame:
     """Per peer group: the first :data:`PEER_LIST_LIMIT` members (by value) as 'project value' text."""
     member = pl.format("{}第{}条{}", "project_name", "seq", pl.col("value").round(2))
     return (
-        scored.sort("value")
+        # ties in value listed by name and row, in a stable sort: the evidence (and so the id) is the same every run
+        scored.sort("value", "project_name", "seq", maintain_order=True)
         .group_by(group, maintain_order=True)
         .agg(member.head(PEER_LIST_LIMIT).str.join("；").alias("peer_list"))
     )

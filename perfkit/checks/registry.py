@@ -57,15 +57,18 @@ def rule(
 def found(frame: pl.DataFrame, message: pl.Expr, evidence: pl.Expr, seq: pl.Expr | None = None) -> pl.DataFrame:
     """Shape the rows a rule found into ``project_id, seq, message, evidence``.
 
-    The frame is made contiguous first: polars 2.1 can panic formatting strings over a frame
-    left in pieces by a filtered cross join, and every rule formats its messages here.
+    The columns the expressions read are made contiguous first (only those: a rule's frame may
+    be wide): polars 2.1 can panic formatting strings over a frame left in pieces by a filtered
+    cross join, and every rule formats its messages here.
     """
-    return frame.rechunk().select(
+    columns = [
         pl.col("project_id"),
         (seq if seq is not None else pl.col("seq")).cast(pl.Int32).alias("seq"),
         message.alias("message"),
         evidence.alias("evidence"),
-    )
+    ]
+    read = dict.fromkeys(name for column in columns for name in column.meta.root_names())
+    return frame.select(list(read)).rechunk().select(columns)
 
 
 def target_evidence() -> pl.Expr:

@@ -65,7 +65,16 @@ def _similarity(left: pl.DataFrame, left_keys: list[str], indicators: pl.DataFra
     )
 
 
+_GOALS: list = []  # (projects frame, its goal paragraphs): both relevance rules share one computation
+
+
 def _goal_paragraphs(tables) -> pl.DataFrame:
+    if not (_GOALS and _GOALS[0][0] is tables.projects):
+        _GOALS[:] = [(tables.projects, _split_goals(tables))]
+    return _GOALS[0][1]
+
+
+def _split_goals(tables) -> pl.DataFrame:
     return (
         tables.projects.select(
             "project_id", drop_thousands(fold_width(pl.col("goal_text").fill_null(""))).str.split("\n").alias("text")
@@ -106,9 +115,14 @@ def goal_target_mismatch(tables, params):
             goal_money=_in_yuan("goal_value", "goal_unit"),
         )
     )
-    indicators = tables.indicators.filter(pl.col("target_value").is_not_null()).with_columns(
-        ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None),
-        target_money=_in_yuan("target_value", "target_unit"),
+    columns = ["project_id", "seq", "name", "target_raw", "target_value", "target_unit"]
+    indicators = (
+        tables.indicators.select(columns)
+        .filter(pl.col("target_value").is_not_null())
+        .with_columns(
+            ind_class=pl.col("target_unit").replace_strict(UNIT_CLASSES, default=None),
+            target_money=_in_yuan("target_value", "target_unit"),
+        )
     )
     carried = (
         quantities.join(indicators, left_on=["project_id", "unit_class"], right_on=["project_id", "ind_class"])

@@ -74,7 +74,9 @@ def matched_indicators(tables: TargetTables) -> pl.DataFrame:
         return _MATCHED[0][2]
     pairs = matched_projects(tables).filter(pl.col("prev_project_id").is_not_null())
     columns = ["seq", "level1", "level2", "name", "target_raw", "target_op", "target_value", "target_unit"]
-    indicators = _keyed(tables.indicators)
+    # only matched projects' indicators are keyed (names normalised): none when one year is loaded
+    matched = pl.concat([pairs["project_id"], pairs["prev_project_id"]])
+    indicators = _keyed(tables.indicators.filter(pl.col("project_id").is_in(matched.implode())))
     current = indicators.select("project_id", "key", "nth", *columns).join(pairs, on="project_id")
     previous = indicators.select(
         pl.col("project_id").alias("prev_project_id"), "key", "nth", *[pl.col(c).alias(f"prev_{c}") for c in columns]

@@ -16,10 +16,10 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import doc, flat, html, pdf, word_text, xls
+from perfkit.load import csv_files, doc, flat, html, pdf, word_text, xls
 from perfkit.load import docx as docx_format
 from perfkit.load.assemble import assemble, finish_projects
-from perfkit.load.sniff import decode_text, detect_format
+from perfkit.load.sniff import decode_text, detect_format, sniff
 from perfkit.load.spans import finish_tables_or_rows
 from perfkit.load.table import read_tables
 
@@ -162,17 +162,67 @@ def load_targets(*sources: str | Path) -> TargetTables:
     files = source_files(sources)
     if not files:
         raise InputError(", ".join(map(str, sources)), None, "没有可读取的文件")
-    raw: dict[Finisher, list[pl.DataFrame]] = {}
-    # one process: a library call never starts processes (a spawned worker re-runs the caller's script)
-    for name, frame in (read_source(path, number) for number, path in enumerate(files)):
-        raw.setdefault(READERS[name].finish, []).append(frame)
-    # one contiguous frame: thousands of small chunks make every later step several times slower
-    documents = [finish(pl.concat(frames, how="diagonal_relaxed", rechunk=True)) for finish, frames in raw.items()]
+    raw = _read_sources(files)
+    documents = []
+    while raw:  # each format's raw frames are let go once finished: they are the largest frames of a load
+        finish = next(iter(raw))
+        # one contiguous frame: thousands of small chunks make every later step several times slower
+        frame = pl.concat(raw.pop(finish), how="diagonal_relaxed", rechunk=True)
+        documents.append(finish(frame))
+        del frame
     projects = pl.concat([p for p, _ in documents], how="diagonal_relaxed", rechunk=True)
     indicators = pl.concat([i for _, i in documents], how="diagonal_relaxed", rechunk=True)
     projects = projects.sort("_file_no", "_key")  # the order of the files as given
     projects = finish_projects(projects.with_columns(source_file=pl.col("_file")))
     return TargetTables(*assemble(projects, indicators))
+
+
+def _read_sources(files: list[Path]) -> dict[Finisher, list[pl.DataFrame]]:
+    """The raw frames of ``files`` by finisher (in the order the finishers first appear), each
+    list in load order. Word exports and regular CSV files are read together once every file is
+    seen (per-file polars calls cost more than the work); the first problem in load order is raised."""
+    raw: dict[Finisher, list[pl.DataFrame]] = {}
+    texts: list[tuple[str, int, str]] = []
+    regular: list[csv_files.Regular] = []
+    failure = None
+    try:
+        # one process: a library call never starts processes (a spawned worker re-runs the caller's script)
+        for number, path in enumerate(files):
+            data, file = path.read_bytes(), str(path)
+            name, text, utf8 = sniff(data, path)
+            frames = raw.setdefault(READERS[name].finish, [])
+            if name == "word_text" and READERS[name].read is _read_word_text:
+                texts.append((file, number, text))
+            elif name == "csv" and READERS[name].read is _read_csv:
+                found = csv_files.regular(text, data if utf8 else None, file, number)
+                if found is None:
+                    frames.append(_numbered(flat.read_csv(text, file), file, number))
+                else:
+                    regular.append(found)
+            else:
+                frames.append(_numbered(READERS[name].read(data, file), file, number))
+    except InputError as exc:
+        failure = exc
+    # a file before the failing one that polars may not read after all may fail first
+    rows, irregular = csv_files.read_regular(regular)
+    for source in sorted(irregular, key=lambda s: s.number):
+        text = csv_files.irregular_text(source)
+        raw[READERS["csv"].finish].append(_numbered(flat.read_csv(text, source.file), source.file, source.number))
+    if failure is not None:
+        raise failure
+    if rows is not None:
+        frames = raw[READERS["csv"].finish]
+        frames.append(rows)
+        if len(frames) > 1:  # in load order, as read file by file
+            frames[:] = [pl.concat(frames, how="diagonal_relaxed").sort("_file_no", maintain_order=True)]
+    if texts:
+        table = pl.DataFrame(texts, schema={"_file": pl.String, "_file_no": pl.Int32, "text": pl.String}, orient="row")
+        raw[READERS["word_text"].finish].append(word_text.lines_of(table))
+    return raw
+
+
+def _numbered(frame: pl.DataFrame, file: str, number: int) -> pl.DataFrame:
+    return frame.with_columns(_file=pl.lit(file), _file_no=pl.lit(number, dtype=pl.Int32))
 
 
 __all__ = ["READERS", "TargetTables", "annual_indicators", "detect_format", "load_targets", "register", "source_files"]

@@ -79,19 +79,18 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
         **{n: v for n, v in INDICATOR_DEFAULTS.items() if n not in indicators.columns}
     ).with_columns(period=pl.col("period").fill_null("annual"), core=pl.col("core").fill_null(False))
     cells = ["level1", "level2", "name", "description", "target_raw", "notes"]
-    indicators = (
-        indicators.join(
-            projects.select("_file_no", "_key", "project_id", "unit_code"),
-            on=["_file_no", "_key"],
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(
-            pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
-        )
-        .with_columns(level1=pl.col("level1").forward_fill().over("project_id", "period"))
-        .with_columns(level2=pl.col("level2").forward_fill().over("project_id", "level1"))
+    indicators = indicators.join(
+        projects.select("_file_no", "_key", "project_id", "unit_code"),
+        on=["_file_no", "_key"],
+        how="left",
+        maintain_order="left",
+    ).with_columns(
+        pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
     )
+    # merged cells: a window per project only where a cell is empty (most loads have none in level2)
+    for column, within in (("level1", "period"), ("level2", "level1")):
+        if indicators[column].null_count():
+            indicators = indicators.with_columns(pl.col(column).forward_fill().over("project_id", within))
     _require_level1(indicators)
     # declared 定性 in a split layout; a time limit in words (按期完成) is a deadline in every layout
     declared = pl.col("_qualitative") & pl.col("target_raw").is_not_null()

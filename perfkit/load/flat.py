@@ -9,6 +9,7 @@ the English contract names. Project cells left empty under a merged cell continu
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -56,6 +57,19 @@ YEAR_RANGE = (PROJECTS["year"][2]["ge"], PROJECTS["year"][2]["le"])
 
 def _header_key(text: str | None) -> str:
     return re.sub(r"[（(][^）)]*[）)]$", "", re.sub(r"\s+", "", text or ""))
+
+
+# a header's key starts with the cell's first non-blank character: most body cells need no key
+_HEADER_FIRST = frozenset(alias[0] for alias in _HEADER_FIELDS)
+
+
+@functools.lru_cache(maxsize=2**16)  # the first rows of every file are searched for the header
+def _header_field(cell: str | None) -> str | None:
+    """The contract column a header cell names, or None."""
+    first = (cell or "")[:1]
+    if first.isspace():
+        first = cell.lstrip()[:1]
+    return _HEADER_FIELDS.get(_header_key(cell)) if first in _HEADER_FIRST else None
 
 
 def read_csv(data: str, file: str) -> pl.DataFrame:
@@ -145,7 +159,7 @@ def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
 def _find_header_row(rows: list[list], file: str, where: str) -> int:
     best, best_fields = None, set()
     for i, row in enumerate(rows):
-        fields = {_HEADER_FIELDS.get(_header_key(c)) for c in row if c is not None} - {None}
+        fields = {_header_field(c) for c in row if c is not None} - {None}
         if len(fields) > len(best_fields):
             best, best_fields = i, fields
     if best is None or len(best_fields) < 3:
@@ -176,26 +190,36 @@ def _money_scale(header: list, above: list[list]) -> float:
     return 1.0
 
 
-def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str, above: list[list] = ()) -> pl.DataFrame:
-    """One file's rows under the contract's column names, as strings (empty rows still in)."""
-    keys = [_header_key(c) for c in header]
-    split = any(_HEADER_FIELDS.get(k) == "target_op" for k in keys)
+def header_columns(header: list) -> tuple[bool, dict[str, str]]:
+    """Whether a header row is of the split layout, and its columns (``c0`` …) → contract names."""
+    fields = [_header_field(c) for c in header]
+    split = "target_op" in fields
     renames = {}
-    for i, key in enumerate(keys):
-        field = _HEADER_FIELDS.get(key)
+    for i, field in enumerate(fields):
         if field == "target_raw" and split:
             field = "target_value_written"
         if field and field not in renames.values():
             renames[f"c{i}"] = field
-    # one select per file; stripping and dropping empty rows happen once for all files in finish_flat
+    return split, renames
+
+
+def canonical_columns(renames: dict[str, str]) -> dict[str, pl.Expr]:
+    """The :data:`FLAT_COLUMNS` from a frame of columns ``c0`` … (missing ones null)."""
     given = {f: pl.col(c) for c, f in renames.items()}
+    return {c: given.get(c, pl.lit(None, dtype=pl.String)) for c in FLAT_COLUMNS}
+
+
+def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str, above: list[list] = ()) -> pl.DataFrame:
+    """One file's rows under the contract's column names, as strings (empty rows still in)."""
+    split, renames = header_columns(header)
+    # one select per file; stripping and dropping empty rows happen once for all files in finish_flat
     return frame.select(
         _file=pl.lit(file),
         _prefix=pl.lit(prefix),
         _split=pl.lit(split),
         _scale=pl.lit(_money_scale(header, list(above))),
         _line="_line",
-        **{c: given.get(c, pl.lit(None, dtype=pl.String)) for c in FLAT_COLUMNS},
+        **canonical_columns(renames),
     )
 
 
@@ -229,7 +253,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ]
     )
     for name in (*BUDGET_FIELDS, "year"):
-        frame = frame.with_columns(_number=figure_expr(pl.col(name)))
+        frame = frame.with_columns(_number=_on_distinct(frame, name, figure_expr(pl.col(name))))
         frame = frame.with_columns(pl.when(pl.col("_number").is_not_null()).then(pl.col(name)).alias(name))
         number = pl.col("_number")
         label = COLUMN_ALIASES[name][0]
@@ -251,10 +275,12 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     _bad_row(frame.filter(pl.col("budget_total").is_null()), lambda r: "预算数为空")
     _bad_row(frame.filter(pl.col("project_name").is_null()), lambda r: "项目名称为空，且上方没有可延续的合并单元格")
     _bad_row(frame.filter(~pl.col("unit_code").str.contains(r"^[0-9]{6}$").fill_null(True)), _bad_unit_code)
-    frame = frame.with_columns(pl.col("unit_code").fill_null(""))
+    frame = frame.with_columns(
+        pl.col("unit_code").fill_null(""), _op=_on_distinct(frame, "target_op", comparator_expr(pl.col("target_op")))
+    )
     unknown_op = pl.col("_split") & pl.col("target_op").is_not_null() & ~_declared_qualitative()
     _bad_row(
-        frame.filter(unknown_op & comparator_expr(pl.col("target_op")).is_null()),
+        frame.filter(unknown_op & pl.col("_op").is_null()),
         lambda r: f"指标性质“{r['target_op']}”不是可识别的比较符（应为≥、≤、=、>、<、定性，或不少于、不超过等文字）",
     )
     frame = frame.with_columns(
@@ -265,7 +291,11 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     key = ["_file_no", "unit_code", "year", "project_name"]
     first = frame.group_by(key).agg(pl.col("_line").min().alias("_first")).sort("_file_no", "_first")
     first = first.with_columns(_key=pl.int_range(pl.len()).over("_file_no"))
-    frame = frame.join(first, on=key, how="left", nulls_equal=True).sort("_file_no", "_line")
+    frame = frame.join(first, on=key, how="left", nulls_equal=True, maintain_order="left")
+    # rows come in file and line order from the readers: sorting a copy of every cell then changes nothing
+    in_order = (pl.col("_file_no").diff() > 0) | ((pl.col("_file_no").diff() == 0) & (pl.col("_line").diff() > 0))
+    if not frame.select(in_order.slice(1).all()).item():
+        frame = frame.sort("_file_no", "_line")
     disagree = frame.group_by("_file", "_file_no", "_key").agg(
         pl.col("_prefix").first(), pl.col("_line").min(), *[pl.col(f).n_unique().alias(f) for f in BUDGET_FIELDS]
     )
@@ -292,9 +322,18 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return projects, indicators
 
 
+def _on_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
+    """``expr`` (a function of ``column`` alone) for every row of ``frame``, worked out once per
+    distinct value: project cells repeat on every indicator row, and comparators are few."""
+    values = frame.select(pl.col(column).unique())
+    mapped = values.with_columns(expr.alias("_value"))
+    keyed = frame.select(column).join(mapped, on=column, how="left", nulls_equal=True, maintain_order="left")
+    return keyed["_value"]
+
+
 def _joined_target() -> pl.Expr:
-    # 指标性质 written ≥, >=, ≧, ≦, ﹦, 大于等于 … → read as the 指标值 parser reads comparators
-    symbol = comparator_expr(pl.col("target_op")).replace_strict(OP_SYMBOLS, default="").fill_null("")
+    # 指标性质 written ≥, >=, ≧, ≦, ﹦, 大于等于 … (read in ``_op`` as the 指标值 parser reads comparators)
+    symbol = pl.col("_op").replace_strict(OP_SYMBOLS, default="").fill_null("")
     return (
         pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_value_written").is_null())
         .then(pl.col("target_value_written"))

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from perfkit.errors import InputError
 
@@ -153,18 +154,23 @@ def decode_text(data: bytes, file: str) -> str:
     character, and a file that switches from UTF-8 to another encoding part way (GB18030 would
     decode it all into garbled text).
     """
+    return _decode(data, file)[0]
+
+
+def _decode(data: bytes, file: str) -> tuple[str, bool]:
+    """:func:`decode_text`, and whether ``data`` was UTF-8 (so that its bytes are the text's UTF-8)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), False
         except UnicodeDecodeError:
             raise InputError(file, None, "UTF-16 文本不完整或已损坏") from None
     if b"\0" in data:
         text = _utf16_without_bom(data)
         if text is None:
             raise InputError(file, None, "含二进制数据，不是文本文件")
-        return text
+        return text, False
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), True
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode("utf-8-sig")
         if exc.reason == "unexpected end of data" and exc.end == len(data):
@@ -174,7 +180,7 @@ def decode_text(data: bytes, file: str) -> str:
                 file, _line_of(data, exc.start), "前文是 UTF-8，此处起编码不同（文件混用了两种编码）"
             ) from None
     try:
-        return data.decode("gb18030")
+        return data.decode("gb18030"), False
     except UnicodeDecodeError:
         raise InputError(file, None, "无法识别文本编码（应为 UTF-8 或 GBK）") from None
 
@@ -204,42 +210,72 @@ def detect_format(data: bytes, path: Path) -> str:
     unrecognisable — naming what the file seems to be.
     Office archives are checked with :func:`check_office_zip` before any reader sees them.
     """
+    return sniff(data, path).name
+
+
+# the line breaks of str.splitlines
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _first_line(text: str) -> str:
+    """``text.lstrip("\ufeff").splitlines()[0]`` without splitting (or copying) the whole text."""
+    start = 0
+    while text.startswith("\ufeff", start):
+        start += 1
+    if start == len(text):
+        return ""
+    end = _LINE_BREAK.search(text, start)
+    return text[start : end.start() if end else len(text)]
+
+
+class Sniffed(NamedTuple):
+    """A file's format; for a text format (``word_text``, ``csv``) its decoded text, and whether
+    the file's bytes are that text in UTF-8."""
+
+    name: str
+    text: str | None = None
+    utf8: bool = False
+
+
+def sniff(data: bytes, path: Path) -> Sniffed:
+    """:func:`detect_format`, with the decoded text of a text format, so that it is decoded once."""
     file = str(path)
     suffix = path.suffix.lower()
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() is empty, without copying the file
         raise InputError(file, None, "文件为空")
     if data.startswith(_ZIP):
         names = set(check_office_zip(data, file).namelist())
         if "word/document.xml" in names:
-            return "docx"
+            return Sniffed("docx")
         if "xl/workbook.xml" in names:
-            return "xlsx"
+            return Sniffed("xlsx")
         raise InputError(file, None, "是 zip 压缩包，但既不是 .docx 也不是 .xlsx")
     if data.startswith(_OLE):
-        return _ole_format(data, file)
+        return Sniffed(_ole_format(data, file))
     if b"%PDF-" in data[:1024]:  # readers accept a PDF header within the first 1024 bytes
-        return "pdf"
+        return Sniffed("pdf")
     from perfkit.load.html import looks_like_html
     from perfkit.load.word_text import looks_like_word_text
 
     if looks_like_html(data):  # before the Word export: a page's source has tab-led lines too
-        return "html"
+        return Sniffed("html")
 
     office_suffix = suffix in {".docx", ".xlsx"}
     not_zip = InputError(file, None, f"不是有效的 {suffix} 文件（不是 zip 压缩包）")
     try:
-        text = decode_text(data, file)
+        text, utf8 = _decode(data, file)
     except InputError:
         if office_suffix:
             raise not_zip from None
         raise
-    if not text.strip():
+    rest = text.lstrip("\ufeff")  # the same object (no copy) unless byte-order marks lead
+    if not rest or rest.isspace():  # nothing but spaces and byte-order marks
         raise InputError(file, None, "文件为空")
     if looks_like_word_text(text):  # a Word text export is read whatever its suffix
-        return "word_text"
+        return Sniffed("word_text", text, utf8)
     if office_suffix:
         raise not_zip
-    first_line = text.lstrip("\ufeff").splitlines()[0]
+    first_line = _first_line(text)
     if any(sep in first_line for sep in (",", "\t", ";")) or suffix == ".csv":
-        return "csv"
+        return Sniffed("csv", text, utf8)
     raise InputError(file, "第1行", "无法识别的文件格式（应为目标表的 Word 导出文本、.docx、.xlsx 或 .csv）")

@@ -84,16 +84,22 @@ class _DaskPool:
         else:
             self.cluster = None
             self.client = Client(scheduler)
+        # the workers may not see this machine's disk: inputs go with the tasks, outputs come back
+        from perfkit.run.ship import Courier
+
+        self.courier = Courier(self.client)
 
     def submit(self, *args):
-        return self.client.submit(run_one, *args, pure=False)
+        return self.courier.submit(run_one, *args)
 
     def wait(self, futures):
-        from distributed import wait as dask_wait
-
-        return dask_wait(futures, return_when="FIRST_COMPLETED")
+        return self.courier.wait(futures)
 
     def close(self) -> None:
+        if self.cluster is not None:  # a cluster of this batch: its warm kernels go with it, not killed by Dask
+            from perfkit.run.kernels import shutdown_all
+
+            self.client.run(shutdown_all)
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()

@@ -216,40 +216,36 @@ def _shares(frame: pl.DataFrame, numbers: pl.DataFrame, n: int) -> list[pl.DataF
     return [split.get((chunk,), frame.clear()) for chunk in range(n)]
 
 
-# what the portfolio-scope rules read: every annual indicator of the load, in these columns only
-PORTFOLIO_COLUMNS = [
-    "project_id", "unit_code", "seq", "level1", "level2", "name", "description", "target_raw", "target_op",
-    "target_value", "target_unit",
-]  # fmt: skip
-
-
 def check(
     parts: Parts, overrides: dict[str, Any] | None, source: str, output: Path, size: int = CHUNK_INDICATORS
 ) -> dict[str, int]:
     """Write the findings ``run_checks`` gives for the whole load to ``output`` (.csv or .parquet);
     returns the number of findings per severity."""
     from perfkit.checks.engine import (
-        check_view,
-        identified,
-        portfolio_scope_findings,
+        PORTFOLIO_COLUMNS,
+        check_portfolio,
+        check_units,
+        checked_view,
+        ordered_findings,
+        portfolio_view,
+        positions,
         resolve_settings,
-        unit_scope_findings,
     )
 
     settings = resolve_settings(overrides, source)
     ranges = unit_ranges(parts, size)
-    annual = parts.scan().filter(pl.col("period") == "annual").select(PORTFOLIO_COLUMNS).collect()
-    portfolio = portfolio_scope_findings(check_view(TargetTables(parts.all_projects(), annual)), settings)
-    del annual
-    numbers = _chunk_numbers(parts, ranges, "project_id")
-    shares = [_shares(frame, numbers, len(ranges)) for frame in portfolio]
+    annual = parts.scan().filter(pl.col("period") == "annual").select(PORTFOLIO_COLUMNS["indicators"]).collect()
+    places = positions(parts.projects)
+    whole = portfolio_view(checked_view(TargetTables(parts.all_projects(), annual)))
+    portfolio = check_portfolio(whole, settings, places)
+    del annual, whole
+    shares = _shares(portfolio, _chunk_numbers(parts, ranges, "project_id"), len(ranges))
     counts: dict[str, int] = {}
     with staging(output.parent) as folder:
         written = []
         for chunk, (lo, hi) in enumerate(ranges):
             tables = annual_indicators(parts.tables(lo, hi)[0])
-            found = unit_scope_findings(check_view(tables), settings) + [share[chunk] for share in shares]
-            findings = identified(found, tables.projects, tables.indicators)
+            findings = ordered_findings([check_units(checked_view(tables), settings, places), shares[chunk]])
             for severity, n in findings.group_by("severity").len().iter_rows():
                 counts[severity] = counts.get(severity, 0) + n
             written.append(folder / f"findings-{chunk:06d}.parquet")
@@ -274,7 +270,7 @@ def score(
     Actuals go to the chunk of their unit; those naming no loaded unit go to the first chunk. The
     findings about actuals that match no target (no project) come first, as in one run.
     """
-    from perfkit.checks.engine import identified
+    from perfkit.checks.engine import keyed_findings, ordered_findings, positions
     from perfkit.scoring import score as score_tables
 
     ranges = unit_ranges(parts, size)
@@ -304,9 +300,9 @@ def score(
             unmatched.append(card.findings.filter(pl.col("project_id").is_null()).drop("finding_id"))
             grades.append(card.project_scores["grade"])
         # every actual without a target, in the order and with the ids of one run
-        projects = pl.DataFrame(schema={"project_id": pl.String, "unit_code": pl.String})
+        places = positions(pl.DataFrame(schema={"project_id": pl.String, "unit_code": pl.String}))
         names = pl.DataFrame(schema={"project_id": pl.String, "seq": pl.Int32, "level2": pl.String, "name": pl.String})
-        first = identified(unmatched, projects, names)
+        first = ordered_findings([keyed_findings(unmatched, places, names)])
         written["findings"].insert(0, (-1, -1, folder / "findings-unmatched.parquet"))
         first.write_parquet(written["findings"][0][2])
         tables = {f"{name}.csv": pl.scan_parquet([p for *_, p in sorted(files)]) for name, files in written.items()}

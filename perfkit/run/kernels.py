@@ -8,6 +8,13 @@ start (:data:`RESET`): namespace, matplotlib figures and settings, working direc
 ``sys.path``, environment variables, warning filters and the execution counter. A kernel that died,
 or whose last unit failed, is replaced by a fresh one. ``perfkit batch --fresh-kernels`` starts a
 new kernel per unit instead.
+
+Each kernel's IPC sockets live in a folder ``pk-kernel-<pid>-…`` named for the process that started
+the kernel: on a Dask worker in the worker's own folder, which Dask removes when the worker closes
+or is killed, elsewhere in the temporary folder. A kernel whose parent is killed exits on its own
+(ipykernel watches its parent) but cannot remove that folder; the next kernel started there removes
+the folders of processes that no longer run (:func:`remove_orphans`), as :mod:`perfkit.output` does
+for staging folders.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -22,6 +30,33 @@ from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+
+from perfkit.output import _process_exists
+
+SOCKET_PREFIX = "pk-kernel-"
+SOCKET_BASE_MAX = 60  # characters: an IPC socket path must stay under ~107
+
+
+def socket_base() -> str:
+    """Where this process puts its kernels' socket folders: a Dask worker's own folder, else the temporary folder."""
+    if "distributed" in sys.modules:  # never import Dask only to ask
+        from distributed import get_worker
+
+        try:
+            folder = get_worker().local_directory
+            if len(folder) <= SOCKET_BASE_MAX:
+                return folder
+        except ValueError:  # not on a worker
+            pass
+    return tempfile.gettempdir()
+
+
+def remove_orphans(folder: str | Path | None = None) -> None:
+    """Remove the kernel socket folders in ``folder`` (default: :func:`socket_base`) of processes that no longer run."""
+    for path in Path(folder or socket_base()).glob(f"{SOCKET_PREFIX}*-*"):
+        pid = path.name.removeprefix(SOCKET_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_exists(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -32,7 +67,9 @@ class IPCKernelManager(AsyncKernelManager):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        self._socket_folder = tempfile.mkdtemp(prefix="pk-kernel-")
+        base = socket_base()
+        remove_orphans(base)
+        self._socket_folder = tempfile.mkdtemp(prefix=f"{SOCKET_PREFIX}{os.getpid()}-", dir=base)
         super().__init__(transport="ipc", ip=os.path.join(self._socket_folder, "k"), **kwargs)
 
     async def _async_interrupt_kernel(self) -> None:
@@ -158,6 +195,12 @@ def kernel_for(cwd: Path) -> WarmKernelManager:
     _held.km = km
     _all.append(km)
     return km
+
+
+def current_id() -> str | None:
+    """The id of this thread's warm kernel (recorded per unit by a Dask batch), or None."""
+    km = getattr(_held, "km", None)
+    return km.kernel_id if km is not None else None
 
 
 def release(km: WarmKernelManager, ok: bool) -> None:

@@ -94,6 +94,10 @@ UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
     "sample": (dict, False, "抽样参数（方法、数量、种子、关键项目）"),
     "review_store": (str, False, "复核库文件（默认：输出文件夹中的 review.sqlite）"),
 }
+# name → (type, description): how the unit runs; validated here, read by perfkit.run.ship, not passed to the notebook
+RUN_OPTIONS: dict[str, tuple[type, str]] = {
+    "shared_storage": (bool, "输入文件在 Dask 各工作节点可见的共享存储上：按绝对路径传递，不随任务传送"),
+}
 _UNIT_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: \d and $ would pass "５６２３０１" and "562301\n"
 
 
@@ -109,9 +113,9 @@ def read_unit_params(path: str | Path) -> dict[str, Any]:
 
 def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[str, Any]:
     """Check keys, types and the unit code; resolve paths against ``base``."""
-    unknown = sorted(set(data) - set(UNIT_PARAMETERS))
+    unknown = sorted(set(data) - set(UNIT_PARAMETERS) - set(RUN_OPTIONS))
     if unknown:
-        raise InputError(file, unknown[0], f"未知的参数（可用：{', '.join(UNIT_PARAMETERS)}）")
+        raise InputError(file, unknown[0], f"未知的参数（可用：{', '.join([*UNIT_PARAMETERS, *RUN_OPTIONS])}）")
     for name, (kind, required, _) in UNIT_PARAMETERS.items():
         if name not in data or data[name] is None:
             if required:
@@ -122,6 +126,9 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
             raise InputError(file, name, '单位编码应写成带引号的字符串，如 "562301"（否则前导零会丢失）')
         if not isinstance(value, kind) or isinstance(value, bool):
             raise InputError(file, name, f"应为 {kind.__name__}，得到 {value!r}")
+    for name, (kind, _) in RUN_OPTIONS.items():
+        if data.get(name) is not None and not isinstance(data[name], kind):
+            raise InputError(file, name, f"应为 {kind.__name__}，得到 {data[name]!r}")
     if not _UNIT_CODE.fullmatch(data["unit_code"]):
         raise InputError(file, "unit_code", f"单位编码“{data['unit_code']}”应为六位数字")
     for name in ("targets", "actuals"):

@@ -143,6 +143,10 @@ CASES: dict[str, Case] = {
         make.text_file("t.txt", "\u3000\n\t\n  \u3000\n"), Refused("t.txt", "文件为空")
     ),
     "only a UTF-8 BOM": Case(make.bytes_file("t.csv", b"\xef\xbb\xbf"), Refused("t.csv", "t.csv: 文件为空")),
+    # two UTF-8 byte-order marks (a BOM written twice by a converter): was an IndexError while sniffing
+    "only byte-order marks": Case(
+        make.bytes_file("t.csv", b"\xef\xbb\xbf" * 2 + b"\n"), Refused("t.csv", "t.csv: 文件为空")
+    ),
     "only a UTF-16 BOM": Case(make.bytes_file("t.txt", b"\xff\xfe"), Refused("t.txt", "t.txt: 文件为空")),
     "empty folder": Case(lambda d: (d / "in").mkdir() or d / "in", Refused("in", "in: 没有可读取的文件")),
     # --- encodings -------------------------------------------------------------------------------

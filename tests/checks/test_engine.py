@@ -341,3 +341,43 @@ def test_finding_id_is_sha256_of_rule_project_name_and_evidence_with_a_rank_for_
     text = f"missing_comparator|{project}|数量指标/公益活动场次|指标值：26场"
     expected = [hashlib.sha256(t.encode()).hexdigest()[:12] for t in (text, text + "|1")]
     assert found["finding_id"].to_list() == expected
+
+
+def test_a_unit_without_indicators_keeps_its_projects_when_chunked(monkeypatch):
+    """Units 100002 and 100001 (in that row order) have indicators, unit 100003 only a project.
+
+    Worked by hand: with one unit per chunk the chunks follow the rows (100002, then 100001) and
+    100003's project rides with the last chunk, so it is still found without its three groups
+    (产出、效益、满意度), without a money cost (cost_vs_budget cannot judge) and without an indicator
+    for its goal, as unchunked. Before, that project fell out of every chunk.
+    """
+    from perfkit.checks import engine
+
+    projects = [P | {"unit_code": "100002"}, P | {"unit_code": "100001"}, P | {"unit_code": "100003"}]
+    tables = make_tables(projects, [(1, *r[1:]) for r in CLEAN] + [(2, *r[1:]) for r in CLEAN])
+    whole = run_checks(tables)
+    chunks = engine.unit_chunks(tables, size=1)
+    assert [c.indicators["unit_code"].unique().to_list() for c in chunks] == [["100002"], ["100001"]]
+    assert [c.projects["unit_code"].to_list() for c in chunks] == [["100002"], ["100001", "100003"]]
+    monkeypatch.setattr(engine, "CHUNK_INDICATORS", 1)
+    chunked = run_checks(tables)
+    assert_frame_equal(chunked, whole)
+    lonely = tables.projects["project_id"][2]
+    found = Counter(chunked.filter(pl.col("project_id") == lonely)["rule_id"])
+    assert found == Counter({"missing_level1": 3, "cost_vs_budget": 1, "goal_without_indicator": 1})
+
+
+def test_rules_that_compare_units_read_only_the_portfolio_columns():
+    """The same text in two projects (a copy-paste finding, worked by hand: project 2 row 1 copies
+    project 1 row 1): the portfolio rules find the same on the narrow columns as on all of them."""
+    from perfkit.checks import engine
+
+    text = "举办全市妇女创业创新大赛决赛及颁奖典礼活动"
+    row = ("产出指标", "数量指标", text, text, "≥1场")
+    tables = engine.checked_view(make_tables([P, P], [(1, *row), (2, *row)]))
+    settings = resolve_settings(None)
+    places = engine.positions(tables.projects)
+    narrow = engine.ordered_findings([engine.check_portfolio(engine.portfolio_view(tables), settings, places)])
+    wide = engine.ordered_findings([engine.check_portfolio(tables, settings, places)])
+    assert narrow["rule_id"].to_list() == ["copy_paste_indicator"]
+    assert_frame_equal(narrow, wide)

@@ -112,3 +112,24 @@ def test_satisfaction_small_differences_are_normal():
     tables = satisfaction("≥90%", "≥90%", "≥90%", "≥95%", "≥90%", "≥90%")
     assert findings_of(tables, "satisfaction_outlier") == []
     assert set(satisfaction_peers(tables)["status"]) == {"normal"}
+
+
+def test_peers_with_equal_values_are_listed_by_name_whatever_the_input_order():
+    """Projects 1–5 all cost 5000元/场 (a tie), project 6 is the outlier at 50000元/场.
+
+    Worked by hand: the peer list sorts by value, ties by project name, so it reads 活动项目1 … 活动项目5
+    then 活动项目6, whether the projects come in order 1…6 or 5…1, 6 (before, ties kept the input
+    order, so the same portfolio loaded in another file order gave another evidence and finding id).
+    """
+    forward = findings_of(cost_projects(5.0, 5.0, 5.0, 5.0, 5.0, 50.0), "unit_cost_outlier")
+    tables = cost_projects(5.0, 5.0, 5.0, 5.0, 5.0, 50.0)
+    order = ["活动项目5", "活动项目4", "活动项目3", "活动项目2", "活动项目1", "活动项目6"]
+    position = {name: i for i, name in enumerate(order)}
+    projects = tables.projects.sort(tables.projects["project_name"].replace_strict(position))
+    rank = dict(zip(projects["project_id"], range(projects.height), strict=True))
+    indicators = tables.indicators.sort(tables.indicators["project_id"].replace_strict(rank), maintain_order=True)
+    reordered = type(tables)(projects, indicators)
+    backward = findings_of(reordered, "unit_cost_outlier")
+    listed = "；".join(f"活动项目{i}第1条5000.0" for i in range(1, 6)) + "；活动项目6第1条50000.0"
+    assert forward[0]["evidence"] == backward[0]["evidence"]
+    assert listed in forward[0]["evidence"]
