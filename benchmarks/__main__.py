@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 SIZES = (10_000, 100_000, 1_000_000)
 
@@ -58,6 +59,19 @@ def pipeline() -> None:
         )
 
 
+def province() -> None:
+    """Goal 2: 10M indicators through the chunked driver against 1M in memory, in the same run."""
+    one = run("benchmarks.pipeline", "--size", "1000000")
+    data = Path(__file__).resolve().parents[1] / "build" / "bench-10m"  # 2.3 GB, generated once (minutes)
+    ten = run("benchmarks.pipeline", "--size", "10000000", "--data", str(data), "--chunked")
+    print("\n10M indicators chunked (perfkit.run.chunked) vs 1M in memory; goal: time <= 12x, peak <= 2x")
+    print(
+        f"1M in memory {one['total_s']:.1f} s, peak {one['peak_mb']} MB; 10M chunked {ten['total_s']:.1f} s "
+        f"(extract {ten['extract_s']:.1f}, check {ten['check_s']:.1f}, score {ten['score_s']:.1f}), peak {ten['peak_mb']} MB; "
+        f"time {ten['total_s'] / one['total_s']:.1f}x, peak {ten['peak_mb'] / one['peak_mb']:.2f}x"
+    )
+
+
 def batch() -> None:
     print("\nperfkit batch (warm kernels; --fresh-kernels) vs papermill loops, same notebook, synthetic units")
     print("the batch includes its portfolio and index; goal: batch <= 0.3x the parallel loop")
@@ -98,6 +112,7 @@ if __name__ == "__main__":
     main()
     review()
     pipeline()
+    province()
     unit_run()
     batch()
     pdf_reading()

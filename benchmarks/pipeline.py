@@ -35,16 +35,22 @@ def synthetic(size: int, data: Path = DATA) -> Path:
     return folder
 
 
-def io_floor(targets: Path) -> tuple[float, int]:
-    """Seconds to read, decode and split into lines every file of ``targets``, and their bytes."""
-    start = time.perf_counter()
-    raw = [path.read_bytes() for path in sorted(targets.iterdir())]
-    lines = pl.Series("text", [data.decode("utf-8") for data in raw]).str.split("\n").explode()
-    assert lines.len() > 0
-    return time.perf_counter() - start, sum(len(data) for data in raw)
+def io_floor(targets: Path, batch: int | None = None) -> tuple[float, int]:
+    """Seconds to read, decode and split into lines every file of ``targets``, and their bytes;
+    with ``batch``, that many files at a time (the same work, in bounded memory)."""
+    files = sorted(targets.iterdir())
+    batch = batch or len(files)
+    start, size = time.perf_counter(), 0
+    for at in range(0, len(files), batch):
+        raw = [path.read_bytes() for path in files[at : at + batch]]
+        lines = pl.Series("text", [data.decode("utf-8") for data in raw]).str.split("\n").explode()
+        assert lines.len() > 0
+        size += sum(len(data) for data in raw)
+    return time.perf_counter() - start, size
 
 
-def _actuals(folder: Path):
+def synthetic_actuals(folder: Path):
+    """The synthetic actuals of ``folder`` as :func:`perfkit.load.actuals.load_actuals` would give them."""
     from perfkit.load.actuals import ACTUAL_INDICATOR_COLUMNS, ACTUAL_PROJECT_COLUMNS, Actuals, _typed
 
     indicators = pl.read_parquet(folder / "actuals.parquet").with_columns(
@@ -71,15 +77,47 @@ def measure(size: int, data: Path = DATA) -> dict:
     start = time.perf_counter()
     findings = run_checks(tables)
     times["check_s"] = time.perf_counter() - start
-    actuals = _actuals(folder)
+    actuals = synthetic_actuals(folder)
     start = time.perf_counter()
     card = score(actuals, tables)
     times["score_s"] = time.perf_counter() - start
+    return _figures(tables.indicators.height, findings.height + card.findings.height, times, floor_s, source_bytes)
+
+
+def measure_chunked(size: int, data: Path = DATA, chunk: int | None = None) -> dict:
+    """As :func:`measure`, through the chunked driver of ``perfkit extract/check/score`` on large
+    sources (perfkit.run.chunked); the findings and scores are written into a scratch folder."""
+    import tempfile
+
+    from perfkit.run import chunked
+
+    chunk = chunk or chunked.CHUNK_INDICATORS
+    folder = synthetic(size, data)
+    floor_s, source_bytes = io_floor(folder / "targets", batch=1000)
+    times = {}
+    with tempfile.TemporaryDirectory(dir=data) as scratch:
+        start = time.perf_counter()
+        with chunked.load_parts([folder / "targets"], Path(scratch), chunk) as parts:
+            times["extract_s"] = time.perf_counter() - start
+            start = time.perf_counter()
+            counts = chunked.check(parts, None, "params", Path(scratch) / "findings.parquet", chunk)
+            times["check_s"] = time.perf_counter() - start
+            start = time.perf_counter()
+            _, _, n_findings = chunked.score(
+                parts, synthetic_actuals(folder), None, None, "params", Path(scratch) / "score", chunk
+            )
+            times["score_s"] = time.perf_counter() - start
+            indicators = int(parts.projects["_n"].sum())
+    return _figures(indicators, sum(counts.values()) + n_findings, times, floor_s, source_bytes)
+
+
+def _figures(indicators: int, findings: int, times: dict, floor_s: float, source_bytes: int) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total_s = sum(times.values())
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     return {
-        "indicators": tables.indicators.height,
-        "findings": findings.height + card.findings.height,
+        "indicators": indicators,
+        "findings": findings,
         "floor_s": round(floor_s, 3),
         **{k: round(v, 2) for k, v in times.items()},
         "total_s": round(total_s, 2),
@@ -88,6 +126,7 @@ def measure(size: int, data: Path = DATA) -> dict:
         "peak_mb": round(peak_mb),
         "sources_mb": round(source_bytes / 2**20),
         "peak_x_sources": round(peak_mb * 2**20 / source_bytes, 1),
+        "cpu_s": round(cpu.ru_utime + cpu.ru_stime, 1),
     }
 
 
@@ -95,5 +134,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--data", type=Path, default=DATA, help="where the synthetic data is cached")
+    parser.add_argument("--chunked", action="store_true", help="through perfkit.run.chunked, as large sources are")
+    parser.add_argument("--chunk-indicators", type=int, help="indicators per chunk (with --chunked)")
     args = parser.parse_args()
-    print(json.dumps(measure(args.size, args.data)))
+    if args.chunked:
+        print(json.dumps(measure_chunked(args.size, args.data, args.chunk_indicators)))
+    else:
+        print(json.dumps(measure(args.size, args.data)))

@@ -19,10 +19,26 @@ from perfkit import __version__
 from perfkit.errors import InputError
 
 
+def _chunks(args: argparse.Namespace, sources: list[Path]) -> int | None:
+    """Indicators per chunk when ``sources`` are too large to load at once (perfkit.run.chunked), else None."""
+    from perfkit.run.chunked import CHUNK_INDICATORS, is_large
+
+    return args.chunk_indicators or (CHUNK_INDICATORS if is_large(sources) else None)
+
+
 def _extract(args: argparse.Namespace) -> int:
     from perfkit.load import load_targets
     from perfkit.output import write_tables_atomically
+    from perfkit.run import chunked
 
+    if size := _chunks(args, args.sources):
+        with chunked.load_parts(args.sources, args.output, size) as parts:
+            chunked.extract(parts, args.output)
+        projects = parts.projects
+        print(
+            f"已提取 {projects['unit_code'].n_unique()} 个单位、{projects.height} 个项目、{projects['_n'].sum()} 条指标 → {args.output}"
+        )
+        return 0
     tables = load_targets(*args.sources)
     outputs = {
         "projects.csv": tables.projects,
@@ -54,13 +70,19 @@ def _check(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() not in (".csv", ".parquet"):
         args.parser.error("-o 的后缀应为 .csv 或 .parquet")
     params = read_params(args.params)
-    findings = run_checks(load_targets(*args.sources), params.get("checks"), str(args.params))
-    write_table_atomically(findings, args.output)
-    counts = dict(findings.group_by("severity").len().iter_rows())
+    if size := _chunks(args, args.sources):
+        from perfkit.run import chunked
+
+        with chunked.load_parts(args.sources, args.output.parent, size) as parts:
+            counts = chunked.check(parts, params.get("checks"), str(args.params), args.output, size)
+    else:
+        findings = run_checks(load_targets(*args.sources), params.get("checks"), str(args.params))
+        write_table_atomically(findings, args.output)
+        counts = dict(findings.group_by("severity").len().iter_rows())
     summary = "，".join(
         f"{label} {counts.get(key, 0)}" for key, label in (("high", "高"), ("medium", "中"), ("low", "低"))
     )
-    print(f"发现 {findings.height} 个问题（{summary}）→ {args.output}")
+    print(f"发现 {sum(counts.values())} 个问题（{summary}）→ {args.output}")
     return 0
 
 
@@ -76,26 +98,34 @@ def _score(args: argparse.Namespace) -> int:
 
     params = read_params(args.params)
     source = str(args.params)
-    targets = load_targets(*args.targets) if args.targets else None
-    card = score(
-        load_actuals(*args.actuals),
-        targets,
-        scoring_params(params.get("scoring"), source),
-        params.get("rescoring"),
-        source,
-    )
-    outputs = {
-        "indicator_scores.csv": card.indicator_scores,
-        "project_scores.csv": card.project_scores,
-        "findings.csv": card.findings,
-    }
-    write_tables_atomically(outputs, args.output)
-    for row in card.findings.filter(pl.col("rule_id") == "actual_unmatched").iter_rows(named=True):
+    if args.targets and (size := _chunks(args, args.targets)):
+        from perfkit.run import chunked
+
+        with chunked.load_parts(args.targets, args.output, size) as parts:  # the actuals after the targets, as below
+            grades, findings, n_findings = chunked.score(
+                parts, load_actuals(*args.actuals), scoring_params(params.get("scoring"), source),
+                params.get("rescoring"), source, args.output, size,
+            )  # fmt: skip
+    else:
+        targets = load_targets(*args.targets) if args.targets else None
+        card = score(
+            load_actuals(*args.actuals),
+            targets,
+            scoring_params(params.get("scoring"), source),
+            params.get("rescoring"),
+            source,
+        )
+        outputs = {
+            "indicator_scores.csv": card.indicator_scores,
+            "project_scores.csv": card.project_scores,
+            "findings.csv": card.findings,
+        }
+        write_tables_atomically(outputs, args.output)
+        grades, findings, n_findings = card.project_scores["grade"], card.findings, card.findings.height
+    for row in findings.filter(pl.col("rule_id") == "actual_unmatched").iter_rows(named=True):
         print(f"警告: {row['evidence']}: {row['message']}", file=sys.stderr)
-    graded = card.project_scores.filter(pl.col("grade").is_not_null()).height
-    print(
-        f"已评分 {card.project_scores.height} 个项目（{graded} 个有等级），复核发现 {card.findings.height} 个问题 → {args.output}"
-    )
+    graded = grades.is_not_null().sum()
+    print(f"已评分 {grades.len()} 个项目（{graded} 个有等级），复核发现 {n_findings} 个问题 → {args.output}")
     return 0
 
 
@@ -258,12 +288,14 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="读取绩效目标表，输出 projects 与 indicators 表")
     extract.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
     extract.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="输出文件夹")
+    extract.add_argument("--chunk-indicators", type=int, metavar="N", help=argparse.SUPPRESS)  # docs/contract.md
     extract.set_defaults(run=_extract)
     check = commands.add_parser("check", help="按审核规则检查绩效目标表，输出问题清单")
     check.add_argument("sources", nargs="*", type=Path, metavar="SOURCE", help="文件或文件夹")
     check.add_argument("-o", "--output", type=Path, metavar="FILE", help="问题清单（.csv 或 .parquet）")
     check.add_argument("--params", type=Path, metavar="YAML", help="参数文件：规则开关与阈值（checks: 段）")
     check.add_argument("--list-rules", action="store_true", help="列出全部审核规则及默认参数")
+    check.add_argument("--chunk-indicators", type=int, metavar="N", help=argparse.SUPPRESS)  # docs/contract.md
     check.set_defaults(run=_check, parser=check)
     score_cmd = commands.add_parser("score", help="按财预〔2020〕10号评分，并复核单位自评")
     score_cmd.add_argument(
@@ -272,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmd.add_argument("--actuals", nargs="+", type=Path, required=True, metavar="FILE", help="自评表或填报表")
     score_cmd.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="输出文件夹")
     score_cmd.add_argument("--params", type=Path, metavar="YAML", help="参数文件（scoring:、rescoring: 段）")
+    score_cmd.add_argument("--chunk-indicators", type=int, metavar="N", help=argparse.SUPPRESS)  # docs/contract.md
     score_cmd.set_defaults(run=_score, parser=score_cmd)
     template = commands.add_parser("template", help="由绩效目标表生成实际完成值填报表（.xlsx）")
     template.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
