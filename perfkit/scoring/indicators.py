@@ -13,7 +13,15 @@ import polars as pl
 
 from perfkit.scoring.notes import note
 from perfkit.scoring.params import ScoringParams
-from perfkit.targets import CONTRADICTORY, DEADLINE, NUMERIC_KINDS, RANGE, is_money_indicator, with_parsed_targets
+from perfkit.targets import (
+    CONTRADICTORY,
+    DEADLINE,
+    NUMERIC_KINDS,
+    QUALITATIVE,
+    RANGE,
+    is_money_indicator,
+    with_parsed_targets,
+)
 from perfkit.text import MONEY_TO_YUAN, MONEY_UNITS, UNIT_CLASSES
 
 GROUP_OF_LEVEL1 = {"产出指标": "产出指标", "成本指标": "产出指标", "效益指标": "效益指标", "满意度指标": "满意度指标"}
@@ -58,8 +66,13 @@ def _actual_in_target_unit() -> pl.Expr:
 
 def _band_fraction(params: ScoringParams) -> tuple[pl.Expr, pl.Expr]:
     """(band, fraction) of a qualitative actual: an explicit band, or the actual's leading clause
-    when it is a band label or one of ``params.qualitative_synonyms`` — never a prefix match."""
-    text = pl.col("actual_raw").fill_null("").str.replace_all(r"\s", "")
+    when it is a band label or one of ``params.qualitative_synonyms`` — never a prefix match.
+
+    The clause is read only where a band can decide the score (see ``_by_band``): elsewhere the
+    regex passes would be wasted on every numeric actual."""
+    kind = pl.col("target_kind")
+    may_use_band = ~kind.is_in(NUMERIC_KINDS) | ((kind == DEADLINE) & pl.col("actual_kind").is_in([QUALITATIVE]))
+    text = pl.when(may_use_band.fill_null(True)).then(pl.col("actual_raw").fill_null("")).str.replace_all(r"\s", "")
     clause = text.str.extract(r"^([^，,；;。：:（(！!]*)")
     synonyms = {**{band: band for band in params.qualitative_bands}, **params.qualitative_synonyms}
     band = pl.coalesce(pl.col("band"), clause.replace_strict(synonyms, default=None))
@@ -97,22 +110,25 @@ def _deadline_parts(params: ScoringParams) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     return met, late, am / tm
 
 
-def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
-    """``status``, ``achievement``, ``actual_ratio``, ``band`` and ``_reason`` (why unjudged) of every indicator."""
+def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
+    """``status``, ``achievement``, ``actual_ratio``, ``band`` and ``_reason`` (why unjudged) of
+    every indicator, as stages of columns: each stage reads the columns of the ones before, so
+    that no part (a regex on the actual, the ratio) is computed twice. The helper columns start
+    with ``_s_``."""
     t, a, high = pl.col("target_value"), pl.col("_a"), pl.col("target_value_high")
     kind, op = pl.col("target_kind"), pl.col("_op")
     numeric, is_range, is_deadline = kind.is_in(NUMERIC_KINDS), kind == RANGE, kind == DEADLINE
     lower, upper, equal, strict = op.is_in([">=", ">"]), op.is_in(["<=", "<"]), op == "=", op.is_in([">", "<"])
-    ratio = pl.when(t > 0).then(a / t)
-    met = (
+    ratio, met, band, fraction = pl.col("_s_ratio"), pl.col("_s_met"), pl.col("_s_band"), pl.col("_s_fraction")
+    over, by_band, reason = pl.col("_s_over"), pl.col("_s_by_band"), pl.col("_reason")
+    achievement = pl.col("achievement")
+    written_met = (
         pl.when(op == ">").then(a > t).when(op == ">=").then(a >= t)
         .when(op == "<").then(a < t).when(op == "<=").then(a <= t)
         .otherwise(a == t)
     )  # fmt: skip
     deadline_met, deadline_late, month_ratio = _deadline_parts(params)
     range_met = (a >= t) & (a <= high)
-    met = pl.when(is_deadline).then(deadline_met).when(is_range).then(range_met).otherwise(met)
-    over = kind.is_in(["quantitative"]) & (lower | equal) & (ratio >= params.over_achievement_ratio)
     # ratios need a positive target and a non-negative actual: a zero target (零事故) missed, or a
     # negative one, scores 0 — the ratio would divide by zero or turn the sign
     proportional = (t > 0) & (a >= 0)
@@ -141,11 +157,9 @@ def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
         .when(met | (equal & ~is_range & ~is_deadline & (ratio > 1))).then(1.0)
         .otherwise(missed)
     ).clip(0.0, 1.0)  # fmt: skip
-    band, fraction = _band_fraction(params)
-    # a deadline stated in words by the actual (按时完成, 达成年度指标) is judged by its band
-    by_band = ~numeric | (is_deadline & pl.col("actual_kind").is_in(["qualitative"]) & band.is_not_null())
+    band_read, fraction_read = _band_fraction(params)
     unknown_group = pl.col("group").is_null()
-    reason = (
+    why_unjudged = (
         pl.when(unknown_group).then(pl.lit("group"))
         .when(kind == CONTRADICTORY).then(pl.lit("contradictory"))
         .when(pl.col("actual_raw").is_null()).then(pl.lit("no_actual"))
@@ -155,7 +169,6 @@ def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
         .when(is_deadline & (pl.col("actual_kind") != DEADLINE)).then(pl.lit("not_date"))
         .when(a.is_null()).then(pl.lit("unit"))
     )  # fmt: skip
-    achievement = pl.when(reason.is_not_null()).then(None).when(by_band).then(fraction).otherwise(numeric_achievement)
     status = (
         pl.when(achievement.is_null()).then(pl.lit("unjudged"))
         .when(by_band).then(pl.when(achievement >= 1.0).then(pl.lit("met")).otherwise(pl.lit("missed")))
@@ -164,13 +177,32 @@ def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
         .when(~met).then(pl.lit("missed"))
         .otherwise(pl.lit("met"))
     )  # fmt: skip
-    return {
-        "status": status,
-        "achievement": achievement,
-        "actual_ratio": pl.when(is_deadline & ~by_band).then(month_ratio).when(numeric & ~by_band).then(ratio),
-        "band": pl.when(by_band).then(band),
-        "_reason": reason,
-    }
+    return [
+        {
+            "_s_ratio": pl.when(t > 0).then(a / t),
+            "_s_met": pl.when(is_deadline).then(deadline_met).when(is_range).then(range_met).otherwise(written_met),
+            "_s_band": band_read,
+            "_s_fraction": fraction_read,
+        },
+        {
+            "_s_over": kind.is_in(["quantitative"]) & (lower | equal) & (ratio >= params.over_achievement_ratio),
+            # a deadline stated in words by the actual (按时完成, 达成年度指标) is judged by its band
+            "_s_by_band": ~numeric | (is_deadline & pl.col("actual_kind").is_in(["qualitative"]) & band.is_not_null()),
+        },
+        {"_s_numeric_achievement": numeric_achievement, "_reason": why_unjudged},
+        {
+            "achievement": pl.when(reason.is_not_null())
+            .then(None)
+            .when(by_band)
+            .then(fraction)
+            .otherwise(pl.col("_s_numeric_achievement"))
+        },
+        {
+            "status": status,
+            "actual_ratio": pl.when(is_deadline & ~by_band).then(month_ratio).when(numeric & ~by_band).then(ratio),
+            "band": pl.when(by_band).then(band),
+        },
+    ]
 
 
 def score_indicators(evaluation: pl.DataFrame, params: ScoringParams | None = None) -> pl.DataFrame:
@@ -208,7 +240,8 @@ def score_indicators(evaluation: pl.DataFrame, params: ScoringParams | None = No
     )
     frame = frame.with_columns(_first_in_group=pl.int_range(pl.len()).over("project_id", "group") == 0)
     frame = frame.with_columns(*_weights(params), _a=_actual_in_target_unit(), _op=_comparator(params))
-    frame = frame.with_columns(**_status_and_achievement(params))
+    for stage in _status_and_achievement(params):
+        frame = frame.with_columns(**stage)
     frame = frame.with_columns(score=(pl.col("weight") * pl.col("achievement")).round(4))
     frame = frame.with_columns(
         score_diff=(pl.col("self_score") - pl.col("score")).round(4),
