@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.scoring.notes import note
+from perfkit.scoring.notes import note_stages
 from perfkit.scoring.params import ScoringParams
 from perfkit.targets import (
     CONTRADICTORY,
@@ -243,10 +243,9 @@ def score_indicators(evaluation: pl.DataFrame, params: ScoringParams | None = No
     for stage in _status_and_achievement(params):
         frame = frame.with_columns(**stage)
     frame = frame.with_columns(score=(pl.col("weight") * pl.col("achievement")).round(4))
-    frame = frame.with_columns(
-        score_diff=(pl.col("self_score") - pl.col("score")).round(4),
-        note=note(params),
-    )
+    frame = frame.with_columns(score_diff=(pl.col("self_score") - pl.col("score")).round(4))
+    for stage in note_stages(params):
+        frame = frame.with_columns(**stage)
     extras = [
         "unit_code",
         "level1",
