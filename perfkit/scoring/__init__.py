@@ -44,6 +44,14 @@ def _check_band_fractions(indicators: pl.DataFrame, params: ScoringParams) -> No
             raise InputError(file, row.get("actual_source_ref") or row.get("source_ref"), message.format(**row))
 
 
+def _one_row_per_indicator(indicators: pl.DataFrame) -> bool:
+    """Whether every row has its own place (``project_id``, ``seq``), none empty."""
+    place = pl.struct("project_id", "seq")
+    return indicators.select(
+        (pl.col("project_id").is_not_null() & pl.col("seq").is_not_null() & place.is_unique()).all()
+    ).item()
+
+
 def score(
     actuals: Actuals,
     targets: TargetTables | None = None,
@@ -55,17 +63,20 @@ def score(
     targets, params = annual_indicators(targets), params or ScoringParams()  # scored against the annual targets
     evaluation = evaluate(actuals, targets)
     _check_band_fractions(evaluation.indicators, params)
-    indicator_scores = score_indicators(evaluation.indicators, params)
+    self_columns = ["weight_given", "deviation_reason", "selfeval_target_raw", "target_kind", "level2"]
+    scored = score_indicators(evaluation.indicators, params, keep=self_columns)
+    indicator_scores = scored.drop(self_columns)
     projects = evaluation.projects.with_columns(
         budget_full=pl.coalesce("budget_full", "budget_total"),
         self_total=pl.col("self_total") if "self_total" in evaluation.projects.columns else pl.lit(None, pl.Float64),
     )
     project_scores = score_projects(indicator_scores, projects, params)
-    self_columns = ["weight_given", "deviation_reason", "selfeval_target_raw", "target_kind", "level2"]
-    run = ScoredRun(
-        indicators=indicator_scores.join(
+    if not _one_row_per_indicator(indicator_scores):  # the self-evaluation columns as a join on the place gives them
+        scored = indicator_scores.join(
             evaluation.indicators.select("project_id", "seq", *self_columns), on=["project_id", "seq"], how="left"
-        ),
+        )
+    run = ScoredRun(
+        indicators=scored,
         projects=project_scores.join(
             projects.select("project_id", "budget_full", "executed", "self_execution_score"),
             on="project_id",

@@ -9,9 +9,12 @@ stays empty until it is judged. docs/domain.md has the table of written forms an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from perfkit.scoring.notes import note_stages
+from perfkit.scoring.numbering import numbered
 from perfkit.scoring.params import ScoringParams
 from perfkit.targets import (
     CONTRADICTORY,
@@ -29,6 +32,9 @@ INDICATOR_SCORE_COLUMNS = [
     "project_id", "seq", "weight", "actual_raw", "actual_value", "achievement", "score", "self_score", "score_diff",
     "note",
 ]  # fmt: skip
+INDICATOR_EXTRA_COLUMNS = [
+    "unit_code", "level1", "name", "target_raw", "status", "band", "actual_ratio", "group_weight", "weight_given_sum",
+]  # fmt: skip
 _PERCENT_IN_TEXT = r"(-?[0-9]+(?:\.[0-9]+)?)%"
 
 
@@ -37,12 +43,12 @@ def _weights(params: ScoringParams) -> list[pl.Expr]:
     the self-evaluation's 分值 where given, else an equal share of what the group has left (never
     below zero); null for a level-1 group that is not known."""
     base = pl.col("group").replace_strict(params.group_weights, default=None, return_dtype=pl.Float64)
-    present_total = base.filter(pl.col("_first_in_group")).sum().over("project_id")
+    present_total = base.filter(pl.col("_group_no").is_first_distinct()).sum().over("_project_no")
     all_groups = sum(params.group_weights.values())
     group_weight = base * all_groups / present_total if params.redistribute_missing_groups else base
     given = pl.col("weight_given")
-    given_sum = given.fill_null(0).sum().over("project_id", "group")
-    missing = given.is_null().sum().over("project_id", "group")
+    given_sum = given.fill_null(0).sum().over("_group_no")
+    missing = given.is_null().sum().over("_group_no")
     rest = ((group_weight - given_sum) / missing).clip(lower_bound=0.0)
     weight = pl.when(pl.col("group").is_not_null()).then(pl.coalesce(given, rest))
     return [group_weight.alias("group_weight"), given_sum.alias("weight_given_sum"), weight.alias("weight")]
@@ -205,40 +211,60 @@ def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
     ]
 
 
-def score_indicators(evaluation: pl.DataFrame, params: ScoringParams | None = None) -> pl.DataFrame:
-    """Score each indicator of ``evaluation`` (targets, actuals and any self-evaluation columns).
-
-    Returns the ``indicator_scores`` contract columns plus ``unit_code``, ``level1``, ``name``,
-    ``target_raw``, ``status`` (met / missed / over / equal_missed / unjudged), ``band``,
-    ``actual_ratio``, ``group_weight`` and ``weight_given_sum``. Does not mutate ``evaluation``.
-    """
-    params = params or ScoringParams()
-    for column, dtype in (("target_value_high", pl.Float64), ("target_note", pl.String), ("target_approx", pl.Boolean)):
-        if column not in evaluation.columns:  # tables made before these columns existed
-            evaluation = evaluation.with_columns(pl.lit(None, dtype=dtype).alias(column))
-    # an actual reads money where its target does, and dates where its target is a deadline
+def _actuals_parsed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The actual's parsed columns (``actual_op``, ``actual_value``, ``actual_unit``, ``actual_kind``):
+    an actual reads money where its target does, and dates where its target is a deadline; a
+    percentage target takes an actual that states one percentage in words (完成率96%，达到预期)."""
     money = is_money_indicator() | pl.col("target_unit").str.contains("^(?:" + "|".join(MONEY_UNITS) + ")").fill_null(
         False
     )
-    frame = with_parsed_targets(
-        evaluation, "actual_raw", money=money, prefix="actual_", timely=pl.col("target_kind") == DEADLINE
-    ).drop("actual_value_high", "actual_noun", "actual_note", "actual_approx")
-    # a percentage target and an actual that states one percentage in words (完成率96%，达到预期)
-    stated = pl.col("actual_raw").fill_null("").str.replace_all(r"\s", "")
-    one_percent = (
-        (pl.col("target_unit") == "%")
-        & pl.col("actual_value").is_null()
-        & (stated.str.count_matches(_PERCENT_IN_TEXT) == 1)
+    cells = frame.select("actual_raw", "target_unit", _money=money, _timely=pl.col("target_kind") == DEADLINE)
+    parsed = with_parsed_targets(
+        cells, "actual_raw", money=pl.col("_money"), prefix="actual_", timely=pl.col("_timely")
     )
-    frame = frame.with_columns(
+    # the regex passes only where they can decide: a percentage target without a numeric actual
+    stated = (
+        pl.when((pl.col("target_unit") == "%") & pl.col("actual_value").is_null())
+        .then(pl.col("actual_raw").fill_null(""))
+        .str.replace_all(r"\s", "")
+    )
+    one_percent = stated.str.count_matches(_PERCENT_IN_TEXT) == 1
+    return parsed.select(
+        "actual_op",
         actual_value=pl.when(one_percent)
         .then(stated.str.extract(_PERCENT_IN_TEXT).cast(pl.Float64, strict=False))
         .otherwise("actual_value"),
         actual_unit=pl.when(one_percent).then(pl.lit("%")).otherwise("actual_unit"),
         actual_kind=pl.when(one_percent).then(pl.lit("quantitative")).otherwise("actual_kind"),
-        group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None),
     )
-    frame = frame.with_columns(_first_in_group=pl.int_range(pl.len()).over("project_id", "group") == 0)
+
+
+def score_indicators(
+    evaluation: pl.DataFrame, params: ScoringParams | None = None, keep: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Score each indicator of ``evaluation`` (targets, actuals and any self-evaluation columns).
+
+    Returns the ``indicator_scores`` contract columns plus ``unit_code``, ``level1``, ``name``,
+    ``target_raw``, ``status`` (met / missed / over / equal_missed / unjudged), ``band``,
+    ``actual_ratio``, ``group_weight`` and ``weight_given_sum``, and the columns ``keep`` of
+    ``evaluation``, in its row order. Does not mutate ``evaluation``.
+    """
+    params = params or ScoringParams()
+    if "target_value_high" not in evaluation.columns:  # tables made before the column existed
+        evaluation = evaluation.with_columns(target_value_high=pl.lit(None, dtype=pl.Float64))
+    used = [
+        "project_id", "seq", "unit_code", "level1", "level2", "name", "target_raw", "target_op", "target_value",
+        "target_unit", "target_kind", "target_value_high", "actual_raw", "band", "band_fraction", "weight_given",
+        "self_score",
+    ]  # fmt: skip
+    frame = evaluation.select(*dict.fromkeys([*used, *keep]))
+    frame = frame.hstack(_actuals_parsed(frame).get_columns()).with_columns(
+        group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None)
+    )
+    # windows over numbers, not texts: the project, and its level-1 group
+    frame = frame.with_columns(
+        _project_no=numbered(frame, ["project_id"]), _group_no=numbered(frame, ["project_id", "group"])
+    )
     frame = frame.with_columns(*_weights(params), _a=_actual_in_target_unit(), _op=_comparator(params))
     for stage in _status_and_achievement(params):
         frame = frame.with_columns(**stage)
@@ -246,15 +272,4 @@ def score_indicators(evaluation: pl.DataFrame, params: ScoringParams | None = No
     frame = frame.with_columns(score_diff=(pl.col("self_score") - pl.col("score")).round(4))
     for stage in note_stages(params):
         frame = frame.with_columns(**stage)
-    extras = [
-        "unit_code",
-        "level1",
-        "name",
-        "target_raw",
-        "status",
-        "band",
-        "actual_ratio",
-        "group_weight",
-        "weight_given_sum",
-    ]
-    return frame.select(*INDICATOR_SCORE_COLUMNS, *extras)
+    return frame.select(*INDICATOR_SCORE_COLUMNS, *INDICATOR_EXTRA_COLUMNS, *keep)

@@ -14,6 +14,7 @@ import polars as pl
 
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
+from perfkit.scoring.numbering import per_run
 from perfkit.targets import is_money_indicator, is_timely_indicator, with_parsed_targets
 from perfkit.text import squashed
 
@@ -43,13 +44,6 @@ class _Side:
     run: pl.Series
     runs: pl.DataFrame
     names: pl.Series
-
-
-def _per_run(frame: pl.DataFrame, columns: list[str]) -> tuple[pl.Series, pl.DataFrame]:
-    """The run of equal ``columns`` each row of ``frame`` is in, and the runs' values, one row per run:
-    the rows of a project come together, so work on its name is done once per project."""
-    run = frame.select(pl.struct(columns).rle_id()).to_series()
-    return run, frame.select(columns).filter(run.shift(1).ne_missing(run))
 
 
 def _name_ids(*names: pl.Series) -> tuple[list[pl.Series], int]:
@@ -118,7 +112,7 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
         )
         return Evaluation(indicators, projects, empty)
     # an indicator of no known project is left out, as by an inner join
-    target_run, target_runs = _per_run(targets.indicators, ["unit_code", "project_id"])
+    target_run, target_runs = per_run(targets.indicators, ["unit_code", "project_id"])
     target_runs = target_runs.join(
         targets.projects.select("project_id", "project_name", _known=pl.lit(True)),
         on="project_id",
@@ -126,7 +120,7 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
         maintain_order="left",
         validate="m:1",
     ).with_columns(_project=squashed("project_name"), _known=pl.col("_known").fill_null(False))
-    actual_run, actual_runs = _per_run(actuals.indicators, ["unit_code", "project_name"])
+    actual_run, actual_runs = per_run(actuals.indicators, ["unit_code", "project_name"])
     target_key, actual_key = _match_keys(
         _Side(
             target_run,
