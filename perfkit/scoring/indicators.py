@@ -38,20 +38,33 @@ INDICATOR_EXTRA_COLUMNS = [
 _PERCENT_IN_TEXT = r"(-?[0-9]+(?:\.[0-9]+)?)%"
 
 
-def _weights(params: ScoringParams) -> list[pl.Expr]:
+def _weights(params: ScoringParams) -> list[dict[str, pl.Expr]]:
     """``group_weight`` (after redistribution), ``weight_given_sum`` and each indicator's ``weight``:
     the self-evaluation's 分值 where given, else an equal share of what the group has left (never
-    below zero); null for a level-1 group that is not known."""
-    base = pl.col("group").replace_strict(params.group_weights, default=None, return_dtype=pl.Float64)
-    present_total = base.filter(pl.col("_group_no").is_first_distinct()).sum().over("_project_no")
+    below zero); null for a level-1 group that is not known. Two stages: the windows sum plain
+    columns (an expression inside a window is worked out group by group)."""
+    base, given = pl.col("_w_base"), pl.col("weight_given")
     all_groups = sum(params.group_weights.values())
+    present_total = pl.col("_w_present_total")
     group_weight = base * all_groups / present_total if params.redistribute_missing_groups else base
-    given = pl.col("weight_given")
-    given_sum = given.fill_null(0).sum().over("_group_no")
-    missing = given.is_null().sum().over("_group_no")
-    rest = ((group_weight - given_sum) / missing).clip(lower_bound=0.0)
-    weight = pl.when(pl.col("group").is_not_null()).then(pl.coalesce(given, rest))
-    return [group_weight.alias("group_weight"), given_sum.alias("weight_given_sum"), weight.alias("weight")]
+    rest = ((group_weight - pl.col("weight_given_sum")) / pl.col("_w_missing")).clip(lower_bound=0.0)
+    return [
+        {
+            "_w_base": pl.col("group").replace_strict(params.group_weights, default=None, return_dtype=pl.Float64),
+            "_w_first": pl.col("_group_no").is_first_distinct(),
+            "_w_given": given.fill_null(0),
+            "_w_unweighted": given.is_null(),
+        },
+        {
+            "_w_present_total": pl.when(pl.col("_w_first")).then(base).sum().over("_project_no"),
+            "weight_given_sum": pl.col("_w_given").sum().over("_group_no"),
+            "_w_missing": pl.col("_w_unweighted").sum().over("_group_no"),
+        },
+        {
+            "group_weight": group_weight,
+            "weight": pl.when(pl.col("group").is_not_null()).then(pl.coalesce(given, rest)),
+        },
+    ]
 
 
 def _actual_in_target_unit() -> pl.Expr:
@@ -72,7 +85,8 @@ def _actual_in_target_unit() -> pl.Expr:
 
 def _band_fraction(params: ScoringParams) -> tuple[pl.Expr, pl.Expr]:
     """(band, fraction) of a qualitative actual: an explicit band, or the actual's leading clause
-    when it is a band label or one of ``params.qualitative_synonyms`` — never a prefix match.
+    when it is a band label or one of ``params.qualitative_synonyms`` — never a prefix match. The
+    fraction reads the band from the column ``_s_band``.
 
     The clause is read only where a band can decide the score (see ``_by_band``): elsewhere the
     regex passes would be wasted on every numeric actual."""
@@ -82,14 +96,16 @@ def _band_fraction(params: ScoringParams) -> tuple[pl.Expr, pl.Expr]:
     clause = text.str.extract(r"^([^，,；;。：:（(！!]*)")
     synonyms = {**{band: band for band in params.qualitative_bands}, **params.qualitative_synonyms}
     band = pl.coalesce(pl.col("band"), clause.replace_strict(synonyms, default=None))
-    default = band.replace_strict({k: v[2] for k, v in params.qualitative_bands.items()}, default=None)
+    default = pl.col("_s_band").replace_strict({k: v[2] for k, v in params.qualitative_bands.items()}, default=None)
     return band, pl.coalesce(pl.col("band_fraction"), default)
 
 
 def _comparator(params: ScoringParams) -> pl.Expr:
     """The comparator scored: as written; else ≤ for a zero target or an indicator whose name says
     lower is better (事故, 投诉 …); else ``params.no_comparator_as``."""
-    lower_is_better = pl.col("name").fill_null("").str.contains("|".join(params.lower_is_better_names) or "$^")
+    # the name is read only where no comparator is written
+    name = pl.when(pl.col("target_op").is_null()).then(pl.col("name").fill_null(""))
+    lower_is_better = name.str.contains("|".join(params.lower_is_better_names) or "$^")
     implied = pl.when((pl.col("target_value") == 0) | lower_is_better).then(pl.lit("<="))
     return pl.coalesce(pl.col("target_op"), implied, pl.lit(params.no_comparator_as))
 
@@ -188,9 +204,9 @@ def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
             "_s_ratio": pl.when(t > 0).then(a / t),
             "_s_met": pl.when(is_deadline).then(deadline_met).when(is_range).then(range_met).otherwise(written_met),
             "_s_band": band_read,
-            "_s_fraction": fraction_read,
         },
         {
+            "_s_fraction": fraction_read,
             "_s_over": kind.is_in(["quantitative"]) & (lower | equal) & (ratio >= params.over_achievement_ratio),
             # a deadline stated in words by the actual (按时完成, 达成年度指标) is judged by its band
             "_s_by_band": ~numeric | (is_deadline & pl.col("actual_kind").is_in(["qualitative"]) & band.is_not_null()),
@@ -265,7 +281,9 @@ def score_indicators(
     frame = frame.with_columns(
         _project_no=numbered(frame, ["project_id"]), _group_no=numbered(frame, ["project_id", "group"])
     )
-    frame = frame.with_columns(*_weights(params), _a=_actual_in_target_unit(), _op=_comparator(params))
+    for stage in _weights(params):
+        frame = frame.with_columns(**stage)
+    frame = frame.with_columns(_a=_actual_in_target_unit(), _op=_comparator(params))
     for stage in _status_and_achievement(params):
         frame = frame.with_columns(**stage)
     frame = frame.with_columns(score=(pl.col("weight") * pl.col("achievement")).round(4))
