@@ -13,6 +13,7 @@ from perfkit.load import TargetTables, annual_indicators
 from perfkit.load.actuals import Actuals
 from perfkit.scoring.indicators import score_indicators
 from perfkit.scoring.match import evaluate
+from perfkit.scoring.numbering import numbered
 from perfkit.scoring.params import ScoringParams
 from perfkit.scoring.projects import score_projects
 from perfkit.scoring.rescoring import RESCORING_RULES, ScoredRun
@@ -29,7 +30,10 @@ class Scorecard:
 
 def _check_band_fractions(indicators: pl.DataFrame, params: ScoringParams) -> None:
     """An explicit qualitative fraction must lie inside its band (docs/domain.md): otherwise bad input."""
-    given = indicators.filter(pl.col("band_fraction").is_not_null())
+    places = [
+        c for c in ("actual_source_file", "source_file", "actual_source_ref", "source_ref") if c in indicators.columns
+    ]
+    given = indicators.select("band", "band_fraction", *places).filter(pl.col("band_fraction").is_not_null())
     unknown = given.filter(pl.col("band").is_not_null() & ~pl.col("band").is_in(list(params.qualitative_bands)))
     outside = given.join(params.bands_frame(), on="band").filter(
         (pl.col("band_fraction") < pl.col("band_low")) | (pl.col("band_fraction") > pl.col("band_high"))
@@ -46,10 +50,9 @@ def _check_band_fractions(indicators: pl.DataFrame, params: ScoringParams) -> No
 
 def _one_row_per_indicator(indicators: pl.DataFrame) -> bool:
     """Whether every row has its own place (``project_id``, ``seq``), none empty."""
-    place = pl.struct("project_id", "seq")
-    return indicators.select(
-        (pl.col("project_id").is_not_null() & pl.col("seq").is_not_null() & place.is_unique()).all()
-    ).item()
+    project = numbered(indicators, ["project_id"]).cast(pl.UInt64)
+    place = project * 2**32 + (indicators["seq"].cast(pl.Int64) + 2**31).cast(pl.UInt64)
+    return bool(place.is_not_null().all() and indicators["project_id"].is_not_null().all() and place.is_unique().all())
 
 
 def score(

@@ -46,7 +46,7 @@ _CASE = pl.Enum(list(NOTES))
 
 
 def _plain_number(value: pl.Expr) -> pl.Expr:
-    return value.round(6).cast(pl.String).str.replace(r"\.0$", "")
+    return value.round(6).cast(pl.String).str.strip_suffix(".0")
 
 
 def _judged_case() -> pl.Expr:
