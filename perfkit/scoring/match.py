@@ -49,7 +49,8 @@ class _Side:
 def _name_ids(*names: pl.Series) -> tuple[list[pl.Series], int]:
     """For each series of indicator names, the number of each name compared without whitespace and
     punctuation (the same number on every side), and how many numbers there are."""
-    distinct = pl.concat([n.rename("name").to_frame() for n in names]).unique().with_columns(_name=squashed("name"))
+    distinct = pl.concat([n.rename("name").unique().to_frame() for n in names]).unique()
+    distinct = distinct.with_columns(_name=squashed("name"))
     numbers = distinct.select("_name").unique().with_row_index("_name_id")
     distinct = distinct.join(numbers, on="_name").select("name", "_name_id")
     ids = [
@@ -60,14 +61,12 @@ def _name_ids(*names: pl.Series) -> tuple[list[pl.Series], int]:
 
 
 def _nth(key: pl.Series) -> pl.Series:
-    """How many rows before each row have its ``key`` (0 for the first): only repeated keys are
-    counted, by their place in a stable sort less the place of the first of their key."""
-    repeated = key.is_duplicated()
-    nth = pl.zeros(key.len(), pl.UInt32, eager=True)
-    if repeated.any():
-        counted = key.filter(repeated)
-        nth = nth.scatter(repeated.arg_true(), counted.rank("ordinal") - counted.rank("min"))
-    return nth
+    """How many rows before each row have its ``key`` (0 for the first): its place after a sort by
+    key and row, less the place of the first row of its key."""
+    rows = key.to_frame("key").with_row_index("row").sort("key", "row")
+    at = pl.int_range(pl.len(), dtype=pl.UInt32)
+    nth = rows.select(at - pl.when(pl.col("key").ne_missing(pl.col("key").shift(1))).then(at).forward_fill())
+    return pl.zeros(key.len(), pl.UInt32, eager=True).scatter(rows["row"], nth.to_series())
 
 
 def _match_keys(targets: _Side, actuals: _Side) -> tuple[pl.Series, pl.Series]:
