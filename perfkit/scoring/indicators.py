@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from perfkit.scoring.notes import note_stages
-from perfkit.scoring.numbering import numbered
+from perfkit.scoring.numbering import numbered, whole_slices
 from perfkit.scoring.params import ScoringParams
 from perfkit.targets import (
     CONTRADICTORY,
@@ -35,6 +35,9 @@ INDICATOR_SCORE_COLUMNS = [
 INDICATOR_EXTRA_COLUMNS = [
     "unit_code", "level1", "name", "target_raw", "status", "band", "actual_ratio", "group_weight", "weight_given_sum",
 ]  # fmt: skip
+# indicators are scored in slices of whole projects of about this many rows: the working columns
+# of a slice stay small (memory), and the result is the same as in one piece
+SLICE_INDICATORS = 100_000
 _PERCENT_IN_TEXT = r"(-?[0-9]+(?:\.[0-9]+)?)%"
 
 
@@ -274,13 +277,23 @@ def score_indicators(
         "self_score",
     ]  # fmt: skip
     frame = evaluation.select(*dict.fromkeys([*used, *keep]))
+    project = numbered(frame, ["project_id"])
+    parts = [
+        _scored(frame.slice(offset, length), project.slice(offset, length), params).select(
+            *INDICATOR_SCORE_COLUMNS, *INDICATOR_EXTRA_COLUMNS, *keep
+        )
+        for offset, length in whole_slices(project, SLICE_INDICATORS) or [(0, 0)]
+    ]
+    return pl.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _scored(frame: pl.DataFrame, project: pl.Series, params: ScoringParams) -> pl.DataFrame:
+    """:func:`score_indicators` on whole projects, numbered ``project``, with the working columns."""
     frame = frame.hstack(_actuals_parsed(frame).get_columns()).with_columns(
         group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None)
     )
     # windows over numbers, not texts: the project, and its level-1 group
-    frame = frame.with_columns(
-        _project_no=numbered(frame, ["project_id"]), _group_no=numbered(frame, ["project_id", "group"])
-    )
+    frame = frame.with_columns(_project_no=project, _group_no=numbered(frame, ["project_id", "group"]))
     for stage in _weights(params):
         frame = frame.with_columns(**stage)
     frame = frame.with_columns(_a=_actual_in_target_unit(), _op=_comparator(params))
@@ -290,4 +303,4 @@ def score_indicators(
     frame = frame.with_columns(score_diff=(pl.col("self_score") - pl.col("score")).round(4))
     for stage in note_stages(params):
         frame = frame.with_columns(**stage)
-    return frame.select(*INDICATOR_SCORE_COLUMNS, *INDICATOR_EXTRA_COLUMNS, *keep)
+    return frame

@@ -24,3 +24,18 @@ def numbered(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
     distinct = runs.unique(maintain_order=True).with_row_index("_number")
     number = runs.join(distinct, on=columns, how="left", nulls_equal=True, maintain_order="left")["_number"]
     return number.gather(run)
+
+
+def whole_slices(number: pl.Series, size: int) -> list[tuple[int, int]]:
+    """(offset, length) of consecutive slices of all rows: a slice starts at the first row of each
+    stretch of ``size`` rows before which every ``number`` has ended (slices of whole projects).
+
+    >>> whole_slices(pl.Series([0, 0, 1, 1, 0, 2, 3, 3]), 2)
+    [(0, 5), (5, 1), (6, 2)]
+    """
+    rows = number.to_frame("number").with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+    # the last row of every number met so far: a slice may start where it is the row before
+    reach = pl.col("row").max().over("number").cum_max()
+    starts = rows.filter(reach.shift(1).fill_null(-1) == pl.col("row") - 1)["row"]
+    starts = starts.filter((starts // size).is_first_distinct()).to_list()
+    return [(start, end - start) for start, end in zip(starts, [*starts[1:], number.len()], strict=True)]
