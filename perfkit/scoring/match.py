@@ -62,7 +62,7 @@ def _name_ids(*names: pl.Series) -> tuple[list[pl.Series], int]:
 
 def _nth(key: pl.Series) -> pl.Series:
     """How many rows before each row have its ``key`` (0 for the first): its place after a sort by
-    key and row, less the place of the first row of its key."""
+    key and row, less the place of the first row of its key; null where the key is null."""
     rows = key.to_frame("key").with_row_index("row").sort("key", "row")
     at = pl.int_range(pl.len(), dtype=pl.UInt32)
     nth = rows.select(at - pl.when(pl.col("key").ne_missing(pl.col("key").shift(1))).then(at).forward_fill())
@@ -84,7 +84,7 @@ def _match_keys(targets: _Side, actuals: _Side) -> tuple[pl.Series, pl.Series]:
         keys.append((key, _nth(key)))
     # one integer, the n-th in its low bits, where the numbers leave room (below ~10^8 indicators)
     nth_bits = int(max(nth.max() or 0 for _, nth in keys)).bit_length()
-    if (projects.height * names) >> (_KEY_BITS - nth_bits) == 0:
+    if nth_bits < _KEY_BITS and (projects.height * names) >> (_KEY_BITS - nth_bits) == 0:
         return tuple(key * (1 << nth_bits) + nth for key, nth in keys)  # type: ignore[return-value]
     return tuple(  # type: ignore[return-value]
         pl.select(pl.when(key.is_not_null()).then(pl.struct(key.alias("key"), nth.alias("nth")))).to_series()

@@ -38,4 +38,5 @@ def whole_slices(number: pl.Series, size: int) -> list[tuple[int, int]]:
     reach = pl.col("row").max().over("number").cum_max()
     starts = rows.filter(reach.shift(1).fill_null(-1) == pl.col("row") - 1)["row"]
     starts = starts.filter((starts // size).is_first_distinct()).to_list()
-    return [(start, end - start) for start, end in zip(starts, [*starts[1:], number.len()], strict=True)]
+    ends = [*starts[1:], number.len()] if starts else []
+    return [(start, end - start) for start, end in zip(starts, ends, strict=True)]
