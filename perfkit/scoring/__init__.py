@@ -13,6 +13,7 @@ from perfkit.load import TargetTables, annual_indicators
 from perfkit.load.actuals import Actuals
 from perfkit.scoring.indicators import score_indicators
 from perfkit.scoring.match import evaluate
+from perfkit.scoring.numbering import numbered
 from perfkit.scoring.params import ScoringParams
 from perfkit.scoring.projects import score_projects
 from perfkit.scoring.rescoring import RESCORING_RULES, ScoredRun
@@ -29,7 +30,10 @@ class Scorecard:
 
 def _check_band_fractions(indicators: pl.DataFrame, params: ScoringParams) -> None:
     """An explicit qualitative fraction must lie inside its band (docs/domain.md): otherwise bad input."""
-    given = indicators.filter(pl.col("band_fraction").is_not_null())
+    places = [
+        c for c in ("actual_source_file", "source_file", "actual_source_ref", "source_ref") if c in indicators.columns
+    ]
+    given = indicators.select("band", "band_fraction", *places).filter(pl.col("band_fraction").is_not_null())
     unknown = given.filter(pl.col("band").is_not_null() & ~pl.col("band").is_in(list(params.qualitative_bands)))
     outside = given.join(params.bands_frame(), on="band").filter(
         (pl.col("band_fraction") < pl.col("band_low")) | (pl.col("band_fraction") > pl.col("band_high"))
@@ -44,6 +48,13 @@ def _check_band_fractions(indicators: pl.DataFrame, params: ScoringParams) -> No
             raise InputError(file, row.get("actual_source_ref") or row.get("source_ref"), message.format(**row))
 
 
+def _one_row_per_indicator(indicators: pl.DataFrame) -> bool:
+    """Whether every row has its own place (``project_id``, ``seq``), none empty."""
+    project = numbered(indicators, ["project_id"]).cast(pl.UInt64)
+    place = project * 2**32 + (indicators["seq"].cast(pl.Int64) + 2**31).cast(pl.UInt64)
+    return bool(place.is_not_null().all() and indicators["project_id"].is_not_null().all() and place.is_unique().all())
+
+
 def score(
     actuals: Actuals,
     targets: TargetTables | None = None,
@@ -55,17 +66,20 @@ def score(
     targets, params = annual_indicators(targets), params or ScoringParams()  # scored against the annual targets
     evaluation = evaluate(actuals, targets)
     _check_band_fractions(evaluation.indicators, params)
-    indicator_scores = score_indicators(evaluation.indicators, params)
+    self_columns = ["weight_given", "deviation_reason", "selfeval_target_raw", "target_kind", "level2"]
+    scored = score_indicators(evaluation.indicators, params, keep=self_columns)
+    indicator_scores = scored.drop(self_columns)
     projects = evaluation.projects.with_columns(
         budget_full=pl.coalesce("budget_full", "budget_total"),
         self_total=pl.col("self_total") if "self_total" in evaluation.projects.columns else pl.lit(None, pl.Float64),
     )
     project_scores = score_projects(indicator_scores, projects, params)
-    self_columns = ["weight_given", "deviation_reason", "selfeval_target_raw", "target_kind", "level2"]
-    run = ScoredRun(
-        indicators=indicator_scores.join(
+    if not _one_row_per_indicator(indicator_scores):  # the self-evaluation columns as a join on the place gives them
+        scored = indicator_scores.join(
             evaluation.indicators.select("project_id", "seq", *self_columns), on=["project_id", "seq"], how="left"
-        ),
+        )
+    run = ScoredRun(
+        indicators=scored,
         projects=project_scores.join(
             projects.select("project_id", "budget_full", "executed", "self_execution_score"),
             on="project_id",

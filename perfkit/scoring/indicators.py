@@ -9,11 +9,22 @@ stays empty until it is judged. docs/domain.md has the table of written forms an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
-from perfkit.scoring.notes import note
+from perfkit.scoring.notes import note_stages
+from perfkit.scoring.numbering import numbered, whole_slices
 from perfkit.scoring.params import ScoringParams
-from perfkit.targets import CONTRADICTORY, DEADLINE, NUMERIC_KINDS, RANGE, is_money_indicator, with_parsed_targets
+from perfkit.targets import (
+    CONTRADICTORY,
+    DEADLINE,
+    NUMERIC_KINDS,
+    QUALITATIVE,
+    RANGE,
+    is_money_indicator,
+    with_parsed_targets,
+)
 from perfkit.text import MONEY_TO_YUAN, MONEY_UNITS, UNIT_CLASSES
 
 GROUP_OF_LEVEL1 = {"产出指标": "产出指标", "成本指标": "产出指标", "效益指标": "效益指标", "满意度指标": "满意度指标"}
@@ -21,23 +32,42 @@ INDICATOR_SCORE_COLUMNS = [
     "project_id", "seq", "weight", "actual_raw", "actual_value", "achievement", "score", "self_score", "score_diff",
     "note",
 ]  # fmt: skip
+INDICATOR_EXTRA_COLUMNS = [
+    "unit_code", "level1", "name", "target_raw", "status", "band", "actual_ratio", "group_weight", "weight_given_sum",
+]  # fmt: skip
+# indicators are scored in slices of whole projects of about this many rows: the working columns
+# of a slice stay small (memory), and the result is the same as in one piece
+SLICE_INDICATORS = 100_000
 _PERCENT_IN_TEXT = r"(-?[0-9]+(?:\.[0-9]+)?)%"
 
 
-def _weights(params: ScoringParams) -> list[pl.Expr]:
+def _weights(params: ScoringParams) -> list[dict[str, pl.Expr]]:
     """``group_weight`` (after redistribution), ``weight_given_sum`` and each indicator's ``weight``:
     the self-evaluation's 分值 where given, else an equal share of what the group has left (never
-    below zero); null for a level-1 group that is not known."""
-    base = pl.col("group").replace_strict(params.group_weights, default=None, return_dtype=pl.Float64)
-    present_total = base.filter(pl.col("_first_in_group")).sum().over("project_id")
+    below zero); null for a level-1 group that is not known. Two stages: the windows sum plain
+    columns (an expression inside a window is worked out group by group)."""
+    base, given = pl.col("_w_base"), pl.col("weight_given")
     all_groups = sum(params.group_weights.values())
+    present_total = pl.col("_w_present_total")
     group_weight = base * all_groups / present_total if params.redistribute_missing_groups else base
-    given = pl.col("weight_given")
-    given_sum = given.fill_null(0).sum().over("project_id", "group")
-    missing = given.is_null().sum().over("project_id", "group")
-    rest = ((group_weight - given_sum) / missing).clip(lower_bound=0.0)
-    weight = pl.when(pl.col("group").is_not_null()).then(pl.coalesce(given, rest))
-    return [group_weight.alias("group_weight"), given_sum.alias("weight_given_sum"), weight.alias("weight")]
+    rest = ((group_weight - pl.col("weight_given_sum")) / pl.col("_w_missing")).clip(lower_bound=0.0)
+    return [
+        {
+            "_w_base": pl.col("group").replace_strict(params.group_weights, default=None, return_dtype=pl.Float64),
+            "_w_first": pl.col("_group_no").is_first_distinct(),
+            "_w_given": given.fill_null(0),
+            "_w_unweighted": given.is_null(),
+        },
+        {
+            "_w_present_total": pl.when(pl.col("_w_first")).then(base).sum().over("_project_no"),
+            "weight_given_sum": pl.col("_w_given").sum().over("_group_no"),
+            "_w_missing": pl.col("_w_unweighted").sum().over("_group_no"),
+        },
+        {
+            "group_weight": group_weight,
+            "weight": pl.when(pl.col("group").is_not_null()).then(pl.coalesce(given, rest)),
+        },
+    ]
 
 
 def _actual_in_target_unit() -> pl.Expr:
@@ -58,19 +88,27 @@ def _actual_in_target_unit() -> pl.Expr:
 
 def _band_fraction(params: ScoringParams) -> tuple[pl.Expr, pl.Expr]:
     """(band, fraction) of a qualitative actual: an explicit band, or the actual's leading clause
-    when it is a band label or one of ``params.qualitative_synonyms`` — never a prefix match."""
-    text = pl.col("actual_raw").fill_null("").str.replace_all(r"\s", "")
+    when it is a band label or one of ``params.qualitative_synonyms`` — never a prefix match. The
+    fraction reads the band from the column ``_s_band``.
+
+    The clause is read only where a band can decide the score (see ``_by_band``): elsewhere the
+    regex passes would be wasted on every numeric actual."""
+    kind = pl.col("target_kind")
+    may_use_band = ~kind.is_in(NUMERIC_KINDS) | ((kind == DEADLINE) & pl.col("actual_kind").is_in([QUALITATIVE]))
+    text = pl.when(may_use_band.fill_null(True)).then(pl.col("actual_raw").fill_null("")).str.replace_all(r"\s", "")
     clause = text.str.extract(r"^([^，,；;。：:（(！!]*)")
     synonyms = {**{band: band for band in params.qualitative_bands}, **params.qualitative_synonyms}
     band = pl.coalesce(pl.col("band"), clause.replace_strict(synonyms, default=None))
-    default = band.replace_strict({k: v[2] for k, v in params.qualitative_bands.items()}, default=None)
+    default = pl.col("_s_band").replace_strict({k: v[2] for k, v in params.qualitative_bands.items()}, default=None)
     return band, pl.coalesce(pl.col("band_fraction"), default)
 
 
 def _comparator(params: ScoringParams) -> pl.Expr:
     """The comparator scored: as written; else ≤ for a zero target or an indicator whose name says
     lower is better (事故, 投诉 …); else ``params.no_comparator_as``."""
-    lower_is_better = pl.col("name").fill_null("").str.contains("|".join(params.lower_is_better_names) or "$^")
+    # the name is read only where no comparator is written
+    name = pl.when(pl.col("target_op").is_null()).then(pl.col("name").fill_null(""))
+    lower_is_better = name.str.contains("|".join(params.lower_is_better_names) or "$^")
     implied = pl.when((pl.col("target_value") == 0) | lower_is_better).then(pl.lit("<="))
     return pl.coalesce(pl.col("target_op"), implied, pl.lit(params.no_comparator_as))
 
@@ -97,22 +135,25 @@ def _deadline_parts(params: ScoringParams) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     return met, late, am / tm
 
 
-def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
-    """``status``, ``achievement``, ``actual_ratio``, ``band`` and ``_reason`` (why unjudged) of every indicator."""
+def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
+    """``status``, ``achievement``, ``actual_ratio``, ``band`` and ``_reason`` (why unjudged) of
+    every indicator, as stages of columns: each stage reads the columns of the ones before, so
+    that no part (a regex on the actual, the ratio) is computed twice. The helper columns start
+    with ``_s_``."""
     t, a, high = pl.col("target_value"), pl.col("_a"), pl.col("target_value_high")
     kind, op = pl.col("target_kind"), pl.col("_op")
     numeric, is_range, is_deadline = kind.is_in(NUMERIC_KINDS), kind == RANGE, kind == DEADLINE
     lower, upper, equal, strict = op.is_in([">=", ">"]), op.is_in(["<=", "<"]), op == "=", op.is_in([">", "<"])
-    ratio = pl.when(t > 0).then(a / t)
-    met = (
+    ratio, met, band, fraction = pl.col("_s_ratio"), pl.col("_s_met"), pl.col("_s_band"), pl.col("_s_fraction")
+    over, by_band, reason = pl.col("_s_over"), pl.col("_s_by_band"), pl.col("_reason")
+    achievement = pl.col("achievement")
+    written_met = (
         pl.when(op == ">").then(a > t).when(op == ">=").then(a >= t)
         .when(op == "<").then(a < t).when(op == "<=").then(a <= t)
         .otherwise(a == t)
     )  # fmt: skip
     deadline_met, deadline_late, month_ratio = _deadline_parts(params)
     range_met = (a >= t) & (a <= high)
-    met = pl.when(is_deadline).then(deadline_met).when(is_range).then(range_met).otherwise(met)
-    over = kind.is_in(["quantitative"]) & (lower | equal) & (ratio >= params.over_achievement_ratio)
     # ratios need a positive target and a non-negative actual: a zero target (零事故) missed, or a
     # negative one, scores 0 — the ratio would divide by zero or turn the sign
     proportional = (t > 0) & (a >= 0)
@@ -141,11 +182,9 @@ def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
         .when(met | (equal & ~is_range & ~is_deadline & (ratio > 1))).then(1.0)
         .otherwise(missed)
     ).clip(0.0, 1.0)  # fmt: skip
-    band, fraction = _band_fraction(params)
-    # a deadline stated in words by the actual (按时完成, 达成年度指标) is judged by its band
-    by_band = ~numeric | (is_deadline & pl.col("actual_kind").is_in(["qualitative"]) & band.is_not_null())
+    band_read, fraction_read = _band_fraction(params)
     unknown_group = pl.col("group").is_null()
-    reason = (
+    why_unjudged = (
         pl.when(unknown_group).then(pl.lit("group"))
         .when(kind == CONTRADICTORY).then(pl.lit("contradictory"))
         .when(pl.col("actual_raw").is_null()).then(pl.lit("no_actual"))
@@ -155,7 +194,6 @@ def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
         .when(is_deadline & (pl.col("actual_kind") != DEADLINE)).then(pl.lit("not_date"))
         .when(a.is_null()).then(pl.lit("unit"))
     )  # fmt: skip
-    achievement = pl.when(reason.is_not_null()).then(None).when(by_band).then(fraction).otherwise(numeric_achievement)
     status = (
         pl.when(achievement.is_null()).then(pl.lit("unjudged"))
         .when(by_band).then(pl.when(achievement >= 1.0).then(pl.lit("met")).otherwise(pl.lit("missed")))
@@ -164,65 +202,105 @@ def _status_and_achievement(params: ScoringParams) -> dict[str, pl.Expr]:
         .when(~met).then(pl.lit("missed"))
         .otherwise(pl.lit("met"))
     )  # fmt: skip
-    return {
-        "status": status,
-        "achievement": achievement,
-        "actual_ratio": pl.when(is_deadline & ~by_band).then(month_ratio).when(numeric & ~by_band).then(ratio),
-        "band": pl.when(by_band).then(band),
-        "_reason": reason,
-    }
+    return [
+        {
+            "_s_ratio": pl.when(t > 0).then(a / t),
+            "_s_met": pl.when(is_deadline).then(deadline_met).when(is_range).then(range_met).otherwise(written_met),
+            "_s_band": band_read,
+        },
+        {
+            "_s_fraction": fraction_read,
+            "_s_over": kind.is_in(["quantitative"]) & (lower | equal) & (ratio >= params.over_achievement_ratio),
+            # a deadline stated in words by the actual (按时完成, 达成年度指标) is judged by its band
+            "_s_by_band": ~numeric | (is_deadline & pl.col("actual_kind").is_in(["qualitative"]) & band.is_not_null()),
+        },
+        {"_s_numeric_achievement": numeric_achievement, "_reason": why_unjudged},
+        {
+            "achievement": pl.when(reason.is_not_null())
+            .then(None)
+            .when(by_band)
+            .then(fraction)
+            .otherwise(pl.col("_s_numeric_achievement"))
+        },
+        {
+            "status": status,
+            "actual_ratio": pl.when(is_deadline & ~by_band).then(month_ratio).when(numeric & ~by_band).then(ratio),
+            "band": pl.when(by_band).then(band),
+        },
+    ]
 
 
-def score_indicators(evaluation: pl.DataFrame, params: ScoringParams | None = None) -> pl.DataFrame:
-    """Score each indicator of ``evaluation`` (targets, actuals and any self-evaluation columns).
-
-    Returns the ``indicator_scores`` contract columns plus ``unit_code``, ``level1``, ``name``,
-    ``target_raw``, ``status`` (met / missed / over / equal_missed / unjudged), ``band``,
-    ``actual_ratio``, ``group_weight`` and ``weight_given_sum``. Does not mutate ``evaluation``.
-    """
-    params = params or ScoringParams()
-    for column, dtype in (("target_value_high", pl.Float64), ("target_note", pl.String), ("target_approx", pl.Boolean)):
-        if column not in evaluation.columns:  # tables made before these columns existed
-            evaluation = evaluation.with_columns(pl.lit(None, dtype=dtype).alias(column))
-    # an actual reads money where its target does, and dates where its target is a deadline
+def _actuals_parsed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The actual's parsed columns (``actual_op``, ``actual_value``, ``actual_unit``, ``actual_kind``):
+    an actual reads money where its target does, and dates where its target is a deadline; a
+    percentage target takes an actual that states one percentage in words (完成率96%，达到预期)."""
     money = is_money_indicator() | pl.col("target_unit").str.contains("^(?:" + "|".join(MONEY_UNITS) + ")").fill_null(
         False
     )
-    frame = with_parsed_targets(
-        evaluation, "actual_raw", money=money, prefix="actual_", timely=pl.col("target_kind") == DEADLINE
-    ).drop("actual_value_high", "actual_noun", "actual_note", "actual_approx")
-    # a percentage target and an actual that states one percentage in words (完成率96%，达到预期)
-    stated = pl.col("actual_raw").fill_null("").str.replace_all(r"\s", "")
-    one_percent = (
-        (pl.col("target_unit") == "%")
-        & pl.col("actual_value").is_null()
-        & (stated.str.count_matches(_PERCENT_IN_TEXT) == 1)
+    cells = frame.select("actual_raw", "target_unit", _money=money, _timely=pl.col("target_kind") == DEADLINE)
+    parsed = with_parsed_targets(
+        cells, "actual_raw", money=pl.col("_money"), prefix="actual_", timely=pl.col("_timely")
     )
-    frame = frame.with_columns(
+    # the regex passes only where they can decide: a percentage target without a numeric actual
+    stated = (
+        pl.when((pl.col("target_unit") == "%") & pl.col("actual_value").is_null())
+        .then(pl.col("actual_raw").fill_null(""))
+        .str.replace_all(r"\s", "")
+    )
+    one_percent = stated.str.count_matches(_PERCENT_IN_TEXT) == 1
+    return parsed.select(
+        "actual_op",
         actual_value=pl.when(one_percent)
         .then(stated.str.extract(_PERCENT_IN_TEXT).cast(pl.Float64, strict=False))
         .otherwise("actual_value"),
         actual_unit=pl.when(one_percent).then(pl.lit("%")).otherwise("actual_unit"),
         actual_kind=pl.when(one_percent).then(pl.lit("quantitative")).otherwise("actual_kind"),
-        group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None),
     )
-    frame = frame.with_columns(_first_in_group=pl.int_range(pl.len()).over("project_id", "group") == 0)
-    frame = frame.with_columns(*_weights(params), _a=_actual_in_target_unit(), _op=_comparator(params))
-    frame = frame.with_columns(**_status_and_achievement(params))
-    frame = frame.with_columns(score=(pl.col("weight") * pl.col("achievement")).round(4))
-    frame = frame.with_columns(
-        score_diff=(pl.col("self_score") - pl.col("score")).round(4),
-        note=note(params),
-    )
-    extras = [
-        "unit_code",
-        "level1",
-        "name",
-        "target_raw",
-        "status",
-        "band",
-        "actual_ratio",
-        "group_weight",
-        "weight_given_sum",
+
+
+def score_indicators(
+    evaluation: pl.DataFrame, params: ScoringParams | None = None, keep: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Score each indicator of ``evaluation`` (targets, actuals and any self-evaluation columns).
+
+    Returns the ``indicator_scores`` contract columns plus ``unit_code``, ``level1``, ``name``,
+    ``target_raw``, ``status`` (met / missed / over / equal_missed / unjudged), ``band``,
+    ``actual_ratio``, ``group_weight`` and ``weight_given_sum``, and the columns ``keep`` of
+    ``evaluation``, in its row order. Does not mutate ``evaluation``.
+    """
+    params = params or ScoringParams()
+    if "target_value_high" not in evaluation.columns:  # tables made before the column existed
+        evaluation = evaluation.with_columns(target_value_high=pl.lit(None, dtype=pl.Float64))
+    used = [
+        "project_id", "seq", "unit_code", "level1", "level2", "name", "target_raw", "target_op", "target_value",
+        "target_unit", "target_kind", "target_value_high", "actual_raw", "band", "band_fraction", "weight_given",
+        "self_score",
+    ]  # fmt: skip
+    frame = evaluation.select(*dict.fromkeys([*used, *keep]))
+    project = numbered(frame, ["project_id"])
+    parts = [
+        _scored(frame.slice(offset, length), project.slice(offset, length), params).select(
+            *INDICATOR_SCORE_COLUMNS, *INDICATOR_EXTRA_COLUMNS, *keep
+        )
+        for offset, length in whole_slices(project, SLICE_INDICATORS) or [(0, 0)]
     ]
-    return frame.select(*INDICATOR_SCORE_COLUMNS, *extras)
+    return pl.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _scored(frame: pl.DataFrame, project: pl.Series, params: ScoringParams) -> pl.DataFrame:
+    """:func:`score_indicators` on whole projects, numbered ``project``, with the working columns."""
+    frame = frame.hstack(_actuals_parsed(frame).get_columns()).with_columns(
+        group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None)
+    )
+    # windows over numbers, not texts: the project, and its level-1 group
+    frame = frame.with_columns(_project_no=project, _group_no=numbered(frame, ["project_id", "group"]))
+    for stage in _weights(params):
+        frame = frame.with_columns(**stage)
+    frame = frame.with_columns(_a=_actual_in_target_unit(), _op=_comparator(params))
+    for stage in _status_and_achievement(params):
+        frame = frame.with_columns(**stage)
+    frame = frame.with_columns(score=(pl.col("weight") * pl.col("achievement")).round(4))
+    frame = frame.with_columns(score_diff=(pl.col("self_score") - pl.col("score")).round(4))
+    for stage in note_stages(params):
+        frame = frame.with_columns(**stage)
+    return frame

@@ -1,6 +1,13 @@
-"""The Chinese ``note`` of every indicator score: what was compared, and how it was scored or why not."""
+"""The Chinese ``note`` of every indicator score: what was compared, and how it was scored or why not.
+
+Each note is one case of :data:`NOTES`, a template whose ``{name}`` places take the columns of
+:func:`_arguments`. The case of every indicator is worked out first (cheap comparisons); the notes
+are then written in one pass, each row by its own template only — not by every template in turn.
+"""
 
 from __future__ import annotations
+
+import re
 
 import polars as pl
 
@@ -8,90 +15,113 @@ from perfkit.scoring.params import BANDS, ScoringParams
 from perfkit.targets import DEADLINE, RANGE
 from perfkit.text import OP_SYMBOLS
 
-# why an indicator is left unjudged (the ``_reason`` code of :mod:`perfkit.scoring.indicators`)
-_UNJUDGED = {
+# an unjudged indicator's case is its ``_reason`` code (:mod:`perfkit.scoring.indicators`); the
+# judged cases are tried in the order of :func:`_judged_case`
+NOTES = {
+    "group": "无法评分：一级指标“{level1}”不是产出、效益、满意度或成本指标，无法确定权重",
     "no_actual": "无法评分：没有实际完成值",
     "contradictory": "无法评分：指标值“{t}”的比较符与“以上/以下”自相矛盾，需人工确认指标值",
     "no_band": "无法评分：定性完成情况“{a}”不是评价档次（" + "/".join(BANDS) + "）或其同义写法，需人工判断",
     "not_number": "无法评分：实际完成值“{a}”不是数值",
     "not_date": "无法评分：时限指标“{t}”的完成值“{a}”不是日期（如12月、2025年11月），需人工判断",
     "unit": "无法评分：完成值“{a}”与指标值“{t}”的单位不可比",
+    "band": "定性：{band}，按{pct}%得分",
+    "deadline_met": "完成时间{a}在时限{t}之内，满分",
+    "deadline_late": "逾期：完成时间{a}晚于时限{t}，按{pct}%得分",
+    "range_met": "完成值{a}在指标值区间{t}之内，满分",
+    "range_outside": "完成值{a}在指标值区间{t}之外，按与较近端点的比例{pct}%得分",
+    "zero_bound": "指标值{t}是零上限，完成值{a}大于零：未达成，不能按比例计分，得0分",
+    "negative": "完成值{a}未满足指标值{t}：指标值或完成值为负数，不能按比例计分，得0分",
+    "strict_boundary": "完成值{a}等于指标值{t}的边界，未满足严格比较（{symbol}），扣减{deduction}%，按{pct}%得分",
+    "implied_met": "完成值{a}达到指标值{t}（无比较符，按{symbol}处理），满分",
+    "over": "完成值{a}达到指标值{t}的{ratio}倍以上，需复核指标值是否偏低",
+    "met": "完成值{a}{symbol}指标值{target}，满分",
+    "equal_missed": "完成值{a}不等于指标值{t}，按{pct}%得分",
+    "above_upper": "超出上限：{a} > {target}，按比例{pct}%得分",
+    "below": "完成值{a}未达指标值{t}，按完成比例{pct}%得分",
+    "unclassified": "无法评分：原因未能归类，需人工判断",
 }
+_PLACE = re.compile(r"\{(\w+)\}")
+_CASE = pl.Enum(list(NOTES))
 
 
 def _plain_number(value: pl.Expr) -> pl.Expr:
-    return value.round(6).cast(pl.String).str.replace(r"\.0$", "")
+    return value.round(6).cast(pl.String).str.strip_suffix(".0")
 
 
-def note(params: ScoringParams) -> pl.Expr:
-    """One note per indicator; never null (an unjudged indicator always says why)."""
-    a_raw, t_raw = pl.col("actual_raw").fill_null(""), pl.col("target_raw").fill_null("")
-    target = pl.concat_str(_plain_number(pl.col("target_value")), pl.col("target_unit").fill_null(""))
-    symbol = pl.col("_op").replace_strict(OP_SYMBOLS, default="")
-    pct = (pl.col("achievement") * 100).round(1).cast(pl.String).fill_null("")
-    deduction = _plain_number(pl.lit(params.strict_boundary_deduction * 100))
-    status, kind, reason = pl.col("status"), pl.col("target_kind"), pl.col("_reason")
+def _judged_case() -> pl.Expr:
+    """The case of a judged indicator's note: the first that fits."""
+    status, kind, op = pl.col("status"), pl.col("target_kind"), pl.col("_op")
     t, a = pl.col("target_value"), pl.col("_a")
-    unjudged = pl.when(reason == "group").then(
-        pl.format(
-            "无法评分：一级指标“{}”不是产出、效益、满意度或成本指标，无法确定权重", pl.col("level1").fill_null("")
-        )
-    )
-    for code, text in _UNJUDGED.items():
-        template = text.replace("{a}", "{}").replace("{t}", "{}")
-        written = pl.format(template, *_ordered(text, a_raw, t_raw)) if "{}" in template else pl.lit(text)
-        unjudged = unjudged.when(reason == code).then(written)
-    judged = (
-        pl.when(pl.col("band").is_not_null())
-        .then(pl.format("定性：{}，按{}%得分", "band", pct))
-        .when((kind == DEADLINE) & (status == "met"))
-        .then(pl.format("完成时间{}在时限{}之内，满分", a_raw, t_raw))
-        .when(kind == DEADLINE)
-        .then(pl.format("逾期：完成时间{}晚于时限{}，按{}%得分", a_raw, t_raw, pct))
-        .when((kind == RANGE) & (status == "met"))
-        .then(pl.format("完成值{}在指标值区间{}之内，满分", a_raw, t_raw))
-        .when(kind == RANGE)
-        .then(pl.format("完成值{}在指标值区间{}之外，按与较近端点的比例{}%得分", a_raw, t_raw, pct))
-        .when((status != "met") & (status != "over") & (t == 0))
-        .then(pl.format("指标值{}是零上限，完成值{}大于零：未达成，不能按比例计分，得0分", t_raw, a_raw))
-        .when((status != "met") & (status != "over") & ((t < 0) | (a < 0)))
-        .then(pl.format("完成值{}未满足指标值{}：指标值或完成值为负数，不能按比例计分，得0分", a_raw, t_raw))
-        .when(pl.col("_op").is_in([">", "<"]) & (a == t))
-        .then(
-            pl.format(
-                "完成值{}等于指标值{}的边界，未满足严格比较（{}），扣减{}%，按{}%得分",
-                a_raw,
-                t_raw,
-                symbol,
-                deduction,
-                pct,
-            )
-        )
-        .when(pl.col("target_op").is_null() & (status == "met"))
-        .then(pl.format("完成值{}达到指标值{}（无比较符，按{}处理），满分", a_raw, t_raw, symbol))
-        .when(status == "over")
-        .then(
-            pl.format(
-                "完成值{}达到指标值{}的{}倍以上，需复核指标值是否偏低",
-                a_raw,
-                t_raw,
-                pl.lit(params.over_achievement_ratio),
-            )
-        )
-        .when(status == "met")
-        .then(pl.format("完成值{}{}指标值{}，满分", a_raw, symbol, target))
-        .when(status == "equal_missed")
-        .then(pl.format("完成值{}不等于指标值{}，按{}%得分", a_raw, t_raw, pct))
-        .when(pl.col("_op").is_in(["<=", "<"]))
-        .then(pl.format("超出上限：{} > {}，按比例{}%得分", a_raw, target, pct))
-        .otherwise(pl.format("完成值{}未达指标值{}，按完成比例{}%得分", a_raw, t_raw, pct))
-    )
-    return pl.coalesce(
-        unjudged, pl.when(status != "unjudged").then(judged), pl.lit("无法评分：原因未能归类，需人工判断")
-    )
+    not_met = (status != "met") & (status != "over")
+    cases = [
+        ("band", pl.col("band").is_not_null()),
+        ("deadline_met", (kind == DEADLINE) & (status == "met")),
+        ("deadline_late", kind == DEADLINE),
+        ("range_met", (kind == RANGE) & (status == "met")),
+        ("range_outside", kind == RANGE),
+        ("zero_bound", not_met & (t == 0)),
+        ("negative", not_met & ((t < 0) | (a < 0))),
+        ("strict_boundary", op.is_in([">", "<"]) & (a == t)),
+        ("implied_met", pl.col("target_op").is_null() & (status == "met")),
+        ("over", status == "over"),
+        ("met", status == "met"),
+        ("equal_missed", status == "equal_missed"),
+        ("above_upper", op.is_in(["<=", "<"])),
+    ]
+    chain = pl.when(cases[0][1]).then(pl.lit(cases[0][0], _CASE))
+    for name, condition in cases[1:]:
+        chain = chain.when(condition).then(pl.lit(name, _CASE))
+    return chain.otherwise(pl.lit("below", _CASE))
 
 
-def _ordered(text: str, a_raw: pl.Expr, t_raw: pl.Expr) -> list[pl.Expr]:
-    """The arguments for the ``{a}``/``{t}`` places of ``text`` in the order they appear."""
-    places = sorted((text.index(p), expr) for p, expr in (("{a}", a_raw), ("{t}", t_raw)) if p in text)
-    return [expr for _, expr in places]
+def _arguments(params: ScoringParams) -> dict[str, pl.Expr]:
+    """What the ``{name}`` places of :data:`NOTES` are filled with."""
+    return {
+        "a": pl.col("actual_raw").fill_null(""),
+        "t": pl.col("target_raw").fill_null(""),
+        "level1": pl.col("level1").fill_null(""),
+        "band": pl.col("band"),
+        "pct": (pl.col("achievement") * 100).round(1).cast(pl.String).fill_null(""),
+        "symbol": pl.col("_op").replace_strict(OP_SYMBOLS, default=""),
+        "target": pl.concat_str(
+            _plain_number(pl.when(pl.col("_n_case").is_in(["met", "above_upper"])).then(pl.col("target_value"))),
+            pl.col("target_unit").fill_null(""),
+        ),
+        "deduction": _plain_number(pl.lit(params.strict_boundary_deduction * 100)),
+        "ratio": pl.lit(params.over_achievement_ratio).cast(pl.String),
+    }
+
+
+def note_stages(params: ScoringParams) -> list[dict[str, pl.Expr]]:
+    """Stages of columns (each reads the ones before) ending in ``note``: one per indicator, never
+    null (an unjudged indicator always says why). The helper columns start with ``_n_``."""
+    case = pl.coalesce(
+        pl.col("_reason").cast(_CASE),
+        pl.when(pl.col("status") != "unjudged").then(_judged_case()),
+        pl.lit("unclassified", _CASE),
+    )
+    split = {name: _PLACE.split(template) for name, template in NOTES.items()}  # text, place, text, …
+    places = max(len(parts) // 2 for parts in split.values())
+    used = sorted({place for parts in split.values() for place in parts[1::2]})
+    arguments = _arguments(params)
+    case_no = pl.col("_n_case").to_physical()
+    pieces: list[pl.Expr] = []
+    for i in range(places + 1):
+        # the i-th text of every case's template, picked by the case's number
+        texts = pl.Series([parts[2 * i] if 2 * i < len(parts) else "" for parts in split.values()], dtype=pl.String)
+        pieces.append(pl.lit(texts).gather(case_no))
+        if i == places:
+            break
+        filled = pl.lit("")
+        for place in used:
+            cases = [name for name, parts in split.items() if 2 * i + 1 < len(parts) and parts[2 * i + 1] == place]
+            if cases:
+                filled = pl.when(pl.col("_n_case").is_in(cases)).then(pl.col(f"_n_{place}")).otherwise(filled)
+        pieces.append(filled)
+    # a place whose value is null (a target without a value) leaves the case unclassified
+    return [
+        {"_n_case": case},
+        {f"_n_{place}": arguments[place] for place in used},
+        {"note": pl.coalesce(pl.concat_str(pieces), pl.lit(NOTES["unclassified"]))},
+    ]

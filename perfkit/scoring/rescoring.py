@@ -40,7 +40,7 @@ def rescoring_rule(id: str, title: str, severity: str, basis: str = _BASIS_SELF)
 
 
 def _num(column: str) -> pl.Expr:
-    return pl.col(column).round(2).cast(pl.String).str.replace(r"\.0$", "")
+    return pl.col(column).round(2).cast(pl.String).str.strip_suffix(".0")
 
 
 @rescoring_rule("self_score_inflated", "自评得分虚高", "high")
@@ -214,7 +214,7 @@ def target_changed_in_selfeval(run: ScoredRun, _):
     changed = pl.col("selfeval_target_raw").str.replace_all(squash, "") != pl.col("target_raw").str.replace_all(
         squash, ""
     )
-    rows = run.indicators.filter(pl.col("selfeval_target_raw").is_not_null() & changed.fill_null(False))
+    rows = run.indicators.filter(pl.col("selfeval_target_raw").is_not_null()).filter(changed.fill_null(False))
     return found(
         rows,
         pl.format(

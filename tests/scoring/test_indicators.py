@@ -392,3 +392,23 @@ def test_every_unscored_indicator_says_why(target, actual):
         assert row["note"].startswith("无法评分：") and len(row["note"]) > 6
     else:
         assert row["note"]
+
+
+def test_slices_of_whole_projects_score_as_one_piece(monkeypatch):
+    """Project p's rows are split by q's: no slice may cut p, whatever the slice size."""
+    import perfkit.scoring.indicators as indicators
+
+    monkeypatch.setattr(indicators, "SLICE_INDICATORS", 1)
+    frame = evaluation(
+        {"level1": "产出指标", "target_raw": "≥2场", "actual_raw": "2场"},
+        {"level1": "产出指标", "target_raw": "≥2场", "actual_raw": "1场", "project_id": "q"},
+        {"level1": "产出指标", "target_raw": "≥2场", "actual_raw": "1场"},
+        {"level1": "效益指标", "target_raw": "≥90%", "actual_raw": "90%"},
+        {"level1": "满意度指标", "target_raw": "≥90%", "actual_raw": "90%", "project_id": "r"},
+    )
+    scores = score_indicators(frame)
+    # worked by hand, as in the test above: p's outputs 56.25 / 2 = 28.125 each, its benefit 33.75;
+    # q has outputs only: 50 × 90 / 50 = 90; r satisfaction only: 10 × 90 / 10 = 90
+    assert scores["project_id"].to_list() == ["p", "q", "p", "p", "r"]
+    assert scores["weight"].to_list() == pytest.approx([28.125, 90.0, 28.125, 33.75, 90.0])
+    assert scores["score"].to_list() == pytest.approx([28.125, 45.0, 14.0625, 33.75, 90.0])
