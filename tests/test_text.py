@@ -109,3 +109,15 @@ def test_nothing_outside_perfkit_text_defines_them_again(what: str) -> None:
         if pattern.search(line)
     ]
     assert hits == []
+
+
+def test_the_digit_table_is_every_unicode_decimal_digit():
+    """The precomputed runs of ten (zero + value) give exactly the digits a scan of all code points
+    finds in this Python's Unicode database: 650 non-ASCII digits in Unicode 14.0, counted by the scan."""
+    import unicodedata
+
+    from perfkit import text
+
+    assert text.scan_digits() == text._DIGITS
+    if unicodedata.unidata_version == text.DIGIT_ZEROS_UNICODE:
+        assert len(text._DIGITS) == 650
