@@ -140,7 +140,8 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
         "unit_code", *actual_fields,
         pl.col("target_raw").alias("selfeval_target_raw"), pl.col("source_file").alias("actual_source_file"),
         pl.col("source_ref").alias("actual_source_ref"), pl.col("name").alias("actual_name"),
-    )  # fmt: skip
+    ).rechunk()  # fmt: skip
+    # one chunk: on a frame of several (actuals of many files), polars 2.1 panics gathering its texts by row
     matched = (
         target_key.to_frame("_key")
         .join(

@@ -107,3 +107,28 @@ def test_matching_is_the_same_when_the_keys_do_not_fit_one_integer(monkeypatch):
 )
 def test_nth_counts_earlier_rows_with_the_same_key(keys, nth):
     assert match._nth(pl.Series(keys, dtype=pl.UInt64)).to_list() == nth
+
+
+def test_actuals_in_several_chunks_match_as_in_one(tmp_path):
+    """Actuals of several files come as a frame of several chunks: matching them gave a polars panic
+    (a gather of texts out of bounds) before the actual columns were rechunked. Illustrative data:
+    a small synthetic portfolio, plus three actuals concatenated without rechunking (one chunk more);
+    worked by hand: the three name no target (unit 999999 is not loaded, the two names are in no
+    table), so they are the three unmatched indicators, and the rest match as in one chunk."""
+    from benchmarks.pipeline import synthetic_actuals
+    from benchmarks.synthetic import generate
+    from perfkit.load import load_targets
+
+    generate(tmp_path, 3000, years=2)
+    tables, given = load_targets(tmp_path / "targets"), synthetic_actuals(tmp_path)
+    last = given.indicators["unit_code"].max()
+    strays = given.indicators.head(3).with_columns(
+        unit_code=pl.Series(["999999", last, last]), name=pl.Series(["某指标", "不存在的指标", "另一个不存在的指标"])
+    )
+    chunked = Actuals(given.projects, pl.concat([given.indicators, strays], rechunk=False))
+    assert chunked.indicators.n_chunks() > 1
+    whole = Actuals(given.projects, chunked.indicators.rechunk())
+    apart, together = evaluate(chunked, tables), evaluate(whole, tables)
+    assert apart.indicators.equals(together.indicators)
+    assert apart.unmatched.equals(together.unmatched)
+    assert apart.unmatched.filter(pl.col("kind") == "indicator").height == 3
