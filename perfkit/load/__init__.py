@@ -142,18 +142,6 @@ def skipped_files(sources: Iterable[str | Path]) -> list[tuple[Path, str]]:
     return skipped
 
 
-def read_source(path: Path, number: int = 0) -> tuple[str, pl.DataFrame]:
-    """Read one file into its format's name and raw frame.
-
-    The frame carries ``_file`` (for messages) and ``_file_no`` (the file's position in the
-    load, so that the same file given twice stays two sources).
-    """
-    data = path.read_bytes()
-    name = detect_format(data, path)
-    raw = READERS[name].read(data, str(path))
-    return name, raw.with_columns(_file=pl.lit(str(path)), _file_no=pl.lit(number, dtype=pl.Int32))
-
-
 def load_targets(*sources: str | Path) -> TargetTables:
     """Load every target table in ``sources`` (files or folders) into validated tables.
 
@@ -162,7 +150,7 @@ def load_targets(*sources: str | Path) -> TargetTables:
     files = source_files(sources)
     if not files:
         raise InputError(", ".join(map(str, sources)), None, "没有可读取的文件")
-    raw = _read_sources(files)
+    raw = read_sources(files)
     documents = []
     while raw:  # each format's raw frames are let go once finished: they are the largest frames of a load
         finish = next(iter(raw))
@@ -177,8 +165,8 @@ def load_targets(*sources: str | Path) -> TargetTables:
     return TargetTables(*assemble(projects, indicators))
 
 
-def _read_sources(files: list[Path]) -> dict[Finisher, list[pl.DataFrame]]:
-    """The raw frames of ``files`` by finisher (in the order the finishers first appear), each
+def read_sources(files: list[Path], first: int = 0) -> dict[Finisher, list[pl.DataFrame]]:
+    """The raw frames of ``files`` (numbered from ``first`` in the load) by finisher (in the order the finishers first appear), each
     list in load order. Word exports and regular CSV files are read together once every file is
     seen (per-file polars calls cost more than the work); the first problem in load order is raised."""
     raw: dict[Finisher, list[pl.DataFrame]] = {}
@@ -187,7 +175,7 @@ def _read_sources(files: list[Path]) -> dict[Finisher, list[pl.DataFrame]]:
     failure = None
     try:
         # one process: a library call never starts processes (a spawned worker re-runs the caller's script)
-        for number, path in enumerate(files):
+        for number, path in enumerate(files, first):
             data, file = path.read_bytes(), str(path)
             name, text, utf8 = sniff(data, path)
             frames = raw.setdefault(READERS[name].finish, [])
@@ -225,4 +213,13 @@ def _numbered(frame: pl.DataFrame, file: str, number: int) -> pl.DataFrame:
     return frame.with_columns(_file=pl.lit(file), _file_no=pl.lit(number, dtype=pl.Int32))
 
 
-__all__ = ["READERS", "TargetTables", "annual_indicators", "detect_format", "load_targets", "register", "source_files"]
+__all__ = [
+    "READERS",
+    "TargetTables",
+    "annual_indicators",
+    "detect_format",
+    "load_targets",
+    "read_sources",
+    "register",
+    "source_files",
+]

@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import READERS, TargetTables, annual_indicators, read_source, source_files
+from perfkit.load import TargetTables, annual_indicators, read_sources, source_files
 from perfkit.load.actuals import Actuals
 from perfkit.load.assemble import assemble, finish_projects
 from perfkit.output import atomic_path, staging
@@ -107,6 +107,24 @@ def _renumbered(projects: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
     return keyed.with_columns(project_id=new).drop("_local", "_seen", "_repeat")
 
 
+# a chunk of files holds about this many source bytes per indicator asked for (synthetic tables: ~220)
+BYTES_PER_INDICATOR = 200
+
+
+def _file_groups(files: list[Path], size: int) -> list[tuple[int, list[Path]]]:
+    """``files`` in consecutive groups of about ``size`` indicators' bytes, each with the load
+    number of its first file (one stat per file, no reading)."""
+    groups: list[tuple[int, list[Path]]] = []
+    budget, total = size * BYTES_PER_INDICATOR, 0
+    for number, path in enumerate(files):
+        if not groups or total >= budget:
+            groups.append((number, []))
+            total = 0
+        groups[-1][1].append(path)
+        total += path.stat().st_size
+    return groups
+
+
 @contextmanager
 def load_parts(sources: list[Path], directory: Path, size: int = CHUNK_INDICATORS) -> Iterator[Parts]:
     """Load ``sources`` chunk by chunk into :class:`Parts` in a private folder inside ``directory``
@@ -119,21 +137,19 @@ def load_parts(sources: list[Path], directory: Path, size: int = CHUNK_INDICATOR
         segments: dict = {}
         seen = pl.DataFrame(schema={"_base": pl.String, "_seen": pl.UInt32})
         chunk_projects: list[Path] = []
-        raw: dict = {}
-        rows, offset = 0, 0
-        for number, path in enumerate(files):
-            name, frame = read_source(path, number)
-            raw.setdefault(READERS[name].finish, []).append(frame)
-            rows += frame.height
-            if rows < size and number + 1 < len(files):
-                continue
+        offset = 0
+        groups = _file_groups(files, size)
+        for at, (first, group) in enumerate(groups):
+            raw = read_sources(group, first)  # as load_targets reads: many files per polars call
             try:
                 projects, indicators, segment = _finish_chunk(raw, segments)
             except InputError:
-                for later, rest in enumerate(files[number + 1 :], number + 1):
-                    read_source(rest, later)  # one load reads every file before finishing any: a read error comes first
+                for later, rest in groups[at + 1 :]:
+                    read_sources(
+                        rest, later
+                    )  # one load reads every file before finishing any: a read error comes first
                 raise
-            raw, rows = {}, 0
+            del raw
             projects = _renumbered(projects, seen).with_columns(_pos=(pl.int_range(pl.len()) + offset).cast(pl.Int64))
             counts = projects.group_by("_base").len("_seen").with_columns(pl.col("_seen").cast(pl.UInt32))
             seen = pl.concat([seen, counts]).group_by("_base").agg(pl.col("_seen").sum())
