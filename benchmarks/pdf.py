@@ -22,7 +22,7 @@ OUT = ROOT / "build" / "bench" / "disclosure.pdf"
 READ = """
 import json, resource, sys, time
 from pathlib import Path
-from perfkit.load import pdf
+from perfkit.load.formats import pdf
 import pdfplumber  # imported before the baseline, as a reader would have it
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 data = Path(sys.argv[1]).read_bytes()

@@ -365,7 +365,7 @@ def _report_skipped(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    # the command line lets LibreOffice convert .doc/.wps (perfkit.load.doc.CONVERT_ENV; kernels inherit it)
+    # the command line lets LibreOffice convert .doc/.wps (perfkit.load.formats.doc.CONVERT_ENV; kernels inherit it)
     os.environ.setdefault("PERFKIT_CONVERT_DOC", "1")
     try:
         status = args.run(args)

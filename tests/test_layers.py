@@ -3,7 +3,8 @@ module imports itself back through others. Read from the source with ``ast`` —
 functions (the lazy ones) and under ``TYPE_CHECKING`` count like the others.
 
 The layers, bottom to top (docs/architecture.md explains each):
-foundation (text, schema, errors, labels, output, targets) → load → checks, scoring, review →
+foundation (text, schema, errors, labels, output, targets) → load (layout → formats → the registry) →
+checks, scoring, review →
 report → run → cli, explore.
 """
 
@@ -19,7 +20,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "perfkit"
 LAYERS = [
     ("perfkit", "perfkit.errors", "perfkit.text", "perfkit.schema", "perfkit.labels", "perfkit.output",
      "perfkit.targets", "perfkit.reference"),
-    ("perfkit.load",),
+    ("perfkit.load.layout",),  # grids → projects, indicators, actuals, by labels
+    ("perfkit.load.formats",),  # bytes → grids, one module per format
+    ("perfkit.load",),  # the registry of formats, load_targets, load_actuals
     ("perfkit.checks", "perfkit.scoring", "perfkit.review"),
     ("perfkit.report",),
     ("perfkit.run",),
@@ -49,7 +52,7 @@ def imports_of(root: Path) -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 found |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                # `from perfkit.load import docx` imports the module perfkit.load.docx
+                # `from perfkit.load.formats import docx` imports the module perfkit.load.formats.docx
                 found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
                           for a in node.names}  # fmt: skip
         graph[name] = {m for m in found if m in modules and m != name}
@@ -151,5 +154,5 @@ def tiny_package(tmp_path: Path) -> Path:
 def test_the_checks_catch_an_upward_import_and_a_loop(tiny_package: Path) -> None:
     graph = imports_of(tiny_package)
     assert graph["perfkit.load.reader"] == {"perfkit.run.unit"}
-    assert upward_imports(graph) == ["perfkit.load.reader (layer 1) imports perfkit.run.unit (layer 4)"]
+    assert upward_imports(graph) == ["perfkit.load.reader (layer 3) imports perfkit.run.unit (layer 6)"]
     assert import_loops(graph) == [["perfkit.load.reader", "perfkit.run.unit"]]

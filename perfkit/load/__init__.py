@@ -16,12 +16,13 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import csv_files, doc, flat, html, pdf, word_text, xls
-from perfkit.load import docx as docx_format
-from perfkit.load.assemble import assemble, finish_projects
-from perfkit.load.sniff import decode_text, detect_format, sniff
-from perfkit.load.spans import finish_tables_or_rows
-from perfkit.load.table import read_tables
+from perfkit.load.formats import csv_files, doc, html, pdf, word_text, xls
+from perfkit.load.formats import docx as docx_format
+from perfkit.load.formats.sniff import decode_text, detect_format, sniff
+from perfkit.load.layout import flat
+from perfkit.load.layout.assemble import assemble, finish_projects
+from perfkit.load.layout.spans import finish_tables_or_rows
+from perfkit.load.layout.table import read_tables
 
 Reader = Callable[[bytes, str], pl.DataFrame]
 Finisher = Callable[[pl.DataFrame], "tuple[pl.DataFrame, pl.DataFrame]"]
@@ -93,7 +94,7 @@ def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_xlsx(data, file)
 
 
-# PDFs, web pages, .xls and .doc/.wps: each source lays its tables on a grid of cells (perfkit.load.spans)
+# PDFs, web pages, .xls and .doc/.wps: each source lays its tables on a grid of cells (perfkit.load.layout.spans)
 register("pdf", read_tables)(pdf.read)
 register("html", finish_tables_or_rows)(html.read)
 register("xls", finish_tables_or_rows)(xls.read)

@@ -10,13 +10,13 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import doc, html, pdf, word_text, xls
-from perfkit.load import docx as docx_format
-from perfkit.load.assemble import project_id
-from perfkit.load.flat import read_sheets
-from perfkit.load.grid import Row, Table
-from perfkit.load.selfeval import is_selfeval, read_selfeval
-from perfkit.load.sniff import decode_text, detect_format
+from perfkit.load.formats import doc, html, pdf, word_text, xls
+from perfkit.load.formats import docx as docx_format
+from perfkit.load.formats.sniff import decode_text, detect_format
+from perfkit.load.layout.assemble import project_id
+from perfkit.load.layout.flat import read_sheets
+from perfkit.load.layout.grid import Row, Table
+from perfkit.load.layout.selfeval import is_selfeval, read_selfeval
 from perfkit.text import figure_expr, fold_width
 
 # The sheets of the actuals workbook that ``perfkit template`` writes and this module reads back.

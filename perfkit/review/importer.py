@@ -48,7 +48,7 @@ def _rows(path: Path) -> list[tuple]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    from perfkit.load.sniff import check_office_zip
+    from perfkit.load.formats.sniff import check_office_zip
 
     try:
         data = path.read_bytes()

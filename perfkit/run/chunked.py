@@ -28,7 +28,7 @@ import polars as pl
 from perfkit.errors import InputError
 from perfkit.load import TargetTables, annual_indicators, read_sources, source_files
 from perfkit.load.actuals import Actuals
-from perfkit.load.assemble import assemble, finish_projects
+from perfkit.load.layout.assemble import assemble, finish_projects
 from perfkit.output import atomic_path, staging
 
 # Sources larger than this are extracted, checked and scored in chunks by the command line

@@ -44,7 +44,7 @@ def read_yaml(path: str | Path) -> Any:
     Text may be UTF-8 or GBK. Aliases (``*name``) are refused: a few lines of nested aliases
     expand to billions of values when the parameters are later written out.
     """
-    from perfkit.load.sniff import decode_text
+    from perfkit.load.formats.sniff import decode_text
 
     file = str(path)
     try:

@@ -23,7 +23,7 @@ from perfkit.checks.registry import SEVERITIES
 from perfkit.errors import InputError
 from perfkit.load import TargetTables, load_targets, source_files
 from perfkit.load.actuals import Actuals, load_actuals
-from perfkit.load.assemble import apply_unit_code
+from perfkit.load.layout.assemble import apply_unit_code
 from perfkit.report.audit import UnitAudit
 from perfkit.review.attach import review_state
 from perfkit.review.sample import sample_unit

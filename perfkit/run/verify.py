@@ -2,7 +2,7 @@
 
 Steps, each refusing the bundle in one line (:class:`InputError`) before anything runs:
 
-1. the archive gets the guards of every Office file (:func:`perfkit.load.sniff.check_office_zip`:
+1. the archive gets the guards of every Office file (:func:`perfkit.load.formats.sniff.check_office_zip`:
    zip bombs by declared and by real size, too many parts, encryption, damage), and every member
    name must stay inside the folder it is unpacked into: no absolute path, no ``..``, no symlink;
 2. it is unpacked into a temporary folder, and ``MANIFEST.json`` must list exactly the files
@@ -86,7 +86,7 @@ def safe_members(archive: zipfile.ZipFile, file: str) -> list[zipfile.ZipInfo]:
 
 def unpack(path: Path, folder: Path) -> list[str]:
     """Check the archive at ``path`` and unpack its files into ``folder``; returns their names."""
-    from perfkit.load.sniff import check_office_zip
+    from perfkit.load.formats.sniff import check_office_zip
 
     file = str(path)
     try:

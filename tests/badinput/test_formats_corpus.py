@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from perfkit.load import doc, pdf
+from perfkit.load.formats import doc, pdf
 from tests.badinput import inputs as make
 from tests.badinput.test_corpus import Accepted, Case, Refused, check_case, unit_codes
 from tests.load import pdf_docs

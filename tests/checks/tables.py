@@ -2,7 +2,7 @@
 
 ``make_tables`` takes projects as dicts (only what a test cares about) and indicators as short
 tuples ``(project_no, level1, level2, name, description, target_raw)`` with a 1-based
-``project_no``. The rows go through :func:`perfkit.load.assemble.assemble`, so merged cells,
+``project_no``. The rows go through :func:`perfkit.load.layout.assemble.assemble`, so merged cells,
 ``seq`` numbering and the parsing of 指标值 are exactly those of a real load.
 
 ``findings_of`` runs one rule through :func:`perfkit.checks.run_checks` (the others switched off,
@@ -22,7 +22,7 @@ import polars as pl
 
 from perfkit.checks import RULES, run_checks
 from perfkit.load import TargetTables
-from perfkit.load.assemble import assemble
+from perfkit.load.layout.assemble import assemble
 
 _FILE = "hand-made"
 _CELLS = ["level1", "level2", "name", "description", "target_raw"]

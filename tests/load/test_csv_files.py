@@ -7,7 +7,9 @@ import polars as pl
 import pytest
 
 from perfkit.errors import InputError
-from perfkit.load import csv_files, flat, load_targets, word_text
+from perfkit.load import load_targets
+from perfkit.load.formats import csv_files, word_text
+from perfkit.load.layout import flat
 
 HEADER = "项目名称,预算数,一级指标,三级指标,指标值"
 

@@ -14,8 +14,9 @@ import pytest
 
 from perfkit.cli import main
 from perfkit.errors import InputError
-from perfkit.load import doc, load_targets
-from perfkit.load.sniff import detect_format
+from perfkit.load import load_targets
+from perfkit.load.formats import doc
+from perfkit.load.formats.sniff import detect_format
 from tests.conftest import client
 from tests.load.test_formats import assert_same_tables
 

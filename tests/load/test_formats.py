@@ -73,7 +73,7 @@ def test_same_project_twice_keeps_both_with_distinct_ids(tmp_path, seed_tables):
 
 
 def test_bare_wan_only_reads_as_money_on_cost_indicators():
-    from perfkit.load.assemble import assemble
+    from perfkit.load.layout.assemble import assemble
 
     projects = pl.DataFrame(
         {

@@ -8,8 +8,9 @@ import quopri
 import pytest
 
 from perfkit.errors import InputError
-from perfkit.load import html, load_targets
-from perfkit.load.sniff import detect_format
+from perfkit.load import load_targets
+from perfkit.load.formats import html
+from perfkit.load.formats.sniff import detect_format
 from tests.badinput.inputs import INDICATORS as SMALL_INDICATORS
 from tests.badinput.inputs import PROJECT as SMALL_PROJECT
 from tests.builders import write_docx, write_flat
@@ -56,7 +57,7 @@ def test_rowspan_and_colspan_read_as_the_docx_reader_reads_merged_cells(tmp_path
     ]
     assert table.rows[3].cell_ref(1) == "表1第4行第2格"
     # and exactly as the .docx reader reads the same table
-    from perfkit.load import docx
+    from perfkit.load.formats import docx
 
     (word,) = docx.split_tables(
         write_docx(tmp_path / "t.docx", [SMALL_PROJECT], SMALL_INDICATORS).read_bytes(), "t.docx"

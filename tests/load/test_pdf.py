@@ -14,9 +14,10 @@ import pdfplumber
 import pytest
 
 from perfkit.errors import InputError
-from perfkit.load import load_targets, pdf
-from perfkit.load.pdf_text import fold
-from perfkit.load.sniff import detect_format
+from perfkit.load import load_targets
+from perfkit.load.formats import pdf
+from perfkit.load.formats.pdf_text import fold
+from perfkit.load.formats.sniff import detect_format
 from tests.load import pdf_docs
 from tests.load.test_formats import assert_same_tables
 from tests.seed_expected import PROJECTS

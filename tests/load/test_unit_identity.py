@@ -12,7 +12,7 @@ import pytest
 
 from perfkit.errors import InputError
 from perfkit.load import load_targets
-from perfkit.load.assemble import apply_unit_code
+from perfkit.load.layout.assemble import apply_unit_code
 from perfkit.run.unit import audit_unit
 from tests.load.layout_docs import write_docx
 from tests.load.test_layouts import CENTRAL_BUDGET, central_table

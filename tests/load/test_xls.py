@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from perfkit.errors import InputError
-from perfkit.load import load_targets, xls
-from perfkit.load.sniff import detect_format
+from perfkit.load import load_targets
+from perfkit.load.formats import xls
+from perfkit.load.formats.sniff import detect_format
 from tests.load.test_formats import assert_same_tables
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

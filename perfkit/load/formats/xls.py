@@ -15,8 +15,8 @@ import re
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.spans import Span, SpanTable, as_tables, flat_rows, is_ours, layout_cells
-from perfkit.load.table import Table
+from perfkit.load.layout.spans import Span, SpanTable, as_tables, flat_rows, is_ours, layout_cells
+from perfkit.load.layout.table import Table
 
 _TITLE = re.compile(r"绩效(?:目标(?:申报)?|自评)表\s*$")
 MAX_CELLS = 5_000_000

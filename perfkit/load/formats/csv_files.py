@@ -1,4 +1,4 @@
-"""Read the CSV flat tables of a load together: the rows :func:`perfkit.load.flat.read_csv` gives
+"""Read the CSV flat tables of a load together: the rows :func:`perfkit.load.layout.flat.read_csv` gives
 file by file, in one polars read per header.
 
 Python's csv module reads some tens of MB a second and every polars call costs about a
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import flat
-from perfkit.load.sniff import decode_text
+from perfkit.load.formats.sniff import decode_text
+from perfkit.load.layout import flat
 
 _MARK = "\x1f"  # the marker record's first field (a body that holds it is read by flat.read_csv)
 _FIRST_WINDOW = 8192  # characters of a file's start parsed for its header, grown as needed

@@ -1,7 +1,7 @@
 """Loader for ``.docx`` documents: every table as a grid with its merged cells resolved.
 
 A horizontally merged cell (``gridSpan``) and a vertically merged one (``vMerge``) are read once
-and their text is known at every grid position they cover (see :mod:`perfkit.load.grid`). Each
+and their text is known at every grid position they cover (see :mod:`perfkit.load.layout.grid`). Each
 table keeps its position among ALL the document's tables (``表3`` is the third table a person
 counts), its title (the last paragraph above it) and its context (every paragraph since the
 previous table, where ``单位：元`` is written).
@@ -20,8 +20,8 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from perfkit.errors import InputError
-from perfkit.load.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
-from perfkit.load.layouts import is_target_table
+from perfkit.load.layout.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
+from perfkit.load.layout.labels import is_target_table
 
 
 def document_tables(data: bytes, file: str) -> list[GridTable]:
@@ -29,7 +29,7 @@ def document_tables(data: bytes, file: str) -> list[GridTable]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
-        # python-docx parses with resolve_entities=False; perfkit.load.sniff has already refused DTDs
+        # python-docx parses with resolve_entities=False; perfkit.load.formats.sniff has already refused DTDs
         raise InputError(file, None, f"不是有效的 .docx 文件（{exc}）") from None
     tables: list[GridTable] = []
     paragraphs: list[str] = []
@@ -108,11 +108,11 @@ def _cell_text(tc) -> str:
 
 
 def target_grid(data: bytes, file: str) -> pl.DataFrame:
-    """The grid (:data:`~perfkit.load.grid.GRID_SCHEMA`) of the document's target-like tables."""
+    """The grid (:data:`~perfkit.load.layout.grid.GRID_SCHEMA`) of the document's target-like tables."""
     tables = [t for t in document_tables(data, file) if is_target_table([s.text for row in t.rows for s in row if s])]
     return grid_frame(tables, file) if tables else empty_grid()
 
 
 def split_tables(data: bytes, file: str) -> list[Table]:
-    """The document's target-like tables as :class:`~perfkit.load.table.Table` rows (full grid width)."""
+    """The document's target-like tables as :class:`~perfkit.load.layout.table.Table` rows (full grid width)."""
     return tables_of(target_grid(data, file))

@@ -24,9 +24,9 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import docx as docx_format
-from perfkit.load.sniff import check_office_zip
-from perfkit.load.table import Table
+from perfkit.load.formats import docx as docx_format
+from perfkit.load.formats.sniff import check_office_zip
+from perfkit.load.layout.table import Table
 
 CONVERT_ENV = "PERFKIT_CONVERT_DOC"
 TIMEOUT_SECONDS = 120
@@ -106,5 +106,5 @@ def split_tables(data: bytes, file: str) -> list[Table]:
 
 
 def target_grid(data: bytes, file: str) -> pl.DataFrame:
-    """The grid of a ``.doc``/``.wps``'s target tables, as :func:`perfkit.load.docx.target_grid` gives it."""
+    """The grid of a ``.doc``/``.wps``'s target tables, as :func:`perfkit.load.formats.docx.target_grid` gives it."""
     return docx_format.target_grid(_checked_docx(data, file), file)

@@ -12,7 +12,7 @@ import re
 
 import polars as pl
 
-from perfkit.load.grid import GRID_COLUMNS, Table, tables_of
+from perfkit.load.layout.grid import GRID_COLUMNS, Table, tables_of
 
 _HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?:\d+\s*[.、．]\s*)?(.*绩效(?:目标(?:申报)?|自评)表)\s*$")
 
@@ -47,7 +47,7 @@ def lines_of(texts: pl.DataFrame) -> pl.DataFrame:
 
 def cells(lines: pl.DataFrame) -> pl.DataFrame:
     """Every table cell of any number of exports (``_file``, ``_file_no``, ``line``, ``text``) as
-    one grid frame (:data:`~perfkit.load.grid.GRID_SCHEMA`; the export records no spans, so every
+    one grid frame (:data:`~perfkit.load.layout.grid.GRID_SCHEMA`; the export records no spans, so every
     position is its own origin).
 
     Computed for all lines at once: a cell line starts a new row after a blank line or a

@@ -3,7 +3,7 @@
 Every page is searched for ruled tables (pdfplumber, MIT licence); each table's cells are laid on
 the grid of its rule lines, so a merged cell — a cell that crosses grid lines — becomes a span, and
 the tables are read in the shape the ``.docx`` reader gives. Only target tables and
-self-evaluations (by their labels, :data:`perfkit.load.spans.TABLE_LABELS`) are kept; the other
+self-evaluations (by their labels, :data:`perfkit.load.layout.spans.TABLE_LABELS`) are kept; the other
 tables of a long disclosure are left alone.
 
 A table that goes on over a page break is joined: the next page's first table continues the last
@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.pdf_text import CellText, cell_text, joiner, lines_of
-from perfkit.load.pdf_text import fold as fold_text
-from perfkit.load.spans import NO_TABLES, Span, SpanTable, as_tables, is_ours, layout_cells
-from perfkit.load.table import Table
+from perfkit.load.formats.pdf_text import CellText, cell_text, joiner, lines_of
+from perfkit.load.formats.pdf_text import fold as fold_text
+from perfkit.load.layout.spans import NO_TABLES, Span, SpanTable, as_tables, is_ours, layout_cells
+from perfkit.load.layout.table import Table
 from perfkit.text import squash
 
 MAX_PAGES = 2000
@@ -358,5 +358,5 @@ def document_tables(data: bytes, file: str) -> list[SpanTable]:
 
 
 def read(data: bytes, file: str) -> pl.DataFrame:
-    """The PDF's target tables as cells for :func:`perfkit.load.table.read_tables`."""
+    """The PDF's target tables as cells for :func:`perfkit.load.layout.table.read_tables`."""
     return layout_cells(document_tables(data, file), file)

@@ -22,8 +22,8 @@ import lxml.etree
 import lxml.html
 
 from perfkit.errors import InputError
-from perfkit.load.spans import Span, SpanTable, as_tables, flat_rows, grid_rows, is_ours, layout_cells
-from perfkit.load.table import Table
+from perfkit.load.layout.spans import Span, SpanTable, as_tables, flat_rows, grid_rows, is_ours, layout_cells
+from perfkit.load.layout.table import Table
 
 # A span larger than this is a damaged or hostile page, not a table a person made; so is a grid
 # (rows × columns) larger than MAX_CELLS.
@@ -184,7 +184,7 @@ def _innermost_tables(document: lxml.html.HtmlElement) -> list[lxml.html.HtmlEle
 
 
 def read(data: bytes, file: str):
-    """A page's target tables as cells, or its flat table as canonical rows (see :mod:`perfkit.load.spans`)."""
+    """A page's target tables as cells, or its flat table as canonical rows (see :mod:`perfkit.load.layout.spans`)."""
     document = _document(data, file)
     for number, element in enumerate(_innermost_tables(document), start=1):
         rows = grid_rows(_grid(element, file, number))  # a flat header row has 项目名称 and 一级指标 side by side

@@ -1,6 +1,6 @@
 """Read one 项目支出绩效自评表 (self-evaluation), given as grid rows, into records — by labels.
 
-Layouts (labels in :data:`SELFEVAL_LABELS`, data like :mod:`perfkit.load.layouts`): the
+Layouts (labels in :data:`SELFEVAL_LABELS`, data like :mod:`perfkit.load.layout.labels`): the
 财预〔2020〕10号 template (项目资金（万元） merged over two columns | 年初预算数 | 全年预算数 | 全年执行数 |
 分值 | 执行率 | 得分, rows 年度资金总额 / 其中：当年财政拨款 …; 年度总体目标 预期目标 | 实际完成情况;
 一级指标 … 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施; 总分), the Sichuan form (年初预算 |
@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 
 from perfkit.errors import InputError
-from perfkit.load.grid import Row, Table
-from perfkit.load.layouts import CLOSING_LABELS, label_key
-from perfkit.load.table import UNIT_CELL, YEAR, figure
+from perfkit.load.layout.grid import Row, Table
+from perfkit.load.layout.labels import CLOSING_LABELS, label_key
+from perfkit.load.layout.table import UNIT_CELL, YEAR, figure
 from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, OP_SYMBOLS, fold_width_text
 
 INDICATOR_HEADERS = {

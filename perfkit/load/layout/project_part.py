@@ -1,7 +1,7 @@
 """The project part of target tables (the rows above the indicator header), read by labels.
 
-Every table of a load at once, on the grid (:mod:`perfkit.load.grid`): a label cell (项目名称,
-预算数 and its synonyms, see :data:`~perfkit.load.layouts.PROJECT_LABELS`) takes the cells beside
+Every table of a load at once, on the grid (:mod:`perfkit.load.layout.grid`): a label cell (项目名称,
+预算数 and its synonyms, see :data:`~perfkit.load.layout.labels.PROJECT_LABELS`) takes the cells beside
 it up to the next label, or — when nothing at all is beside it — the cell right below it. Merged
 cells are read once (a continued position is neither a label nor a value), so the value is found
 whatever the merge shape. Section labels (项目资金（万元）, 项目基本情况 …) are never values.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.layouts import (
+from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
     FUNDING_PART,
     FUNDING_TEXT,

@@ -1,8 +1,8 @@
 """The grid: every source's tables as one frame of cells with their spans resolved.
 
 Each reader (Word text export, ``.docx``, worksheets, and the PDF / HTML / ``.xls`` / ``.doc``
-readers) turns a document into this one shape; the layout reader (:mod:`perfkit.load.table`,
-:mod:`perfkit.load.selfeval`) then finds a table's parts by their labels, never by position.
+readers) turns a document into this one shape; the layout reader (:mod:`perfkit.load.layout.table`,
+:mod:`perfkit.load.layout.selfeval`) then finds a table's parts by their labels, never by position.
 
 Column contract of a grid frame (:data:`GRID_SCHEMA`), one row per grid position:
 

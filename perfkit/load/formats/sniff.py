@@ -254,8 +254,8 @@ def sniff(data: bytes, path: Path) -> Sniffed:
         return Sniffed(_ole_format(data, file))
     if b"%PDF-" in data[:1024]:  # readers accept a PDF header within the first 1024 bytes
         return Sniffed("pdf")
-    from perfkit.load.html import looks_like_html
-    from perfkit.load.word_text import looks_like_word_text
+    from perfkit.load.formats.html import looks_like_html
+    from perfkit.load.formats.word_text import looks_like_word_text
 
     if looks_like_html(data):  # before the Word export: a page's source has tab-led lines too
         return Sniffed("html")

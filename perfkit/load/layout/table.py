@@ -1,11 +1,11 @@
-"""Turn target tables, given as a grid of cells (:mod:`perfkit.load.grid`), into project records
+"""Turn target tables, given as a grid of cells (:mod:`perfkit.load.layout.grid`), into project records
 and indicator rows — by their labels, never by position.
 
 Every source (Word plain-text export, ``.docx``, and the other grid readers) reduces to the same
 grid. A table's indicator blocks start at a header row (一级指标 … 指标值; the labels are data in
-:mod:`perfkit.load.layouts`), possibly with a second header row under a merged cell (年度指标值
+:mod:`perfkit.load.layout.labels`), possibly with a second header row under a merged cell (年度指标值
 over 指标性质 | 指标值 | 度量单位); the rows above the first header are the project part
-(:mod:`perfkit.load.project_part`). A block titled 长期绩效指标 / 年度绩效指标 gives its rows a
+(:mod:`perfkit.load.layout.project_part`). A block titled 长期绩效指标 / 年度绩效指标 gives its rows a
 ``period``. This module knows nothing about file formats.
 """
 
@@ -16,8 +16,8 @@ import re
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
-from perfkit.load.layouts import (
+from perfkit.load.layout.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
+from perfkit.load.layout.labels import (
     CLOSING_LABELS,
     CORE_MARK,
     FIELD_OF_HEADER,
@@ -26,7 +26,7 @@ from perfkit.load.layouts import (
     SECTION_LABELS,
     label_key_expr,
 )
-from perfkit.load.project_part import read_project_parts
+from perfkit.load.layout.project_part import read_project_parts
 from perfkit.text import OP_SYMBOLS, figure_expr, figure_value, fold_width
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text

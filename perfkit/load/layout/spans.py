@@ -1,11 +1,11 @@
-"""Tables given as cells with spans (PDF, web pages, worksheets) on the grid of :mod:`perfkit.load.grid`.
+"""Tables given as cells with spans (PDF, web pages, worksheets) on the grid of :mod:`perfkit.load.layout.grid`.
 
 A source that knows where each cell sits and how many grid rows and columns it covers (an HTML
 ``rowspan``/``colspan``, a merged region of a worksheet, a ruled PDF cell that crosses grid lines)
 describes a table as :class:`Span` records. :func:`grid_table` lays them on the grid exactly as the
 ``.docx`` reader lays a Word table: a merged cell's text stands at every position it covers, each
 covered position marked as a continuation. Everything after that — the label reader of
-:mod:`perfkit.load.table` and :mod:`perfkit.load.selfeval` — is shared.
+:mod:`perfkit.load.layout.table` and :mod:`perfkit.load.layout.selfeval` — is shared.
 
 Readers build :class:`SpanTable` objects and hand them to :func:`layout_cells` (target tables, as a
 grid frame) or :func:`as_tables` (rows, for the self-evaluation reader).
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import flat
-from perfkit.load.grid import GridTable, grid_frame, tables_of
-from perfkit.load.grid import Span as GridSpan
-from perfkit.load.table import CELL_SCHEMA, Table, read_tables
+from perfkit.load.layout import flat
+from perfkit.load.layout.grid import GridTable, grid_frame, tables_of
+from perfkit.load.layout.grid import Span as GridSpan
+from perfkit.load.layout.table import CELL_SCHEMA, Table, read_tables
 from perfkit.text import squash
 
 # Labels that make a table one of ours (a target table or a self-evaluation); others are left alone.
@@ -60,7 +60,7 @@ def is_ours(table: SpanTable) -> bool:
 
 def as_tables(tables: list[SpanTable]) -> list[Table]:
     """The tables as rows at full grid width, a merged cell's text at every position it covers (as
-    :func:`perfkit.load.docx.split_tables` gives them), for readers that walk rows."""
+    :func:`perfkit.load.formats.docx.split_tables` gives them), for readers that walk rows."""
     return tables_of(grid_frame([grid_table(t) for t in tables], "")) if tables else []
 
 
@@ -81,7 +81,7 @@ def grid_rows(spans: list[Span]) -> list[list[str]]:
 
 
 def grid_table(table: SpanTable) -> GridTable:
-    """``table`` on the grid of :mod:`perfkit.load.grid`: each row lists the cells that start in it,
+    """``table`` on the grid of :mod:`perfkit.load.layout.grid`: each row lists the cells that start in it,
     left to right, and ``None`` where no cell covers a position, so merged cells keep their spans.
 
     >>> [[s and (s.text, s.rows, s.cols) for s in row] for row in grid_table(SpanTable(
@@ -109,8 +109,8 @@ def grid_table(table: SpanTable) -> GridTable:
 
 
 def layout_cells(tables: list[SpanTable], file: str) -> pl.DataFrame:
-    """The grid (:data:`~perfkit.load.grid.GRID_SCHEMA`) of a document's target tables, merged cells
-    with their spans, for :func:`perfkit.load.table.read_tables`; no tables is refused."""
+    """The grid (:data:`~perfkit.load.layout.grid.GRID_SCHEMA`) of a document's target tables, merged cells
+    with their spans, for :func:`perfkit.load.layout.table.read_tables`; no tables is refused."""
     if not tables:
         raise InputError(file, None, NO_TABLES)
     return grid_frame([grid_table(t) for t in tables], file)
@@ -133,7 +133,7 @@ def flat_rows(rows: list[list[str]], file: str, where: str) -> pl.DataFrame | No
 
 def finish_tables_or_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Projects and indicators from the raw frames of sources that hold layout tables (cells, as
-    :data:`~perfkit.load.table.CELL_SCHEMA`) or flat tables (canonical rows, marked by ``_split``)."""
+    :data:`~perfkit.load.layout.table.CELL_SCHEMA`) or flat tables (canonical rows, marked by ``_split``)."""
     parts = []
     if "text" in raw.columns:
         cells = raw.filter(pl.col("text").is_not_null() | pl.col("ref").is_not_null())
