@@ -281,3 +281,71 @@ UNIT_CLASSES = {
     **dict.fromkeys(["天", "日"], "days"),
     **dict.fromkeys(["个工作日", "工作日"], "working_days"),
 }
+
+# --- labels ---------------------------------------------------------------------------------
+
+# What a form writes around a label that is not the label: marks of a required field (*), a
+# numbering (一、 (二) 3.), a 其中 of a breakdown, a colon, a note in brackets. The note is taken
+# apart rather than thrown away: a money unit there is the table's scale (预算数（单位：元）), points
+# are a group's weight (产出指标(50分)), anything else is a remark (数量指标（必填硬性指标）).
+_LABEL_LEADING = r"^(?:[*★]+|其中[:：]?|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.]|[0-9]{1,2}、)+"
+_LABEL_NOTE = r"[（(]([^（）()]*)[）)]"
+_LABEL_TRAILING = rf"(?:[:：]|{_LABEL_NOTE})+$"
+_WRAPPED_LABEL = r"^[（(]([^（）()]+)[）)][:：]?$"  # (三级指标): a label written inside brackets
+_MONEY_ALTERNATIVES = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
+# a note that states a money unit: （万元） （元） （单位：元） （人民币元） （金额单位：万元）
+_MONEY_NOTE = rf"[（(](?:[^（）()]*单位[:：])?(?:人民币)?({_MONEY_ALTERNATIVES})[）)]"
+_POINTS_NOTE = r"[（(]([0-9]+(?:\.[0-9]+)?)分[）)]"
+# labels whose brackets are part of the label, not a note
+LABELS_WITH_BRACKETS = frozenset({"评(扣)分标准"})
+
+
+def label_key(text: str) -> str:
+    """A label cell as perfkit compares it: widths folded, whitespace, a leading mark or numbering,
+    a 其中 prefix, colons and trailing notes in brackets dropped.
+
+    >>> [label_key(t) for t in (" 年度资金总额： ", "其中:财政资金", "预算数（单位：元）", "*年度绩效总目标")]
+    ['年度资金总额', '财政资金', '预算数', '年度绩效总目标']
+    >>> [label_key(t) for t in ("产出指标(50分)", "数量指标（必填硬性指标）", "(三级指标)", "二、自有资金", "评（扣）分标准")]
+    ['产出指标', '数量指标', '三级指标', '自有资金', '评(扣)分标准']
+    """
+    key = re.sub(r"\s", "", fold_label_text(text))
+    if key in LABELS_WITH_BRACKETS:
+        return key
+    if wrapped := re.match(_WRAPPED_LABEL, key):
+        return wrapped.group(1)
+    return re.sub(_LABEL_TRAILING, "", re.sub(_LABEL_LEADING, "", key))
+
+
+def label_key_expr(text: pl.Expr, folded: bool = False) -> pl.Expr:
+    """:func:`label_key` for a column (``folded``: the text is already width-folded)."""
+    key = (text if folded else fold_width(text)).str.replace_all(r"\s", "")
+    key = key.str.replace_many(["（", "）", "："], ["(", ")", ":"])
+    plain = key.str.replace(_LABEL_LEADING, "").str.replace(_LABEL_TRAILING, "")
+    wrapped = key.str.extract(_WRAPPED_LABEL, 1)
+    return pl.when(key.is_in(list(LABELS_WITH_BRACKETS))).then(key).otherwise(pl.coalesce(wrapped, plain))
+
+
+def fold_label_text(text: str) -> str:
+    """Widths folded, and the full-width brackets and colon of a label written in ASCII."""
+    return fold_width_text(text).replace("（", "(").replace("）", ")").replace("：", ":")
+
+
+def money_in_label(text: pl.Expr, folded: bool = False) -> pl.Expr:
+    """The money unit a label's note states (``项目资金（万元）``, ``预算数（单位：元）`` → ``万元``, ``元``), else null."""
+    return (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.extract(_MONEY_NOTE, 1)
+
+
+def money_in_label_text(text: str) -> str | None:
+    """:func:`money_in_label` for one Python string.
+
+    >>> money_in_label_text("年度预算数（单位：人民币元）"), money_in_label_text("产出指标(50分)")
+    ('元', None)
+    """
+    found = re.search(_MONEY_NOTE, re.sub(r"\s", "", fold_width_text(text)))
+    return found.group(1) if found else None
+
+
+def points_in_label(text: pl.Expr) -> pl.Expr:
+    """The points a label's note gives (``产出指标(50分)`` → 50.0), else null."""
+    return fold_width(text).str.replace_all(r"\s", "").str.extract(_POINTS_NOTE, 1).cast(pl.Float64)

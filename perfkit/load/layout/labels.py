@@ -1,19 +1,17 @@
 """The labels of every layout perfkit reads, as data: one place to add a layout.
 
-A label cell is compared by its *key* (:func:`label_key`): whitespace removed, full-width forms
-folded, a leading ``其中：`` dropped and a trailing note in brackets removed — a money unit there
-(``项目资金（万元）``, ``预算数（元）``) sets the table's money scale, points (``产出指标(50分)``) are a
-group's weight. Labels belong to the field (财政部 templates and provincial forms), never to a
+A label cell is compared by its *key* (:func:`perfkit.text.label_key`, the one normalisation):
+widths folded; whitespace, marks, numbering, a ``其中`` prefix and colons dropped; a trailing note in
+brackets taken apart — a money unit there (``项目资金（万元）``, ``预算数（单位：元）``) sets the table's
+money scale, points (``产出指标(50分)``) are a group's weight. Labels belong to the field (财政部 templates and provincial forms), never to a
 bundled document. See docs/architecture.md, "How a layout is added".
 """
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
-from perfkit.text import MONEY_UNITS, fold_width, fold_width_text
+from perfkit.text import MONEY_UNITS, label_key, label_key_expr, money_in_label, points_in_label
 
 # --- the project part of a target table (rows above the indicator header) ---------------------
 
@@ -69,44 +67,8 @@ PERIOD_LABELS: dict[str, str] = {
 # the first cell of a row that closes the indicator rows of a self-evaluation or a form
 CLOSING_LABELS = ("合计", "总分", "评价结论", "存在问题", "改进措施", "总计")
 CORE_MARK = "★"
-
-_MONEY = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
-# a trailing note in brackets: （万元）, (10分), (A), (B/A)
-_TRAILING_NOTE = r"[（(][^（）()]*[）)]$"
-_MONEY_NOTE = rf"[（(]({_MONEY})[）)]"
-_POINTS_NOTE = r"[（(]([0-9]+(?:\.[0-9]+)?)分[）)]"
-_LEADING = r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.])"
-
-
-def label_key(text: str) -> str:
-    """A cell's label key: ``其中：当年财政拨款`` → ``当年财政拨款``, ``项目资金（万元）`` → ``项目资金``.
-
-    >>> label_key(" 预算数（元） "), label_key("产出指标(50分)"), label_key("其中:财政资金")
-    ('预算数', '产出指标', '财政资金')
-    """
-    key = "".join(fold_width_text(text).split())
-    key = re.sub(_LEADING, "", key)
-    return re.sub(_TRAILING_NOTE, "", key) if key not in _KEEP_NOTE else key
-
-
-def label_key_expr(text: pl.Expr, folded: bool = False) -> pl.Expr:
-    """:func:`label_key` for a column (``folded``: the text is already width-folded)."""
-    key = (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.replace(_LEADING, "")
-    return pl.when(key.is_in(list(_KEEP_NOTE))).then(key).otherwise(key.str.replace(_TRAILING_NOTE, ""))
-
-
-def money_in_label(text: pl.Expr, folded: bool = False) -> pl.Expr:
-    """The money unit a label names in brackets (``项目资金（万元）`` → ``万元``), else null."""
-    return (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.extract(_MONEY_NOTE, 1)
-
-
-def points_in_label(text: pl.Expr) -> pl.Expr:
-    """The points a label gives in brackets (``产出指标(50分)`` → 50.0), else null."""
-    return fold_width(text).str.replace_all(r"\s", "").str.extract(_POINTS_NOTE, 1).cast(pl.Float64)
-
-
-# 评(扣)分标准 keeps its bracket: it is part of the label, not a note
-_KEEP_NOTE = frozenset({"评(扣)分标准", "评（扣）分标准"})
+# the normalisation is perfkit.text's; layout readers import it from here beside the label families
+__all__ = ["label_key", "label_key_expr", "money_in_label", "points_in_label"]
 
 FIELD_OF_PROJECT_LABEL = {label: name for name, labels in PROJECT_LABELS.items() for label in labels}
 FIELD_OF_HEADER = {label_key(lb): name for name, labels in INDICATOR_HEADERS.items() for lb in labels}
@@ -144,6 +106,7 @@ FUNDING_TEXT_PARTS: dict[str, str] = {
     "其他资金": "budget_other",
     "其他": "budget_other",
 }
+_MONEY = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 _PART_NAMES = "|".join(sorted(FUNDING_TEXT_PARTS, key=len, reverse=True))
 FUNDING_PART = rf"({_PART_NAMES})[:：]?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*({_MONEY})?"
 # a funding text: a 总额 with a figure, and at least one more part
