@@ -16,9 +16,12 @@ Which formats each document gets is data, in ``formats.json`` (id → formats an
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 import subprocess
+import tempfile
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -60,7 +63,8 @@ def cases() -> list[tuple[str, str]]:
 
 
 def placed_cells(grid: list[list[Any]]) -> tuple[list[Placed], int]:
-    """(row, col, text, rows, cols) of every cell of ``grid``, and the grid's width."""
+    """(row, col, text, rows, cols) of every cell of ``grid``, and the grid's width. A rowspan that
+    runs past the last row is cut there, as browsers do (ah-jinzhai-kfq-2021's 绩效指标 label)."""
     covered: set[tuple[int, int]] = set()
     placed: list[Placed] = []
     width = 0
@@ -69,7 +73,10 @@ def placed_cells(grid: list[list[Any]]) -> tuple[list[Placed], int]:
         for cell in row:
             while (r, c) in covered:
                 c += 1
-            text, height, span = (cell, 1, 1) if isinstance(cell, str) else (cell["t"], cell.get("rs", 1), cell.get("cs", 1))
+            text, height, span = (
+                (cell, 1, 1) if isinstance(cell, str) else (cell["t"], cell.get("rs", 1), cell.get("cs", 1))
+            )
+            height = min(height, len(grid) - r)
             placed.append((r, c, text, height, span))
             covered.update((r + dr, c + dc) for dr in range(height) for dc in range(span))
             c += span
@@ -94,24 +101,31 @@ def render(source: dict[str, Any], fmt: str, folder: Path) -> Path:
 
 
 def render_all(
-    wanted: list[tuple[str, str]], folder: Path, soffice: str | None
+    wanted: list[tuple[str, str]], folder: Path, soffice: str | None, cache: Path | None = None
 ) -> dict[tuple[str, str], Path | str]:
     """Render every (document, format) of ``wanted`` into ``folder``: the file, or why there is none
-    (a PDF without ``soffice``). All PDFs are printed in one LibreOffice call."""
+    (a PDF without ``soffice``). All PDFs are printed in one LibreOffice call (see :func:`print_pdfs`
+    for ``cache``)."""
     out: dict[tuple[str, str], Path | str] = {}
-    to_print: list[tuple[tuple[str, str], Path]] = []
+    to_print: dict[tuple[str, str], Path] = {}
     for doc_id, fmt in wanted:
         path = render(load_source(doc_id), fmt, folder)
-        if fmt != "pdf":
-            out[doc_id, fmt] = path
-        elif soffice is None:
-            out[doc_id, fmt] = NO_SOFFICE
+        if fmt == "pdf":
+            to_print[doc_id, fmt] = path
         else:
-            to_print.append(((doc_id, fmt), path))
-    if to_print and soffice:
-        pdfs = print_pdfs(soffice, [path for _, path in to_print], folder / "pdf")
-        out.update(zip([key for key, _ in to_print], pdfs, strict=True))
+            out[doc_id, fmt] = path
+    out.update(print_all(to_print, folder, soffice, cache))
     return out
+
+
+def print_all(
+    to_print: dict[tuple[str, str], Path], folder: Path, soffice: str | None, cache: Path | None = None
+) -> dict[tuple[str, str], Path | str]:
+    """The PDF of every rendered ``.docx`` in ``to_print`` (or why there is none)."""
+    if soffice is None:
+        return dict.fromkeys(to_print, NO_SOFFICE)
+    pdfs = print_pdfs(soffice, list(to_print.values()), folder / "pdf", cache)
+    return dict(zip(to_print, pdfs, strict=True))
 
 
 # --- web page ----------------------------------------------------------------------------------
@@ -187,20 +201,36 @@ def write_docx(source: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def print_pdfs(soffice: str, documents: list[Path], folder: Path) -> list[Path]:
-    """Print every ``.docx`` of ``documents`` to PDF in ``folder`` with one LibreOffice call."""
-    if not documents:
-        return []
-    profile = folder / "lo-profile"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), *map(str, documents)],
-        check=True, capture_output=True, timeout=900,
-    )  # fmt: skip
+def pdf_key(doc_id: str) -> str:
+    """What a printed PDF depends on: the source and this renderer (a hash of both)."""
+    digest = hashlib.sha256((SOURCES / f"{doc_id}.json").read_bytes() + Path(__file__).read_bytes())
+    return f"{doc_id}-{digest.hexdigest()[:16]}"
+
+
+def print_pdfs(soffice: str, documents: list[Path], folder: Path, cache: Path | None = None) -> list[Path]:
+    """Print every ``.docx`` of ``documents`` to PDF in ``folder`` with one LibreOffice call. With
+    ``cache``, PDFs printed before from the same source and renderer are copied from it instead."""
+    folder.mkdir(parents=True, exist_ok=True)
     pdfs = [folder / f"{doc.stem}.pdf" for doc in documents]
+    cached = {pdf: cache / f"{pdf_key(pdf.stem)}.pdf" for pdf in pdfs} if cache else {}
+    for pdf, kept in cached.items():
+        if kept.exists():
+            shutil.copyfile(kept, pdf)
+    todo = [doc for doc, pdf in zip(documents, pdfs, strict=True) if not pdf.exists()]
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+            subprocess.run(
+                [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", "pdf",
+                 "--outdir", str(folder), *map(str, todo)],
+                check=True, capture_output=True, timeout=900,
+            )  # fmt: skip
     missing = [p.name for p in pdfs if not p.exists()]
     if missing:
         raise RuntimeError(f"LibreOffice 未生成 PDF：{', '.join(missing)}")
+    for pdf, kept in cached.items():
+        if not kept.exists():
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(pdf, kept)
     return pdfs
 
 

@@ -28,7 +28,9 @@ How the truth's conventions map to perfkit's columns (docs/contract.md §4, docs
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import io
 import json
 import os
 import re
@@ -73,12 +75,28 @@ def is_selfeval(truth: dict[str, Any]) -> bool:
 
 
 def run_perfkit(args: list[str]) -> tuple[int, str]:
-    """``perfkit ARGS`` from the repository root: (exit status, stderr)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "perfkit.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
-    return done.returncode, done.stderr
+    """``perfkit ARGS``: (exit status, stderr). The console script's entry point
+    (``perfkit.cli.main``) is called in this process, which saves starting Python and importing
+    polars for every command; with ``REALWORLD_SUBPROCESS=1`` each command runs as
+    ``python -m perfkit.cli`` from the repository root instead. An exception that escapes perfkit
+    is a crash: its last line is returned with status 3 (the command line would show a traceback)."""
+    if os.environ.get("REALWORLD_SUBPROCESS") == "1":
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-m", "perfkit.cli", *args]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        return done.returncode, done.stderr
+    from perfkit.cli import main
+
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            status = main(args)
+        except SystemExit as exc:  # argparse's usage errors
+            status = exc.code if isinstance(exc.code, int) else 2
+        except Exception as exc:
+            print(f"{type(exc).__name__}: {exc}".replace("\n", " "), file=sys.stderr)
+            status = 3
+    return status, stderr.getvalue()
 
 
 def _failure(command: str, status: int, stderr: str) -> Difference:
@@ -91,10 +109,8 @@ def _failure(command: str, status: int, stderr: str) -> Difference:
 
 def refusal_gist(text: str) -> str:
     """A refusal without the file, the place and quoted names, so that alike refusals group together."""
-    message = text.split("错误: ", 1)[-1]
-    parts = message.split(": ")
-    message = parts[-1] if len(parts) > 1 else message
-    return re.sub(r"“[^”]*”", "“…”", message)
+    message = re.sub(r"“[^”]*”", "“…”", text.split("错误: ", 1)[-1])
+    return message.split(": ")[-1]
 
 
 # --- comparing ---------------------------------------------------------------------------------
@@ -229,7 +245,9 @@ def _rows_compared(
         elif a is not None:
             out.append(Difference(f"缺少{what}", f"项目{n} 缺少{what}{want[a]['seq']}「{_show(want[a].get('name'))}」"))
         elif not (cut and b > last):
-            out.append(Difference(f"多出{what}", f"项目{n} 多出{what}（序号{got[b]['seq']}「{_show(got[b]['name'])}」）"))
+            out.append(
+                Difference(f"多出{what}", f"项目{n} 多出{what}（序号{got[b]['seq']}「{_show(got[b]['name'])}」）")
+            )
     return out
 
 
@@ -260,7 +278,9 @@ def compare_scores(truth: dict[str, Any], indicator_scores: pl.DataFrame, projec
         diffs += _compare_number(where, "全年预算数（万元）", budget, "full_year", got["budget_full"], MONEY_TOLERANCE)
         diffs += _compare_number(where, "全年执行数（万元）", budget, "executed", got["executed"], MONEY_TOLERANCE)
         execution = want.get("execution") or {}
-        diffs += _compare_number(where, "执行率得分", execution, "expected_score", got["execution_score"], SCORE_TOLERANCE)
+        diffs += _compare_number(
+            where, "执行率得分", execution, "expected_score", got["execution_score"], SCORE_TOLERANCE
+        )
         rows = indicator_scores.filter(pl.col("project_id") == got["project_id"]).sort("seq").to_dicts()
         cut = bool(want.get("indicators_cut"))
         for item in _rows_compared(n, want.get("indicators") or [], rows, cut, "评分指标"):
@@ -268,7 +288,9 @@ def compare_scores(truth: dict[str, Any], indicator_scores: pl.DataFrame, projec
                 diffs.append(item)
             else:
                 place, indicator, row = item
-                diffs += _compare_number(f"{place} ", "复核得分", indicator, "expected_score", row["score"], SCORE_TOLERANCE)
+                diffs += _compare_number(
+                    f"{place} ", "复核得分", indicator, "expected_score", row["score"], SCORE_TOLERANCE
+                )
         diffs += _compare_number(where, "复核总分", want, "expected_total", got["total"], SCORE_TOLERANCE)
         diffs += _compare_text(where, "等级", want, "expected_grade", got["grade"])
     return diffs
@@ -289,7 +311,9 @@ def compare(doc_id: str, path: Path, workdir: Path) -> list[Difference]:
     if status != 0:
         diffs.append(_failure("extract", status, stderr))
     else:
-        diffs += compare_extract(truth, pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet"))
+        diffs += compare_extract(
+            truth, pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet")
+        )
     if is_selfeval(truth):
         out = workdir / "score"
         status, stderr = run_perfkit(["score", "--actuals", str(path), "-o", str(out)])
