@@ -32,14 +32,15 @@ def _extract(args: argparse.Namespace) -> int:
     from perfkit.run import chunked
 
     if size := _chunks(args, args.sources):
-        with chunked.load_parts(args.sources, args.output, size) as parts:
+        with chunked.load_parts(args.sources, args.output, size, args.strict) as parts:
             chunked.extract(parts, args.output)
         projects = parts.projects
         print(
-            f"已提取 {projects['unit_code'].n_unique()} 个单位、{projects.height} 个项目、{projects['_n'].sum()} 条指标 → {args.output}"
+            f"已提取 {projects['unit_code'].n_unique()} 个单位、{projects.height} 个项目、{projects['_n'].sum()} 条指标"
+            f"{_unreadable(projects)} → {args.output}"
         )
         return 0
-    tables = load_targets(*args.sources)
+    tables = load_targets(*args.sources, strict=args.strict)
     outputs = {
         "projects.csv": tables.projects,
         "indicators.csv": tables.indicators,
@@ -49,9 +50,19 @@ def _extract(args: argparse.Namespace) -> int:
     write_tables_atomically(outputs, args.output)
     units = tables.projects["unit_code"].n_unique()
     print(
-        f"已提取 {units} 个单位、{tables.projects.height} 个项目、{tables.indicators.height} 条指标 → {args.output}",
+        f"已提取 {units} 个单位、{tables.projects.height} 个项目、{tables.indicators.height} 条指标"
+        f"{_unreadable(tables.projects)} → {args.output}",
     )
     return 0
+
+
+def _unreadable(projects) -> str:
+    """Each unreadable part as a warning on stderr, and their count for the summary line ("" when none)."""
+    from perfkit.load.layout.problems import unreadable_parts
+
+    for file, part in (parts := unreadable_parts(projects)):
+        print(f"警告: {file}: {part}", file=sys.stderr)
+    return f"，{len(parts)} 处无法读取（见 unreadable 列）" if parts else ""
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -73,10 +84,10 @@ def _check(args: argparse.Namespace) -> int:
     if size := _chunks(args, args.sources):
         from perfkit.run import chunked
 
-        with chunked.load_parts(args.sources, args.output.parent, size) as parts:
+        with chunked.load_parts(args.sources, args.output.parent, size, args.strict) as parts:
             counts = chunked.check(parts, params.get("checks"), str(args.params), args.output, size)
     else:
-        findings = run_checks(load_targets(*args.sources), params.get("checks"), str(args.params))
+        findings = run_checks(load_targets(*args.sources, strict=args.strict), params.get("checks"), str(args.params))
         write_table_atomically(findings, args.output)
         counts = dict(findings.group_by("severity").len().iter_rows())
     summary = "，".join(
@@ -101,13 +112,15 @@ def _score(args: argparse.Namespace) -> int:
     if args.targets and (size := _chunks(args, args.targets)):
         from perfkit.run import chunked
 
-        with chunked.load_parts(args.targets, args.output, size) as parts:  # the actuals after the targets, as below
+        with chunked.load_parts(
+            args.targets, args.output, size, args.strict
+        ) as parts:  # the actuals after the targets, as below
             grades, findings, n_findings = chunked.score(
                 parts, load_actuals(*args.actuals), scoring_params(params.get("scoring"), source),
                 params.get("rescoring"), source, args.output, size,
             )  # fmt: skip
     else:
-        targets = load_targets(*args.targets) if args.targets else None
+        targets = load_targets(*args.targets, strict=args.strict) if args.targets else None
         card = score(
             load_actuals(*args.actuals),
             targets,
@@ -306,6 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmd.add_argument("--params", type=Path, metavar="YAML", help="参数文件（scoring:、rescoring: 段）")
     score_cmd.add_argument("--chunk-indicators", type=int, metavar="N", help=argparse.SUPPRESS)  # docs/contract.md
     score_cmd.set_defaults(run=_score, parser=score_cmd)
+    for reads_targets in (extract, check, score_cmd):
+        reads_targets.add_argument(
+            "--strict", action="store_true", help="表格有无法读取的部分时拒绝整个文件（默认留空并说明）"
+        )
     template = commands.add_parser("template", help="由绩效目标表生成实际完成值填报表（.xlsx）")
     template.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
     template.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx", help="填报表")

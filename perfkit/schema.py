@@ -29,9 +29,10 @@ PROJECTS: dict[str, tuple[Any, bool, dict]] = {
     "year": (pl.Int32, True, {"ge": 1990, "le": 2100}),
     "project_id": (pl.String, False, {"unique": True}),
     "project_name": (pl.String, False, {"str_length": {"min_value": 1}}),
-    "budget_total": (pl.Float64, False, {"ge": 0}),
-    "budget_fiscal": (pl.Float64, False, {"ge": 0}),
-    "budget_other": (pl.Float64, False, {"ge": 0}),
+    # null where the document's figure could not be read (the project's ``unreadable`` says why)
+    "budget_total": (pl.Float64, True, {"ge": 0}),
+    "budget_fiscal": (pl.Float64, True, {"ge": 0}),
+    "budget_other": (pl.Float64, True, {"ge": 0}),
     "purpose": (pl.String, True, {}),
     "goal_text": (pl.String, True, {}),
     "source_file": (pl.String, False, {}),
@@ -39,6 +40,8 @@ PROJECTS: dict[str, tuple[Any, bool, dict]] = {
     "department": (pl.String, True, {}),
     "project_kind": (pl.String, True, {}),
     "goal_long_term": (pl.String, True, {}),
+    # the parts of the project's table that could not be read, ``place：message``, one per line
+    "unreadable": (pl.String, True, {}),
 }
 INDICATORS: dict[str, tuple[Any, bool, dict]] = {
     "project_id": (pl.String, False, {}),

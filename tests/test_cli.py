@@ -138,7 +138,8 @@ def test_bad_input_is_one_line_naming_file_and_place(tmp_path, capsys, case):
     make, expected = BAD_INPUTS[case]
     source = make(tmp_path)
     out_dir = tmp_path / "out"
-    status, _, err = run_extract(capsys, source, "-o", out_dir)
+    # --strict: a part that cannot be read refuses the file too (without it, tests/load/test_unreadable.py)
+    status, _, err = run_extract(capsys, source, "-o", out_dir, "--strict")
     assert status == 1
     assert err.count("\n") == 1 and err.startswith("错误: ")
     assert expected in err

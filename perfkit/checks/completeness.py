@@ -13,6 +13,22 @@ _BASIS_REVIEW = "《项目支出绩效评价管理办法》（财预〔2020〕10
 _LEVEL1_ORDER = {"产出指标": 1, "成本指标": 2, "效益指标": 3, "满意度指标": 4}
 
 
+@rule("unreadable_part", "表格部分内容无法读取", "high", "完整性", _BASIS_REVIEW)
+def unreadable_part(tables, params):
+    # the reader left the part empty rather than guess; each part is one finding, at its place
+    parts = (
+        tables.projects.select("project_id", part=pl.col("unreadable").str.split("\n"))
+        .explode("part")
+        .drop_nulls("part")
+    )
+    return found(
+        parts,
+        pl.format("无法读取：{}（该部分留空，未参与审核；请核对原文件）", "part"),
+        pl.format("原文件位置及原因：{}", "part"),
+        seq=pl.lit(None),
+    )
+
+
 @rule(
     "missing_level1", "缺少一级指标", "high", "完整性", _BASIS_TABLE,
     required=["产出指标", "效益指标", "满意度指标"],

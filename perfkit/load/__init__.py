@@ -21,6 +21,7 @@ from perfkit.load.formats import docx as docx_format
 from perfkit.load.formats.sniff import decode_text, detect_format, sniff
 from perfkit.load.layout import flat
 from perfkit.load.layout.assemble import assemble, finish_projects
+from perfkit.load.layout.problems import raise_first, refuse_unread_files
 from perfkit.load.layout.spans import finish_tables_or_rows
 from perfkit.load.layout.table import read_tables
 
@@ -143,10 +144,14 @@ def skipped_files(sources: Iterable[str | Path]) -> list[tuple[Path, str]]:
     return skipped
 
 
-def load_targets(*sources: str | Path) -> TargetTables:
+def load_targets(*sources: str | Path, strict: bool = False) -> TargetTables:
     """Load every target table in ``sources`` (files or folders) into validated tables.
 
-    Raises :class:`~perfkit.errors.InputError` naming the file and place of the first problem.
+    A part of a table that cannot be read (a budget that is not a number, an indicator row that
+    does not fit its header) is left empty and named in the project's ``unreadable`` column; the
+    other parts and projects load. ``strict`` refuses instead, as :class:`~perfkit.errors.InputError`
+    naming the file and place of the first such part. A file none of whose tables gives an
+    indicator is refused either way, as is a file that is damaged or not a document at all.
     """
     files = source_files(sources)
     if not files:
@@ -162,8 +167,16 @@ def load_targets(*sources: str | Path) -> TargetTables:
     projects = pl.concat([p for p, _ in documents], how="diagonal_relaxed", rechunk=True)
     indicators = pl.concat([i for _, i in documents], how="diagonal_relaxed", rechunk=True)
     projects = projects.sort("_file_no", "_key")  # the order of the files as given
-    projects = finish_projects(projects.with_columns(source_file=pl.col("_file")))
-    return TargetTables(*assemble(projects, indicators))
+    return TargetTables(*assemble(*read_parts(projects, indicators, strict)))
+
+
+def read_parts(projects: pl.DataFrame, indicators: pl.DataFrame, strict: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The finished raw frames of a load, checked for unreadable parts (see :func:`load_targets`)
+    and ready for :func:`~perfkit.load.layout.assemble.assemble`."""
+    if strict:
+        raise_first(projects)
+    refuse_unread_files(projects, indicators)
+    return finish_projects(projects.with_columns(source_file=pl.col("_file"))), indicators
 
 
 def read_sources(files: list[Path], first: int = 0) -> dict[Finisher, list[pl.DataFrame]]:
@@ -220,6 +233,7 @@ __all__ = [
     "annual_indicators",
     "detect_format",
     "load_targets",
+    "read_parts",
     "read_sources",
     "register",
     "source_files",

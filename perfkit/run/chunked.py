@@ -26,9 +26,9 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import TargetTables, annual_indicators, read_sources, source_files
+from perfkit.load import TargetTables, annual_indicators, read_parts, read_sources, source_files
 from perfkit.load.actuals import Actuals
-from perfkit.load.layout.assemble import assemble, finish_projects
+from perfkit.load.layout.assemble import assemble
 from perfkit.output import atomic_path, staging
 
 # Sources larger than this are extracted, checked and scored in chunks by the command line
@@ -78,7 +78,7 @@ class Parts:
         return TargetTables(projects, indicators.drop("_pos", "_segment")), indicators["_segment"]
 
 
-def _finish_chunk(raw: dict, segments: dict) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+def _finish_chunk(raw: dict, segments: dict, strict: bool = False) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
     """One chunk's raw frames as load_targets finishes them, with each indicator's segment."""
     documents = [
         (segments.setdefault(finish, len(segments)), finish(pl.concat(frames, how="diagonal_relaxed", rechunk=True)))
@@ -87,8 +87,7 @@ def _finish_chunk(raw: dict, segments: dict) -> tuple[pl.DataFrame, pl.DataFrame
     projects = pl.concat([p for _, (p, _) in documents], how="diagonal_relaxed", rechunk=True)
     indicators = pl.concat([i for _, (_, i) in documents], how="diagonal_relaxed", rechunk=True)
     segment = pl.concat([pl.repeat(s, len(i), dtype=pl.Int32, eager=True) for s, (_, i) in documents])
-    projects = finish_projects(projects.sort("_file_no", "_key").with_columns(source_file=pl.col("_file")))
-    projects, indicators = assemble(projects, indicators)
+    projects, indicators = assemble(*read_parts(projects.sort("_file_no", "_key"), indicators, strict))
     assert indicators.height == segment.len(), "assemble kept every indicator row, in order"
     return projects, indicators, segment
 
@@ -126,7 +125,9 @@ def _file_groups(files: list[Path], size: int) -> list[tuple[int, list[Path]]]:
 
 
 @contextmanager
-def load_parts(sources: list[Path], directory: Path, size: int = CHUNK_INDICATORS) -> Iterator[Parts]:
+def load_parts(
+    sources: list[Path], directory: Path, size: int = CHUNK_INDICATORS, strict: bool = False
+) -> Iterator[Parts]:
     """Load ``sources`` chunk by chunk into :class:`Parts` in a private folder inside ``directory``
     (removed on exit). Errors are those of ``load_targets``: a file that cannot be read first."""
     files = source_files(sources)
@@ -142,7 +143,7 @@ def load_parts(sources: list[Path], directory: Path, size: int = CHUNK_INDICATOR
         for at, (first, group) in enumerate(groups):
             raw = read_sources(group, first)  # as load_targets reads: many files per polars call
             try:
-                projects, indicators, segment = _finish_chunk(raw, segments)
+                projects, indicators, segment = _finish_chunk(raw, segments, strict)
             except InputError:
                 for later, rest in groups[at + 1 :]:
                     read_sources(

@@ -51,6 +51,15 @@ class Case:
     expected: Refused | Accepted
     command: str = "extract"  # extract | score | run | check | check_targets | review
     known_gap: str | None = None  # the case fails today for this reason (a strict xfail)
+    strict: bool = False  # run with --strict: an unreadable part refuses the file (without, it loads and is named)
+
+
+def unreadable(total: float | None, parts: str) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
+    def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
+        assert projects.select("budget_total", "unreadable").row(0) == (total, parts)
+        assert indicators.height > 0
+
+    return check
 
 
 def budgets(total: float, fiscal: float, other: float) -> Callable[[pl.DataFrame, pl.DataFrame], None]:
@@ -178,7 +187,7 @@ CASES: dict[str, Case] = {
         Accepted(unit_codes("")),
     ),
     "project name row missing": Case(
-        make.text_file("t.txt", make.lines(TEXT, drop=(5, 6))), Refused("t.txt", "第1行: 未找到项目名称")
+        make.text_file("t.txt", make.lines(TEXT, drop=(5, 6))), Refused("t.txt", "第1行: 未找到项目名称"), strict=True
     ),
     "header lacks 二级指标": Case(
         make.text_file("t.txt", make.lines(TEXT, drop=(23,))), Refused("t.txt", "第22行: 指标表头缺少列：二级指标")
@@ -186,10 +195,12 @@ CASES: dict[str, Case] = {
     "indicator row with an extra cell": Case(
         make.text_file("t.txt", make.word_text(target="≥2场\n\t多出的一格")),
         Refused("t.txt", "第28行: 指标行有6个单元格，表头有5个"),
+        strict=True,
     ),
     "indicator rows before the project part": Case(
         make.text_file("t.txt", make.lines(TEXT, drop=tuple(range(1, 21))) + make.lines(TEXT, drop=(1,), stop=19)),
         Refused("t.txt", "第1行: 未找到项目名称"),
+        strict=True,
     ),
     "prose, not a table": Case(
         make.text_file("t.txt", "关于2025年项目绩效目标的说明\n请见附件。\n"),
@@ -207,6 +218,7 @@ CASES: dict[str, Case] = {
     "docx: indicator cells merged across": Case(
         make.docx_with_table(make.merge_across_indicator_row),
         Refused("t.docx", "表1第8行第2格: “二级指标”与“三级指标”两列合并为一格，无法分开读取"),
+        strict=True,
     ),
     "xlsx: project cells merged down": Case(make.xlsx_with_merged_project_cells, Accepted(the_small_table)),
     # --- flat tables ------------------------------------------------------------------------------
@@ -258,11 +270,12 @@ CASES: dict[str, Case] = {
         make.text_file("t.txt", make.word_text(fiscal="/", other="—")), Accepted(budgets(5.0, 0.0, 0.0))
     ),
     "text budget — (none at all)": Case(
-        make.text_file("t.txt", make.word_text(budget="—")), Refused("t.txt", "第10行: 预算数为空")
+        make.text_file("t.txt", make.word_text(budget="—")), Refused("t.txt", "第10行: 预算数为空"), strict=True
     ),
     "text budget holding a terminal escape sequence": Case(
         make.text_file("t.txt", make.word_text(budget="\x1b[2J5.00")),
         Refused("t.txt", "第10行: 预算数“\\x1b[2J5.00”不是数字"),  # shown, not sent to the terminal
+        strict=True,
     ),
     "csv budget of 100,000 characters": Case(
         make.text_file(
@@ -271,7 +284,9 @@ CASES: dict[str, Case] = {
         Refused("t.csv", "第2行: 预算数“约约约"),  # and the line is shortened in the middle (see below)
     ),
     "text budget with its unit": Case(
-        make.text_file("t.txt", make.word_text(budget="5.00万元")), Refused("t.txt", "第10行: 预算数“5.00万元”不是数字")
+        make.text_file("t.txt", make.word_text(budget="5.00万元")),
+        Refused("t.txt", "第10行: 预算数“5.00万元”不是数字"),
+        strict=True,
     ),
     "csv budget in full-width digits": Case(
         make.text_file("t.csv", make.csv_text(*[r.replace("5.00,5.00", "５．００,５．００") for r in make.CSV_ROWS])),
@@ -293,9 +308,15 @@ CASES: dict[str, Case] = {
         make.text_file("t.csv", make.csv_text(*[r.replace("5.00,5.00", "-5.00,5.00") for r in make.CSV_ROWS])),
         Refused("t.csv", "第2行: 预算数“-5.00”不能为负数"),
     ),
+    "text negative budget, not strict": Case(
+        # the part is left empty and named; the indicators load (see tests/load/test_unreadable.py)
+        make.text_file("t.txt", make.word_text(budget="-5.00")),
+        Accepted(unreadable(None, "第10行：预算数“-5.00”不能为负数")),
+    ),
     "text negative budget": Case(
         make.text_file("t.txt", make.word_text(budget="-5.00")),
         Refused("t.txt", "第10行: 预算数“-5.00”不能为负数"),
+        strict=True,
     ),
     "text unit code in full-width digits": Case(
         make.text_file("t.txt", TEXT.replace("100001示例单位", "１０００１１示例单位")),
@@ -623,6 +644,10 @@ CASES: dict[str, Case] = {
 
 
 def command_line(case: Case, source: Path, out: Path) -> list[str]:
+    return _command_line(case, source, out) + (["--strict"] if case.strict else [])
+
+
+def _command_line(case: Case, source: Path, out: Path) -> list[str]:
     if case.command == "extract":
         return ["extract", str(source), "-o", str(out)]
     if case.command == "review":  # perfkit review import of a workbook returned by an auditor

@@ -22,7 +22,7 @@ _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 # A portfolio that breaks every rule once or more; places worked out by hand (see comments).
 BROKEN_PROJECTS = [
     P | {"budget_fiscal": 4.0, "budget_other": 0.5, "goal_text": "1.开展公益活动不少于26场\n2.建设妇女儿童之家3个"},
-    {},
+    {"unreadable": "表2第3行第5格：其他资金“用于培训”不是数字\n表2第9行：指标行有4个单元格，表头有5个"},  # two parts
     {},
 ]
 BROKEN = [
@@ -65,6 +65,7 @@ BROKEN_PLACES = Counter(
         ("goal_without_indicator", 1, None): 1,  # 妇女儿童之家
         ("boilerplate_satisfaction", 1, 12): 1,
         ("missing_level1", 2, None): 1,  # 效益指标
+        ("unreadable_part", 2, None): 2,  # the two parts the reader could not read
         ("missing_output_level2", 2, None): 3,  # 质量、时效、成本
         ("cost_vs_budget", 2, None): 1,  # no money cost: cannot judge
         ("boilerplate_satisfaction", 2, 3): 1,

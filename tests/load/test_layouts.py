@@ -264,7 +264,7 @@ def test_an_error_names_the_table_among_all_tables(tmp_path: Path) -> None:
         ]
     )
     with pytest.raises(InputError) as error:
-        load_targets(write_docx(tmp_path / "bad.docx", contents, "2025年就业服务项目绩效目标表", bad))
+        load_targets(write_docx(tmp_path / "bad.docx", contents, "2025年就业服务项目绩效目标表", bad), strict=True)
     # worked by hand: the target table is the document's second table; the figure is in row 3, cell 3
     assert error.value.one_line() == f"{tmp_path / 'bad.docx'}: 表2第3行第3格: 预算数“一百”不是数字"
 

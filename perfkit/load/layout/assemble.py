@@ -42,7 +42,9 @@ INDICATOR_DEFAULTS = {
     "core": pl.lit(False),
     "notes": pl.lit(None, dtype=pl.String),
 }
-PROJECT_DEFAULTS = {name: pl.lit(None, dtype=pl.String) for name in ("department", "project_kind", "goal_long_term")}
+PROJECT_DEFAULTS = {
+    name: pl.lit(None, dtype=pl.String) for name in ("department", "project_kind", "goal_long_term", "unreadable")
+}
 
 
 def finish_projects(raw: pl.DataFrame) -> pl.DataFrame:

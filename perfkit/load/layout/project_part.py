@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.errors import InputError
 from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
     FUNDING_PART,
@@ -26,6 +25,7 @@ from perfkit.load.layout.labels import (
     money_in_label,
     project_kind,
 )
+from perfkit.load.layout.problems import problems
 from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_expr, fold_width
 
 TABLE_KEY = ["_file_no", "_key"]
@@ -42,7 +42,7 @@ def _scale_expr(unit: pl.Expr) -> pl.Expr:
     return unit.replace_strict(MONEY_TO_WAN, default=None, return_dtype=pl.Float64)
 
 
-def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFrame:
+def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One project record per table of ``tables`` (``_file``, ``_file_no``, ``_key``, ``title``,
     ``context``, ``table_ref``) from ``cells``, the grid positions of the rows above each header.
 
@@ -166,7 +166,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
         **{f: pl.coalesce(f"_text_{f}", f) for f in BUDGET_LABELS},
         _budget_total_text=pl.coalesce(pl.col("_text_budget_total").cast(pl.String), "_budget_total_text"),
     )
-    refuse_bad_projects(frame)
+    frame, found = unreadable_parts(frame)
     year = pl.coalesce(pl.col("project_name").str.extract(YEAR, 1), pl.col("title").str.extract(YEAR, 1))
     return frame.select(
         "_file",
@@ -175,14 +175,15 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
         "unit_name",
         year=year.cast(pl.Int32),
         project_name="project_name",
-        **{f: pl.col(f).fill_null(0.0).round(6) for f in BUDGET_LABELS},
+        # a budget not written is 0; one written but unreadable stays empty (its problem says why)
+        **{f: pl.when(~pl.col(f"_{f}_unreadable")).then(pl.col(f).fill_null(0.0).round(6)) for f in BUDGET_LABELS},
         purpose=pl.col("purpose").fill_null(""),
         goal_text=pl.col("goal_text").fill_null(""),
         source_ref="table_ref",
         department="department",
         project_kind="project_kind",
         goal_long_term="goal_long_term",
-    )
+    ), found
 
 
 def _pivot(first: pl.DataFrame, values: str, names: dict[str, str]) -> pl.DataFrame:
@@ -237,28 +238,38 @@ def _unit_identity(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def refuse_bad_projects(frame: pl.DataFrame) -> None:
-    """Raise for the first table (in load order) whose project part lacks or misstates a field."""
-    checks = [
-        (pl.col("project_name").fill_null("") == "", "table_ref", pl.lit("未找到项目名称")),
+def unreadable_parts(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every table whose project part lacks or misstates a field, as problems
+    (:mod:`perfkit.load.layout.problems`), and ``frame`` with those fields left empty: a budget that
+    is not a number, negative or missing is null (``_<field>_unreadable`` marks it); a missing
+    project name is replaced by a marker naming the table, so that the project can still be told
+    apart and reported."""
+    no_name = pl.col("project_name").fill_null("") == ""
+    checks = [(no_name, pl.col("table_ref"), pl.lit("未找到项目名称"), None)]
+    checks.append(
         (
             pl.col("_budget_total_text").is_null() & ~pl.col("_total_given").fill_null(False),
-            "table_ref",
-            pl.format("项目“{}”未找到预算数", "project_name"),
-        ),
-    ]
+            pl.col("table_ref"),
+            pl.format("项目“{}”未找到预算数", pl.col("project_name").fill_null("")),
+            "budget_total",
+        )
+    )
     for name, label in BUDGET_LABELS.items():
-        written, value = pl.col(f"_{name}_text"), pl.col(name)
-        checks.append((value.is_nan(), f"{name}_ref", pl.format("{}“{}”不是数字", pl.lit(label), written)))
+        written, value, ref = pl.col(f"_{name}_text"), pl.col(name), pl.coalesce(f"{name}_ref", "table_ref")
+        checks.append((value.is_nan(), ref, pl.format("{}“{}”不是数字", pl.lit(label), written), name))
         if name == "budget_total":
-            checks.append((value.is_null(), f"{name}_ref", pl.lit(f"{label}为空")))
-        checks.append((value < 0, f"{name}_ref", pl.format("{}“{}”不能为负数", pl.lit(label), written)))
-    place = pl.when(checks[0][0].fill_null(False)).then(pl.col(checks[0][1]))
-    message = pl.when(checks[0][0].fill_null(False)).then(checks[0][2])
-    for failed, ref, text in checks[1:]:
-        place = place.when(failed.fill_null(False)).then(pl.coalesce(pl.col(ref), "table_ref"))
-        message = message.when(failed.fill_null(False)).then(text)
-    bad = frame.select("_file", "_file_no", "_key", _place=place, _message=message).drop_nulls("_message")
-    if bad.height:
-        row = bad.sort("_file_no", "_key").row(0, named=True)
-        raise InputError(row["_file"], row["_place"], row["_message"])
+            checks.append((value.is_null(), ref, pl.lit(f"{label}为空"), name))
+        checks.append((value < 0, ref, pl.format("{}“{}”不能为负数", pl.lit(label), written), name))
+    found = pl.concat(
+        [problems(frame.filter(failed.fill_null(False)), place, message) for failed, place, message, _ in checks]
+    )
+    marks = {f"_{name}_unreadable": pl.lit(False) for name in BUDGET_LABELS}
+    for failed, _, _, field in checks:
+        if field is not None:
+            marks[f"_{field}_unreadable"] = marks[f"_{field}_unreadable"] | failed.fill_null(False)
+    frame = frame.with_columns(**marks).with_columns(
+        project_name=pl.when(no_name).then(pl.format("（未找到项目名称：{}）", "table_ref")).otherwise("project_name")
+    )
+    # problems in table order, each table's in the order of the checks
+    found = found.with_row_index("_order").sort("_file_no", "_key", "_order").drop("_order")
+    return frame, found

@@ -17,21 +17,19 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.load.layout.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
+from perfkit.load.layout.header import REQUIRED_HEADERS, block_columns, header_cells, incomplete_headers
 from perfkit.load.layout.labels import (
     CLOSING_LABELS,
     CORE_MARK,
-    FIELD_OF_HEADER,
     INDICATOR_HEADERS,
     PERIOD_LABELS,
-    SECTION_LABELS,
-    label_key_expr,
 )
+from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_part import read_project_parts
 from perfkit.text import OP_SYMBOLS, figure_expr, figure_value, fold_width
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 YEAR = re.compile(r"(20\d{2})\s*年")
-_REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
 _FIELDS = ("level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "weight")
 _TABLE = ["_file_no", "_key"]
 _QUALITATIVE = ("定性", "qualitative")
@@ -73,28 +71,41 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         "continued",
         "_c",
     )
-    headers = _header_cells(cells)
+    headers = header_cells(cells)
     header_rows = headers.filter("_is_header").group_by(_TABLE).agg(pl.col("row_no").min().alias("_header"))
     tables = tables.join(header_rows, on=_TABLE, how="left", maintain_order="left").sort(_TABLE)
-    if (missing := tables.filter(pl.col("_header").is_null())).height:
-        row = missing.row(0, named=True)
-        title = row["title"] or "（无标题）"
-        raise InputError(row["_file"], row["table_ref"], f"表格“{title}”没有指标表头（一级指标…指标值），表格不完整")
-    # every table has one first header row: counting where tables and their header rows start
-    # tells each cell's part (0 above the header, 1 from it on) without a join over every cell
-    first_header = tables.select(_row=pl.col("_file_no").cast(pl.Int64) * 2**31 + pl.col("_header"))["_row"]
-    at_header = pl.col("_row").is_in(first_header.implode())
+    headerless = tables.filter(pl.col("_header").is_null())
+    found = [
+        problems(
+            headerless,
+            "table_ref",
+            pl.format("表格“{}”没有指标表头（一级指标…指标值），表格不完整", pl.col("title").replace("", "（无标题）")),
+        )
+    ]
+    # every table has at most one first header row: counting where tables and their header rows
+    # start tells each cell's part (<0 above the header, 0 from it on) without a join over every cell;
+    # a table without a header is all project part, and the tables after it count it as read
+    first_header = tables.drop_nulls("_header").select(
+        _row=pl.col("_file_no").cast(pl.Int64) * 2**31 + pl.col("_header")
+    )
+    at_header = pl.col("_row").is_in(first_header["_row"].implode())
     new_row = pl.col("_row") != pl.col("_row").shift(1)
     new_table = (pl.col("_file_no") != pl.col("_file_no").shift(1)) | (pl.col("_key") != pl.col("_key").shift(1))
+    table_id = pl.col("_file_no").cast(pl.Int64) * 2**31 + pl.col("_key")
+    no_header = table_id.is_in(headerless.select(table_id.alias("_id"))["_id"].implode()).cast(pl.Int32)
     cells = cells.with_columns(_at_header=at_header).with_columns(
         _part=(pl.col("_at_header") & new_row.fill_null(True)).cast(pl.Int32).cum_sum()
         - new_table.fill_null(True).cast(pl.Int32).cum_sum()
+        + (new_table.fill_null(True).cast(pl.Int32) * no_header).cum_sum()
+        - no_header
     )
-    projects = read_project_parts(
+    projects, in_project_parts = read_project_parts(
         cells.filter(pl.col("_part") < 0), tables.select("_file", *_TABLE, "title", "context", "table_ref")
     )
-    columns, notes = _block_columns(headers)
-    _require_headers(headers, columns)
+    found.append(in_project_parts)
+    columns, notes = block_columns(headers)
+    incomplete = incomplete_headers(headers, columns)
+    found.append(incomplete.drop("_block"))
     after = cells.filter(pl.col("_part") == 0, ~pl.col("_at_header"))
     # a block title above the first header gives the period of the first block
     initial = (
@@ -103,48 +114,13 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .agg(_initial=pl.col("_c").last().replace_strict(PERIOD_LABELS))
     )
     rows = _body_rows(after.with_row_index("_at"), headers, initial)
-    _check_widths(headers, rows, projects)
-    return projects, _indicators(after, rows, columns, notes)
-
-
-def _header_cells(cells: pl.DataFrame) -> pl.DataFrame:
-    """The cells of every header row (一级指标 with an 指标值 label) and of the row under each, with
-    their field (``_field``), and ``_is_header`` / ``_is_sub`` row marks."""
-    level1_rows = cells.filter((pl.col("_c") == "一级指标") & ~pl.col("continued"))["_row"].unique()
-    candidates = pl.concat([level1_rows, level1_rows + 1]).unique()
-    near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(
-        _k=label_key_expr(pl.col("text")), _own=~pl.col("continued")
-    )
-    near = near.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None))
-    marks = near.group_by(*_TABLE, "row_no").agg(
-        _is_header=((pl.col("_c") == "一级指标") & pl.col("_own")).any() & (pl.col("_field") == "target_raw").any(),
-        _has_sub=(pl.col("_own") & pl.col("_field").is_in(["target_op", "target_raw", "target_unit"])).any()
-        & (pl.col("continued") & (pl.col("_c") == "一级指标")).any(),
-    )
-    near = near.join(marks, on=[*_TABLE, "row_no"]).sort(*_TABLE, "row_no", "col")
-    header_above = near.select(*_TABLE, pl.col("row_no") + 1, _above=pl.col("_is_header")).unique()
-    near = near.join(header_above, on=[*_TABLE, "row_no"], how="left").with_columns(
-        _is_sub=pl.col("_has_sub") & pl.col("_above").fill_null(False) & ~pl.col("_is_header")
-    )
-    return near.filter(pl.col("_is_header") | pl.col("_is_sub"))
-
-
-def _block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per block (``_block`` = its header row): the column of each field, the first one winning,
-    and the columns kept as notes (``_label``). A second header row names the columns under a
-    merged cell (年度指标值 over 指标性质 | 指标值 | 度量单位)."""
-    block = pl.when("_is_sub").then(pl.col("row_no") - 1).otherwise("row_no")
-    h = headers.with_columns(_block=block)
-    sub_cols = h.filter("_is_sub", "_own").select(*_TABLE, "_block", "col", _sub=pl.lit(True))
-    h = h.join(sub_cols, on=[*_TABLE, "_block", "col"], how="left")
-    # a header cell that a second-row cell lies under is read from the second row
-    h = h.filter(pl.col("_own"), pl.col("_is_sub") | pl.col("_sub").is_null())
-    columns = h.drop_nulls("_field").group_by(*_TABLE, "_block", "_field").agg(pl.col("col").min())
-    ignored = [*SECTION_LABELS, *PERIOD_LABELS, "序号", ""]
-    notes = h.filter(
-        (pl.col("_field") == "notes") | (pl.col("_field").is_null() & ~pl.col("_k").is_in(ignored))
-    ).select(*_TABLE, "_block", "col", _label=pl.col("text").str.strip_chars())
-    return columns, notes
+    rows, wrong = _check_widths(headers, rows, projects, incomplete)
+    found.append(wrong)
+    indicators, unread = _indicators(after, rows, columns, notes)
+    found.append(unread)
+    # each table's problems in the order found: header, project part, then its rows
+    order = pl.concat([f.with_columns(_stage=pl.lit(i)) for i, f in enumerate(found)]).with_row_index("_n")
+    return attach(projects, order.sort("_file_no", "_key", "_stage", "_n").drop("_stage", "_n")), indicators
 
 
 def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame) -> pl.DataFrame:
@@ -190,7 +166,11 @@ def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame
     return rows.with_columns(_body=pl.col("_open") & body & (pl.col("_blank") < pl.col("_cells")))
 
 
-def _indicators(after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
+def _indicators(
+    after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The indicator rows of the body, and the problems of rows that cannot be read (one cell over
+    two fields; they are left out) or of weights that are not numbers (left empty)."""
     first_block = columns.group_by(_TABLE).agg(pl.col("_block").min().alias("_first"))
     where = columns.pivot(on="_field", index=[*_TABLE, "_block"], values="col")
     where = where.with_columns(pl.lit(None, dtype=pl.Int32).alias(f) for f in _FIELDS if f not in where.columns)
@@ -212,12 +192,14 @@ def _indicators(after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, 
         value = text.gather(at).str.strip_chars()
         if spans:  # a position covered by a cell from its left was read there; one merged up into the header is no cell
             sides[f] = _side(after).gather(at).fill_null(False)
+            if f == "level2":  # one label over the level-1 and level-2 columns (满意度指标) is both
+                sides[f] = sides[f] & (after["origin_col"].gather(at) != starts["level1"]).fill_null(True)
             in_header = after["origin_row"].gather(at) <= starts["_block"]
             value = pl.select(pl.when(~sides[f] & ~in_header.fill_null(False)).then(value)).to_series()
         picked[f] = value.alias(f)
-    if spans:
-        _refuse_merged_fields(starts, after, sides)
+    merged = _merged_fields(starts, after, sides) if spans else no_problems().with_columns(row_no=pl.lit(0))
     frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
+    frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     if notes.height:
         frame = frame.join(_notes(after, starts, notes), on=[*_TABLE, "row_no"], how="left", maintain_order="left")
     else:
@@ -235,7 +217,8 @@ def _indicators(after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, 
         if frame["weight"].null_count() < frame.height
         else pl.col("weight").cast(pl.Float64)
     )
-    _refuse_weights(frame.filter(weight.is_nan()))
+    bad_weights = problems(frame.filter(weight.is_nan()), "source_ref", pl.format("权重“{}”不是数字", "weight"))
+    found = pl.concat([merged.drop("row_no"), bad_weights])
     return frame.select(
         *_TABLE,
         "_file",
@@ -247,10 +230,10 @@ def _indicators(after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, 
         source_ref="source_ref",
         _qualitative=has_op & pl.col("target_op").is_in(_QUALITATIVE),
         period="period",
-        weight=weight,
+        weight=pl.when(~weight.is_nan()).then(weight),
         core=marked if core else pl.lit(False),
         notes="_notes",
-    )
+    ), found
 
 
 def _side(after: pl.DataFrame) -> pl.Series:
@@ -258,17 +241,26 @@ def _side(after: pl.DataFrame) -> pl.Series:
     return (after["origin_row"] == after["row_no"]) & (after["origin_col"] != after["col"])
 
 
-def _refuse_merged_fields(starts: pl.DataFrame, body: pl.DataFrame, sides: dict[str, pl.Series]) -> None:
-    """Raise where one cell of an indicator row covers the columns of two required fields."""
-    for f in _REQUIRED_HEADERS:
+def _merged_fields(starts: pl.DataFrame, body: pl.DataFrame, sides: dict[str, pl.Series]) -> pl.DataFrame:
+    """A problem (with ``row_no``) for every indicator row where one cell covers the columns of two
+    required fields, so that they cannot be told apart."""
+    found = []
+    for f in REQUIRED_HEADERS:
         hit = starts.filter(sides[f])
-        if hit.height:
-            row = hit.row(0, named=True)
-            at = row["_at"] + row[f]
-            left = body["origin_col"][at]
-            fields = {row[g]: g for g in _FIELDS if row[g] is not None}
-            labels = [INDICATOR_HEADERS[fields.get(left, f)][0], INDICATOR_HEADERS[f][0]]
-            raise InputError(row["_file"], body["ref"][at], f"“{labels[0]}”与“{labels[1]}”两列合并为一格，无法分开读取")
+        if not hit.height:
+            continue
+        at = hit["_at"] + hit[f].cast(pl.UInt32)
+        hit = hit.with_columns(_origin=body["origin_col"].gather(at), _ref=body["ref"].gather(at))
+        left = pl.lit(INDICATOR_HEADERS[f][0])
+        for g in reversed(_FIELDS):
+            left = pl.when(pl.col("_origin") == pl.col(g)).then(pl.lit(INDICATOR_HEADERS[g][0])).otherwise(left)
+        message = pl.format("“{}”与“{}”两列合并为一格，无法分开读取", left, pl.lit(INDICATOR_HEADERS[f][0]))
+        found.append(problems(hit, "_ref", message).with_columns(hit["row_no"]))
+    return (
+        pl.concat(found).unique([*_TABLE, "row_no"], keep="first", maintain_order=True)
+        if found
+        else (no_problems().with_columns(row_no=pl.lit(0)))
+    )
 
 
 def _notes(after: pl.DataFrame, starts: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:
@@ -295,25 +287,12 @@ def _joined_target() -> pl.Expr:
     )
 
 
-def _refuse_weights(bad: pl.DataFrame) -> None:
-    if bad.height:
-        row = bad.row(0, named=True)
-        raise InputError(row["_file"], row["source_ref"], f"权重“{row['weight']}”不是数字")
-
-
-def _require_headers(headers: pl.DataFrame, columns: pl.DataFrame) -> None:
-    required = pl.DataFrame({"_field": list(_REQUIRED_HEADERS)})
-    blocks = headers.filter("_is_header").group_by(*_TABLE, "row_no").agg(pl.col("_file", "row_ref").first())
-    blocks = blocks.rename({"row_no": "_block"})
-    missing = blocks.join(required, how="cross").join(columns, on=[*_TABLE, "_block", "_field"], how="anti")
-    if missing.height:
-        first = missing.sort(*_TABLE, "_block").row(0, named=True)
-        fields = missing.filter(pl.col("_file_no") == first["_file_no"], pl.col("_key") == first["_key"])["_field"]
-        labels = "、".join(INDICATOR_HEADERS[f][0] for f in _REQUIRED_HEADERS if f in fields)
-        raise InputError(first["_file"], first["row_ref"], f"指标表头缺少列：{labels}")
-
-
-def _check_widths(headers: pl.DataFrame, rows: pl.DataFrame, projects: pl.DataFrame) -> None:
+def _check_widths(
+    headers: pl.DataFrame, rows: pl.DataFrame, projects: pl.DataFrame, incomplete: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``rows`` with the indicator rows that cannot be read taken out of the body (a row whose
+    number of cells differs from its header's, a row of a block whose header lacks a column), and
+    the problems: each such row, and each table whose first block holds no indicator row."""
     widths = (
         headers.filter("_is_header")
         .group_by(*_TABLE, "row_no")
@@ -321,17 +300,42 @@ def _check_widths(headers: pl.DataFrame, rows: pl.DataFrame, projects: pl.DataFr
         .rename({"row_no": "_block"})
     )
     first = widths.group_by(_TABLE).agg(pl.col("_block").min().alias("_first"))
-    counted = rows.filter("_body").join(first, on=_TABLE).with_columns(_block=pl.coalesce("_block", "_first"))
-    wrong = counted.join(widths, on=[*_TABLE, "_block"]).filter(pl.col("_cells") != pl.col("_width"))
-    if wrong.height:
-        row = wrong.sort("_file_no", "row_no").row(0, named=True)
-        raise InputError(row["_file"], row["row_ref"], f"指标行有{row['_cells']}个单元格，表头有{row['_width']}个")
+    rows = rows.join(first, on=_TABLE, how="left", maintain_order="left").with_columns(
+        _in_block=pl.coalesce("_block", "_first")
+    )
+    rows = rows.join(
+        widths.select(*_TABLE, _in_block="_block", _width="_width"),
+        on=[*_TABLE, "_in_block"],
+        how="left",
+        maintain_order="left",
+    )
+    unread_block = (
+        rows.select(*_TABLE, "_in_block")
+        .join(
+            incomplete.select(*_TABLE, _in_block="_block").with_columns(_unread=pl.lit(True)),
+            on=[*_TABLE, "_in_block"],
+            how="left",
+            maintain_order="left",
+        )["_unread"]
+        .fill_null(False)
+    )
+    wrong = pl.col("_body") & (pl.col("_cells") != pl.col("_width")) & ~unread_block
+    found = problems(
+        rows.filter(wrong).sort("_file_no", "row_no"),
+        "row_ref",
+        pl.format("指标行有{}个单元格，表头有{}个", "_cells", "_width"),
+    )
+    rows = rows.with_columns(_body=pl.col("_body") & ~wrong & ~unread_block)
+    counted = rows.filter("_body")
     firsts = widths.join(first, on=_TABLE).filter(pl.col("_block") == pl.col("_first"))
-    empty = firsts.join(counted, on=_TABLE, how="anti").join(projects, on=_TABLE).sort(_TABLE)
-    if empty.height:
-        row = empty.row(0, named=True)
-        message = f"项目“{row['project_name']}”的表头之后没有指标行，表格不完整"
-        raise InputError(row["_file"], row["_header_ref"], message)
+    empty = firsts.join(counted, on=_TABLE, how="anti").join(incomplete, on=_TABLE, how="anti")
+    empty = empty.join(projects.select(*_TABLE, "project_name"), on=_TABLE).sort(_TABLE)
+    found_empty = problems(
+        empty.join(projects.select(*_TABLE, "_file"), on=_TABLE),
+        "_header_ref",
+        pl.format("项目“{}”的表头之后没有指标行，表格不完整", "project_name"),
+    )
+    return rows.drop("_first", "_in_block", "_width"), pl.concat([found, found_empty])
 
 
 def figure(text: str, label: str, file: str, ref: str) -> float | None:

@@ -1,0 +1,74 @@
+"""The indicator header rows of target tables on the grid (:mod:`perfkit.load.layout.grid`):
+where each block's header is, which column holds which field, and which headers lack a column.
+
+A header row has an own 一级指标 cell and a target label (指标值 and its variants, data in
+:mod:`perfkit.load.layout.labels`); the row under it is a second header row when it names the
+columns under a merged cell (年度指标值 over 指标性质 | 指标值 | 度量单位).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from perfkit.load.layout.labels import FIELD_OF_HEADER, INDICATOR_HEADERS, PERIOD_LABELS, SECTION_LABELS, label_key_expr
+from perfkit.load.layout.problems import problems
+
+_TABLE = ["_file_no", "_key"]
+REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
+
+
+def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
+    """The cells of every header row (一级指标 with an 指标值 label) and of the row under each, with
+    their field (``_field``), and ``_is_header`` / ``_is_sub`` row marks."""
+    level1_rows = cells.filter((pl.col("_c") == "一级指标") & ~pl.col("continued"))["_row"].unique()
+    candidates = pl.concat([level1_rows, level1_rows + 1]).unique()
+    near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(
+        _k=label_key_expr(pl.col("text")), _own=~pl.col("continued")
+    )
+    near = near.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None))
+    marks = near.group_by(*_TABLE, "row_no").agg(
+        _is_header=((pl.col("_c") == "一级指标") & pl.col("_own")).any() & (pl.col("_field") == "target_raw").any(),
+        _has_sub=(pl.col("_own") & pl.col("_field").is_in(["target_op", "target_raw", "target_unit"])).any()
+        & (pl.col("continued") & (pl.col("_c") == "一级指标")).any(),
+    )
+    near = near.join(marks, on=[*_TABLE, "row_no"]).sort(*_TABLE, "row_no", "col")
+    header_above = near.select(*_TABLE, pl.col("row_no") + 1, _above=pl.col("_is_header")).unique()
+    near = near.join(header_above, on=[*_TABLE, "row_no"], how="left").with_columns(
+        _is_sub=pl.col("_has_sub") & pl.col("_above").fill_null(False) & ~pl.col("_is_header")
+    )
+    return near.filter(pl.col("_is_header") | pl.col("_is_sub"))
+
+
+def block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per block (``_block`` = its header row): the column of each field, the first one winning,
+    and the columns kept as notes (``_label``). A second header row names the columns under a
+    merged cell (年度指标值 over 指标性质 | 指标值 | 度量单位)."""
+    block = pl.when("_is_sub").then(pl.col("row_no") - 1).otherwise("row_no")
+    h = headers.with_columns(_block=block)
+    sub_cols = h.filter("_is_sub", "_own").select(*_TABLE, "_block", "col", _sub=pl.lit(True))
+    h = h.join(sub_cols, on=[*_TABLE, "_block", "col"], how="left")
+    # a header cell that a second-row cell lies under is read from the second row
+    h = h.filter(pl.col("_own"), pl.col("_is_sub") | pl.col("_sub").is_null())
+    columns = h.drop_nulls("_field").group_by(*_TABLE, "_block", "_field").agg(pl.col("col").min())
+    ignored = [*SECTION_LABELS, *PERIOD_LABELS, "序号", ""]
+    notes = h.filter(
+        (pl.col("_field") == "notes") | (pl.col("_field").is_null() & ~pl.col("_k").is_in(ignored))
+    ).select(*_TABLE, "_block", "col", _label=pl.col("text").str.strip_chars())
+    return columns, notes
+
+
+def incomplete_headers(headers: pl.DataFrame, columns: pl.DataFrame) -> pl.DataFrame:
+    """A problem (with ``_block``) for every header row that lacks a required column; its rows are not read."""
+    required = pl.DataFrame({"_field": list(REQUIRED_HEADERS)})
+    blocks = headers.filter("_is_header").group_by(*_TABLE, "row_no").agg(pl.col("_file", "row_ref").first())
+    blocks = blocks.rename({"row_no": "_block"})
+    missing = blocks.join(required, how="cross").join(columns, on=[*_TABLE, "_block", "_field"], how="anti")
+    label = pl.col("_field").replace_strict({f: INDICATOR_HEADERS[f][0] for f in REQUIRED_HEADERS})
+    per_block = (
+        missing.with_columns(_order=pl.col("_field").replace_strict({f: i for i, f in enumerate(REQUIRED_HEADERS)}))
+        .sort(*_TABLE, "_block", "_order")
+        .group_by(*_TABLE, "_block", maintain_order=True)
+        .agg(pl.col("_file", "row_ref").first(), _labels=label.str.join("、"))
+    )
+    found = problems(per_block, "row_ref", pl.format("指标表头缺少列：{}", "_labels"))
+    return found.with_columns(per_block["_block"])
