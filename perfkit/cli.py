@@ -319,10 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmd.add_argument("--params", type=Path, metavar="YAML", help="参数文件（scoring:、rescoring: 段）")
     score_cmd.add_argument("--chunk-indicators", type=int, metavar="N", help=argparse.SUPPRESS)  # docs/contract.md
     score_cmd.set_defaults(run=_score, parser=score_cmd)
-    for reads_targets in (extract, check, score_cmd):
-        reads_targets.add_argument(
-            "--strict", action="store_true", help="表格有无法读取的部分时拒绝整个文件（默认留空并说明）"
-        )
+    for sub in (extract, check, score_cmd):
+        sub.add_argument("--strict", action="store_true", help="表格有无法读取的部分时拒绝整个文件（默认留空并说明）")
     template = commands.add_parser("template", help="由绩效目标表生成实际完成值填报表（.xlsx）")
     template.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="文件或文件夹")
     template.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx", help="填报表")
