@@ -42,6 +42,8 @@ PROJECTS: dict[str, tuple[Any, bool, dict]] = {
     "goal_long_term": (pl.String, True, {}),
     # the parts of the project's table that could not be read, ``place：message``, one per line
     "unreadable": (pl.String, True, {}),
+    # the places of template rows left unfilled (经济效益指标 and nothing else), which are no indicators
+    "placeholder_rows": (pl.String, True, {}),
 }
 INDICATORS: dict[str, tuple[Any, bool, dict]] = {
     "project_id": (pl.String, False, {}),

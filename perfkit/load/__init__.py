@@ -167,7 +167,7 @@ def load_targets(*sources: str | Path, strict: bool = False) -> TargetTables:
     projects = pl.concat([p for p, _ in documents], how="diagonal_relaxed", rechunk=True)
     indicators = pl.concat([i for _, i in documents], how="diagonal_relaxed", rechunk=True)
     projects = projects.sort("_file_no", "_key")  # the order of the files as given
-    return TargetTables(*assemble(*read_parts(projects, indicators, strict)))
+    return TargetTables(*assemble(*read_parts(projects, indicators, strict), strict=strict))
 
 
 def read_parts(projects: pl.DataFrame, indicators: pl.DataFrame, strict: bool) -> tuple[pl.DataFrame, pl.DataFrame]:

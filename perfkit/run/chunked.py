@@ -87,7 +87,7 @@ def _finish_chunk(raw: dict, segments: dict, strict: bool = False) -> tuple[pl.D
     projects = pl.concat([p for _, (p, _) in documents], how="diagonal_relaxed", rechunk=True)
     indicators = pl.concat([i for _, (_, i) in documents], how="diagonal_relaxed", rechunk=True)
     segment = pl.concat([pl.repeat(s, len(i), dtype=pl.Int32, eager=True) for s, (_, i) in documents])
-    projects, indicators = assemble(*read_parts(projects.sort("_file_no", "_key"), indicators, strict))
+    projects, indicators = assemble(*read_parts(projects.sort("_file_no", "_key"), indicators, strict), strict=strict)
     assert indicators.height == segment.len(), "assemble kept every indicator row, in order"
     return projects, indicators, segment
 

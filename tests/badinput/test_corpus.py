@@ -210,10 +210,12 @@ CASES: dict[str, Case] = {
     "first indicator row continues a merged cell (text)": Case(
         make.text_file("t.txt", make.word_text(level1="")),
         Refused("t.txt", "第28行: 一级指标为空，且上方没有可延续的合并单元格"),
+        strict=True,
     ),
     "docx: 一级指标 merged up into the header": Case(
         make.docx_with_table(make.merge_level1_into_header),
         Refused("t.docx", "表1第8行: 一级指标为空，且上方没有可延续的合并单元格"),
+        strict=True,
     ),
     "docx: indicator cells merged across": Case(
         make.docx_with_table(make.merge_across_indicator_row),

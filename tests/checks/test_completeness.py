@@ -13,6 +13,29 @@ OUTPUT_ONLY = [
 ]
 
 
+# unreadable_part and placeholder_rows: what the reader could not read or skipped -----------------
+
+
+def test_unreadable_part_is_one_high_finding_per_part_and_none_on_a_readable_table():
+    """Two parts named by the reader are two findings at project level; a table read whole has none."""
+    parts = "表1第3行第3格：预算数“一百”不是数字\n表1第9行：指标行有6个单元格，表头有5个"
+    found = findings_of(make_tables([{"unreadable": parts}], CLEAN), "unreadable_part")
+    assert places(found) == [(1, None), (1, None)]
+    assert [f["message"] for f in found] == [
+        "无法读取：表1第3行第3格：预算数“一百”不是数字（该部分留空，未参与审核；请核对原文件）",
+        "无法读取：表1第9行：指标行有6个单元格，表头有5个（该部分留空，未参与审核；请核对原文件）",
+    ]
+    assert findings_of(make_tables([{}], CLEAN), "unreadable_part") == []
+
+
+def test_placeholder_rows_are_one_low_finding_naming_every_row():
+    found = findings_of(make_tables([{"placeholder_rows": "表1第12行、表1第13行"}], CLEAN), "placeholder_rows")
+    assert [(f["message"], f["evidence"]) for f in found] == [
+        ("绩效目标表中有未填写的模板行（表1第12行、表1第13行），已跳过，未作为指标", "空行位置：表1第12行、表1第13行")
+    ]
+    assert findings_of(make_tables([{}], CLEAN), "placeholder_rows") == []
+
+
 # missing_level1 ---------------------------------------------------------------------------------
 
 

@@ -98,3 +98,23 @@ def test_the_command_line_counts_the_parts_and_warns_of_each(tmp_path: Path, cap
     assert err == f"警告: {path}: 表1第3行第3格：预算数“一百”不是数字\n"
     assert main(["extract", str(path), "-o", str(tmp_path / "strict"), "--strict"]) == 1
     assert not (tmp_path / "strict").exists()
+
+
+def test_template_rows_left_unfilled_are_skipped_and_named(tmp_path: Path) -> None:
+    rows = central_table(CENTRAL_BUDGET)
+    rows.insert(-1, ["效益指标", "经济效益指标", "", ""])  # the template's row, nothing filled in
+    rows.insert(-1, ["效益指标", "……", "", ""])
+    rows[6] = [("绩效指标", 7, 1), *rows[6][1:]]  # the left label now spans the two extra rows too
+    tables = load_targets(write_docx(tmp_path / "template.docx", "2025年就业服务项目绩效目标表", rows))
+    # worked by hand: the two rows are the table's 11th and 12th; the four filled rows load
+    assert tables.projects["placeholder_rows"].to_list() == ["表1第11行、表1第12行"]
+    assert tables.indicators["name"].to_list() == ["培训期数", "培训合格率", "实现就业人数", "参训人员满意度"]
+
+
+def test_an_empty_level1_with_nothing_above_is_named_and_kept_unscored(tmp_path: Path) -> None:
+    rows = central_table(CENTRAL_BUDGET)
+    rows[7] = ["", "数量指标", "培训期数", "≥10期"]  # 产出指标 lost (the first row of the block)
+    rows[8] = ["产出指标", "质量指标", "培训合格率", "≥90%"]
+    tables = load_targets(write_docx(tmp_path / "lost.docx", "2025年就业服务项目绩效目标表", rows))
+    assert tables.projects["unreadable"].to_list() == ["表1第8行：一级指标为空，且上方没有可延续的合并单元格"]
+    assert tables.indicators["level1"].to_list()[:2] == ["（一级指标未填写）", "产出指标"]

@@ -7,9 +7,7 @@ elided) or the kinds of difference and their counts.
 """
 
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
-    ("ah-jinan-tiyu-2025", "html"): "extract 拒绝：项目“…”未找到预算数",
     ("ah-jinzhai-cgzx-2023", "html"): "extract 拒绝：未找到项目名称；score 拒绝：自评表中未找到项目名称",
-    ("ah-jinzhai-kfq-2021", "html"): "extract 拒绝：项目“…”未找到预算数",
     ("ah-thx-cgj-2023", "html"): "extract 拒绝：项目“…”未找到预算数",
     ("ah-tianchang-slj-2022", "html"): "extract 拒绝：项目“…”未找到预算数；score 拒绝：资金表缺少“…”行",
     ("ah-xiaoxian-zzz-2023", "html"): "extract 拒绝：项目“…”未找到预算数；score 拒绝：资金表缺少“…”行",
@@ -24,7 +22,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("hn-hengshan-swlsj-2020", "docx"): "extract 拒绝：未找到项目名称；score 拒绝：自评表中未找到项目名称",
     ("hn-lingling-lyj-2021", "html"): "extract 拒绝：未找到项目名称；score 拒绝：年初预算数“…”不是数字",
     ("hn-nanyue-fp-2018", "html"): "extract 拒绝：项目“…”未找到预算数",
-    ("hn-ningxiang-batang-2021", "docx"): "extract 拒绝：“…”与“…”两列合并为一格，无法分开读取",
     ("jx-fuliang-lyj-2026", "html"): "extract 拒绝：未找到项目名称",
     ("jx-fuliang-lyj-2026", "xlsx"): "extract 拒绝：未找到表头行（应含 项目名称、一级指标、指标值 等列）",
     ("nm-wuchuan-mzw-2021", "html"): "extract 拒绝：项目“…”未找到预算数",
@@ -33,8 +30,5 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("nx-yinchuan-6z-2021", "pdf"): "score 拒绝：得分“…”不是数字；多出指标×7（模板空行）、单位名称×1、类型×1",
     ("sc-daying-sx-2020", "html"): "extract 拒绝：未找到项目名称；score 拒绝：未找到绩效自评表（应含“…”列）",
     ("sc-jingyan-mata-2023", "html"): "extract 拒绝：项目名称为空，且上方没有可延续的合并单元格",
-    ("sc-zhaohua-jkzx-2021", "html"): "extract 拒绝：预算数“…”不是数字",
-    ("sc-zhaohua-wjj-2021", "html"): "extract 拒绝：预算数“…”不是数字",
-    ("sn-qingjian-jtj-2021", "html"): "extract 拒绝：项目“…”未找到预算数",
     ("sx-jishan-zdwsy-2021", "xlsx"): "extract 拒绝：缺少必需的列：项目名称、预算数；复核得分×25（全部为空）",
 }

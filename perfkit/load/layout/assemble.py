@@ -12,6 +12,7 @@ import hashlib
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.load.layout.problems import FIRST_MESSAGE, FIRST_PLACE, attach, problems
 from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, validate
 from perfkit.targets import DEADLINE, QUALITATIVE, is_money_indicator, is_timely_indicator, with_parsed_targets
 
@@ -43,8 +44,13 @@ INDICATOR_DEFAULTS = {
     "notes": pl.lit(None, dtype=pl.String),
 }
 PROJECT_DEFAULTS = {
-    name: pl.lit(None, dtype=pl.String) for name in ("department", "project_kind", "goal_long_term", "unreadable")
+    name: pl.lit(None, dtype=pl.String)
+    for name in ("department", "project_kind", "goal_long_term", "unreadable", "placeholder_rows")
 }
+
+
+UNFILLED_MESSAGE = "一级指标为空，且上方没有可延续的合并单元格"
+UNFILLED_LEVEL1 = "（一级指标未填写）"  # no group of the scoring weights: such rows are scored as unjudged
 
 
 def finish_projects(raw: pl.DataFrame) -> pl.DataFrame:
@@ -54,7 +60,9 @@ def finish_projects(raw: pl.DataFrame) -> pl.DataFrame:
     return raw.with_columns(year=year.fill_null(file_year))
 
 
-def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def assemble(
+    projects: pl.DataFrame, indicators: pl.DataFrame, strict: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Build the validated ``projects`` and ``indicators`` tables from all files' raw frames.
 
     ``projects`` needs ``_file`` and ``_key`` (unique together) besides the contract columns
@@ -93,7 +101,7 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
     for column, within in (("level1", "period"), ("level2", "level1")):
         if indicators[column].null_count():
             indicators = indicators.with_columns(pl.col(column).forward_fill().over("project_id", within))
-    _require_level1(indicators)
+    projects, indicators = _unfilled_level1(projects, indicators, strict)
     # declared 定性 in a split layout; a time limit in words (按期完成) is a deadline in every layout
     declared = pl.col("_qualitative") & pl.col("target_raw").is_not_null()
     qualitative = declared & (pl.col("target_kind") != DEADLINE).fill_null(True)
@@ -110,11 +118,20 @@ def assemble(projects: pl.DataFrame, indicators: pl.DataFrame) -> tuple[pl.DataF
     return validate(projects, "projects"), validate(indicators.select(INDICATOR_COLUMNS), "indicators")
 
 
-def _require_level1(indicators: pl.DataFrame) -> None:
+def _unfilled_level1(
+    projects: pl.DataFrame, indicators: pl.DataFrame, strict: bool
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows whose 一级指标 is empty with no merged cell above to continue: named as an unreadable
+    part of their project and given the level :data:`UNFILLED_LEVEL1` (``strict`` refuses instead)."""
     missing = indicators.filter(pl.col("level1").is_null())
-    if missing.height:
+    if not missing.height:
+        return projects, indicators
+    if strict:
         row = missing.row(0, named=True)
-        raise InputError(row["_file"], row["source_ref"], "一级指标为空，且上方没有可延续的合并单元格")
+        raise InputError(row["_file"], row["source_ref"], UNFILLED_MESSAGE)
+    found = problems(missing, "source_ref", pl.lit(UNFILLED_MESSAGE))
+    projects = attach(projects, found).drop(FIRST_PLACE, FIRST_MESSAGE)
+    return projects, indicators.with_columns(pl.col("level1").fill_null(UNFILLED_LEVEL1))
 
 
 def apply_unit_code(

@@ -46,13 +46,13 @@ def attach(projects: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
     line, null when none) and the first problem's place and message (for ``strict``).
     Problems already attached are kept, before the new ones. Does not mutate ``projects``."""
     if not found.height:
-        return projects if "unreadable" in projects.columns else _with_none(projects)
+        return _with_none(projects)
     per_project = found.group_by(_TABLE, maintain_order=True).agg(
         _new=pl.format("{}：{}", pl.col("place").fill_null("表格"), "message").str.join(UNREADABLE_SEPARATOR),
         _place=pl.col("place").first(),
         _message=pl.col("message").first(),
     )
-    projects = projects if "unreadable" in projects.columns else _with_none(projects)
+    projects = _with_none(projects)
     joined = projects.join(per_project, on=_TABLE, how="left", maintain_order="left")
     return joined.with_columns(
         unreadable=pl.when(pl.col("unreadable").is_null())
@@ -63,10 +63,9 @@ def attach(projects: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
 
 
 def _with_none(projects: pl.DataFrame) -> pl.DataFrame:
-    return projects.with_columns(
-        unreadable=pl.lit(None, dtype=pl.String),
-        **{FIRST_PLACE: pl.lit(None, dtype=pl.String), FIRST_MESSAGE: pl.lit(None, dtype=pl.String)},
-    )
+    """``projects`` with the problem columns it lacks, empty."""
+    names = ("unreadable", FIRST_PLACE, FIRST_MESSAGE)
+    return projects.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in names if n not in projects.columns)
 
 
 def raise_first(projects: pl.DataFrame) -> None:

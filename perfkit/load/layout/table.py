@@ -30,6 +30,7 @@ from perfkit.text import OP_SYMBOLS, figure_expr, figure_value, fold_width
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 YEAR = re.compile(r"(20\d{2})\s*年")
+_CONTENT = ("name", "description", "target_raw", "target_op", "target_unit")  # what an indicator row states
 _FIELDS = ("level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "weight")
 _TABLE = ["_file_no", "_key"]
 _QUALITATIVE = ("定性", "qualitative")
@@ -116,8 +117,9 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     rows = _body_rows(after.with_row_index("_at"), headers, initial)
     rows, wrong = _check_widths(headers, rows, projects, incomplete)
     found.append(wrong)
-    indicators, unread = _indicators(after, rows, columns, notes)
+    indicators, unread, placeholders = _indicators(after, rows, columns, notes)
     found.append(unread)
+    projects = with_placeholders(projects, placeholders)
     # each table's problems in the order found: header, project part, then its rows
     order = pl.concat([f.with_columns(_stage=pl.lit(i)) for i, f in enumerate(found)]).with_row_index("_n")
     return attach(projects, order.sort("_file_no", "_key", "_stage", "_n").drop("_stage", "_n")), indicators
@@ -168,9 +170,10 @@ def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame
 
 def _indicators(
     after: pl.DataFrame, rows: pl.DataFrame, columns: pl.DataFrame, notes: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The indicator rows of the body, and the problems of rows that cannot be read (one cell over
-    two fields; they are left out) or of weights that are not numbers (left empty)."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The indicator rows of the body; the problems of rows that cannot be read (one cell over two
+    fields; they are left out) or of weights that are not numbers (left empty); and the template
+    rows left unfilled (``source_ref``), which are no indicators."""
     first_block = columns.group_by(_TABLE).agg(pl.col("_block").min().alias("_first"))
     where = columns.pivot(on="_field", index=[*_TABLE, "_block"], values="col")
     where = where.with_columns(pl.lit(None, dtype=pl.Int32).alias(f) for f in _FIELDS if f not in where.columns)
@@ -200,6 +203,10 @@ def _indicators(
     merged = _merged_fields(starts, after, sides) if spans else no_problems().with_columns(row_no=pl.lit(0))
     frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
     frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
+    # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
+    blank = pl.all_horizontal(pl.col(f).fill_null("").str.replace_all(r"[\s…。.]", "") == "" for f in _CONTENT)
+    placeholders = frame.filter(blank).select(*_TABLE, "source_ref")
+    frame = frame.filter(~blank)
     if notes.height:
         frame = frame.join(_notes(after, starts, notes), on=[*_TABLE, "row_no"], how="left", maintain_order="left")
     else:
@@ -219,7 +226,7 @@ def _indicators(
     )
     bad_weights = problems(frame.filter(weight.is_nan()), "source_ref", pl.format("权重“{}”不是数字", "weight"))
     found = pl.concat([merged.drop("row_no"), bad_weights])
-    return frame.select(
+    indicators = frame.select(
         *_TABLE,
         "_file",
         level1=level1,
@@ -233,7 +240,16 @@ def _indicators(
         weight=pl.when(~weight.is_nan()).then(weight),
         core=marked if core else pl.lit(False),
         notes="_notes",
-    ), found
+    )
+    return indicators, found, placeholders
+
+
+def with_placeholders(projects: pl.DataFrame, placeholders: pl.DataFrame) -> pl.DataFrame:
+    """``projects`` with ``placeholder_rows``: the places of the template rows left unfilled, joined with ``、``."""
+    listed = placeholders.group_by(_TABLE, maintain_order=True).agg(
+        placeholder_rows=pl.col("source_ref").str.join("、")
+    )
+    return projects.join(listed, on=_TABLE, how="left", maintain_order="left")
 
 
 def _side(after: pl.DataFrame) -> pl.Series:
