@@ -395,3 +395,45 @@ def test_cli_scores_stacked_forms(tmp_path: Path) -> None:
     import polars as pl
 
     assert pl.read_csv(tmp_path / "out" / "project_scores.csv")["total"].to_list() == [96.0, 96.0]
+
+
+# --- found in the corpus run ----------------------------------------------------------------------------------
+
+
+def test_second_header_row_of_unknown_words_under_merged_labels(tmp_path: Path) -> None:
+    # budget-system export: 预期指标值 over 符号 | (no label) | 单位(文字描述), 自评得分 over 单项指标得分 |
+    # 权重占比(%) | 单项指标折算得分; the other header cells reach down over the second row
+    header = [
+        [
+            ("一级指标", 2, 1),
+            ("二级指标", 2, 1),
+            ("三级指标", 2, 1),
+            ("预期指标值", 1, 3),
+            ("实际完成值", 2, 1),
+            ("自评得分", 1, 3),
+        ],
+        ["符号", "", "单位(文字描述)", "单项指标得分", "权重占比(%)", "单项指标折算得分"],
+    ]
+    rows = [
+        ["产出指标", "质量指标", "发放准确率", ">=", "98", "%", "100%", "50", "50", "25"],
+        ["效益指标", "社会效益指标", "受益老人数", ">=", "300", "人", "270人", "27", "30", "8.1"],
+    ]
+    table = [["项目名称", ("2025年高龄津贴", 1, 9)], *header, *rows]
+    got = indicators(written(tmp_path, table), ["target_raw", "actual_raw", "weight_given", "self_score"])
+    # worked by hand: the value sits in the unlabelled column (ASCII >= read as ≥); 权重占比 is the
+    # weight, 单项指标得分 the score
+    assert got == [("≥98%", "100%", 50.0, 50.0), ("≥300人", "270人", 30.0, 27.0)]
+
+
+def test_level1_cell_with_only_its_points_is_named_by_its_level2_kinds(tmp_path: Path) -> None:
+    # the vertical words of the level-1 cells lost in conversion: only (50分) / (30分) are left
+    header = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", (DEVIATION, 1, 2)]]
+    rows = [
+        [("\n\n(50分)", 2, 1), "数量指标", "助餐服务人次", "≥5000人次", "5200人次", "", "", ("", 1, 2)],
+        ["质量指标", "食品抽检合格率", "≥98%", "99%", "", "", ("", 1, 2)],
+        ["\n\n(30分)", "社会效益指标", "受益老人数", "≥300人", "270人", "", "", ("", 1, 2)],
+        ["满意度指标(10分)", "服务对象满意度指标", "老人满意度", "≥90%", "95%", "", "", ("", 1, 2)],
+    ]
+    got = indicators(written(tmp_path, form(header, rows)), ["level1", "weight_given"])
+    # worked by hand: (50分) over two output indicators → 25 each
+    assert got == [("产出指标", 25.0), ("产出指标", 25.0), ("效益指标", 30.0), ("满意度指标", 10.0)]

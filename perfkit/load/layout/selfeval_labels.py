@@ -18,13 +18,13 @@ INDICATOR_HEADERS = {
     "level2": ("二级指标",),
     "name": ("三级指标", "指标内容", "指标名称"),
     "target_raw": ("年度指标值", "指标值", "全年指标值", "预期指标值", "年初指标值", "目标值", "年度目标值"),
-    "target_op": ("指标性质",),
-    "target_unit": ("度量单位", "计量单位"),
+    "target_op": ("指标性质", "符号"),
+    "target_unit": ("度量单位", "计量单位", "单位(文字描述)"),
     "actual_raw": (
         "实际完成值", "全年实际值", "实际值", "完成值", "全年完成值", "实际完成数", "单项指标实际完成值", "全年实际完成值",
     ),
-    "weight_given": ("分值", "权重", "参考分值", "指标权重"),
-    "self_score": ("得分", "自评得分", "指标得分"),
+    "weight_given": ("分值", "权重", "参考分值", "指标权重", "权重占比"),
+    "self_score": ("得分", "自评得分", "指标得分", "单项指标得分"),
     "deviation_reason": (
         "偏差原因分析及改进措施", "偏差原因分析", "偏差原因", "未完成原因分析", "未完成原因和改进措施",
         "未完成原因及拟采取的改进措施", "未完成原因分析及改进措施", "原因分析",
@@ -73,6 +73,13 @@ TOTAL_ROWS = ("总分", "合计", "总计", "总得分", "自评总分")
 # a label over both level columns names the one level-2 kind of its group (财预〔2020〕10号: the
 # satisfaction group has only 服务对象满意度指标); other labels repeat themselves as level 2
 SOLE_LEVEL2 = {"满意度指标": "服务对象满意度指标"}
+# the level-1 group of each level-2 kind (财预〔2020〕10号), for a level-1 cell whose words are lost
+# and only its points are left (``(50分)``)
+LEVEL1_OF_LEVEL2 = {
+    **dict.fromkeys(("数量指标", "质量指标", "时效指标", "成本指标"), "产出指标"),
+    **dict.fromkeys(("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), "效益指标"),
+    "服务对象满意度指标": "满意度指标",
+}
 # marks of an empty template row: 指标2:, ……, …, /, -, —
 _NUMBERING = re.compile(r"^指标\s*[0-9０-９lLIi]+\s*[:：]?")
 _FILLER = re.compile(r"^[.。…/／\-－—_\s]*$")

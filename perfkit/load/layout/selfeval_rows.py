@@ -13,6 +13,7 @@ from perfkit.errors import InputError
 from perfkit.load.layout.grid import Row
 from perfkit.load.layout.selfeval_labels import (
     INDICATOR_HEADERS,
+    LEVEL1_OF_LEVEL2,
     SOLE_LEVEL2,
     TOTAL_ROWS,
     indicator_field,
@@ -61,20 +62,49 @@ def find_header(rows: list[Row]) -> tuple[int, dict[str, int], int]:
     """The indicator header's row, its columns, and the first row under it.
 
     A header is one row, or two: the second row names the columns under a label merged over
-    several (绩效指标 over 一级指标 | 二级指标 | 三级指标; 年度指标值 over 指标性质 | 指标值 | 度量单位). A column
-    of the second row replaces the merged label above it."""
+    several (绩效指标 over 一级指标 | 二级指标 | 三级指标; 年度指标值 over 指标性质 | 指标值 | 度量单位; 预期指标值
+    over 符号 | (no label) | 单位). A column of the second row replaces the merged label above it; a
+    merged label keeps the one column under it that the second row leaves without a label."""
     for r, row in enumerate(rows):
         columns = columns_of(row)
         if not {"level1", "actual_raw"} & columns.keys():
             continue
         first = r + 1
-        if first < len(rows) and is_header_row(rows[first]):
-            under = columns_of(rows[first])
-            columns = {f: i for f, i in columns.items() if i not in under.values() and f not in under} | under
+        if first < len(rows) and (is_header_row(rows[first]) or _under_merged(row, rows[first])):
+            columns = _merged_columns(row, rows[first], columns)
             first += 1
         if "level1" in columns and "actual_raw" in columns:
             return r, dict(sorted(columns.items(), key=lambda item: item[1])), first
     return -1, {}, -1
+
+
+def _span(row: Row, index: int) -> list[int]:
+    """The grid columns of the cell starting at ``index``."""
+    end = index + 1
+    while row.is_side(end):
+        end += 1
+    return list(range(index, end))
+
+
+def _under_merged(row: Row, sub: Row) -> bool:
+    """Whether every cell starting in ``sub`` lies under a cell of ``row`` merged over several
+    columns (the other columns of ``row`` reaching down over ``sub``)."""
+    cells = [i for i, t in own(sub) if t]
+    merged = {j for i, _ in own(row) if len(span := _span(row, i)) > 1 for j in span}
+    return bool(cells) and any(sub.is_continued(i) for i in range(len(sub.cells))) and set(cells) <= merged
+
+
+def _merged_columns(row: Row, sub: Row, columns: dict[str, int]) -> dict[str, int]:
+    under = columns_of(sub)
+    merged = dict(under)
+    for field, index in columns.items():
+        if field in under:
+            continue
+        free = [j for j in _span(row, index) if j not in under.values()]
+        blank = [j for j in free if not sub.cells[j].strip()] if len(free) < len(_span(row, index)) else free
+        if blank:
+            merged[field] = blank[0]
+    return merged
 
 
 def indicator_rows(
@@ -88,8 +118,7 @@ def indicator_rows(
     indicators: list[dict] = []
     placeholders: list[dict] = []
     self_total = None
-    points: dict[str, float] = {}
-    level1 = level2 = None
+    levels = _Levels(columns)
     for row in rows:
         cells = [(i, c) for i, c in own(row) if c]
         if not cells:
@@ -104,7 +133,7 @@ def indicator_rows(
         if len(row.cells) != width:
             raise InputError(file, row.ref, f"指标行有{len(row.cells)}个单元格，表头有{width}个")
         record = {name: _cell(row, i) for name, i in columns.items()} | {"source_ref": row.ref}
-        level1, level2, filler = _levels(row, columns, record, level1, level2, points)
+        level1, level2, filler = levels.read(row, record)
         if _is_placeholder(record):
             text = record.get("name") or filler
             placeholders.append({"source_ref": row.ref, "level1": level1, "level2": level2, "text": text})
@@ -122,36 +151,44 @@ def indicator_rows(
                 text = "" if row.is_continued(index) else row.cells[index]
                 record[name] = figure(text, INDICATOR_HEADERS[name][0], file, row.cell_ref(index))
         indicators.append(record)
-    _group_points(indicators, points)
+    _group_points(indicators, levels.group_points)
     return indicators, self_total, placeholders
 
 
-def _levels(
-    row: Row, columns: dict[str, int], record: dict, level1: str | None, level2: str | None, points: dict
-) -> tuple[str | None, str | None, str]:
-    """Level 1 and level 2 of a row, carried from the rows above (a merged cell read as text, or a
-    text export's empty continuation), and the filler mark of a level-2 cell (``……``) if any."""
-    text1 = " ".join((record.get("level1") or "").split())
-    if m := _POINTS.search(text1):
-        text1 = text1[: m.start()].strip()
-    text1 = "".join(text1.split())
-    if text1:
-        if m:
-            points[text1] = float(m.group(1))
-        if text1 != level1 or not row.is_continued(columns["level1"]):
-            level2 = None  # a new level-1 cell starts its own level-2 labels
-        level1 = text1
-    text2 = "".join((record.get("level2") or "").split())
-    filler = ""
-    if "level2" in columns and row.is_side(columns["level2"]) and row.cells[columns["level2"]].strip():
-        level2 = SOLE_LEVEL2.get(text1 or level1 or "", text1 or level1)  # one label over both levels
-    elif text2 and is_filler(text2):
-        filler = text2
-    elif text2:
-        level2 = text2
-    elif level2 is None and level1 in SOLE_LEVEL2:
-        level2 = SOLE_LEVEL2[level1]
-    return level1, level2, filler
+class _Levels:
+    """Level 1 and level 2 carried down the rows: a merged cell read as text on every row it
+    covers, or a text export's empty continuation, continues the label above."""
+
+    def __init__(self, columns: dict[str, int]) -> None:
+        self.columns, self.level1, self.level2, self.points = columns, None, None, None
+        self.group_points: dict[str, float] = {}
+
+    def read(self, row: Row, record: dict) -> tuple[str | None, str | None, str]:
+        """(level 1, level 2, the filler mark of a level-2 cell such as ``……``) of ``row``."""
+        raw1 = " ".join((record.get("level1") or "").split())
+        text1 = raw1
+        if m := _POINTS.search(raw1):
+            text1 = raw1[: m.start()].strip()
+        text1 = "".join(text1.split())
+        if raw1 and (text1 != self.level1 or not row.is_continued(self.columns["level1"])):
+            # a new level-1 cell starts its own level-2 labels; one whose words are lost (only
+            # its points left) is named by its level-2 kinds
+            self.level1, self.level2, self.points = text1, None, float(m.group(1)) if m else None
+        text2 = "".join((record.get("level2") or "").split())
+        filler = ""
+        index2 = self.columns.get("level2")
+        if index2 is not None and row.is_side(index2) and row.cells[index2].strip():
+            self.level2 = SOLE_LEVEL2.get(self.level1 or "", self.level1)  # one label over both levels
+        elif text2 and is_filler(text2):
+            filler = text2
+        elif text2:
+            self.level2 = text2
+        elif self.level2 is None and self.level1 in SOLE_LEVEL2:
+            self.level2 = SOLE_LEVEL2[self.level1]
+        level1 = self.level1 or LEVEL1_OF_LEVEL2.get(self.level2 or "") or None
+        if level1 and self.points is not None:
+            self.group_points.setdefault(level1, self.points)
+        return level1, self.level2, filler
 
 
 def _is_placeholder(record: dict) -> bool:
