@@ -16,7 +16,7 @@ from perfkit.load.formats.sniff import decode_text, detect_format
 from perfkit.load.layout.assemble import project_id
 from perfkit.load.layout.flat import read_sheets
 from perfkit.load.layout.grid import Row, Table
-from perfkit.load.layout.selfeval import is_selfeval, read_selfeval
+from perfkit.load.layout.selfeval import is_selfeval, read_selfeval, split_forms
 from perfkit.text import figure_expr, fold_width
 
 # The sheets of the actuals workbook that ``perfkit template`` writes and this module reads back.
@@ -40,11 +40,14 @@ ACTUAL_INDICATOR_COLUMNS = {
     "actual_raw": pl.String, "band": pl.String, "band_fraction": pl.Float64, "weight_given": pl.Float64,
     "self_score": pl.Float64, "deviation_reason": pl.String, "source_file": pl.String, "source_ref": pl.String,
 }  # fmt: skip
+# an empty template row of a self-evaluation (指标2:, ……, a level-2 label alone): skipped, not weighted
+PLACEHOLDER = pl.Struct({"source_ref": pl.String, "level1": pl.String, "level2": pl.String, "text": pl.String})
 ACTUAL_PROJECT_COLUMNS = {
     "project_id": pl.String, "unit_code": pl.String, "unit_name": pl.String, "year": pl.Int32,
     "project_name": pl.String, "budget_initial": pl.Float64, "budget_full": pl.Float64, "executed": pl.Float64,
     "execution_weight_given": pl.Float64, "self_execution_score": pl.Float64, "self_total": pl.Float64,
     "goal_expected": pl.String, "goal_actual": pl.String, "source_file": pl.String, "source_ref": pl.String,
+    "placeholders": pl.List(PLACEHOLDER),
 }  # fmt: skip
 _TEMPLATE_FIELDS = {
     "分值": "weight_given", "实际完成值": "actual_raw", "定性评价档次": "band", "定性得分比例": "band_fraction",
@@ -66,7 +69,7 @@ def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataF
     if not selfevals:
         raise InputError(file, None, "未找到绩效自评表（应含“实际完成值”列）")
     projects, indicators = [], []
-    for table in selfevals:
+    for table in (form for t in selfevals for form in split_forms(t)):
         project, rows = read_selfeval(table, file)
         pid = project_id(project["unit_code"], project["year"], project["project_name"], project["unit_name"])
         projects.append(project | {"project_id": pid, "source_file": file})
@@ -81,9 +84,8 @@ def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataF
             }
             for row in rows
         )
-    return _typed(pl.DataFrame(projects), ACTUAL_PROJECT_COLUMNS), _typed(
-        pl.DataFrame(indicators), ACTUAL_INDICATOR_COLUMNS
-    )
+    frame = pl.DataFrame(projects, schema_overrides={"placeholders": pl.List(PLACEHOLDER)}, infer_schema_length=None)
+    return _typed(frame, ACTUAL_PROJECT_COLUMNS), _typed(pl.DataFrame(indicators), ACTUAL_INDICATOR_COLUMNS)
 
 
 def _typed(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:

@@ -60,17 +60,21 @@ def write_docx(path: Path, *blocks: str | list[list[Cell]]) -> Path:
     return path
 
 
-def write_xlsx(path: Path, rows: list[list[Cell]], title: str = "自评表") -> Path:
-    """An ``.xlsx`` with one sheet holding ``rows``, merged cells merged."""
+def write_xlsx(
+    path: Path, rows: list[list[Cell]], title: str = "自评表", more: dict[str, list[list[Cell]]] | None = None
+) -> Path:
+    """An ``.xlsx`` with one sheet holding ``rows``, merged cells merged (and a sheet per entry of
+    ``more``, sheet name → rows, after it)."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    placed, _ = _layout(rows)
-    for r, c, text, height, span in placed:
-        sheet.cell(row=r + 1, column=c + 1, value=text)
-        if height > 1 or span > 1:
-            sheet.merge_cells(start_row=r + 1, start_column=c + 1, end_row=r + height, end_column=c + span)
+    for n, (name, content) in enumerate({title: rows, **(more or {})}.items()):
+        sheet = workbook.active if n == 0 else workbook.create_sheet()
+        sheet.title = name
+        placed, _ = _layout(content)
+        for r, c, text, height, span in placed:
+            sheet.cell(row=r + 1, column=c + 1, value=text)
+            if height > 1 or span > 1:
+                sheet.merge_cells(start_row=r + 1, start_column=c + 1, end_row=r + height, end_column=c + span)
     workbook.save(str(path))
     return path

@@ -163,12 +163,13 @@ def test_sichuan_style(tmp_path: Path) -> None:
     rows = actuals.indicators.select(
         "name", "target_raw", "actual_raw", "weight_given", "self_score", "deviation_reason"
     ).rows()
-    # worked by hand: 指标性质 + 指标值 + 度量单位 joined (＝ reads as =)
+    # worked by hand: 指标性质 + 指标值 + 度量单位 joined (＝ reads as =); a bare 完成值 takes the
+    # unit of its row's 度量单位
     assert rows == [
-        ("发放人数", "≥120人", "120", 40.0, 40.0, None),
-        ("发放准确率", "=100%", "100", 20.0, 20.0, None),
-        ("教职工流失率", "≤5%", "5", 20.0, 20.0, None),
-        ("教职工满意度", "≥90%", "81", 10.0, 9.0, "部分诉求未解决"),
+        ("发放人数", "≥120人", "120人", 40.0, 40.0, None),
+        ("发放准确率", "=100%", "100%", 20.0, 20.0, None),
+        ("教职工流失率", "≤5%", "5%", 20.0, 20.0, None),
+        ("教职工满意度", "≥90%", "81%", 10.0, 9.0, "部分诉求未解决"),
     ]
     scores = score(actuals).project_scores.row(0, named=True)
     # worked by hand: execution 10 × 189/210 = 9; 40 + 20 + 20 (met) + 10 × 81/90 = 9 → 98

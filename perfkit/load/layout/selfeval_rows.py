@@ -1,0 +1,223 @@
+"""The indicator part of a self-evaluation: its header (one row, or two under a merged label), its
+rows up to the end of the form, and the template's empty rows, which are recorded and skipped.
+
+Positions are grid columns: a merged cell is read at its first column only, and a figure merged
+down several rows (one 分值 over a ★ indicator and its 其中 rows) at its first row only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from perfkit.errors import InputError
+from perfkit.load.layout.grid import Row
+from perfkit.load.layout.selfeval_labels import (
+    INDICATOR_HEADERS,
+    LEVEL1_OF_LEVEL2,
+    SOLE_LEVEL2,
+    TOTAL_ROWS,
+    indicator_field,
+    is_closing,
+    is_filler,
+    is_header_cell,
+    key,
+)
+from perfkit.load.layout.table import figure
+from perfkit.text import OP_SYMBOLS, figure_value, fold_width_text
+
+# points written in a level-1 cell: 产出指标(50分), 产出指标(50)
+_POINTS = re.compile(r"[（(]\s*([0-9]+(?:\.[0-9]+)?)\s*分?\s*[）)]\s*$")
+_QUALITATIVE = ("定性", "qualitative")
+_EMPTY_MARKS = ("", "/", "／", "-", "－", "—", "——")
+
+
+def is_figure(text: str | None) -> bool:
+    """Whether a cell is a bare figure (``8``, ``1,200.5``), with no unit or words."""
+    value = figure_value(text)
+    return value is not None and value == value
+
+
+def own(row: Row) -> list[tuple[int, str]]:
+    """The (grid column, stripped text) of each cell that starts in this row."""
+    return [(i, c.strip()) for i, c in enumerate(row.cells) if not row.is_continued(i)]
+
+
+def columns_of(row: Row) -> dict[str, int]:
+    """The indicator columns a row names: field → grid column (the first column of a field wins)."""
+    found: dict[str, int] = {}
+    for i, text in own(row):
+        name = indicator_field(text) if text else None
+        if name is not None and name not in found:
+            found[name] = i
+    return found
+
+
+def is_header_row(row: Row) -> bool:
+    """Whether every cell that starts in ``row`` is a header or section label (and one is a column)."""
+    texts = [t for _, t in own(row) if t]
+    return bool(texts) and all(is_header_cell(t) for t in texts) and any(indicator_field(t) for t in texts)
+
+
+def find_header(rows: list[Row]) -> tuple[int, dict[str, int], int]:
+    """The indicator header's row, its columns, and the first row under it.
+
+    A header is one row, or two: the second row names the columns under a label merged over
+    several (绩效指标 over 一级指标 | 二级指标 | 三级指标; 年度指标值 over 指标性质 | 指标值 | 度量单位; 预期指标值
+    over 符号 | (no label) | 单位). A column of the second row replaces the merged label above it; a
+    merged label keeps the one column under it that the second row leaves without a label."""
+    for r, row in enumerate(rows):
+        columns = columns_of(row)
+        if not {"level1", "actual_raw"} & columns.keys():
+            continue
+        first = r + 1
+        if first < len(rows) and (is_header_row(rows[first]) or _under_merged(row, rows[first])):
+            columns = _merged_columns(row, rows[first], columns)
+            first += 1
+        if "level1" in columns and "actual_raw" in columns:
+            return r, dict(sorted(columns.items(), key=lambda item: item[1])), first
+    return -1, {}, -1
+
+
+def _span(row: Row, index: int) -> list[int]:
+    """The grid columns of the cell starting at ``index``."""
+    end = index + 1
+    while row.is_side(end):
+        end += 1
+    return list(range(index, end))
+
+
+def _under_merged(row: Row, sub: Row) -> bool:
+    """Whether every cell starting in ``sub`` lies under a cell of ``row`` merged over several
+    columns (the other columns of ``row`` reaching down over ``sub``)."""
+    cells = [i for i, t in own(sub) if t]
+    merged = {j for i, _ in own(row) if len(span := _span(row, i)) > 1 for j in span}
+    return bool(cells) and any(sub.is_continued(i) for i in range(len(sub.cells))) and set(cells) <= merged
+
+
+def _merged_columns(row: Row, sub: Row, columns: dict[str, int]) -> dict[str, int]:
+    under = columns_of(sub)
+    merged = dict(under)
+    for field, index in columns.items():
+        if field in under:
+            continue
+        free = [j for j in _span(row, index) if j not in under.values()]
+        blank = [j for j in free if not sub.cells[j].strip()] if len(free) < len(_span(row, index)) else free
+        if blank:
+            merged[field] = blank[0]
+    return merged
+
+
+def indicator_rows(
+    rows: list[Row], columns: dict[str, int], width: int, file: str
+) -> tuple[list[dict], float | None, list[dict]]:
+    """The indicator records under the header, the self total (总分) and the placeholders.
+
+    The rows end at the first closing row (合计/总分, 评价结论, 审核意见, 填报人 …). A repeated header
+    row is skipped. A row with no name, target, actual or score (``指标2:``, ``……``, a level-2
+    label alone) is a placeholder: recorded with its place, never an indicator."""
+    indicators: list[dict] = []
+    placeholders: list[dict] = []
+    self_total = None
+    levels = _Levels(columns)
+    for row in rows:
+        cells = [(i, c) for i, c in own(row) if c]
+        if not cells:
+            continue
+        if is_closing(cells[0][1]):
+            if key(cells[0][1]) in TOTAL_ROWS:
+                scores = [c for _, c in cells[1:] if is_figure(c)]
+                self_total = figure(scores[-1], "总分", file, row.ref) if scores else None
+            break
+        if is_header_row(row):
+            continue
+        if len(row.cells) != width:
+            raise InputError(file, row.ref, f"指标行有{len(row.cells)}个单元格，表头有{width}个")
+        record = {name: _cell(row, i) for name, i in columns.items()} | {"source_ref": row.ref}
+        level1, level2, filler = levels.read(row, record)
+        if _is_placeholder(record):
+            text = record.get("name") or filler
+            placeholders.append({"source_ref": row.ref, "level1": level1, "level2": level2, "text": text})
+            continue
+        record["level1"], record["level2"] = level1, level2
+        if "target_op" in record:
+            record["target_raw"] = _joined(record.pop("target_op"), record.get("target_raw"), record.get("target_unit"))
+        unit = record.pop("target_unit", None)
+        if unit and is_figure(record.get("actual_raw")):  # a bare figure in a 度量单位 form
+            record["actual_raw"] = f"{record['actual_raw']}{unit}"
+        for name in ("weight_given", "self_score"):
+            if name in columns:
+                index = columns[name]
+                # a figure merged down several rows counts once, at its first row
+                text = "" if row.is_continued(index) else row.cells[index]
+                record[name] = figure(text, INDICATOR_HEADERS[name][0], file, row.cell_ref(index))
+        indicators.append(record)
+    _group_points(indicators, levels.group_points)
+    return indicators, self_total, placeholders
+
+
+class _Levels:
+    """Level 1 and level 2 carried down the rows: a merged cell read as text on every row it
+    covers, or a text export's empty continuation, continues the label above."""
+
+    def __init__(self, columns: dict[str, int]) -> None:
+        self.columns, self.level1, self.level2, self.points = columns, None, None, None
+        self.group_points: dict[str, float] = {}
+
+    def read(self, row: Row, record: dict) -> tuple[str | None, str | None, str]:
+        """(level 1, level 2, the filler mark of a level-2 cell such as ``……``) of ``row``."""
+        raw1 = " ".join((record.get("level1") or "").split())
+        text1 = raw1
+        if m := _POINTS.search(raw1):
+            text1 = raw1[: m.start()].strip()
+        text1 = "".join(text1.split())
+        if raw1 and (text1 != self.level1 or not row.is_continued(self.columns["level1"])):
+            # a new level-1 cell starts its own level-2 labels; one whose words are lost (only
+            # its points left) is named by its level-2 kinds
+            self.level1, self.level2, self.points = text1, None, float(m.group(1)) if m else None
+        text2 = "".join((record.get("level2") or "").split())
+        filler = ""
+        index2 = self.columns.get("level2")
+        if index2 is not None and row.is_side(index2) and row.cells[index2].strip():
+            self.level2 = SOLE_LEVEL2.get(self.level1 or "", self.level1)  # one label over both levels
+        elif text2 and is_filler(text2):
+            filler = text2
+        elif text2:
+            self.level2 = text2
+        elif self.level2 is None and self.level1 in SOLE_LEVEL2:
+            self.level2 = SOLE_LEVEL2[self.level1]
+        level1 = self.level1 or LEVEL1_OF_LEVEL2.get(self.level2 or "") or None
+        if level1 and self.points is not None:
+            self.group_points.setdefault(level1, self.points)
+        return level1, self.level2, filler
+
+
+def _is_placeholder(record: dict) -> bool:
+    """A template row left empty: no name (or a numbering / filler only) and nothing to score."""
+    name = record.get("name") or ""
+    if name and not is_filler(name):
+        return False
+    filled = [record.get(f) or "" for f in ("target_raw", "actual_raw", "weight_given", "self_score")]
+    return all("".join(v.split()) in _EMPTY_MARKS for v in filled)
+
+
+def _cell(row: Row, index: int) -> str:
+    """A cell's text at a grid column; a position continuing a cell from its left reads empty."""
+    return "" if row.is_side(index) else row.cells[index].strip()
+
+
+def _joined(op: str, value: str | None, unit: str | None) -> str:
+    """指标性质 | 指标值 | 度量单位 back as one cell (``﹦``/``＝`` read as ``=``; 定性 keeps the text)."""
+    if not value or op in _QUALITATIVE:
+        return value or ""
+    folded = "".join(fold_width_text(op.replace("﹦", "=")).split())
+    return f"{OP_SYMBOLS.get(folded, '')}{value}{unit or ''}"
+
+
+def _group_points(indicators: list[dict], points: dict[str, float]) -> None:
+    """Points written in a level-1 cell (产出指标(50分)) are split equally over the group's
+    indicators that carry no 分值 of their own."""
+    for group, total in points.items():
+        members = [r for r in indicators if r["level1"] == group]
+        if members and all(r.get("weight_given") is None for r in members):
+            for record in members:
+                record["weight_given"] = round(total / len(members), 6)
