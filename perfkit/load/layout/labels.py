@@ -22,22 +22,29 @@ from perfkit.text import MONEY_UNITS, fold_width, fold_width_text
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "project_name": ("项目名称",),
     "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
-    "unit_name": ("实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位"),
-    "department": ("主管部门", "主管部门及代码", "主管单位"),
+    "unit_name": (
+        "实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位", "项目执行单位", "项目实施单位",
+        "组织实施单位",
+    ),
+    "department": ("主管部门", "主管部门及代码", "主管单位", "项目主管部门"),
     "project_kind": ("项目属性",),
-    "budget_total": ("预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数"),
+    "budget_total": (
+        "预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数", "项目金额", "资金情况", "当年资金总额",
+        "本年度申请市财政预算资金",
+    ),
     "budget_fiscal": ("财政资金", "财政拨款", "当年财政拨款", "本年财政拨款", "市财政资金"),
-    "budget_other": ("其他资金", "自有资金", "事业收入", "经营性收入", "其他"),
+    # parts of the fiscal money (其中：上级资金 …): their sum where no 财政资金 is given, never added to it
+    "fiscal_part": ("上级资金", "中央补助", "地方资金"),
+    "budget_other": ("其他资金", "自有资金", "事业收入", "经营性收入", "其他", "当年其他资金"),
     "purpose": ("资金用途", "项目用途"),
     "goal_text": ("绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", "项目年度目标"),
     "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
-}
+}  # fmt: skip
 # fields whose value may run over several cells of the row (joined with newlines)
 LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
 # labels that head a part of the table: never a value, never a purpose
 SECTION_LABELS = (
-    "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "资金情况",
-    "项目资金情况", "年度绩效目标", "绩效目标表",
+    "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "项目资金情况", "年度绩效目标", "绩效目标表",
 )  # fmt: skip
 # labels a table may carry that perfkit knows and does not keep (no column of the contract)
 KNOWN_UNKEPT_LABELS = ("主管部门编码", "项目负责人", "项目起止时间", "联系电话", "项目期限", "项目类别", "报表编号")
@@ -73,31 +80,34 @@ CORE_MARK = "★"
 _MONEY = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 # a trailing note in brackets: （万元）, (10分), (A), (B/A)
 _TRAILING_NOTE = r"[（(][^（）()]*[）)]$"
-_MONEY_NOTE = rf"[（(]({_MONEY})[）)]"
+# a money unit in a label's brackets: （万元）, (元), （单位：元）, （金额单位：人民币万元）
+MONEY_NOTE = rf"[（(](?:(?:金额)?单位[:：])?(?:人民币)?({_MONEY})[）)]"
 _POINTS_NOTE = r"[（(]([0-9]+(?:\.[0-9]+)?)分[）)]"
 _LEADING = r"^(?:其中[:：]?|[一二三四五六七八九十]+[、.])"
+_TRAILING_COLON = r"[:：]+$"  # 年度资金总额： is the label 年度资金总额
 
 
 def label_key(text: str) -> str:
     """A cell's label key: ``其中：当年财政拨款`` → ``当年财政拨款``, ``项目资金（万元）`` → ``项目资金``.
 
-    >>> label_key(" 预算数（元） "), label_key("产出指标(50分)"), label_key("其中:财政资金")
-    ('预算数', '产出指标', '财政资金')
+    >>> label_key(" 预算数（元） "), label_key("产出指标(50分)"), label_key("其中:财政资金"), label_key("总额：")
+    ('预算数', '产出指标', '财政资金', '总额')
     """
-    key = "".join(fold_width_text(text).split())
-    key = re.sub(_LEADING, "", key)
-    return re.sub(_TRAILING_NOTE, "", key) if key not in _KEEP_NOTE else key
+    key = re.sub(_TRAILING_COLON, "", re.sub(_LEADING, "", "".join(fold_width_text(text).split())))
+    return re.sub(_TRAILING_COLON, "", re.sub(_TRAILING_NOTE, "", key)) if key not in _KEEP_NOTE else key
 
 
 def label_key_expr(text: pl.Expr, folded: bool = False) -> pl.Expr:
     """:func:`label_key` for a column (``folded``: the text is already width-folded)."""
     key = (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.replace(_LEADING, "")
-    return pl.when(key.is_in(list(_KEEP_NOTE))).then(key).otherwise(key.str.replace(_TRAILING_NOTE, ""))
+    key = key.str.replace(_TRAILING_COLON, "")
+    unnoted = key.str.replace(_TRAILING_NOTE, "").str.replace(_TRAILING_COLON, "")
+    return pl.when(key.is_in(list(_KEEP_NOTE))).then(key).otherwise(unnoted)
 
 
 def money_in_label(text: pl.Expr, folded: bool = False) -> pl.Expr:
     """The money unit a label names in brackets (``项目资金（万元）`` → ``万元``), else null."""
-    return (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.extract(_MONEY_NOTE, 1)
+    return (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.extract(MONEY_NOTE, 1)
 
 
 def points_in_label(text: pl.Expr) -> pl.Expr:
