@@ -57,7 +57,7 @@ def extract(tmp_path: Path, source: Path, capsys) -> tuple[int, pl.DataFrame | N
     [
         # longer than any label: the statement is at the end of a cell of 40-odd characters
         "填报单位（盖章）：某某市某某区教育局　填报日期：2025年1月10日　金额单位：元",
-        "填报单位：某某局　金额单位：元",
+        "填报单位：某某局　金额单位：元",  # a guard: short enough to have been read before
         "（单位：元）",
         "单位：人民币元",
         "（金额单位：人民币元）",
@@ -72,7 +72,7 @@ def test_a_scale_cell_above_the_project_part(tmp_path: Path, cell: str) -> None:
 def test_a_scale_in_renminbi_wan(tmp_path: Path) -> None:
     rows = [["预算数", "50", "财政资金", "40"], ["其他资金", ("10", 1, 3)]]
     path = write_docx(tmp_path / "t.docx", target_table(rows, above=[[("单位：人民币万元", 1, 4)]]))
-    # worked by hand: already in 万元, read as written
+    # worked by hand: already in 万元, read as written (a guard: 人民币万元 must not read as 元)
     assert budgets(load_targets(path)) == [(50.0, 40.0, 10.0)]
 
 
@@ -281,10 +281,19 @@ def test_a_funding_text_in_yuan(tmp_path: Path, label: str, funding: str, above:
     assert budgets(load_targets(path)) == [(120.5, 100.0, 20.5)]
 
 
+def test_a_funding_text_in_wan_under_a_label_in_yuan_is_refused(tmp_path: Path) -> None:
+    funding = "总额50万元财政拨款:50万元 二、自有资金:0万元 三、其他:0万元"
+    path = write_docx(tmp_path / "t.docx", hunan_table("项目资金（元）", funding))
+    with pytest.raises(InputError) as error:
+        load_targets(path)
+    # the label says 元, the text's figures say 万元: no guess between 50 and 0.005 万元
+    assert "项目资金（元）" in error.value.one_line() and "总额50万元" in error.value.one_line()
+
+
 def test_full_width_separators_in_a_budget_cell(tmp_path: Path) -> None:
     rows = [["预算数", "1，205，000", "财政资金", "1，000，000"], ["其他资金", ("205，000", 1, 3)]]
     path = write_docx(tmp_path / "t.docx", target_table(rows, above=[[("单位：元", 1, 4)]]))
-    # worked by hand: 1205000 / 1000000 / 205000 元 → 120.5 / 100 / 20.5 万元
+    # a guard (read so before this change too): 1205000 / 1000000 / 205000 元 → 120.5 / 100 / 20.5 万元
     assert budgets(load_targets(path)) == [(120.5, 100.0, 20.5)]
 
 
@@ -357,7 +366,7 @@ def test_fiscal_parts_beside_the_fiscal_total_are_not_added_again(tmp_path: Path
         ["预算数", "100", "财政拨款", "100"],
         ["其中：上级资金", "70", "其中：地方资金", "30"],
     ]
-    # worked by hand: 财政拨款 100 is given; 上级资金 70 + 地方资金 30 are its parts
+    # worked by hand: 财政拨款 100 is given; 上级资金 70 + 地方资金 30 are its parts (a guard)
     assert budgets(load_targets(write_docx(tmp_path / "t.docx", target_table(rows)))) == [(100.0, 100.0, 0.0)]
 
 

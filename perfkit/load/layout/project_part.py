@@ -65,7 +65,8 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFram
         [*SECTION_LABELS, *KNOWN_UNKEPT_LABELS, *PERIOD_LABELS]
     )
     # a code cell right after a label is that label's value (主管部门, 项目起止时间 …), not the unit
-    after_label = (pl.col("row_no") == pl.col("row_no").shift(1)) & is_label.shift(1)
+    same_row = (pl.col("row_no") == pl.col("row_no").shift(1)) & (pl.col("_file_no") == pl.col("_file_no").shift(1))
+    after_label = same_row & is_label.shift(1)
     is_unit = pl.col("_unit").struct.field("code").is_not_null() & ~pl.col("continued") & ~after_label.fill_null(False)
     c = c.with_columns(
         _is_unit=is_unit & (is_unit.cum_sum().over(TABLE_KEY) == 1),
