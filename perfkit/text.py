@@ -294,7 +294,7 @@ _LABEL_TRAILING = rf"(?:[:：]|{_LABEL_NOTE})+$"
 _WRAPPED_LABEL = r"^[（(]([^（）()]+)[）)][:：]?$"  # (三级指标): a label written inside brackets
 _MONEY_ALTERNATIVES = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 # a note that states a money unit: （万元） （元） （单位：元） （人民币元） （金额单位：万元）
-_MONEY_NOTE = rf"[（(](?:[^（）()]*单位[:：])?(?:人民币)?({_MONEY_ALTERNATIVES})[）)]"
+MONEY_NOTE = rf"[（(](?:[^（）()]*单位[:：])?(?:人民币)?({_MONEY_ALTERNATIVES})[）)]"
 _POINTS_NOTE = r"[（(]([0-9]+(?:\.[0-9]+)?)分[）)]"
 # labels whose brackets are part of the label, not a note
 LABELS_WITH_BRACKETS = frozenset({"评(扣)分标准"})
@@ -333,7 +333,7 @@ def fold_label_text(text: str) -> str:
 
 def money_in_label(text: pl.Expr, folded: bool = False) -> pl.Expr:
     """The money unit a label's note states (``项目资金（万元）``, ``预算数（单位：元）`` → ``万元``, ``元``), else null."""
-    return (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.extract(_MONEY_NOTE, 1)
+    return (text if folded else fold_width(text)).str.replace_all(r"\s", "").str.extract(MONEY_NOTE, 1)
 
 
 def money_in_label_text(text: str) -> str | None:
@@ -342,7 +342,7 @@ def money_in_label_text(text: str) -> str | None:
     >>> money_in_label_text("年度预算数（单位：人民币元）"), money_in_label_text("产出指标(50分)")
     ('元', None)
     """
-    found = re.search(_MONEY_NOTE, re.sub(r"\s", "", fold_width_text(text)))
+    found = re.search(MONEY_NOTE, re.sub(r"\s", "", fold_width_text(text)))
     return found.group(1) if found else None
 
 

@@ -86,3 +86,91 @@ def test_a_self_evaluation_without_a_code_is_scored_for_the_unit(tmp_path: Path)
         99.0,
     )
     assert not audit.scorecard.findings.filter(pl.col("rule_id") == "actual_unmatched").height
+
+
+# --- where the unit's code comes from: a cell labelled as the unit's, or the prefix of its name ---
+
+
+def unit_table(*rows: list) -> list:
+    """A four-column target table whose unit rows are ``rows`` (illustrative, made up)."""
+    return [
+        ["项目名称", ("2025年科技服务项目", 1, 3)],
+        *rows,
+        ["预算数", "20", "财政资金", "20"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "服务企业数", "≥30家"],
+    ]
+
+
+def unit_of(path: Path) -> tuple[str, str, str | None]:
+    return load_targets(path).projects.select("unit_code", "unit_name", "department").row(0)
+
+
+def test_a_period_of_six_digits_is_not_a_unit_code(tmp_path: Path) -> None:
+    table = unit_table(["项目起止时间", "202501-202512", "实施单位", "某县科技服务中心"])
+    # worked by hand: 202501 is the start month, not a code; the unit has none
+    assert unit_of(write_docx(tmp_path / "t.docx", table)) == ("", "某县科技服务中心", None)
+
+
+def test_codes_of_department_and_unit_file_the_table_under_the_unit(tmp_path: Path) -> None:
+    # the cells as the brief gives them; the unit beside it is made up
+    table = unit_table(["主管部门", "031001-霍邱县科学技术局", "实施单位", "031002-某县科技服务中心"])
+    assert unit_of(write_docx(tmp_path / "t.docx", table)) == ("031002", "某县科技服务中心", "霍邱县科学技术局")
+
+
+def test_code_labels_of_department_and_unit(tmp_path: Path) -> None:
+    table = unit_table(
+        ["主管部门", "某县科学技术局", "主管部门编码", "031001"],
+        ["单位编码", "031002", "单位名称", "某县科技服务中心"],
+    )
+    assert unit_of(write_docx(tmp_path / "t.docx", table)) == ("031002", "某县科技服务中心", "某县科学技术局")
+
+
+@pytest.mark.parametrize("separator", ["-", "－", "—", " ", ""])
+def test_a_code_before_the_unit_name(tmp_path: Path, separator: str) -> None:
+    table = unit_table(["实施单位", f"031001{separator}霍邱县科学技术局", "", ""])
+    # worked by hand: the six digits are the code, the rest without its separator the name
+    assert unit_of(write_docx(tmp_path / "t.docx", table))[:2] == ("031001", "霍邱县科学技术局")
+
+
+@pytest.mark.parametrize("unit_label", ["项目执行单位", "实施单位", "项目实施单位", "组织实施单位"])
+def test_labels_of_department_and_unit(tmp_path: Path, unit_label: str) -> None:
+    table = unit_table(["项目主管部门", "某县科学技术局", unit_label, "某县科技服务中心"])
+    assert unit_of(write_docx(tmp_path / "t.docx", table)) == ("", "某县科技服务中心", "某县科学技术局")
+
+
+def test_a_code_through_the_cli(tmp_path: Path, capsys) -> None:
+    from perfkit.cli import main
+
+    table = unit_table(["主管部门", "031001-霍邱县科学技术局", "实施单位", "031002-某县科技服务中心"])
+    path = write_docx(tmp_path / "t.docx", table)
+    assert main(["extract", str(path), "-o", str(tmp_path / "out")]) == 0
+    projects = pl.read_csv(tmp_path / "out" / "projects.csv", infer_schema=False)
+    assert projects.select("unit_code", "unit_name").row(0) == ("031002", "某县科技服务中心")
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # the title as the first row of the table, a breadcrumb above the table
+        "row",
+        # the title as the table's caption
+        "caption",
+    ],
+)
+def test_a_web_page_year_comes_from_the_table_title(tmp_path: Path, where: str) -> None:
+    cells = [
+        ["项目名称", "科技服务项目"],
+        ["实施单位", "某县科技服务中心"],
+        ["预算数", "20"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "服务企业数", "≥30家"],
+    ]
+    title = "2025年度科技服务项目绩效目标表"
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells)
+    head = f'<tr><td colspan="4">{title}</td></tr>' if where == "row" else f"<caption>{title}</caption>"
+    page = f"<html><body><div>首页 &gt; 2024年部门预算公开 &gt; 科技局</div><table>{head}{rows}</table></body></html>"
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    # worked by hand: the project name has no year; the table's own title says 2025, the breadcrumb 2024
+    assert load_targets(path).projects["year"].to_list() == [2025]

@@ -81,7 +81,10 @@ def regular(text: str, data: bytes | None, file: str, number: int) -> Regular | 
     # the body starts after the lines that the records up to the header took
     utf8 = data if data is not None else text[begin:].encode()
     body = _after_lines(utf8, lines[header_at])
-    scale = _money_scale(tuple(rows[header_at]), tuple(map(tuple, rows[:header_at])))
+    try:
+        scale = _money_scale(tuple(rows[header_at]), tuple(map(tuple, rows[:header_at])))
+    except InputError as exc:  # the scale is worked out once per header, for any file: name this one
+        raise InputError(file, exc.place, exc.message) from None
     return Regular(file, number, delimiter, tuple(rows[header_at]), start, body, scale, data or text)
 
 

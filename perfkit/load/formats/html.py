@@ -105,6 +105,11 @@ def _cell_text(cell: lxml.html.HtmlElement) -> str:
             pieces.append("\n")
 
     walk(cell)
+    return _lines(pieces)
+
+
+def _lines(pieces: list[str]) -> str:
+    """Text pieces (``"\\n"`` where a block ends) as lines, white space collapsed as a browser does."""
     lines = (re.sub(r"[ \t\r\f\v]+", " ", line).replace("\u00a0", " ").strip() for line in _source_lines(pieces))
     return "\n".join(line for line in lines if line)
 
@@ -142,6 +147,10 @@ def _grid(table: lxml.html.HtmlElement, file: str, number: int) -> list[Span]:
 
 
 def _title(table: lxml.html.HtmlElement) -> str:
+    """The table's own ``<caption>``, else the nearest text above it."""
+    caption = table.find("caption")
+    if caption is not None and (text := _cell_text(caption)):
+        return text
     before = table.xpath(
         "preceding::text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::title)][1]"
     )
@@ -161,13 +170,42 @@ def _document(data: bytes, file: str) -> lxml.html.HtmlElement:
         raise InputError(file, None, f"无法解析网页（{exc}）") from None
 
 
+def _contexts(document: lxml.html.HtmlElement, tables: list[lxml.html.HtmlElement]) -> dict:
+    """Each of ``tables`` → the page's text between the table before it (any of ``tables``) and it,
+    one line per paragraph: where ``单位：元`` above a heading is written."""
+    wanted, contexts, pieces = set(tables), {}, []
+    walker = lxml.etree.iterwalk(document, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag.lower() if isinstance(element.tag, str) else None
+        if event == "start":
+            if element in wanted:
+                contexts[element] = _lines(pieces)
+                pieces = []
+            if tag is None or tag in _NOT_TEXT or element in wanted:
+                walker.skip_subtree()
+                continue
+            if tag in _BREAKS:
+                pieces.append("\n")
+            if element.text:
+                pieces.append(element.text)
+        else:
+            if tag in _BREAKS - {"br"} or element in wanted:
+                pieces.append("\n")
+            if element.tail:
+                pieces.append(element.tail)
+    return contexts
+
+
 def page_tables(document: lxml.html.HtmlElement, file: str) -> list[SpanTable]:
     """The page's target tables and self-evaluations (places ``表N第M行``, N counting the page's innermost tables)."""
     tables = []
-    for number, element in enumerate(_innermost_tables(document), start=1):
+    innermost = _innermost_tables(document)
+    contexts = _contexts(document, innermost)
+    for number, element in enumerate(innermost, start=1):
         spans = _grid(element, file, number)
         height = max((s.row + s.rows for s in spans), default=0)
-        table = SpanTable(spans, _title(element), f"表{number}", [f"表{number}第{r + 1}行" for r in range(height)])
+        rows = [f"表{number}第{r + 1}行" for r in range(height)]
+        table = SpanTable(spans, _title(element), f"表{number}", rows, contexts.get(element, ""))
         if is_ours(table):
             tables.append(table)
     return tables

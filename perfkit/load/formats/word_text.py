@@ -13,6 +13,8 @@ import re
 import polars as pl
 
 from perfkit.load.layout.grid import GRID_COLUMNS, Table, tables_of
+from perfkit.load.layout.money import cell_statement
+from perfkit.text import fold_width
 
 _HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?:\d+\s*[.、．]\s*)?(.*绩效(?:目标(?:申报)?|自评)表)\s*$")
 
@@ -55,7 +57,9 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
     possibly after a blank line), and the next cell line then stays in that cell's row. Cells
     before the first heading form a table of their own, so an export of a single table without
     a heading still loads. Lines between a heading and the table's first cell (``单位：元``) are
-    the table's ``context``.
+    the table's ``context``; so are the lines above the first heading (under the document's title)
+    and a ``单位：元`` line after a table's last cell, which is above the next heading and never
+    part of the cell before it.
     """
     line = pl.col("text")
     is_cell = line.str.starts_with("\t")
@@ -72,8 +76,11 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
         table_no=pl.col("title").is_not_null().cum_sum().over("_file_no").cast(pl.Int32)
     )
     has_cell = pl.col("is_cell").cum_sum().over("_file_no", "table_no") > 0
-    frame = frame.with_columns(_has_cell=has_cell)
-    continues = ~pl.col("is_cell") & ~pl.col("is_blank") & pl.col("title").is_null() & pl.col("_has_cell")
+    text_line = ~pl.col("is_cell") & ~pl.col("is_blank") & pl.col("title").is_null()
+    # only text lines can state a scale: the statement regex runs on those few
+    scale_line = text_line & cell_statement(fold_width(line.str.strip_chars())).is_not_null()
+    frame = frame.with_columns(_has_cell=has_cell, _scale_line=scale_line)
+    continues = text_line & pl.col("_has_cell") & ~pl.col("_scale_line")
     frame = frame.with_columns(continues=continues)
     # a cell line opens a row unless the line before it was in one (no line before the first of a file is)
     after_row = (~pl.col("is_cell") & ~pl.col("continues")).shift(1, fill_value=True) | (pl.col("line") == 1)
@@ -84,8 +91,13 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
     headings = frame.filter(pl.col("title").is_not_null()).select(
         "_file_no", "table_no", "title", table_ref=pl.format("第{}行", "line")
     )
+    # a scale line after a table's cells is above the next table; so are the lines before the first
+    # heading when no table precedes it
+    untitled = (pl.col("table_no") == 0) & ~pl.col("is_cell").any().over("_file_no", "table_no")
+    ahead = (pl.col("_has_cell") & pl.col("_scale_line")) | untitled
     context = (
-        frame.filter(~pl.col("is_cell") & ~pl.col("is_blank") & ~pl.col("_has_cell"))
+        frame.filter(~pl.col("is_cell") & ~pl.col("is_blank") & (~pl.col("_has_cell") | pl.col("_scale_line")))
+        .with_columns(table_no=pl.when(ahead).then(pl.col("table_no") + 1).otherwise("table_no"))
         .group_by("_file_no", "table_no", maintain_order=True)
         .agg(context=line.str.strip_chars().str.join("\n"))
     )

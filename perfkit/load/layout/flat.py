@@ -18,9 +18,11 @@ import fastexcel
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.load.layout.labels import MONEY_NOTE
+from perfkit.load.layout.money import SCALE_STATEMENT
 from perfkit.schema import PROJECTS
 from perfkit.targets import comparator_expr
-from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, MONEY_UNITS, OP_SYMBOLS, figure_expr
+from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, figure_expr, fold_width_text
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
 # parenthesis such as （万元） removed.
@@ -51,7 +53,6 @@ BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
 _HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in (*aliases, name)}
 _QUALITATIVE = ("定性", "qualitative")
 _HEADER_SEARCH_ROWS = 20
-_MONEY = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 YEAR_RANGE = (PROJECTS["year"][2]["ge"], PROJECTS["year"][2]["le"])
 
 
@@ -177,17 +178,26 @@ FLAT_COLUMNS = (
 )  # fmt: skip
 
 
-def _money_scale(header: list, above: list[list]) -> float:
-    """万元 per unit of the budget columns: a unit in a budget header's brackets (``预算数（元）``),
-    else ``单位：元`` in a line above the header; 万元 when neither is written."""
+def _money_scale(header: list, above: list[list], file: str = "", where: str = "") -> float:
+    """万元 per unit of the budget columns: a unit in a budget header's brackets (``预算数（元）``,
+    ``预算数（单位：元）``), or ``单位：元`` in a line above the header; 万元 when neither is written.
+    Where the two disagree the file is refused, naming both."""
+    stated = []
     for cell in header:
-        in_brackets = re.search(rf"[（(]({_MONEY})[）)]$", re.sub(r"\s+", "", cell or ""))
+        in_brackets = re.search(MONEY_NOTE + "$", re.sub(r"\s+", "", fold_width_text(cell or "")))
         if in_brackets and _HEADER_FIELDS.get(_header_key(cell)) in BUDGET_FIELDS:
-            return MONEY_TO_WAN[in_brackets.group(1)]
+            stated.append((in_brackets.group(1), f"表头“{cell.strip()}”"))
+            break
     for cell in (c for row in above for c in row if c):
-        if m := re.search(MONEY_SCALE, re.sub(r"\s+", "", str(cell))):
-            return MONEY_TO_WAN[m.group(1)]
-    return 1.0
+        if m := re.search(SCALE_STATEMENT, fold_width_text(str(cell))):
+            stated.append((m.group(2), f"表头上方“{m.group(1)}”"))
+            break
+    if len({unit for unit, _ in stated}) > 1:
+        (_, first), (_, second) = stated
+        raise InputError(
+            file, where or None, f"金额单位不一致：{first}与{second}，无法确定预算数的单位，请改为一致后再读取"
+        )
+    return MONEY_TO_WAN[stated[0][0]] if stated else 1.0
 
 
 def header_columns(header: list) -> tuple[bool, dict[str, str]]:
@@ -217,7 +227,7 @@ def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str, above:
         _file=pl.lit(file),
         _prefix=pl.lit(prefix),
         _split=pl.lit(split),
-        _scale=pl.lit(_money_scale(header, list(above))),
+        _scale=pl.lit(_money_scale(header, list(above), file, prefix)),
         _line="_line",
         **canonical_columns(renames),
     )

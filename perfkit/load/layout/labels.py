@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.text import MONEY_UNITS, label_key, label_key_expr, money_in_label, points_in_label
+from perfkit.text import MONEY_NOTE, MONEY_UNITS, label_key, label_key_expr, money_in_label, points_in_label
 
 # --- the project part of a target table (rows above the indicator header) ---------------------
 
@@ -20,22 +20,29 @@ from perfkit.text import MONEY_UNITS, label_key, label_key_expr, money_in_label,
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "project_name": ("项目名称",),
     "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
-    "unit_name": ("实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位"),
-    "department": ("主管部门", "主管部门及代码", "主管单位"),
+    "unit_name": (
+        "实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位", "项目执行单位", "项目实施单位",
+        "组织实施单位",
+    ),
+    "department": ("主管部门", "主管部门及代码", "主管单位", "项目主管部门"),
     "project_kind": ("项目属性",),
-    "budget_total": ("预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数"),
+    "budget_total": (
+        "预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数", "项目金额", "资金情况", "当年资金总额",
+        "本年度申请市财政预算资金",
+    ),
     "budget_fiscal": ("财政资金", "财政拨款", "当年财政拨款", "本年财政拨款", "市财政资金", "财政拨款小计"),
-    "budget_other": ("其他资金", "自有资金", "事业收入", "经营性收入", "其他", "自有资金小计"),
+    # parts of the fiscal money (其中：上级资金 …): their sum where no 财政资金 is given, never added to it
+    "fiscal_part": ("上级资金", "中央补助", "地方资金"),
+    "budget_other": ("其他资金", "自有资金", "事业收入", "经营性收入", "其他", "当年其他资金", "自有资金小计"),
     "purpose": ("资金用途", "项目用途"),
     "goal_text": ("绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", "项目年度目标"),
     "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
-}
+}  # fmt: skip
 # fields whose value may run over several cells of the row (joined with newlines)
 LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
 # labels that head a part of the table: never a value, never a purpose
 SECTION_LABELS = (
-    "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "资金情况",
-    "项目资金情况", "年度绩效目标", "绩效目标表",
+    "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "项目资金情况", "年度绩效目标", "绩效目标表",
 )  # fmt: skip
 # labels a table may carry that perfkit knows and does not keep (no column of the contract)
 KNOWN_UNKEPT_LABELS = ("主管部门编码", "项目负责人", "项目起止时间", "联系电话", "项目期限", "项目类别", "报表编号")
@@ -80,7 +87,7 @@ PERIOD_LABELS: dict[str, str] = {
 CLOSING_LABELS = ("合计", "总分", "评价结论", "存在问题", "改进措施", "总计")
 CORE_MARK = "★"
 # the normalisation is perfkit.text's; layout readers import it from here beside the label families
-__all__ = ["label_key", "label_key_expr", "money_in_label", "points_in_label"]
+__all__ = ["MONEY_NOTE", "label_key", "label_key_expr", "money_in_label", "points_in_label"]
 
 FIELD_OF_PROJECT_LABEL = {label: name for name, labels in PROJECT_LABELS.items() for label in labels}
 FIELD_OF_HEADER = {label_key(lb): name for name, labels in INDICATOR_HEADERS.items() for lb in labels}

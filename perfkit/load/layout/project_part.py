@@ -13,9 +13,7 @@ import polars as pl
 
 from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
-    FUNDING_PART,
     FUNDING_TEXT,
-    FUNDING_TEXT_PARTS,
     KNOWN_UNKEPT_LABELS,
     LONG_TEXT_FIELDS,
     PERIOD_LABELS,
@@ -25,55 +23,65 @@ from perfkit.load.layout.labels import (
     money_in_label,
     project_kind,
 )
+from perfkit.load.layout.money import budget_figures, cell_statement, funding_texts, table_scales
 from perfkit.load.layout.problems import problems
-from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_expr, fold_width
+from perfkit.text import fold_width
 
 TABLE_KEY = ["_file_no", "_key"]
 BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "budget_other": "其他资金"}
 YEAR = r"(20\d{2})\s*年"
-_UNIT_CELL = r"(?s)^(?<code>[0-9]{6})\s*(?<name>[^0-9.,].*)$"
+# a unit's code and name in one cell: 100001某单位, 031001-某局 (the name starts with a Chinese character)
+_UNIT_CELL = r"(?s)^(?<code>[0-9]{6})\s*[-－—–_]*\s*(?<name>\p{Han}.*)$"
 _BRACKET_CODE = r"^[\[【［(（]\s*[0-9]+\s*[\]】］)）]\s*"
-_TEXT_FIELDS = [f for f in PROJECT_LABELS if f not in BUDGET_LABELS]
+# a table's own title written in a cell (2025年度…项目绩效目标表): never a value, and it gives the year
+_TITLE_CELL = r"绩效(?:目标|自评)(?:申报)?表$"
+_MONEY_FIELDS = [*BUDGET_LABELS, "fiscal_part"]
+_TEXT_FIELDS = [f for f in PROJECT_LABELS if f not in _MONEY_FIELDS]
 _LABEL_CHARS = 256
 _KEY_CHARS = 24  # no label is longer
-
-
-def _scale_expr(unit: pl.Expr) -> pl.Expr:
-    return unit.replace_strict(MONEY_TO_WAN, default=None, return_dtype=pl.Float64)
 
 
 def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One project record per table of ``tables`` (``_file``, ``_file_no``, ``_key``, ``title``,
     ``context``, ``table_ref``) from ``cells``, the grid positions of the rows above each header.
 
-    The unit is the first cell that starts with a six-digit code (``100001单位名``), else the
-    value of 单位编码 / 实施单位 (a code in front of the name is split off); a table without a code
-    keeps ``unit_code`` empty. The money scale is the last ``单位：…`` cell, else a unit in a label's
-    brackets (``项目资金（万元）``), else ``单位：…`` in the title or the paragraphs above the table,
-    else 万元. A funding text (``总额…万元财政拨款:…``) gives the budgets with its own units.
-    Where no label names the purpose, the first row without any label holds it.
+    The unit's code comes only from a cell labelled as the unit's: the value of 单位编码, else the
+    code in front of the 实施单位 name (``031001-某局``), else the first cell of code and name that is
+    no label's value (``100001单位名``); a table without one keeps ``unit_code`` empty, and 主管部门
+    stays the ``department``. Budgets are in 万元 at the scale the table states
+    (:mod:`perfkit.load.layout.money`: a figure's own unit wins for that figure; statements that
+    disagree are refused). A funding text (``总额…万元财政拨款:…``) gives the budgets with its own
+    units. Where no label names the purpose, the first row without any label holds it.
     """
     text = pl.col("text").str.strip_chars()
     # labels, codes and figures are short: long texts (goals) need no folding to be recognised
     c = cells.with_columns(_s=text, _folded=fold_width(text.str.slice(0, _LABEL_CHARS)))
     c = c.with_columns(
         _flat=pl.col("_folded").str.replace_all(r"\s", ""),
-        _unit=pl.col("_folded").str.extract_groups(_UNIT_CELL),
+        _unit=pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
     ).with_columns(_k=label_key_expr(pl.col("_flat").str.slice(0, _KEY_CHARS), folded=True))
-    is_unit = pl.col("_unit").struct.field("code").is_not_null() & ~pl.col("continued")
+    c = c.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_PROJECT_LABEL, default=None))
+    is_label = pl.col("_field").is_not_null() | pl.col("_k").is_in(
+        [*SECTION_LABELS, *KNOWN_UNKEPT_LABELS, *PERIOD_LABELS]
+    )
+    # a code cell right after a label is that label's value (主管部门, 项目起止时间 …), not the unit
+    same_row = (pl.col("row_no") == pl.col("row_no").shift(1)) & (pl.col("_file_no") == pl.col("_file_no").shift(1))
+    after_label = same_row & is_label.shift(1)
+    is_unit = pl.col("_unit").struct.field("code").is_not_null() & ~pl.col("continued") & ~after_label.fill_null(False)
     c = c.with_columns(
         _is_unit=is_unit & (is_unit.cum_sum().over(TABLE_KEY) == 1),
-        _scale=pl.col("_k").str.extract(MONEY_SCALE, 1),
+        _is_label=is_label,
+        _statement=cell_statement(pl.col("_folded")),
         _money=money_in_label(pl.col("_flat"), folded=True),
         _funding=pl.col("_flat").str.contains(FUNDING_TEXT),
-        _field=pl.col("_k").replace_strict(FIELD_OF_PROJECT_LABEL, default=None),
+        _title_year=pl.when(pl.col("_flat").str.contains(_TITLE_CELL)).then(pl.col("_flat").str.extract(YEAR, 1)),
     )
     stop = (
         pl.col("_is_unit")
-        | pl.col("_scale").is_not_null()
-        | pl.col("_field").is_not_null()
-        | pl.col("_k").is_in([*SECTION_LABELS, *KNOWN_UNKEPT_LABELS, *PERIOD_LABELS])
+        | pl.col("_statement").is_not_null()
+        | pl.col("_is_label")
         | pl.col("_funding")
+        | pl.col("_title_year").is_not_null()
     )
     # rows are contiguous: a running count of row starts numbers them (the next row is _r + 1)
     starts_row = (pl.col("row_no") != pl.col("row_no").shift(1)) | (pl.col("_file_no") != pl.col("_file_no").shift(1))
@@ -102,21 +110,19 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
             .otherwise(pl.col("_values").list.first())
         )
         .otherwise(pl.col("_below")),
+        _next=pl.when(pl.col("_n") > 1).then(pl.col("_values").list.get(1, null_on_oob=True)),
         _value_ref=pl.when(pl.col("_n") > 1).then("_value_ref").otherwise(pl.coalesce("_below_ref", "row_ref")),
     )
     labels = labels.with_columns(_value=pl.col("_value").fill_null(""))
     written = labels.filter(pl.col("_value") != "")
     first = written.unique([*TABLE_KEY, "_field"], keep="first", maintain_order=True)
-    values = _pivot(first, "_value", {f: f for f in _TEXT_FIELDS} | {f: f"_{f}_text" for f in BUDGET_LABELS})
+    values = _pivot(first, "_value", {f: f for f in _TEXT_FIELDS} | {f: f"_{f}_text" for f in _MONEY_FIELDS})
     refs = _pivot(
-        first.filter(pl.col("_field").is_in(list(BUDGET_LABELS))), "_value_ref", {f: f"{f}_ref" for f in BUDGET_LABELS}
+        first.filter(pl.col("_field").is_in(_MONEY_FIELDS)), "_value_ref", {f: f"{f}_ref" for f in _MONEY_FIELDS}
     )
-    # several labels of other money (自有资金, 事业收入 …) add up
-    other = (
-        written.filter(pl.col("_field") == "budget_other")
-        .group_by(TABLE_KEY)
-        .agg(_other_sum=figure_expr(pl.col("_value")).sum())
-    )
+    scales = table_scales(c, tables)
+    # several labels of other money (自有资金, 事业收入 …) add up, and so do the parts of the fiscal money
+    figures = budget_figures(written, scales, BUDGET_LABELS)
     given = (
         labels.filter(pl.col("_field") == "budget_total")
         .select(*TABLE_KEY)
@@ -135,39 +141,34 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     )
     found = c.group_by(TABLE_KEY).agg(
         _unit=pl.col("_unit").filter("_is_unit").first(),
-        _cell_scale=pl.col("_scale").drop_nulls().last(),
-        _label_scale=pl.col("_money").filter(pl.col("_stop")).drop_nulls().first(),
-    )
-    context_scale = (
-        pl.concat_str("title", "context", separator="\n").str.replace_all(r"\s", "").str.extract(MONEY_SCALE, 1)
+        _title_year=pl.col("_title_year").filter(~pl.col("continued")).drop_nulls().first(),
     )
     frame = (
         tables.join(found, on=TABLE_KEY, how="left")
         .join(values, on=TABLE_KEY, how="left")
         .join(refs, on=TABLE_KEY, how="left")
-        .join(other, on=TABLE_KEY, how="left")
+        .join(figures, on=TABLE_KEY, how="left")
         .join(given, on=TABLE_KEY, how="left")
         .join(unlabelled, on=TABLE_KEY, how="left")
-        .join(_funding_texts(c), on=TABLE_KEY, how="left")
-        .with_columns(_scale=_scale_expr(pl.coalesce("_cell_scale", "_label_scale", context_scale)).fill_null(1.0))
+        .join(funding_texts(c, scales), on=TABLE_KEY, how="left")
     )
+    department = fold_width(pl.col("department").str.replace(_BRACKET_CODE, "").str.strip_chars())
     frame = _unit_identity(frame).with_columns(
         purpose=pl.coalesce("purpose", "_unlabelled"),
         project_kind=project_kind(pl.col("project_kind")),
-        department=pl.col("department").str.replace(_BRACKET_CODE, "").str.strip_chars(),
-        budget_total=figure_expr(pl.col("_budget_total_text")),
-        budget_fiscal=figure_expr(pl.col("_budget_fiscal_text")),
-        budget_other=pl.when(figure_expr(pl.col("_budget_other_text")).is_nan())
-        .then(float("nan"))
-        .otherwise(pl.col("_other_sum")),
+        department=pl.coalesce(department.str.extract_groups(_UNIT_CELL).struct.field("name"), department),
+        # the parts of the fiscal money stand for it where it is not given
+        _budget_fiscal_text=pl.coalesce("_budget_fiscal_text", "_fiscal_part_text"),
+        budget_fiscal_ref=pl.coalesce("budget_fiscal_ref", "fiscal_part_ref"),
     )
-    frame = frame.with_columns(**{f: pl.col(f) * pl.col("_scale") for f in BUDGET_LABELS}).with_columns(
+    frame = frame.with_columns(
         # a funding text states its own units; where it is given it wins over labelled cells
         **{f: pl.coalesce(f"_text_{f}", f) for f in BUDGET_LABELS},
         _budget_total_text=pl.coalesce(pl.col("_text_budget_total").cast(pl.String), "_budget_total_text"),
     )
     frame, found = unreadable_parts(frame)
-    year = pl.coalesce(pl.col("project_name").str.extract(YEAR, 1), pl.col("title").str.extract(YEAR, 1))
+    # the year of the project's name, else of the table's own title, else of the heading above the table
+    year = pl.coalesce(pl.col("project_name").str.extract(YEAR, 1), "_title_year", pl.col("title").str.extract(YEAR, 1))
     return frame.select(
         "_file",
         pl.col(*TABLE_KEY).cast(pl.Int32),
@@ -195,45 +196,17 @@ def _pivot(first: pl.DataFrame, values: str, names: dict[str, str]) -> pl.DataFr
     return wide.with_columns(pl.lit(None, dtype=pl.String).alias(n) for f, n in names.items() if n not in wide.columns)
 
 
-def _funding_texts(c: pl.DataFrame) -> pl.DataFrame:
-    """Budgets (万元) from a funding text cell, per table: 总额, 财政拨款 (else the sum of its parts),
-    and the sum of the other money (自有资金, 其他 …). Each figure's own unit counts, else 万元."""
-    parts = (
-        c.filter("_funding", ~pl.col("continued"))
-        .unique(TABLE_KEY, keep="first", maintain_order=True)
-        .select(*TABLE_KEY, _part=pl.col("_flat").str.extract_all(FUNDING_PART))
-        .explode("_part")
-        .drop_nulls("_part")
-        .with_columns(_p=pl.col("_part").str.extract_groups(FUNDING_PART))
-        .select(
-            *TABLE_KEY,
-            _what=pl.col("_p").struct.field("1").replace_strict(FUNDING_TEXT_PARTS, default=None),
-            _wan=pl.col("_p").struct.field("2").str.replace_all(",", "").cast(pl.Float64)
-            * _scale_expr(pl.col("_p").struct.field("3").fill_null("万元")),
-        )
-    )
-    of = pl.col("_wan").filter
-    return parts.group_by(TABLE_KEY).agg(
-        _text_budget_total=of(pl.col("_what") == "budget_total").first(),
-        _text_budget_fiscal=pl.coalesce(
-            of(pl.col("_what") == "budget_fiscal").first(),
-            pl.when((pl.col("_what") == "fiscal_part").any()).then(of(pl.col("_what") == "fiscal_part").sum()),
-        ),
-        _text_budget_other=of(pl.col("_what") == "budget_other").sum(),
-    )
-
-
 def _unit_identity(frame: pl.DataFrame) -> pl.DataFrame:
-    """``unit_code`` and ``unit_name``: a code cell, else the 单位编码 label, else a code in front
-    of the 实施单位 name; "" where the document has no code."""
-    named = fold_width(pl.col("unit_name").fill_null("")).str.extract_groups(_UNIT_CELL)
+    """``unit_code`` and ``unit_name``: the 单位编码 label, else a code in front of the 实施单位 name,
+    else a code cell that is no label's value; "" where the document has no code."""
+    named = fold_width(pl.col("unit_name").fill_null("").str.strip_chars()).str.extract_groups(_UNIT_CELL)
     code_label = fold_width(pl.col("unit_code").fill_null("")).str.extract(r"^\s*([0-9]{6})\s*$", 1)
     return frame.with_columns(
-        unit_code=pl.coalesce(pl.col("_unit").struct.field("code"), code_label, named.struct.field("code"), pl.lit("")),
+        unit_code=pl.coalesce(code_label, named.struct.field("code"), pl.col("_unit").struct.field("code"), pl.lit("")),
         unit_name=pl.coalesce(
-            pl.col("_unit").struct.field("name").str.strip_chars(),
             named.struct.field("name").str.strip_chars(),
             pl.col("unit_name").str.strip_chars(),
+            pl.col("_unit").struct.field("name").str.strip_chars(),
         ),
     )
 

@@ -48,6 +48,7 @@ class SpanTable:
     title: str
     ref: str
     row_refs: list[str]
+    context: str = ""  # the text between the previous table and this one (where 单位：元 is written)
 
     def texts(self) -> list[str]:
         return [s.text for s in self.spans]
@@ -105,7 +106,7 @@ def grid_table(table: SpanTable) -> GridTable:
                 row.append(None)
         rows.append(row)
     refs = [table.row_refs[base + r] for r in range(height) if base + r < len(table.row_refs)]
-    return GridTable(rows, title=table.title, ref=table.ref, row_refs=refs)
+    return GridTable(rows, title=table.title, context=table.context, ref=table.ref, row_refs=refs)
 
 
 def layout_cells(tables: list[SpanTable], file: str) -> pl.DataFrame:
