@@ -10,7 +10,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("ah-jinzhai-cgzx-2023", "html"): "extract 拒绝：未找到项目名称；score 拒绝：自评表中未找到项目名称",
     ("ah-thx-cgj-2023", "html"): "extract 拒绝：项目“…”未找到预算数",
     ("ah-tianchang-slj-2022", "html"): "extract 拒绝：项目“…”未找到预算数；score 拒绝：资金表缺少“…”行",
-    ("ah-xiaoxian-zzz-2023", "html"): "extract 拒绝：项目“…”未找到预算数；score 拒绝：资金表缺少“…”行",
     ("cq-kxc-rmt-2021", "docx"): "extract 拒绝：未找到项目绩效目标表；score 拒绝：未找到绩效自评表（应含“…”列）",
     ("cq-kxc-rmt-2021", "pdf"): "extract、score 拒绝：未找到项目绩效目标表（共2页，没有含“…”或“…”的表格）",
     ("fj-ningde-dsdfz-2019", "html"): "extract 拒绝：未找到项目名称",
