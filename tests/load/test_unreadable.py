@@ -113,8 +113,20 @@ def test_template_rows_left_unfilled_are_skipped_and_named(tmp_path: Path) -> No
 
 def test_an_empty_level1_with_nothing_above_is_named_and_kept_unscored(tmp_path: Path) -> None:
     rows = central_table(CENTRAL_BUDGET)
-    rows[7] = ["", "数量指标", "培训期数", "≥10期"]  # 产出指标 lost (the first row of the block)
+    rows[7] = ["", "培训工作指标", "培训期数", "≥10期"]  # 产出指标 lost, and a level 2 of no group of the system
     rows[8] = ["产出指标", "质量指标", "培训合格率", "≥90%"]
     tables = load_targets(write_docx(tmp_path / "lost.docx", "2025年就业服务项目绩效目标表", rows))
     assert tables.projects["unreadable"].to_list() == ["表1第8行：一级指标为空，且上方没有可延续的合并单元格"]
     assert tables.indicators["level1"].to_list()[:2] == ["（一级指标未填写）", "产出指标"]
+
+
+def test_an_empty_level1_over_a_level2_kind_of_the_system_is_its_group_and_says_so(tmp_path: Path) -> None:
+    rows = central_table(CENTRAL_BUDGET)
+    rows[7] = [("////(50分)", 2, 1), "数量指标", "培训期数", "≥10期"]  # the words lost, only the points left
+    rows[8] = ["质量指标", "培训合格率", "≥90%"]
+    tables = load_targets(write_docx(tmp_path / "lost.docx", "2025年就业服务项目绩效目标表", rows))
+    first, second = tables.indicators.head(2).rows(named=True)
+    # worked by hand: 数量指标 and 质量指标 belong to 产出指标 in the 101号 indicator system
+    assert (first["level1"], second["level1"]) == ("产出指标", "产出指标")
+    assert first["notes"] == "一级指标未填写，按二级指标“数量指标”归入产出指标"
+    assert tables.projects["unreadable"].to_list() == [None]

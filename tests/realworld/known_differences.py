@@ -20,7 +20,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("he-ningjin-jyj-2019", "html"): "extract 拒绝：未找到项目绩效目标表",
     ("hn-hengshan-swlsj-2020", "docx"): "extract 拒绝：未找到项目名称；score 拒绝：自评表中未找到项目名称",
     ("hn-lingling-lyj-2021", "html"): "extract 拒绝：未找到项目名称；score 拒绝：年初预算数“…”不是数字",
-    ("hn-nanyue-fp-2018", "html"): "extract 拒绝：项目“…”未找到预算数",
     ("jx-fuliang-lyj-2026", "html"): "extract 拒绝：未找到项目名称",
     ("jx-fuliang-lyj-2026", "xlsx"): "extract 拒绝：未找到表头行（应含 项目名称、一级指标、指标值 等列）",
     ("nm-wuchuan-mzw-2021", "html"): "extract 拒绝：项目“…”未找到预算数",

@@ -12,6 +12,7 @@ import hashlib
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.load.layout.labels import LEVEL1_OF_LEVEL2
 from perfkit.load.layout.problems import FIRST_MESSAGE, FIRST_PLACE, attach, problems
 from perfkit.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS, validate
 from perfkit.targets import DEADLINE, QUALITATIVE, is_money_indicator, is_timely_indicator, with_parsed_targets
@@ -97,10 +98,13 @@ def assemble(
     ).with_columns(
         pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
     )
+    # a level-1 cell without a word (its text lost, only ////(50分) left) is an empty one
+    indicators = indicators.with_columns(level1=pl.when(pl.col("level1").str.contains(r"\p{Han}")).then("level1"))
     # merged cells: a window per project only where a cell is empty (most loads have none in level2)
     for column, within in (("level1", "period"), ("level2", "level1")):
         if indicators[column].null_count():
             indicators = indicators.with_columns(pl.col(column).forward_fill().over("project_id", within))
+    indicators = _level1_from_level2(indicators)
     projects, indicators = _unfilled_level1(projects, indicators, strict)
     # declared 定性 in a split layout; a time limit in words (按期完成) is a deadline in every layout
     declared = pl.col("_qualitative") & pl.col("target_raw").is_not_null()
@@ -116,6 +120,22 @@ def assemble(
     )
     projects = projects.with_columns(pl.col("year").cast(pl.Int32)).select(PROJECT_COLUMNS)
     return validate(projects, "projects"), validate(indicators.select(INDICATOR_COLUMNS), "indicators")
+
+
+def _level1_from_level2(indicators: pl.DataFrame) -> pl.DataFrame:
+    """An empty 一级指标 over a level-2 kind of the indicator system (数量指标 → 产出指标) is that
+    kind's group, said in the row's ``notes`` (read by the system, not guessed)."""
+    inferred = pl.col("level1").is_null() & pl.col("level2").is_in(list(LEVEL1_OF_LEVEL2))
+    if not indicators.select(inferred.any()).item():
+        return indicators
+    group = pl.col("level2").replace_strict(LEVEL1_OF_LEVEL2, default=None)
+    said = pl.format("一级指标未填写，按二级指标“{}”归入{}", "level2", group)
+    return indicators.with_columns(
+        notes=pl.when(inferred)
+        .then(pl.concat_str(said, "notes", separator="；", ignore_nulls=True))
+        .otherwise("notes"),
+        level1=pl.when(inferred).then(group).otherwise("level1"),
+    )
 
 
 def _unfilled_level1(

@@ -86,6 +86,15 @@ PERIOD_LABELS: dict[str, str] = {
 # the first cell of a row that closes the indicator rows of a self-evaluation or a form
 CLOSING_LABELS = ("合计", "总分", "评价结论", "存在问题", "改进措施", "总计")
 CORE_MARK = "★"
+# the name cell of a template row left unfilled: 指标1:, 指标2： (OCR may read 1 as l or I)
+TEMPLATE_NAME = r"^指标[0-9lLIi]+[:：]?$"
+# the level-1 group of each level-2 kind (the 101号 indicator system), for a level-1 cell that is
+# empty or whose words are lost (``////(50分)``): the level-2 kind names its group
+LEVEL1_OF_LEVEL2 = {
+    **dict.fromkeys(("数量指标", "质量指标", "时效指标", "成本指标"), "产出指标"),
+    **dict.fromkeys(("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), "效益指标"),
+    "服务对象满意度指标": "满意度指标",
+}
 # the normalisation is perfkit.text's; layout readers import it from here beside the label families
 __all__ = ["MONEY_NOTE", "label_key", "label_key_expr", "money_in_label", "points_in_label"]
 

@@ -73,13 +73,6 @@ TOTAL_ROWS = ("总分", "合计", "总计", "总得分", "自评总分")
 # a label over both level columns names the one level-2 kind of its group (财预〔2020〕10号: the
 # satisfaction group has only 服务对象满意度指标); other labels repeat themselves as level 2
 SOLE_LEVEL2 = {"满意度指标": "服务对象满意度指标"}
-# the level-1 group of each level-2 kind (财预〔2020〕10号), for a level-1 cell whose words are lost
-# and only its points are left (``(50分)``)
-LEVEL1_OF_LEVEL2 = {
-    **dict.fromkeys(("数量指标", "质量指标", "时效指标", "成本指标"), "产出指标"),
-    **dict.fromkeys(("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), "效益指标"),
-    "服务对象满意度指标": "满意度指标",
-}
 # marks of an empty template row: 指标2:, ……, …, /, -, —
 _NUMBERING = re.compile(r"^指标\s*[0-9０-９lLIi]+\s*[:：]?")
 _FILLER = re.compile(r"^[.。…/／\-－—_\s]*$")

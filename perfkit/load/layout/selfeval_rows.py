@@ -11,9 +11,9 @@ import re
 
 from perfkit.errors import InputError
 from perfkit.load.layout.grid import Row
+from perfkit.load.layout.labels import LEVEL1_OF_LEVEL2
 from perfkit.load.layout.selfeval_labels import (
     INDICATOR_HEADERS,
-    LEVEL1_OF_LEVEL2,
     SOLE_LEVEL2,
     TOTAL_ROWS,
     indicator_field,

@@ -23,6 +23,7 @@ from perfkit.load.layout.labels import (
     CORE_MARK,
     INDICATOR_HEADERS,
     PERIOD_LABELS,
+    TEMPLATE_NAME,
 )
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_part import read_project_parts
@@ -204,7 +205,8 @@ def _indicators(
     frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
     frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
-    blank = pl.all_horizontal(pl.col(f).fill_null("").str.replace_all(r"[\s…。.]", "") == "" for f in _CONTENT)
+    stated = [pl.col(f).fill_null("").str.replace_all(r"[\s…。.]", "") for f in _CONTENT]
+    blank = pl.all_horizontal((text == "") | text.str.contains(TEMPLATE_NAME) for text in stated)
     placeholders = frame.filter(blank).select(*_TABLE, "source_ref")
     frame = frame.filter(~blank)
     if notes.height:
