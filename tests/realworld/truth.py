@@ -23,7 +23,9 @@ How the truth's conventions map to perfkit's columns (docs/contract.md §4, docs
 * ``accept`` alternatives pass, each key on its own (a reading as a whole); null in the truth
   means "not decided" and is skipped; a project with ``indicators_cut`` ignores rows perfkit emits
   after the last listed indicator;
-* money to 1e-4 万元, scores and totals to 1e-3 (the truth rounds to 3 decimals).
+* money to 1e-4 万元, scores and totals to 1e-3 (the truth rounds to 3 decimals);
+* an indicator's ``met`` (true / false, where the truth can tell reached from missed but expects
+  no score) against perfkit's ``status``: ``met`` / ``over`` against ``missed`` / ``equal_missed``.
 """
 
 from __future__ import annotations
@@ -266,6 +268,20 @@ def compare_extract(truth: dict[str, Any], projects: pl.DataFrame, indicators: p
     return diffs
 
 
+# a truth's ``met`` (whether a row reached its target, given where no score can be expected) against
+# perfkit's status (docs/domain.md §2.4): ``over`` is reached, ``equal_missed`` (an ``=`` target not
+# hit exactly) is not
+MET_STATUS = {True: {"met", "over"}, False: {"missed", "equal_missed"}}
+
+
+def _compare_met(where: str, indicator: dict[str, Any], status: Any) -> list[Difference]:
+    met = indicator.get("met")
+    if met is None or status in MET_STATUS[met]:
+        return []
+    wanted = "达成" if met else "未达成"
+    return [Difference("达成判断", f"{where}达成判断：应为「{wanted}」，实为「{_show(status)}」")]
+
+
 def compare_scores(truth: dict[str, Any], indicator_scores: pl.DataFrame, project_scores: pl.DataFrame) -> list:
     """Each indicator's re-score, the execution score, the total and the grade against the truth."""
     diffs: list[Difference] = []
@@ -291,6 +307,7 @@ def compare_scores(truth: dict[str, Any], indicator_scores: pl.DataFrame, projec
                 diffs += _compare_number(
                     f"{place} ", "复核得分", indicator, "expected_score", row["score"], SCORE_TOLERANCE
                 )
+                diffs += _compare_met(f"{place} ", indicator, row.get("status"))
         diffs += _compare_number(where, "复核总分", want, "expected_total", got["total"], SCORE_TOLERANCE)
         diffs += _compare_text(where, "等级", want, "expected_grade", got["grade"])
     return diffs
@@ -333,6 +350,17 @@ SELFEVAL_KEYS = ("budget", "execution", "expected_total", "expected_grade")
 INDICATOR_KEYS = ("seq", "level1", "level2", "name", "target_raw", "reading")
 OPS = {">=", "<=", "=", ">", "<", None}
 KINDS = {"quantitative", "qualitative", "deadline", "range", None}
+FAMILIES = {
+    "project_target",
+    "application_form",
+    "transfer_target",
+    "dept_overall_target",
+    "selfeval_10hao",
+    "selfeval_provincial",
+    "transfer_selfeval",
+    "dept_overall_selfeval",
+}
+FLAGS = {"over", "equal_missed"}  # perfkit's statuses (docs/domain.md §2.4) that a reviewer flags
 
 
 def reading_problems(reading: Any, primary: bool = True) -> list[str]:
@@ -367,11 +395,15 @@ def truth_problems(doc_id: str) -> list[str]:
     problems = [f"缺少“{k}”" for k in ("id", "family", "money_scale", "projects") if k not in truth]
     if truth.get("id") != doc_id:
         problems.append(f"id 为“{truth.get('id')}”，与文件名不符")
+    if truth.get("family") not in FAMILIES:
+        problems.append(f"文档类别“{truth.get('family')}”未知")
     for n, project in enumerate(truth.get("projects") or [], start=1):
         keys = PROJECT_KEYS + (SELFEVAL_KEYS if is_selfeval(truth) else TARGET_KEYS)
         problems += [f"项目{n} 缺少“{k}”" for k in keys if k not in project]
-        if not isinstance(project.get("accept", {}), dict):
-            problems.append(f"项目{n} accept 不是对象")
+        for part, obj in (("", project), (" budget", project.get("budget")), (" execution", project.get("execution"))):
+            accept = obj.get("accept", {}) if isinstance(obj, dict) else {}
+            if not isinstance(accept, dict) or not all(isinstance(v, list) for v in accept.values()):
+                problems.append(f"项目{n}{part} accept 应为“键 → 候选值列表”")
         seqs = [i.get("seq") for i in project.get("indicators") or []]
         if len(set(seqs)) != len(seqs):
             problems.append(f"项目{n} 指标序号重复")
@@ -385,6 +417,10 @@ def truth_problems(doc_id: str) -> list[str]:
                 problems.append(f"{where} accept 应为“键 → 候选值列表”")
                 accept = {}
             problems += [f"{where} {p}" for p in reading_problems(indicator.get("reading"))]
+            if not isinstance(indicator.get("flags", []), list) or set(indicator.get("flags", [])) - FLAGS:
+                problems.append(f"{where} flags 应为 {sorted(FLAGS)} 中的值的列表")
+            if indicator.get("met") not in {True, False, None}:
+                problems.append(f"{where} met 应为 true、false 或 null")
             for reading in accept.get("reading", []):
                 problems += [f"{where} 候选解读：{p}" for p in reading_problems(reading, primary=False)]
     return problems
