@@ -22,7 +22,7 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
     "unit_name": (
         "实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位", "项目执行单位", "项目实施单位",
-        "组织实施单位",
+        "组织实施单位", "部门(单位)名称", "部门名称", "单位(部门)名称", "预算部门", "部门", "一级预算单位名称",
     ),
     "department": ("主管部门", "主管部门及代码", "主管单位", "项目主管部门"),
     "project_kind": ("项目属性",),
@@ -45,7 +45,11 @@ SECTION_LABELS = (
     "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "项目资金情况", "年度绩效目标", "绩效目标表",
 )  # fmt: skip
 # labels a table may carry that perfkit knows and does not keep (no column of the contract)
-KNOWN_UNKEPT_LABELS = ("主管部门编码", "项目负责人", "项目起止时间", "联系电话", "项目期限", "项目类别", "报表编号")
+KNOWN_UNKEPT_LABELS = (
+    "主管部门编码", "项目负责人", "项目起止时间", "联系电话", "项目期限", "项目类别", "报表编号", "项目性质", "项目期",
+    "项目来源", "项目类型", "项目分类", "立项依据", "资金性质", "联系人", "财政处室", "部门编码", "部门预算编码",
+    "项目支出", "基本支出", "项目负责人及电话", "项目责任人",
+)  # fmt: skip
 
 # --- indicator blocks ----------------------------------------------------------------------
 
@@ -86,6 +90,12 @@ PERIOD_LABELS: dict[str, str] = {
 # the first cell of a row that closes the indicator rows of a self-evaluation or a form
 CLOSING_LABELS = ("合计", "总分", "评价结论", "存在问题", "改进措施", "总计")
 CORE_MARK = "★"
+# a department-wide (部门整体) table says so in its title or a cell; its task table's column labels
+DEPARTMENT_WIDE = "部门整体"
+TASK_LABELS = (
+    "部门职能", "年度目标任务", "年度主要任务", "主要任务", "任务名称", "任务", "主要内容", "工作内容",
+    "支出项目名称", "预算金额", "任务预算",
+)  # fmt: skip
 # the name cell of a template row left unfilled: 指标1:, 指标2： (OCR may read 1 as l or I)
 TEMPLATE_NAME = r"^指标[0-9lLIi]+[:：]?$"
 # the level-1 group of each level-2 kind (the 101号 indicator system), for a level-1 cell that is

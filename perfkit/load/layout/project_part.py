@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from perfkit.load.layout.department import as_department, department_wide, split_tasks
 from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
     FUNDING_TEXT,
@@ -62,6 +63,8 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _unit=pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
     ).with_columns(_k=label_key_expr(pl.col("_flat").str.slice(0, _KEY_CHARS), folded=True))
     c = c.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_PROJECT_LABEL, default=None))
+    wide = department_wide(c, tables)
+    c, tasks = split_tasks(c.with_columns(_s=pl.col("_s")))
     is_label = pl.col("_field").is_not_null() | pl.col("_k").is_in(
         [*SECTION_LABELS, *KNOWN_UNKEPT_LABELS, *PERIOD_LABELS]
     )
@@ -152,6 +155,8 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         .join(given, on=TABLE_KEY, how="left")
         .join(unlabelled, on=TABLE_KEY, how="left")
         .join(funding_texts(c, scales), on=TABLE_KEY, how="left")
+        .join(wide, on=TABLE_KEY, how="left")
+        .join(tasks, on=TABLE_KEY, how="left")
     )
     department = fold_width(pl.col("department").str.replace(_BRACKET_CODE, "").str.strip_chars())
     frame = _unit_identity(frame).with_columns(
@@ -167,7 +172,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         **{f: pl.coalesce(f"_text_{f}", f) for f in BUDGET_LABELS},
         _budget_total_text=pl.coalesce(pl.col("_text_budget_total").cast(pl.String), "_budget_total_text"),
     )
-    frame, found = unreadable_parts(frame)
+    frame, found = unreadable_parts(as_department(frame))
     # the year of the project's name, else of the table's own title, else of the heading above the table
     year = pl.coalesce(pl.col("project_name").str.extract(YEAR, 1), "_title_year", pl.col("title").str.extract(YEAR, 1))
     return frame.select(
@@ -185,6 +190,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         department="department",
         project_kind="project_kind",
         goal_long_term="goal_long_term",
+        tasks="tasks",
     ), found
 
 
@@ -222,7 +228,10 @@ def unreadable_parts(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     checks = [(no_name, pl.col("table_ref"), pl.lit("未找到项目名称"), None)]
     checks.append(
         (
-            pl.col("_budget_total_text").is_null() & ~pl.col("_total_given").fill_null(False),
+            # a department-wide table may state no money at all (its budget is the unit's budget)
+            pl.col("_budget_total_text").is_null()
+            & ~pl.col("_total_given").fill_null(False)
+            & ~pl.col("_department_wide").fill_null(False),
             pl.col("table_ref"),
             pl.format("项目“{}”未找到预算数", pl.col("project_name").fill_null("")),
             "budget_total",

@@ -26,7 +26,9 @@ from __future__ import annotations
 import re
 
 from perfkit.errors import InputError
+from perfkit.load.layout.department import department_name
 from perfkit.load.layout.grid import Row, Table
+from perfkit.load.layout.labels import DEPARTMENT_WIDE
 from perfkit.load.layout.selfeval_labels import (
     FUNDING_HEADERS,
     FUNDING_TOTAL_ROWS,
@@ -194,6 +196,13 @@ def _money(project: dict, scale: float, statement: tuple[str, str, str] | None, 
         project[name] = round(value * factor, 6) if value is not None else None
 
 
+def _department_wide(table: Table) -> bool:
+    """Whether the form is a department's whole (部门整体) self-evaluation: its title, the text above
+    or a cell says so (see :mod:`perfkit.load.layout.department`)."""
+    texts = [table.title or "", table.context or "", *(c for row in table.rows for c in row.cells)]
+    return any(DEPARTMENT_WIDE in "".join(t.split()) for t in texts)
+
+
 def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
     """A project record (funding, goals, self total, placeholders) and its indicator rows from
     ``table`` (one form: see :func:`split_forms`).
@@ -210,6 +219,8 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
             table.ref,
             f"自评表“{title or project['project_name']}”没有绩效指标表头（一级指标…实际完成值），表格不完整",
         )
+    if not project["project_name"] and _department_wide(table):
+        project["project_name"] = department_name(project["unit_name"])
     if not project["project_name"]:
         raise InputError(file, table.ref, "自评表中未找到项目名称")
     _money(project, *_scale(table, table.rows[:at], file), file)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from perfkit.load.layout.labels import CLOSING_LABELS, label_key
+from perfkit.load.layout.labels import CLOSING_LABELS, PROJECT_LABELS, label_key
 from perfkit.text import fold_width_text
 
 # indicator column → its labels (exact keys); the first column of a field wins
@@ -47,7 +47,8 @@ FUNDING_PART_ROWS = (
     "当年财政拨款", "本年财政拨款", "财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金", "财政专户管理资金",
     "单位资金", "自有资金",
 )  # fmt: skip
-UNIT_LABELS = ("实施单位", "预算单位", "单位名称", "项目单位", "实施(主管)单位", "预算单位名称")
+# the unit: the target tables' unit labels, and the self-evaluation forms' own
+UNIT_LABELS = (*PROJECT_LABELS["unit_name"], "实施(主管)单位", "资金使用单位")
 PROJECT_NAME_LABELS = ("项目名称", "专项资金名称")
 GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标", "年初设定目标")
 GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "全年实际完成情况", "年度总体目标完成情况综述")
