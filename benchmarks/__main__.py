@@ -1,4 +1,8 @@
-"""Run every benchmark in fresh processes and print ratios against the baseline of the same run."""
+"""Run every benchmark in fresh processes and print ratios against the baseline of the same run.
+
+``python -m benchmarks`` runs them all; ``python -m benchmarks before pipeline`` only those named
+(see ``PARTS``).
+"""
 
 from __future__ import annotations
 
@@ -59,6 +63,33 @@ def pipeline() -> None:
         )
 
 
+def before() -> None:
+    """The issue-23 acceptance: extract at 1M no slower than before the issue, in the same run."""
+    r = run("benchmarks.before", "--size", "1000000")
+    print("\nextract at 1M: now against before the readers' issue (23), same sources, same run, fresh processes")
+    if "skipped" in r:
+        print(f"skipped: {r['skipped']} (set PERFKIT_BENCH_BASELINE to another ref)")
+        return
+    print(
+        f"before = {r['baseline']} (PERFKIT_BENCH_BASELINE={r['ref']}), now = this tree ({r['head']}); "
+        f"median of {r['runs']} runs each, alternated; the floor {r['floor_s']:.2f} s, sources {r['sources_mb']} MB"
+    )
+    print(f"{'':>7} {'extract s':>9} {'runs s':>20} {'CPU s':>7} {'peak MB':>8} {'projects':>9} {'indicators':>11}")
+    for name in ("before", "now"):
+        v = r[name]
+        runs = "/".join(f"{s:.2f}" for s in v["all_seconds"])
+        print(
+            f"{name:>7} {v['seconds']:>9.2f} {runs:>20} {v['cpu_s']:>7.1f} {v['peak_mb']:>8.0f} "
+            f"{v['projects']:>9,} {v['indicators']:>11,}"
+        )
+    print(
+        f"now / before: time {r['ratio']:.2f}x, CPU {r['cpu_ratio']:.2f}x, peak {r['peak_ratio']:.2f}x; "
+        "goal: time <= 1.00x"
+    )
+    if not r["same_counts"]:
+        print("the two versions read different numbers of projects or indicators: the times are not like for like")
+
+
 def province() -> None:
     """Goal 2: 10M indicators through the chunked driver against 1M in memory, in the same run."""
     one = run("benchmarks.pipeline", "--size", "1000000")
@@ -108,11 +139,20 @@ def pdf_reading() -> None:
     print(f"{r['seconds']:.1f} s, {r['pages_per_s']:.1f} pages/s, peak memory {r['peak_mb']} MB")
 
 
+PARTS = {
+    "targets": main,
+    "review": review,
+    "pipeline": pipeline,
+    "before": before,
+    "province": province,
+    "unit_run": unit_run,
+    "batch": batch,
+    "pdf": pdf_reading,
+}
+
 if __name__ == "__main__":
-    main()
-    review()
-    pipeline()
-    province()
-    unit_run()
-    batch()
-    pdf_reading()
+    unknown = [name for name in sys.argv[1:] if name not in PARTS]
+    if unknown:
+        sys.exit(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    for name in sys.argv[1:] or PARTS:
+        PARTS[name]()
