@@ -77,9 +77,12 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
     )
     has_cell = pl.col("is_cell").cum_sum().over("_file_no", "table_no") > 0
     text_line = ~pl.col("is_cell") & ~pl.col("is_blank") & pl.col("title").is_null()
-    # only text lines can state a scale: the statement regex runs on those few
-    scale_line = text_line & cell_statement(fold_width(line.str.strip_chars())).is_not_null()
-    frame = frame.with_columns(_has_cell=has_cell, _scale_line=scale_line)
+    # only text lines can state a scale: the statement regex runs on those few, gathered
+    texts = frame.select(pl.arg_where(text_line)).to_series()
+    gathered = pl.DataFrame({"text": frame["text"].gather(texts)})
+    stated = gathered.select(cell_statement(fold_width(line.str.strip_chars())).is_not_null()).to_series()
+    scale_line = pl.repeat(False, frame.height, eager=True).alias("_scale_line").scatter(texts, stated)
+    frame = frame.with_columns(scale_line, _has_cell=has_cell)
     continues = text_line & pl.col("_has_cell") & ~pl.col("_scale_line")
     frame = frame.with_columns(continues=continues)
     # a cell line opens a row unless the line before it was in one (no line before the first of a file is)
@@ -93,7 +96,8 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
     )
     # a scale line after a table's cells is above the next table; so are the lines before the first
     # heading when no table precedes it
-    untitled = (pl.col("table_no") == 0) & ~pl.col("is_cell").any().over("_file_no", "table_no")
+    led_by_cells = frame.filter(pl.col("is_cell") & (pl.col("table_no") == 0))["_file_no"].unique()
+    untitled = (pl.col("table_no") == 0) & ~pl.col("_file_no").is_in(led_by_cells.implode())
     ahead = (pl.col("_has_cell") & pl.col("_scale_line")) | untitled
     context = (
         frame.filter(~pl.col("is_cell") & ~pl.col("is_blank") & (~pl.col("_has_cell") | pl.col("_scale_line")))

@@ -22,13 +22,17 @@ _NAME_SUFFIX = "部门整体支出"
 def department_wide(c: pl.DataFrame, tables: pl.DataFrame) -> pl.DataFrame:
     """Per table (``TABLE_KEY``): ``_department_wide``, whether its cells, title or the text above it
     say 部门整体. ``c`` has ``_flat`` (the cell without whitespace)."""
-    in_cells = c.group_by(TABLE_KEY).agg(_in_cells=pl.col("_flat").str.contains(DEPARTMENT_WIDE).any())
-    around = pl.concat_str("title", "context", separator="\n").str.replace_all(r"\s", "").str.contains(DEPARTMENT_WIDE)
-    return (
-        tables.select(*TABLE_KEY, _around=around.fill_null(False))
-        .join(in_cells, on=TABLE_KEY, how="left")
-        .select(*TABLE_KEY, _department_wide=pl.col("_around") | pl.col("_in_cells").fill_null(False))
+    around = pl.concat_str("title", "context", separator="\n").str.replace_all(r"\s", "")
+    wide = tables.select(
+        *TABLE_KEY, _department_wide=around.str.contains(DEPARTMENT_WIDE, literal=True).fill_null(False)
     )
+    said = c.filter(pl.col("_flat").str.contains(DEPARTMENT_WIDE, literal=True))  # most loads: no cell
+    if said.height:
+        in_cells = said.select(TABLE_KEY).unique().with_columns(_in_cells=pl.lit(True))
+        wide = wide.join(in_cells, on=TABLE_KEY, how="left").select(
+            *TABLE_KEY, _department_wide=pl.col("_department_wide") | pl.col("_in_cells").fill_null(False)
+        )
+    return wide
 
 
 def split_tasks(c: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -39,6 +43,8 @@ def split_tasks(c: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ``c`` needs ``_k`` (label key), ``_field``, ``_s`` (stripped text), ``row_no``, ``col`` and ``continued``.
     """
     own = ~pl.col("continued")
+    if not c["_k"].is_in(list(TASK_LABELS)).any():  # most loads have no task table: no window over every cell
+        return c, pl.DataFrame(schema={"_file_no": pl.Int32, "_key": pl.Int32, "tasks": pl.String})
     marked = c.with_columns(
         _task_header=((pl.col("_k").is_in(list(TASK_LABELS)) & own).sum().over(*TABLE_KEY, "row_no") >= 2),
         _labelled=(pl.col("_field").is_not_null() & own).any().over(*TABLE_KEY, "row_no"),

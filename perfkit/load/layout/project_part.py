@@ -64,7 +64,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     ).with_columns(_k=label_key_expr(pl.col("_flat").str.slice(0, _KEY_CHARS), folded=True))
     c = c.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_PROJECT_LABEL, default=None))
     wide = department_wide(c, tables)
-    c, tasks = split_tasks(c.with_columns(_s=pl.col("_s")))
+    c, tasks = split_tasks(c)
     is_label = pl.col("_field").is_not_null() | pl.col("_k").is_in(
         [*SECTION_LABELS, *KNOWN_UNKEPT_LABELS, *PERIOD_LABELS]
     )
