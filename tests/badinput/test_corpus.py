@@ -226,7 +226,6 @@ CASES: dict[str, Case] = {
         Accepted(first_level1("产出指标", "一级指标未填写，按二级指标“数量指标”归入产出指标")),
         strict=True,
     ),
-
     "docx: indicator cells merged across": Case(
         make.docx_with_table(make.merge_across_indicator_row),
         Refused("t.docx", "表1第8行第2格: “二级指标”与“三级指标”两列合并为一格，无法分开读取"),

@@ -140,17 +140,24 @@ def test_the_first_unreadable_file_is_named_as_in_memory(portfolio, tmp_path, ca
     files = sorted(folder.glob("*.csv"))
     with files[0].open(encoding="utf-8", newline="") as source:
         rows = list(csv.reader(source))
-    rows[1][rows[0].index("level1")] = ""  # ILLUSTRATIVE: the first indicator of the first CSV loses its 一级指标
+    # ILLUSTRATIVE: the first indicator of the first CSV loses its 一级指标 and its 二级指标 (which would
+    # otherwise name its group): an unreadable part, which --strict refuses
+    rows[1][rows[0].index("level1")] = ""
+    rows[1][rows[0].index("level2")] = ""
     with (folder / f"{files[0].stem}-a.csv").open("w", encoding="utf-8", newline="") as bad:
         csv.writer(bad).writerows(rows)
-    expected_empty = _cli(["extract", str(folder), "-o", str(tmp_path / "m")], capsys)
+    expected_empty = _cli(["extract", str(folder), "-o", str(tmp_path / "m"), "--strict"], capsys)
     assert expected_empty[0] == 1 and "一级指标为空" in expected_empty[2]
     assert (
-        _cli(["extract", str(folder), "-o", str(tmp_path / "c"), "--chunk-indicators", "5"], capsys) == expected_empty
+        _cli(["extract", str(folder), "-o", str(tmp_path / "c"), "--chunk-indicators", "5", "--strict"], capsys)
+        == expected_empty
     )
     (folder / f"{files[-1].stem}-z.csv").write_text("unit_code,foo\n1,2\n", encoding="utf-8")  # no header row
-    in_memory = _cli(["extract", str(folder), "-o", str(tmp_path / "m")], capsys)
+    in_memory = _cli(["extract", str(folder), "-o", str(tmp_path / "m"), "--strict"], capsys)
     assert in_memory[0] == 1 and f"{files[-1].stem}-z.csv" in in_memory[2]
-    assert _cli(["extract", str(folder), "-o", str(tmp_path / "c"), "--chunk-indicators", "5"], capsys) == in_memory
+    assert (
+        _cli(["extract", str(folder), "-o", str(tmp_path / "c"), "--chunk-indicators", "5", "--strict"], capsys)
+        == in_memory
+    )
     assert not (tmp_path / "c" / "projects.csv").exists()
     assert not list((tmp_path / "c").glob(".partial-*"))
