@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.formats import csv_files, doc, html, pdf, word_text, xls
+from perfkit.load.formats import csv_files, doc, html, pdf, word_text, xls, xlsx
 from perfkit.load.formats import docx as docx_format
 from perfkit.load.formats.sniff import decode_text, detect_format, sniff
 from perfkit.load.layout import flat
@@ -89,9 +89,13 @@ def _read_csv(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_csv(decode_text(data, file), file)
 
 
-@register("xlsx", flat.finish_flat)
-def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
-    return flat.read_xlsx(data, file)
+def _finish_xlsx(
+    raw: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:  # a finisher of its own: a load keeps its order by format
+    return finish_tables_or_rows(raw)
+
+
+register("xlsx", _finish_xlsx)(xlsx.read)  # flat sheets, and sheets laid out as in Word (perfkit.load.formats.xlsx)
 
 
 # PDFs, web pages, .xls and .doc/.wps: each source lays its tables on a grid of cells (perfkit.load.layout.spans)
