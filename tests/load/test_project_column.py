@@ -72,3 +72,16 @@ def test_extract_splits_a_project_column(tmp_path: Path, capsys) -> None:
     assert main(["extract", str(path), "-o", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "2 个项目" in out and "3 条指标" in out
+
+
+def test_a_block_title_over_the_project_column_names_no_project(tmp_path: Path) -> None:
+    rows = [
+        *UNIT,
+        *HEADER,
+        [("年度绩效指标", 1, 6)],
+        *REPEATED,
+    ]
+    tables = load_targets(write_docx(tmp_path / "titled.docx", TITLE, rows))
+    # worked by hand: the title row is no project; the rows below keep their two projects
+    assert tables.projects["project_name"].to_list() == ["社区服务项目", "文化宣传项目"]
+    assert tables.indicators["period"].to_list() == ["annual"] * 3

@@ -154,19 +154,6 @@ def sheet_rows(frame: pl.DataFrame, name: str, file: str, part: int = 0) -> pl.D
     return _canonical(body, rows[header_at], file, prefix=f"工作表“{name}”", above=rows[:header_at], part=part)
 
 
-def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
-    """Read every sheet of an ``.xlsx`` that has the required columns into canonical rows."""
-    missing_report, frames = None, []
-    for part, (sheet_name, frame) in enumerate(read_sheets(data, file).items()):
-        try:
-            frames.append(sheet_rows(frame, sheet_name, file, part))
-        except InputError as exc:
-            missing_report = missing_report or exc
-    if frames:
-        return pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
-    raise missing_report or InputError(file, None, "工作簿中没有工作表")
-
-
 def _find_header_row(rows: list[list], file: str, where: str) -> int:
     best, best_fields = None, set()
     for i, row in enumerate(rows):

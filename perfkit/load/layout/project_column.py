@@ -14,9 +14,10 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.load.layout.grid import GRID_COLUMNS, GRID_SCHEMA
-from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL
+from perfkit.load.layout.labels import CLOSING_LABELS, FIELD_OF_PROJECT_LABEL, PERIOD_LABELS
 
 _T = ["_file_no", "table_no"]
+_NOT_PROJECTS = [*PERIOD_LABELS, *CLOSING_LABELS]
 
 
 def split_project_columns(grid: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFrame | None:
@@ -46,13 +47,17 @@ def split_project_columns(grid: pl.DataFrame, headers: pl.DataFrame) -> pl.DataF
     header_like = ((pl.col("text").str.replace_all(r"\s", "") == "一级指标") & ~pl.col("continued")).any().over(row)
     cell = pl.when((pl.col("col") == pl.col("_pc")) & ~side).then(pl.col("text").str.strip_chars())
     value = pl.when((pl.col("row_no") > pl.col("_h")) & ~header_like).then(cell.max().over(row))
-    t = t.with_columns(_v=value.replace("", None))
+    # a block title (年度绩效指标) or a closing row (合计) over the project column names no project
+    t = t.with_columns(_v=value.replace("", None)).with_columns(
+        _v=pl.when(~pl.col("_v").str.replace_all(r"\s", "").is_in(_NOT_PROJECTS)).then("_v")
+    )
     body = pl.col("row_no") > pl.col("_h")
     t = t.with_columns(
-        _v=pl.when(body).then(pl.col("_v").forward_fill().backward_fill().over(_T, order_by=["row_no", "col"]))
+        _v0="_v",  # the project a row names itself; _v: the one it belongs to (an empty cell continues)
+        _v=pl.when(body).then(pl.col("_v").forward_fill().backward_fill().over(_T, order_by=["row_no", "col"])),
     )
     projects = (
-        t.filter(body, pl.col("_v").is_not_null())
+        t.filter(body, pl.col("_v0").is_not_null())
         .group_by(*_T, "_v")
         .agg(_first=pl.col("row_no").min())
         .sort(*_T, "_first")
