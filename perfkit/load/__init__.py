@@ -84,18 +84,19 @@ def _read_docx(data: bytes, file: str) -> pl.DataFrame:
     return grid
 
 
-@register("csv", flat.finish_flat)
+def _finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """CSV and .xlsx share one finisher, so a load keeps their rows together in file order, as when
+    .xlsx held only flat tables; an .xlsx sheet laid out as in Word comes as cells (flat rows alone
+    go straight to :func:`~perfkit.load.layout.flat.finish_flat`)."""
+    return finish_tables_or_rows(raw)
+
+
+@register("csv", _finish_flat)
 def _read_csv(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_csv(decode_text(data, file), file)
 
 
-def _finish_xlsx(
-    raw: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame]:  # a finisher of its own: a load keeps its order by format
-    return finish_tables_or_rows(raw)
-
-
-register("xlsx", _finish_xlsx)(xlsx.read)  # flat sheets, and sheets laid out as in Word (perfkit.load.formats.xlsx)
+register("xlsx", _finish_flat)(xlsx.read)  # flat sheets, and sheets laid out as in Word (perfkit.load.formats.xlsx)
 
 
 # PDFs, web pages, .xls and .doc/.wps: each source lays its tables on a grid of cells (perfkit.load.layout.spans)

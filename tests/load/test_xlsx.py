@@ -182,3 +182,17 @@ def test_a_form_sheet_and_a_flat_sheet_are_both_read(tmp_path):
     loaded = load_targets(path)
     assert loaded.projects["project_name"].to_list() == ["2025年社区服务项目", "校园安全项目"]
     assert loaded.indicators.height == 5
+
+
+def test_csv_and_xlsx_rows_keep_the_order_of_the_files(tmp_path):
+    # a.csv, b.xlsx and c.csv, one made-up project each: one finisher for both formats keeps file order
+    for name, code in (("a", "100001"), ("c", "100003")):
+        (tmp_path / f"{name}.csv").write_text(
+            ",".join(FLAT_HEADER) + f"\n{code},示例单位,项目{code},1,产出指标,数量指标,场次,≥1场\n", encoding="utf-8"
+        )
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    flat_sheet(book, "Sheet1", [["100002", "示例单位", "项目100002", 1, "产出指标", "数量指标", "场次", "≥1场"]])
+    book.save(tmp_path / "b.xlsx")
+    loaded = load_targets(tmp_path)
+    assert loaded.indicators["unit_code"].to_list() == ["100001", "100002", "100003"]
