@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.formats import csv_files, doc, html, pdf, word_text, xls
+from perfkit.load.formats import csv_files, doc, html, pdf, word_text, xls, xlsx
 from perfkit.load.formats import docx as docx_format
 from perfkit.load.formats.sniff import decode_text, detect_format, sniff
 from perfkit.load.layout import flat
@@ -85,14 +85,19 @@ def _read_docx(data: bytes, file: str) -> pl.DataFrame:
     return grid
 
 
-@register("csv", flat.finish_flat)
+def _finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """CSV and .xlsx share one finisher, so a load keeps their rows together in file order, as when
+    .xlsx held only flat tables; an .xlsx sheet laid out as in Word comes as cells (flat rows alone
+    go straight to :func:`~perfkit.load.layout.flat.finish_flat`)."""
+    return finish_tables_or_rows(raw)
+
+
+@register("csv", _finish_flat)
 def _read_csv(data: bytes, file: str) -> pl.DataFrame:
     return flat.read_csv(decode_text(data, file), file)
 
 
-@register("xlsx", flat.finish_flat)
-def _read_xlsx(data: bytes, file: str) -> pl.DataFrame:
-    return flat.read_xlsx(data, file)
+register("xlsx", _finish_flat)(xlsx.read)  # flat sheets, and sheets laid out as in Word (perfkit.load.formats.xlsx)
 
 
 # PDFs, web pages, .xls and .doc/.wps: each source lays its tables on a grid of cells (perfkit.load.layout.spans)

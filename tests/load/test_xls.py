@@ -71,3 +71,25 @@ def test_a_damaged_xls_is_refused(tmp_path):
     with pytest.raises(InputError) as error:
         load_targets(path)
     assert error.value.one_line() == f"{path}: 旧版 Office 二进制文件已损坏（OLE 复合文档无法读取）"
+
+
+def test_forms_stacked_on_one_sheet_are_each_a_project():
+    # stacked-layout.xls: tests/load/test_xlsx.py's FORM_A then FORM_B on rows 1-20 (illustrative)
+    loaded = load_targets(FIXTURES / "stacked-layout.xls")
+    # worked by hand: form A on rows 1-10 (12.5万元), form B on rows 11-20 (8万元), four indicators each
+    assert loaded.projects.select("project_name", "budget_total", "source_ref").rows() == [
+        ("2025年社区服务项目", 12.5, "工作表“目标表”第1行"),
+        ("2025年家庭教育项目", 8.0, "工作表“目标表”第11行"),
+    ]
+    assert loaded.indicators.group_by("project_id", maintain_order=True).len()["len"].to_list() == [4, 4]
+    assert loaded.indicators["source_ref"][4] == "工作表“目标表”第17行"
+
+
+def test_every_flat_sheet_is_read():
+    # units-flat.xls: one illustrative flat sheet per unit (tests/load/test_xlsx.py's UNIT_SHEETS)
+    loaded = load_targets(FIXTURES / "units-flat.xls")
+    # worked by hand: one project on row 2 of each sheet
+    assert loaded.projects.select("unit_code", "project_name", "budget_total", "source_ref").rows() == [
+        ("100001", "社区服务项目", 10.0, "工作表“100001”第2行"),
+        ("100002", "校园安全项目", 20.0, "工作表“100002”第2行"),
+    ]

@@ -4,7 +4,8 @@ A horizontally merged cell (``gridSpan``) and a vertically merged one (``vMerge`
 and their text is known at every grid position they cover (see :mod:`perfkit.load.layout.grid`). Each
 table keeps its position among ALL the document's tables (``表3`` is the third table a person
 counts), its title (the last paragraph above it) and its context (every paragraph since the
-previous table, where ``单位：元`` is written).
+previous table, where ``单位：元`` is written). Content controls (``w:sdt``) are read through: a
+table, a repeating section's rows, a cell or a paragraph inside one reads as if unwrapped.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import zipfile
 import docx
 import polars as pl
 from docx.oxml.ns import qn
-from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from perfkit.errors import InputError
 from perfkit.load.layout.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
 from perfkit.load.layout.labels import is_target_table
+
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 
 
 def document_tables(data: bytes, file: str) -> list[GridTable]:
@@ -33,14 +36,16 @@ def document_tables(data: bytes, file: str) -> list[GridTable]:
         raise InputError(file, None, f"不是有效的 .docx 文件（{exc}）") from None
     tables: list[GridTable] = []
     paragraphs: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            if block.text.strip():
-                paragraphs.append(block.text.strip())
+    body = document._body
+    for element in _unwrapped(body._body, (_P, _TBL)):
+        if element.tag == _P:
+            text = Paragraph(element, body).text.strip()
+            if text:
+                paragraphs.append(text)
             continue
         number = len(tables) + 1
         title = paragraphs[-1] if paragraphs else (tables[-1].title if tables else "")
-        table = GridTable(_spans(block), title=title, context="\n".join(paragraphs), ref=f"表{number}")
+        table = GridTable(_spans(element), title=title, context="\n".join(paragraphs), ref=f"表{number}")
         table.number = number - 1
         tables.append(table)
         paragraphs = []
@@ -71,12 +76,27 @@ def _grid_before(tr) -> int:
         return 0
 
 
-def _spans(table: DocxTable) -> list[list[Span | None]]:
-    """The table's rows as spans: a ``vMerge`` run becomes one span over its rows."""
+def _unwrapped(parent, tags: tuple[str, ...]):
+    """The children of ``parent`` with one of ``tags``, in order, those inside content controls
+    (``w:sdt``: a table, a repeating section's rows, a cell) and custom XML included, as if unwrapped."""
+    for child in parent:
+        if child.tag in tags:
+            yield child
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _unwrapped(content, tags)
+        elif child.tag == _CUSTOM_XML:
+            yield from _unwrapped(child, tags)
+
+
+def _spans(tbl) -> list[list[Span | None]]:
+    """The rows of a table (``w:tbl``) as spans: a ``vMerge`` run becomes one span over its rows."""
+    trs = list(_unwrapped(tbl, (_TR,)))
     laid: list[list[tuple[int, int, str | None, object]]] = []  # per row: (grid col, width, merge, tc)
-    for tr in table._tbl.tr_lst:
+    for tr in trs:
         col, cells = _grid_before(tr), []
-        for tc in tr.tc_lst:
+        for tc in _unwrapped(tr, (_TC,)):
             width = _grid_span(tc)
             cells.append((col, width, _vmerge(tc), tc))
             col += width
@@ -84,7 +104,7 @@ def _spans(table: DocxTable) -> list[list[Span | None]]:
     continues = {(r, col) for r, cells in enumerate(laid) for col, _, merge, _ in cells if merge == "continue"}
     rows: list[list[Span | None]] = []
     for r, cells in enumerate(laid):
-        row: list[Span | None] = [None] * _grid_before(table._tbl.tr_lst[r])
+        row: list[Span | None] = [None] * _grid_before(trs[r])
         for col, width, merge, tc in cells:
             if merge == "continue" and r > 0 and _covered_from_above(laid, r, col):
                 continue

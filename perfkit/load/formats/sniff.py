@@ -228,6 +228,26 @@ def _first_line(text: str) -> str:
     return text[start : end.start() if end else len(text)]
 
 
+_HEADER_LINES = 20  # lines searched for a flat header, as the flat reader searches rows
+
+
+def _flat_header_line(text: str) -> bool:
+    """Whether one of the first lines is a tab-separated flat header (three flat columns or more,
+    e.g. 项目名称, 一级指标, 指标值): a Word export writes one cell per line, never such a line."""
+    from perfkit.load.layout.flat import _header_field
+
+    end = -1
+    for _ in range(_HEADER_LINES):  # the first lines only, without splitting (or copying) the whole text
+        end = text.find("\n", end + 1, 200_000)
+        if end < 0:
+            end = min(len(text), 200_000)
+            break
+    for line in text[:end].lstrip("\ufeff").splitlines():
+        if line.count("\t") >= 2 and len({_header_field(c) for c in line.split("\t")} - {None}) >= 3:
+            return True
+    return False
+
+
 class Sniffed(NamedTuple):
     """A file's format; for a text format (``word_text``, ``csv``) its decoded text, and whether
     the file's bytes are that text in UTF-8."""
@@ -271,7 +291,9 @@ def sniff(data: bytes, path: Path) -> Sniffed:
     rest = text.lstrip("\ufeff")  # the same object (no copy) unless byte-order marks lead
     if not rest or rest.isspace():  # nothing but spaces and byte-order marks
         raise InputError(file, None, "文件为空")
-    if looks_like_word_text(text):  # a Word text export is read whatever its suffix
+    # a Word text export is read whatever its suffix; a tab-separated flat export whose rows with
+    # blank first cells start with a tab is told from one by its header row of flat columns
+    if looks_like_word_text(text) and not _flat_header_line(text):
         return Sniffed("word_text", text, utf8)
     if office_suffix:
         raise not_zip

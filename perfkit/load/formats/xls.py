@@ -1,9 +1,11 @@
 """Loader for ``.xls`` workbooks (Excel 97-2003, BIFF) through calamine, with their merged regions.
 
-A sheet laid out like the Word table (labels and values, merged cells) is cut into tables at
-their title rows (``…绩效目标表``, ``…绩效自评表``) and at empty rows, and each table is read with
-its merged regions as spans, in the shape the ``.docx`` reader gives. A workbook without such
-tables is read as a flat table (one row per indicator) by the flat reader.
+Every sheet is read. A sheet whose header row is a flat header (项目名称 beside 一级指标) is a flat
+table (one row per indicator), read by the flat reader. Any other sheet laid out like the Word
+table (labels and values, merged cells) is cut into tables at their title rows (``…绩效目标表``,
+``…绩效自评表``), at empty rows and between forms stacked one under the other, and each table is
+read with its merged regions as spans, in the shape the ``.docx`` reader gives. The ``.xlsx``
+reader (:mod:`perfkit.load.formats.xlsx`) reads its Word-like sheets through here too.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.layout.spans import Span, SpanTable, as_tables, flat_rows, is_ours, layout_cells
+from perfkit.load.layout.spans import Span, SpanTable, as_tables, flat_rows, is_ours, layout_cells, split_forms
 from perfkit.load.layout.table import Table
 
 _TITLE = re.compile(r"绩效(?:目标(?:申报)?|自评)表\s*$")
 MAX_CELLS = 5_000_000
+NOT_FOUND = "未找到项目绩效目标表（既没有 Word 式的目标表，也没有含 项目名称、一级指标、指标值 等列的表头）"
 
 
 def _text(value) -> str:
@@ -37,14 +41,28 @@ def _text(value) -> str:
     return str(value)
 
 
-def _sheets(data: bytes, file: str) -> list[tuple[str, list[list[str]], list[tuple[int, int, int, int]]]]:
-    """Every sheet: its name, its cells as text (from A1) and its merged regions (row, col, rows, cols)."""
+@dataclass
+class Sheet:
+    """One worksheet: its cells as text (from A1), its merged regions (row, col, rows, cols) and
+    each row's number in the workbook (1-based; rows left out, such as hidden rows, have none)."""
+
+    name: str
+    rows: list[list[str]]
+    merged: list[tuple[int, int, int, int]]
+    numbers: list[int] = field(default_factory=list)
+
+    def number(self, row: int) -> int:
+        return self.numbers[row] if row < len(self.numbers) else row + 1
+
+
+def workbook_sheets(data: bytes, file: str, names: list[str] | None = None, kind: str = ".xls") -> list[Sheet]:
+    """The sheets of a workbook that calamine reads (``names``, or every sheet), with their merged regions."""
     from python_calamine import CalamineWorkbook
 
     sheets, name = [], None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        for name in book.sheet_names:
+        for name in book.sheet_names if names is None else names:
             sheet = book.get_sheet_by_name(name)
             if sheet.total_height * max(sheet.total_width, 1) > MAX_CELLS:
                 raise InputError(file, f"工作表“{name}”", f"工作表超过 {MAX_CELLS} 个单元格，拒绝读取")
@@ -54,13 +72,13 @@ def _sheets(data: bytes, file: str) -> list[tuple[str, list[list[str]], list[tup
                 (top, left, bottom - top + 1, right - left + 1)
                 for (top, left), (bottom, right) in (sheet.merged_cell_ranges or [])
             ]
-            sheets.append((name, rows, merged))
+            sheets.append(Sheet(name, rows, merged))
     except InputError:
         raise
     except Exception as exc:  # calamine raises its own family for damaged and encrypted workbooks
         place = f"工作表“{name}”" if name is not None else None
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise InputError(file, place, f"无法读取 .xls 文件（{first_line}）") from None
+        raise InputError(file, place, f"无法读取 {kind} 文件（{first_line}）") from None
     return sheets
 
 
@@ -109,29 +127,34 @@ def _trimmed(spans: list[Span]) -> list[Span]:
 
 def split_tables(data: bytes, file: str) -> list[Table]:
     """The workbook's target tables and self-evaluations laid out as in Word, as the ``.docx`` reader gives them."""
-    return as_tables(_layout_tables(_sheets(data, file)))
+    return as_tables(layout_tables(workbook_sheets(data, file)))
 
 
-def _layout_tables(sheets: list) -> list[SpanTable]:
+def layout_tables(sheets: list[Sheet]) -> list[SpanTable]:
+    """The tables of ours on ``sheets``: cut at title rows and empty rows, and between forms stacked
+    one under the other (:func:`~perfkit.load.layout.spans.split_forms`)."""
     tables = []
-    for name, rows, merged in sheets:
-        for title, block in _blocks(_spans(rows, merged)):
+    for sheet in sheets:
+        for title, block in _blocks(_spans(sheet.rows, sheet.merged)):
             block = _trimmed(block)
-            refs = [f"工作表“{name}”第{r + 1}行" for r in range(max(s.row + s.rows for s in block))]
-            table = SpanTable(block, title or name, refs[min(s.row for s in block)], refs)
+            height = max(s.row + s.rows for s in block)
+            refs = [f"工作表“{sheet.name}”第{sheet.number(r)}行" for r in range(height)]
+            table = SpanTable(block, title or sheet.name, refs[min(s.row for s in block)], refs)
             if is_ours(table):
-                tables.append(table)
+                tables.extend(split_forms(table))
     return tables
 
 
 def read(data: bytes, file: str) -> pl.DataFrame:
-    """The workbook's tables laid out as in Word as cells, or else its flat table as canonical rows."""
-    sheets = _sheets(data, file)
-    for name, rows, _ in sheets:  # a flat header row has 项目名称 and 一级指标 side by side
-        if rows and (frame := flat_rows(rows, file, f"工作表“{name}”")) is not None:
-            return frame
-    if tables := _layout_tables(sheets):
-        return layout_cells(tables, file)
-    raise InputError(
-        file, None, "未找到项目绩效目标表（既没有 Word 式的目标表，也没有含 项目名称、一级指标、指标值 等列的表头）"
-    )
+    """Every sheet of the workbook: flat sheets as canonical rows, tables laid out as in Word as cells."""
+    sheets = workbook_sheets(data, file)
+    frames, flat_sheets = [], set()
+    for number, sheet in enumerate(sheets):  # a flat header row has 项目名称 and 一级指标 side by side
+        if sheet.rows and (frame := flat_rows(sheet.rows, file, f"工作表“{sheet.name}”", number)) is not None:
+            frames.append(frame)
+            flat_sheets.add(sheet.name)
+    if tables := layout_tables([s for s in sheets if s.name not in flat_sheets]):
+        frames.insert(0, layout_cells(tables, file))
+    if not frames:
+        raise InputError(file, None, NOT_FOUND)
+    return pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]

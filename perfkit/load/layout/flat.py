@@ -3,7 +3,8 @@
 Two layouts are accepted. In the *inline* layout 指标值 holds the whole target cell (``≥26场``);
 in the *split* layout of budget-system exports (预算管理一体化) the comparator and unit have columns
 of their own: 指标性质 (``≥``, ``≤``, ``=``, ``定性``) | 指标值 | 度量单位. Headers may be Chinese or
-the English contract names. Project cells left empty under a merged cell continue the row above.
+the English contract names. Project cells left empty under a merged cell continue the row above
+(see :func:`_continued`); every sheet of a workbook is read, each sheet on its own.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ PROJECT_FIELDS = (
     "unit_code", "unit_name", "year", "project_name", "budget_total", "budget_fiscal", "budget_other", "purpose", "goal_text",
 )  # fmt: skip
 BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
+_UNIT_FIELDS = ("unit_code", "unit_name", "year")
+_ORDER = ["_file_no", "_part", "_line"]  # the order of rows: files, their sheets, lines
 _HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in (*aliases, name)}
 _QUALITATIVE = ("定性", "qualitative")
 _HEADER_SEARCH_ROWS = 20
@@ -140,21 +143,16 @@ def read_sheets(data: bytes, file: str) -> dict[str, pl.DataFrame]:
     return sheets
 
 
-def read_xlsx(data: bytes, file: str) -> pl.DataFrame:
-    """Read the first sheet of an ``.xlsx`` that has the required columns into canonical rows."""
-    missing_report = None
-    for sheet_name, frame in read_sheets(data, file).items():
-        rows = [list(r) for r in frame.head(_HEADER_SEARCH_ROWS).iter_rows()]
-        try:
-            header_at = _find_header_row(rows, file, f"工作表“{sheet_name}”")
-        except InputError as exc:
-            missing_report = missing_report or exc
-            continue
-        names = [f"c{i}" for i in range(frame.width)]
-        body = frame.rename(dict(zip(frame.columns, names, strict=True))).with_row_index("_line", offset=1)
-        body = body.slice(header_at + 1).with_columns(pl.col("_line").cast(pl.Int64))
-        return _canonical(body, rows[header_at], file, prefix=f"工作表“{sheet_name}”", above=rows[:header_at])
-    raise missing_report or InputError(file, None, "工作簿中没有工作表")
+def sheet_rows(frame: pl.DataFrame, name: str, file: str, part: int = 0) -> pl.DataFrame:
+    """One sheet (a frame of strings without a header row, as :func:`read_sheets` gives it) as
+    canonical rows; a sheet without a header, or whose header lacks a required column, raises
+    :class:`InputError`. ``part`` is the sheet's number in its workbook."""
+    rows = [list(r) for r in frame.head(_HEADER_SEARCH_ROWS).iter_rows()]
+    header_at = _find_header_row(rows, file, f"工作表“{name}”")
+    names = [f"c{i}" for i in range(frame.width)]
+    body = frame.rename(dict(zip(frame.columns, names, strict=True))).with_row_index("_line", offset=1)
+    body = body.slice(header_at + 1).with_columns(pl.col("_line").cast(pl.Int64))
+    return _canonical(body, rows[header_at], file, prefix=f"工作表“{name}”", above=rows[:header_at], part=part)
 
 
 def _find_header_row(rows: list[list], file: str, where: str) -> int:
@@ -219,8 +217,11 @@ def canonical_columns(renames: dict[str, str]) -> dict[str, pl.Expr]:
     return {c: given.get(c, pl.lit(None, dtype=pl.String)) for c in FLAT_COLUMNS}
 
 
-def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str, above: list[list] = ()) -> pl.DataFrame:
-    """One file's rows under the contract's column names, as strings (empty rows still in)."""
+def _canonical(
+    frame: pl.DataFrame, header: list, file: str, prefix: str, above: list[list] = (), part: int | None = None
+) -> pl.DataFrame:
+    """One file's rows under the contract's column names, as strings (empty rows still in); the rows
+    of a workbook's sheet carry its number in the workbook (``_part``; a CSV file has one part)."""
     split, renames = header_columns(header)
     # one select per file; stripping and dropping empty rows happen once for all files in finish_flat
     return frame.select(
@@ -230,13 +231,14 @@ def _canonical(frame: pl.DataFrame, header: list, file: str, prefix: str, above:
         _scale=pl.lit(_money_scale(header, list(above), file, prefix)),
         _line="_line",
         **canonical_columns(renames),
+        **({} if part is None else {"_part": pl.lit(part, dtype=pl.Int32)}),
     )
 
 
 def _bad_row(frame: pl.DataFrame, message) -> None:
     """Raise for the first row of ``frame`` (in file and line order), if any."""
     if frame.height:
-        row = frame.sort("_file_no", "_line").row(0, named=True)
+        row = frame.sort([c for c in _ORDER if c in frame.columns]).row(0, named=True)
         raise InputError(row["_file"], f"{row['_prefix']}第{row['_line']}行", message(row))
 
 
@@ -253,15 +255,11 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     budgets and years must be numbers and agree within a project; split-layout targets are
     joined back into the cell as written.
     """
-    raw = raw.with_columns(pl.col(FLAT_COLUMNS).str.strip_chars().replace("", None))
+    if "_part" not in raw.columns:  # CSV files have one part
+        raw = raw.with_columns(_part=pl.lit(0, dtype=pl.Int32))
+    raw = raw.with_columns(pl.col(FLAT_COLUMNS).str.strip_chars().replace("", None), pl.col("_part").fill_null(0))
     raw = raw.filter(~pl.all_horizontal(pl.col(FLAT_COLUMNS).is_null()))
-    continues = pl.col("project_name").is_null()
-    frame = raw.with_columns(
-        [
-            pl.when(continues).then(pl.col(f).forward_fill().over("_file_no")).otherwise(pl.col(f)).alias(f)
-            for f in PROJECT_FIELDS
-        ]
-    )
+    frame = _continued(raw)
     for name in (*BUDGET_FIELDS, "year"):
         frame = frame.with_columns(_number=_on_distinct(frame, name, figure_expr(pl.col(name))))
         frame = frame.with_columns(pl.when(pl.col("_number").is_not_null()).then(pl.col(name)).alias(name))
@@ -297,17 +295,20 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         target_raw=pl.when(pl.col("_split")).then(_joined_target()).otherwise("target_raw"),
         _qualitative=pl.col("_split") & _declared_qualitative(),
     )
-    # a project is (unit, year, name) within a file, numbered by its first row
-    key = ["_file_no", "unit_code", "year", "project_name"]
-    first = frame.group_by(key).agg(pl.col("_line").min().alias("_first")).sort("_file_no", "_first")
+    # a project is (unit, year, name) within a sheet of a file, numbered by its first row
+    key = ["_file_no", "_part", "unit_code", "year", "project_name"]
+    first = frame.group_by(key).agg(pl.col("_line").min().alias("_first")).sort("_file_no", "_part", "_first")
     first = first.with_columns(_key=pl.int_range(pl.len()).over("_file_no"))
     frame = frame.join(first, on=key, how="left", nulls_equal=True, maintain_order="left")
     # rows come in file and line order from the readers: sorting a copy of every cell then changes nothing
-    in_order = (pl.col("_file_no").diff() > 0) | ((pl.col("_file_no").diff() == 0) & (pl.col("_line").diff() > 0))
+    file, part = pl.col("_file_no").diff(), pl.col("_part").diff()
+    in_order = (file > 0) | ((file == 0) & ((part > 0) | ((part == 0) & (pl.col("_line").diff() > 0))))
     if not frame.select(in_order.slice(1).all()).item():
-        frame = frame.sort("_file_no", "_line")
+        frame = frame.sort(_ORDER)
     disagree = frame.group_by("_file", "_file_no", "_key").agg(
-        pl.col("_prefix").first(), pl.col("_line").min(), *[pl.col(f).n_unique().alias(f) for f in BUDGET_FIELDS]
+        pl.col("_prefix", "_part").first(),
+        pl.col("_line").min(),
+        *[pl.col(f).n_unique().alias(f) for f in BUDGET_FIELDS],
     )
     _bad_row(disagree.filter(pl.any_horizontal(pl.col(BUDGET_FIELDS) > 1)), lambda r: "同一项目的各行预算数不一致")
     ref = pl.concat_str(pl.col("_prefix"), pl.lit("第"), pl.col("_line").cast(pl.String), pl.lit("行"))
@@ -330,6 +331,29 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         source_ref=ref,
     )
     return projects, indicators
+
+
+def _continued(raw: pl.DataFrame) -> pl.DataFrame:
+    """Project cells left empty under a merged cell, filled within their sheet: a row without a
+    project name continues the row above; the unit's cells (单位编码, 单位名称, 年度) merged down a
+    unit's rows continue whatever the project; a project's other cells left empty on a row that
+    names the project (预算数 merged, 项目名称 written on every row) are the project's. A project is
+    one project, its budget counted once, whatever the merge shape."""
+    sheet = ["_file_no", "_part"]
+    continues = pl.col("project_name").is_null()
+    frame = raw.with_columns(
+        pl.when(continues).then(pl.col(f).forward_fill().over(sheet)).otherwise(pl.col(f)).alias(f)
+        for f in PROJECT_FIELDS
+    )
+    # only columns written on some rows and left empty on others need more (exports write every cell)
+    nulls = frame.select(pl.col(PROJECT_FIELDS).null_count()).row(0, named=True)
+    partly = [f for f, n in nulls.items() if 0 < n < frame.height]
+    if unit := [f for f in partly if f in _UNIT_FIELDS]:
+        frame = frame.with_columns(pl.col(unit).forward_fill().over(sheet))
+    if rest := [f for f in partly if f not in _UNIT_FIELDS and f != "project_name"]:
+        key = [*sheet, *_UNIT_FIELDS, "project_name"]
+        frame = frame.with_columns(pl.col(f).fill_null(pl.col(f).drop_nulls().first().over(key)) for f in rest)
+    return frame
 
 
 def _on_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:

@@ -13,6 +13,8 @@ grid frame) or :func:`as_tables` (rows, for the self-evaluation reader).
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -21,12 +23,15 @@ from perfkit.errors import InputError
 from perfkit.load.layout import flat
 from perfkit.load.layout.grid import GridTable, grid_frame, tables_of
 from perfkit.load.layout.grid import Span as GridSpan
+from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL, SECTION_LABELS, label_key
 from perfkit.load.layout.table import CELL_SCHEMA, Table, read_tables
-from perfkit.text import squash
+from perfkit.text import MONEY_SCALE, fold_width_text, squash
 
 # Labels that make a table one of ours (a target table or a self-evaluation); others are left alone.
 TABLE_LABELS = frozenset({"项目名称", "一级指标"})
 NO_TABLES = "未找到项目绩效目标表"
+_FORM_OPENERS = frozenset(FIELD_OF_PROJECT_LABEL) | frozenset(SECTION_LABELS)
+_UNIT_CELL = re.compile(r"^[0-9]{6}\s*[^0-9.,\s]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,41 @@ class SpanTable:
 def is_ours(table: SpanTable) -> bool:
     """Whether a table holds a target table or a self-evaluation, by its labels (as the ``.docx`` reader)."""
     return any(squash(text) in TABLE_LABELS for text in table.texts())
+
+
+def split_forms(table: SpanTable) -> list[SpanTable]:
+    """``table`` cut between forms stacked one under the other with no title or empty row between:
+    a 项目名称 row below an indicator header (一级指标) starts the next form, together with the rows
+    just above it that open a form (a unit cell ``100001单位名``, ``单位：万元``, a project label).
+    A merged cell is never cut: where one crosses the boundary, the forms stay together."""
+    starting: dict[int, list[Span]] = {}
+    for span in table.spans:
+        starting.setdefault(span.row, []).append(span)
+    keys = {r: {label_key(s.text) for s in spans if s.text.strip()} for r, spans in starting.items()}
+    cuts, header = [], None
+    for r in sorted(starting):
+        if "一级指标" in keys[r]:
+            header = r
+        elif "项目名称" in keys[r] and header is not None:
+            cut = r
+            while cut - 1 > header and cut - 1 in keys and _opens_form(starting[cut - 1], keys[cut - 1]):
+                cut -= 1
+            if not any(s.row < cut < s.row + s.rows for s in table.spans):
+                cuts.append(cut)
+                header = None
+    if not cuts:
+        return [table]
+    bounds = [min(s.row for s in table.spans), *cuts, max(s.row + s.rows for s in table.spans)]
+    return [
+        SpanTable([s for s in table.spans if top <= s.row < end], table.title, table.row_refs[top], table.row_refs)
+        for top, end in itertools.pairwise(bounds)
+    ]
+
+
+def _opens_form(spans: list[Span], keys: set[str]) -> bool:
+    """Whether a row is one that opens a form: a unit cell, a money scale, a project label."""
+    texts = [fold_width_text(s.text).strip() for s in spans]
+    return bool(keys & _FORM_OPENERS) or any(_UNIT_CELL.match(t) or re.search(MONEY_SCALE, squash(t)) for t in texts)
 
 
 def as_tables(tables: list[SpanTable]) -> list[Table]:
@@ -117,9 +157,10 @@ def layout_cells(tables: list[SpanTable], file: str) -> pl.DataFrame:
     return grid_frame([grid_table(t) for t in tables], file)
 
 
-def flat_rows(rows: list[list[str]], file: str, where: str) -> pl.DataFrame | None:
+def flat_rows(rows: list[list[str]], file: str, where: str, part: int = 0) -> pl.DataFrame | None:
     """A flat table (one row per indicator, header among the first rows) as the flat reader's
-    canonical rows, or ``None`` when no row of ``rows`` is a flat header with every required column."""
+    canonical rows (``part``: the sheet's number in its workbook), or ``None`` when no row of
+    ``rows`` is a flat header with every required column."""
     head = rows[: flat._HEADER_SEARCH_ROWS]
     try:
         header_at = flat._find_header_row(head, file, where)
@@ -129,23 +170,37 @@ def flat_rows(rows: list[list[str]], file: str, where: str) -> pl.DataFrame | No
     names = [f"c{i}" for i in range(width)]
     frame = pl.DataFrame([[*r, *[None] * (width - len(r))] for r in rows], schema=names, orient="row")
     body = frame.with_row_index("_line", offset=1).slice(header_at + 1).with_columns(pl.col("_line").cast(pl.Int64))
-    return flat._canonical(body.with_columns(pl.col(names).cast(pl.String)), head[header_at], file, prefix=where)
+    body = body.with_columns(pl.col(names).cast(pl.String))
+    return flat._canonical(body, head[header_at], file, prefix=where, part=part)
 
 
 def finish_tables_or_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Projects and indicators from the raw frames of sources that hold layout tables (cells, as
-    :data:`~perfkit.load.layout.table.CELL_SCHEMA`) or flat tables (canonical rows, marked by ``_split``)."""
+    :data:`~perfkit.load.layout.table.CELL_SCHEMA`) or flat tables (canonical rows, marked by ``_split``),
+    or both in one file (a workbook with a form on one sheet and a flat table on another: the
+    flat table's projects follow the form's)."""
+    if "text" not in raw.columns:  # flat tables only: the fast path of flat workbooks
+        return flat.finish_flat(raw)
     parts = []
-    if "text" in raw.columns:
-        cells = raw.filter(pl.col("text").is_not_null() | pl.col("ref").is_not_null())
-        if cells.height:
-            parts.append(read_tables(cells.select(list(CELL_SCHEMA))))
+    cells = raw.filter(pl.col("text").is_not_null() | pl.col("ref").is_not_null())
+    if cells.height:
+        parts.append(read_tables(cells.select(list(CELL_SCHEMA))))
     if "_split" in raw.columns:
         rows = raw.filter(pl.col("_split").is_not_null())
         if rows.height:
-            parts.append(
-                flat.finish_flat(rows.drop([c for c in CELL_SCHEMA if c not in ("_file", "_file_no")], strict=False))
+            projects, indicators = flat.finish_flat(
+                rows.drop([c for c in CELL_SCHEMA if c not in ("_file", "_file_no")], strict=False)
             )
+            # a file's flat projects are numbered after its tables (keys are per file)
+            after = cells.group_by("_file_no").agg(_after=pl.col("table_no").max().cast(pl.Int64) + 1)
+            shifted = pl.col("_key").cast(pl.Int64) + pl.col("_after").fill_null(0)
+            projects, indicators = (
+                f.join(after, on="_file_no", how="left", maintain_order="left")
+                .with_columns(_key=shifted)
+                .drop("_after")
+                for f in (projects, indicators)
+            )
+            parts.append((projects, indicators))
     if len(parts) == 1:
         return parts[0]
     return tuple(pl.concat([p[i] for p in parts], how="diagonal_relaxed") for i in (0, 1))  # type: ignore[return-value]

@@ -26,6 +26,7 @@ from perfkit.load.layout.labels import (
     TEMPLATE_NAME,
 )
 from perfkit.load.layout.problems import attach, no_problems, problems
+from perfkit.load.layout.project_column import split_project_columns
 from perfkit.load.layout.project_part import read_project_parts
 from perfkit.text import OP_SYMBOLS, figure_expr, figure_value, fold_width
 
@@ -50,7 +51,7 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     stay empty here and are filled in by the assembler. The first problem found raises an
     :class:`InputError`.
     """
-    cells = as_grid(cells)
+    cells = grid = as_grid(cells)
     cheap = pl.col("text").str.replace_all(r"\s", "")
     # a table is keyed by its number in its document (_key); rows are contiguous and in order
     row_key = pl.col("_file_no").cast(pl.Int64) * 2**31 + pl.col("row_no")
@@ -74,6 +75,8 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         "_c",
     )
     headers = header_cells(cells)
+    if (split := split_project_columns(grid, headers)) is not None:  # 项目名称 as a column: a table per project
+        return read_tables(split)
     header_rows = headers.filter("_is_header").group_by(_TABLE).agg(pl.col("row_no").min().alias("_header"))
     tables = tables.join(header_rows, on=_TABLE, how="left", maintain_order="left").sort(_TABLE)
     headerless = tables.filter(pl.col("_header").is_null())
