@@ -31,7 +31,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("hn-lingling-lyj-2021", "html"): "extract 拒绝：未找到项目名称；score 拒绝：年初预算数“…”不是数字",
     ("hn-xiangtan-hwc-2023", "html"): "单位名称、项目名称、预算数、财政资金×1；服务周期 2023.07-2024.01 读作范围",
     ("hn-yueyang-gbzn-2022", "html"): "预算数、财政资金×1（854万854万(…)）",
-    ("jx-fuliang-lyj-2026", "xlsx"): "extract 拒绝：未找到表头行（应含 项目名称、一级指标、指标值 等列）",
     ("nm-wuchuan-mzw-2021", "html"): "extract 拒绝：项目“…”未找到预算数",
     ("nx-shizuishan-cdc-2020", "html"): "extract 拒绝：未找到项目绩效目标表",
     ("nx-yinchuan-6z-2021", "docx"): "score 拒绝：得分“…”不是数字；多出指标×7（模板空行）、单位名称×1、类型×1",
