@@ -23,7 +23,7 @@ from perfkit.load.layout.selfeval_labels import (
     key,
 )
 from perfkit.load.layout.table import figure
-from perfkit.text import OP_SYMBOLS, figure_value, fold_width_text
+from perfkit.text import COMPARATOR_WORDS, OP_SYMBOLS, figure_value, fold_width_text
 
 # points written in a level-1 cell: 产出指标(50分), 产出指标(50)
 _POINTS = re.compile(r"[（(]\s*([0-9]+(?:\.[0-9]+)?)\s*分?\s*[）)]\s*$")
@@ -205,12 +205,16 @@ def _cell(row: Row, index: int) -> str:
     return "" if row.is_side(index) else row.cells[index].strip()
 
 
+# 大于等于, 不少于, 小于等于 … (the comparator words of perfkit.text) → >=, <=, …
+COMPARATOR_OF_WORD = {word: op for op, words in COMPARATOR_WORDS.items() for word in words}
+
+
 def _joined(op: str, value: str | None, unit: str | None) -> str:
     """指标性质 | 指标值 | 度量单位 back as one cell (``﹦``/``＝`` read as ``=``; 定性 keeps the text)."""
     if not value or op in _QUALITATIVE:
         return value or ""
     folded = "".join(fold_width_text(op.replace("﹦", "=")).split())
-    return f"{OP_SYMBOLS.get(folded, '')}{value}{unit or ''}"
+    return f"{OP_SYMBOLS.get(COMPARATOR_OF_WORD.get(folded, folded), '')}{value}{unit or ''}"
 
 
 def _group_points(indicators: list[dict], points: dict[str, float]) -> None:

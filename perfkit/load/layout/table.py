@@ -28,7 +28,8 @@ from perfkit.load.layout.labels import (
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
 from perfkit.load.layout.project_part import read_project_parts
-from perfkit.text import OP_SYMBOLS, figure_expr, figure_value, fold_width
+from perfkit.targets import comparator_expr
+from perfkit.text import OP_SYMBOLS, figure_expr, figure_value
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 YEAR = re.compile(r"(20\d{2})\s*年")
@@ -299,8 +300,8 @@ def _notes(after: pl.DataFrame, starts: pl.DataFrame, notes: pl.DataFrame) -> pl
 
 def _joined_target() -> pl.Expr:
     """指标性质 | 指标值 | 度量单位 joined back into the cell as a person would write it."""
-    folded = fold_width(pl.col("target_op").str.replace_all("﹦", "=")).str.replace_all(r"\s", "")
-    symbol = folded.replace_strict(OP_SYMBOLS, default="")
+    # ≥, >=, ≧, ﹦, 大于等于, 不少于 …: read as the 指标值 parser reads comparators (as the flat reader does)
+    symbol = comparator_expr(pl.col("target_op")).replace_strict(OP_SYMBOLS, default="").fill_null("")
     return (
         pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_raw").is_null())
         .then("target_raw")
