@@ -53,7 +53,7 @@ UNIT_WORDS = (
     "亩 公顷 平方米 平米 ㎡ 立方米 米 公里 千米 吨 千克 公斤 个工作日 工作日 人天 人日 天 日 周 "
     "个月 月 季度 年 小时 分钟 秒 届 轮 站 点 单 例 宗 起 分 "
     "只 头 羽 匹 口 眼 盏 盒 瓶 袋 箱 包 双 副 块 根 把 艘 道 片 卷 床 剂 枚 孔 扇 盘 对 棵次 株次 "
-    "平方公里 立方 方 千瓦时 千瓦 兆瓦 度 公斤 克 升 毫升"
+    "平方公里 立方 方 千瓦时 千瓦 兆瓦 度 公斤 克 升 毫升 村 社区 乡镇 学校"
 ).split()
 # a multiplier before a unit of things (1.2万亩, 3万株, 5千只): the unit keeps it, as 万元 does
 UNIT_MULTIPLIERS = ("万", "千", "亿")
@@ -61,7 +61,7 @@ UNIT_MULTIPLIERS = ("万", "千", "亿")
 _UNIT_ATOM = "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
 _UNIT = rf"(?:[{''.join(UNIT_MULTIPLIERS)}]?(?:{_UNIT_ATOM}))(?:[/·](?:{_UNIT_ATOM}))*|[A-Za-z%‰][A-Za-z0-9%‰/·.²³]*"
 # units that count things, which a counted noun may follow (≥20个社区, ≥3所学校)
-COUNT_UNITS = "个 所 家 户 名 位 人 次 场 项 件 套 台 辆 座 处 间 栋 株 棵 篇 本 册 份 张 条 支 门 类 种 站 点 例 宗 起 期 批".split()
+COUNT_UNITS = "个 所 家 户 名 位 人 次 场 项 件 套 台 辆 座 处 间 栋 株 棵 篇 本 册 份 张 条 支 门 类 种 站 点 例 宗 起 期 批 村".split()
 _COUNT_ATOM = "|".join(re.escape(w) for w in COUNT_UNITS)
 # the text after the number: nothing, a unit, or a counting unit and the noun it counts
 _UNIT_NOUN_RE = rf"^(?:(?<unit>{_UNIT})|(?<counted>{_COUNT_ATOM})(?<noun>\p{{Han}}{{1,8}}))?$"

@@ -118,6 +118,7 @@ _CHAR_FOLD = {
     "＝": "=",
     "／": "/",
     "﹦": "=",
+    "═": "=",  # box-drawing double line, typed for = in some forms
     "﹤": "<",
     "﹥": ">",
     "≧": ">=",

@@ -8,7 +8,6 @@ elided) or the kinds of difference and their counts.
 
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("ah-guichi-tangxi-2022", "docx"): "执行率得分×1（资金总额行全为0，应取本年财政拨款行）",
-    ("ah-huaibei-wlt-2025", "html"): "extract 拒绝：表格“…”没有指标表头（一级指标…指标值），表格不完整",
     ("ah-thx-cgj-2023", "html"): "extract 拒绝：项目“…”未找到预算数",
     ("ah-tianchang-slj-2022", "html"): "extract 拒绝：项目“…”未找到预算数；score 拒绝：资金表缺少“…”行",
     ("cq-kxc-rmt-2021", "docx"): "extract 拒绝：未找到项目绩效目标表；score 拒绝：未找到绩效自评表（应含“…”列）",
@@ -45,5 +44,4 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ): "score 拒绝：未找到绩效自评表（应含“…”列）；一级指标×5（只有分值）、多出指标×5（模板空行 -）",
     ("sd-linyi-sffx-2025", "html"): "extract 拒绝：表格“…”没有指标表头（一级指标…指标值），表格不完整",
     ("sx-jishan-zdwsy-2021", "xlsx"): "extract 拒绝：缺少必需的列：项目名称、预算数；复核得分×25（全部为空）",
-    ("yn-yongde-mlzx-2022", "html"): "比较符×2（═ 作 =）",
 }

@@ -12,24 +12,29 @@ import polars as pl
 
 from perfkit.load.layout.labels import FIELD_OF_HEADER, INDICATOR_HEADERS, PERIOD_LABELS, SECTION_LABELS, label_key_expr
 from perfkit.load.layout.problems import problems
+from perfkit.text import LABELS_WITH_BRACKETS
 
 _TABLE = ["_file_no", "_key"]
 REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
+# the cell that makes a row an indicator header (with a target label beside it): 一级指标, or 一级 cut to its first line
+_LEVEL1 = list(INDICATOR_HEADERS["level1"])
 
 
 def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     """The cells of every header row (一级指标 with an 指标值 label) and of the row under each, with
     their field (``_field``), and ``_is_header`` / ``_is_sub`` row marks."""
-    level1_rows = cells.filter((pl.col("_c") == "一级指标") & ~pl.col("continued"))["_row"].unique()
+    # by its label key (一级指标：, 一级指标（必填）), computed only on the few cells that start like one
+    maybe = cells.filter(pl.col("_c").str.starts_with("一级") & ~pl.col("continued"))
+    level1_rows = maybe.filter(label_key_expr(pl.col("text")).is_in(_LEVEL1))["_row"].unique()
     candidates = pl.concat([level1_rows, level1_rows + 1]).unique()
     near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(
         _k=label_key_expr(pl.col("text")), _own=~pl.col("continued")
     )
     near = near.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None))
     marks = near.group_by(*_TABLE, "row_no").agg(
-        _is_header=((pl.col("_c") == "一级指标") & pl.col("_own")).any() & (pl.col("_field") == "target_raw").any(),
+        _is_header=(pl.col("_k").is_in(_LEVEL1) & pl.col("_own")).any() & (pl.col("_field") == "target_raw").any(),
         _has_sub=(pl.col("_own") & pl.col("_field").is_in(["target_op", "target_raw", "target_unit"])).any()
-        & (pl.col("continued") & (pl.col("_c") == "一级指标")).any(),
+        & (pl.col("continued") & pl.col("_k").is_in(_LEVEL1)).any(),
     )
     near = near.join(marks, on=[*_TABLE, "row_no"]).sort(*_TABLE, "row_no", "col")
     header_above = near.select(*_TABLE, pl.col("row_no") + 1, _above=pl.col("_is_header")).unique()
@@ -53,8 +58,16 @@ def block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ignored = [*SECTION_LABELS, *PERIOD_LABELS, "序号", ""]
     notes = h.filter(
         (pl.col("_field") == "notes") | (pl.col("_field").is_null() & ~pl.col("_k").is_in(ignored))
-    ).select(*_TABLE, "_block", "col", _label=pl.col("text").str.strip_chars())
+    ).select(*_TABLE, "_block", "col", _label=_note_label())
     return columns, notes
+
+
+def _note_label() -> pl.Expr:
+    """The label a note column is kept under: its key (备注：, 备 注, 备注（说明） → 备注), as written
+    where the brackets are part of the label (评（扣）分标准)."""
+    return (
+        pl.when(pl.col("_k").is_in(list(LABELS_WITH_BRACKETS))).then(pl.col("text").str.strip_chars()).otherwise("_k")
+    )
 
 
 def incomplete_headers(headers: pl.DataFrame, columns: pl.DataFrame) -> pl.DataFrame:

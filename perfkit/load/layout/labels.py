@@ -9,6 +9,8 @@ bundled document. See docs/architecture.md, "How a layout is added".
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from perfkit.text import MONEY_NOTE, MONEY_UNITS, label_key, label_key_expr, money_in_label, points_in_label
@@ -18,13 +20,16 @@ from perfkit.text import MONEY_NOTE, MONEY_UNITS, label_key, label_key_expr, mon
 # field → labels; the value sits beside the label (the next cells up to the next label) or, when
 # nothing is beside it, in the cell below
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
-    "project_name": ("项目名称",),
+    "project_name": ("项目名称", "二级项目名称", "专项资金名称", "转移支付(项目)名称", "转移支付名称"),
     "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
     "unit_name": (
         "实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位", "项目执行单位", "项目实施单位",
         "组织实施单位", "部门(单位)名称", "部门名称", "单位(部门)名称", "预算部门", "部门", "一级预算单位名称",
     ),
-    "department": ("主管部门", "主管部门及代码", "主管单位", "项目主管部门"),
+    "department": (
+        "主管部门", "主管部门及代码", "主管单位", "项目主管部门", "县级主管部门", "中央主管部门", "地方主管部门", "省级主管部门",
+        "主管部门及编码",
+    ),
     "project_kind": ("项目属性",),
     "budget_total": (
         "预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数", "项目金额", "资金情况", "当年资金总额",
@@ -35,9 +40,14 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "fiscal_part": ("上级资金", "中央补助", "地方资金"),
     "budget_other": ("其他资金", "自有资金", "事业收入", "经营性收入", "其他", "当年其他资金", "自有资金小计"),
     "purpose": ("资金用途", "项目用途"),
-    "goal_text": ("绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", "项目年度目标"),
+    "goal_text": (
+        "绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", "项目年度目标", "预期目标",
+    ),
     "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
 }  # fmt: skip
+# labels of a field that yield to any other label of the same field in the table: the organising
+# body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named
+SECONDARY_LABELS = ("组织实施单位",)
 # fields whose value may run over several cells of the row (joined with newlines)
 LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
 # labels that head a part of the table: never a value, never a purpose
@@ -49,13 +59,16 @@ KNOWN_UNKEPT_LABELS = (
     "主管部门编码", "项目负责人", "项目起止时间", "联系电话", "项目期限", "项目类别", "报表编号", "项目性质", "项目期",
     "项目来源", "项目类型", "项目分类", "立项依据", "资金性质", "联系人", "财政处室", "部门编码", "部门预算编码",
     "项目支出", "基本支出", "项目负责人及电话", "项目责任人",
+    # a self-evaluation's columns, read by load_targets too: labels, never values
+    "实际完成情况", "全年实际完成情况", "目标实际完成情况", "年度总体目标完成情况", "年初预算数", "全年预算数",
+    "全年执行数", "执行率", "预算执行率", "分值", "得分",
 )  # fmt: skip
 
 # --- indicator blocks ----------------------------------------------------------------------
 
 # header label → indicator field (the first column of a field wins)
 INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标",),
+    "level1": ("一级指标", "一级"),
     "level2": ("二级指标",),
     "name": ("三级指标", "指标内容", "指标名称"),
     "description": ("绩效指标描述", "指标描述"),
@@ -89,6 +102,25 @@ PERIOD_LABELS: dict[str, str] = {
 }
 # the first cell of a row that closes the indicator rows of a self-evaluation or a form
 CLOSING_LABELS = ("合计", "总分", "评价结论", "存在问题", "改进措施", "总计")
+# the first cell of a row that ends the indicator rows: totals, conclusions, opinions, signatures,
+# notes. Exact keys …
+CLOSING_EXACT = (*CLOSING_LABELS, "说明", "备注", "附件", "注", "总得分", "自评总分", "审核意见", "评价结论")
+# … and stems a key starts with (财政部门审核意见（盖章）, 填报人：张三, 注：1.…)
+CLOSING_STEMS = (
+    "总分", "合计", "评价结论", "存在问题", "改进措施", "填报人", "填表人", "联系电话", "联系人", "单位负责人",
+    "项目负责人", "财务负责人", "填表日期", "填报日期", "审核人", "其他需要说明", "需要说明的", "附件", "说明:",
+    "备注:", "注:", "注1", "单位盖章", "填报单位",
+)  # fmt: skip
+# … and parts a key contains (主管部门审核意见, 财政部门绩效评价股审核意见)
+CLOSING_PARTS = ("审核意见", "初审意见", "复核意见", "评审意见")
+# the first cell of a row (as written, whitespace removed) that closes a form's indicator rows
+CLOSING_ROW = "|".join(
+    [
+        *(f"^{re.escape(x)}[:：]?$" for x in CLOSING_EXACT),
+        *(f"^{re.escape(x).replace(':', '[:：]')}" for x in CLOSING_STEMS),
+        *(re.escape(x) for x in CLOSING_PARTS),
+    ]
+)
 CORE_MARK = "★"
 # a department-wide (部门整体) table says so in its title or a cell; its task table's column labels
 DEPARTMENT_WIDE = "部门整体"

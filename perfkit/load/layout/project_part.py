@@ -19,6 +19,7 @@ from perfkit.load.layout.labels import (
     LONG_TEXT_FIELDS,
     PERIOD_LABELS,
     PROJECT_LABELS,
+    SECONDARY_LABELS,
     SECTION_LABELS,
     label_key_expr,
     money_in_label,
@@ -95,7 +96,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     row_start = pl.col("row_no") != pl.col("row_no").shift(1, fill_value=-1)
     origin = origin.with_columns(_grp=(pl.col("_stop") | row_start).cum_sum())
     groups = origin.group_by("_grp", maintain_order=True).agg(
-        *[pl.col(k).first() for k in (*TABLE_KEY, "row_no", "_r", "col", "_field", "_stop", "ref", "row_ref")],
+        *[pl.col(k).first() for k in (*TABLE_KEY, "row_no", "_r", "col", "_field", "_k", "_stop", "ref", "row_ref")],
         _n=pl.len(),
         _values=pl.col("_s").filter(~pl.col("_stop") & (pl.col("_s") != "")),
         _value_ref=pl.col("ref").filter(~pl.col("_stop")).first(),
@@ -119,7 +120,11 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     )
     labels = labels.with_columns(_value=pl.col("_value").fill_null(""))
     written = labels.filter(pl.col("_value") != "")
-    first = written.unique([*TABLE_KEY, "_field"], keep="first", maintain_order=True)
+    # the first value of each field in document order, a secondary label (组织实施单位) only where no other is
+    secondary = pl.col("_k").is_in(list(SECONDARY_LABELS))
+    first = written.sort(*TABLE_KEY, "_field", secondary, maintain_order=True).unique(
+        [*TABLE_KEY, "_field"], keep="first", maintain_order=True
+    )
     values = _pivot(first, "_value", {f: f for f in _TEXT_FIELDS} | {f: f"_{f}_text" for f in _MONEY_FIELDS})
     refs = _pivot(
         first.filter(pl.col("_field").is_in(_MONEY_FIELDS)), "_value_ref", {f: f"{f}_ref" for f in _MONEY_FIELDS}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from perfkit.load.layout.labels import CLOSING_LABELS, PROJECT_LABELS, label_key
+from perfkit.load.layout.labels import CLOSING_EXACT, CLOSING_PARTS, CLOSING_STEMS, PROJECT_LABELS, label_key
 from perfkit.text import fold_width_text
 
 # indicator column → its labels (exact keys); the first column of a field wins
@@ -58,17 +58,6 @@ SECTION_LABELS = (
     "年度预算数", "绩效指标", "年度绩效指标完成情况", "绩效指标完成情况", "项目负责人及电话", "负责人及电话",
 )  # fmt: skip
 
-# the first cell of a row that ends the indicator rows: totals, conclusions, opinions, signatures,
-# notes. Exact keys …
-CLOSING_EXACT = (*CLOSING_LABELS, "说明", "备注", "附件", "注", "总得分", "自评总分", "审核意见", "评价结论")
-# … and stems a key starts with (财政部门审核意见（盖章）, 填报人：张三, 注：1.…)
-CLOSING_STEMS = (
-    "总分", "合计", "评价结论", "存在问题", "改进措施", "填报人", "填表人", "联系电话", "联系人", "单位负责人",
-    "项目负责人", "财务负责人", "填表日期", "填报日期", "审核人", "其他需要说明", "需要说明的", "附件", "说明:",
-    "备注:", "注:", "注1", "单位盖章", "填报单位",
-)  # fmt: skip
-# … and parts a key contains (主管部门审核意见, 财政部门绩效评价股审核意见)
-CLOSING_PARTS = ("审核意见", "初审意见", "复核意见", "评审意见")
 TOTAL_ROWS = ("总分", "合计", "总计", "总得分", "自评总分")
 
 # a label over both level columns names the one level-2 kind of its group (财预〔2020〕10号: the

@@ -19,11 +19,12 @@ from perfkit.errors import InputError
 from perfkit.load.layout.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
 from perfkit.load.layout.header import REQUIRED_HEADERS, block_columns, header_cells, incomplete_headers
 from perfkit.load.layout.labels import (
-    CLOSING_LABELS,
+    CLOSING_ROW,
     CORE_MARK,
     INDICATOR_HEADERS,
     PERIOD_LABELS,
     TEMPLATE_NAME,
+    label_key_expr,
 )
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
@@ -115,9 +116,9 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     after = cells.filter(pl.col("_part") == 0, ~pl.col("_at_header"))
     # a block title above the first header gives the period of the first block
     initial = (
-        cells.filter(pl.col("_part") < 0, pl.col("_c").is_in(list(PERIOD_LABELS)))
+        period_titles(cells.filter(pl.col("_part") < 0))
         .group_by(_TABLE)
-        .agg(_initial=pl.col("_c").last().replace_strict(PERIOD_LABELS))
+        .agg(_initial=pl.col("_pk").last().replace_strict(PERIOD_LABELS))
     )
     rows = _body_rows(after.with_row_index("_at"), headers, initial)
     rows, wrong = _check_widths(headers, rows, projects, incomplete)
@@ -148,11 +149,13 @@ def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame
     )
     keys = [*_TABLE, "row_no"]
     periods = (
-        after.filter(pl.col("_c").is_in(list(PERIOD_LABELS)))
+        period_titles(after)
         .group_by(keys, maintain_order=True)
-        .agg(_period=pl.col("_c").first().replace_strict(PERIOD_LABELS), _n_period=pl.len().cast(pl.Int64))
+        .agg(_period=pl.col("_pk").first().replace_strict(PERIOD_LABELS), _n_period=pl.len().cast(pl.Int64))
     )
-    closing = after.filter(pl.col("_c").is_in(CLOSING_LABELS), pl.col("col") <= 1).select(keys).unique()
+    # 合计, 总分, 审核意见, 填报人, 说明 … in a row's first cells: the form ends there
+    first_cells = after.filter(pl.col("col") <= 1, ~pl.col("continued"))
+    closing = first_cells.filter(pl.col("_c").str.contains(CLOSING_ROW)).select(keys).unique()
     marks = headers.group_by(keys).agg(pl.col("_is_header", "_is_sub").first())
     rows = (
         rows.join(periods, on=keys, how="left", maintain_order="left")
@@ -209,7 +212,7 @@ def _indicators(
     frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
     frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
-    stated = [pl.col(f).fill_null("").str.replace_all(r"[\s…。.]", "") for f in _CONTENT]
+    stated = [pl.col(f).fill_null("").str.replace_all(r"[\s…。.\-－—/／_]", "") for f in _CONTENT]
     blank = pl.all_horizontal((text == "") | text.str.contains(TEMPLATE_NAME) for text in stated)
     placeholders = frame.filter(blank).select(*_TABLE, "source_ref")
     frame = frame.filter(~blank)
@@ -232,11 +235,13 @@ def _indicators(
     )
     bad_weights = problems(frame.filter(weight.is_nan()), "source_ref", pl.format("权重“{}”不是数字", "weight"))
     found = pl.concat([merged.drop("row_no"), bad_weights])
+    # level labels broken over lines or spaced out (经济效益\n指标, 产 出 指 标): a label has no spaces
+    spaced = frame.select(pl.any_horizontal(pl.col("level1", "level2").str.contains(r"\s").any())).item()
     indicators = frame.select(
         *_TABLE,
         "_file",
-        level1=level1,
-        level2=unmark("level2"),
+        level1=unspaced(level1) if spaced else level1,
+        level2=unspaced(unmark("level2")) if spaced else unmark("level2"),
         name=unmark("name"),
         description="description",
         target_raw=pl.when(has_op).then(_joined_target()).otherwise("target_raw"),
@@ -248,6 +253,21 @@ def _indicators(
         notes="_notes",
     )
     return indicators, found, placeholders
+
+
+_PERIOD_ANY = "|".join(PERIOD_LABELS)
+
+
+def period_titles(cells: pl.DataFrame) -> pl.DataFrame:
+    """The cells that title a block with its period (长期绩效指标, 年度绩效指标：…), with their key ``_pk``:
+    the label key is computed only on the few cells that contain such a title."""
+    maybe = cells.filter(pl.col("_c").str.contains(_PERIOD_ANY))
+    return maybe.with_columns(_pk=label_key_expr(pl.col("text"))).filter(pl.col("_pk").is_in(list(PERIOD_LABELS)))
+
+
+def unspaced(label: pl.Expr) -> pl.Expr:
+    """A level label without whitespace."""
+    return label.str.replace_all(r"\s", "")
 
 
 def with_placeholders(projects: pl.DataFrame, placeholders: pl.DataFrame) -> pl.DataFrame:
