@@ -19,6 +19,10 @@ from perfkit.text import MONEY_NOTE, MONEY_UNITS, label_key, label_key_expr, mon
 
 # field → labels; the value sits beside the label (the next cells up to the next label) or, when
 # nothing is beside it, in the cell below
+# a self-evaluation's goal: what was expected (the target table's goal) and what was done
+GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标", "年初设定目标")
+GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "全年实际完成情况", "年度总体目标完成情况综述")
+
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "project_name": ("项目名称", "二级项目名称", "专项资金名称", "转移支付(项目)名称", "转移支付名称"),
     "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
@@ -41,7 +45,7 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "budget_other": ("其他资金", "自有资金", "事业收入", "经营性收入", "其他", "当年其他资金", "自有资金小计"),
     "purpose": ("资金用途", "项目用途"),
     "goal_text": (
-        "绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", "项目年度目标", "预期目标",
+        "绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", *GOAL_EXPECTED,
     ),
     "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
 }  # fmt: skip
@@ -60,7 +64,7 @@ KNOWN_UNKEPT_LABELS = (
     "项目来源", "项目类型", "项目分类", "立项依据", "资金性质", "联系人", "财政处室", "部门编码", "部门预算编码",
     "项目支出", "基本支出", "项目负责人及电话", "项目责任人",
     # a self-evaluation's columns, read by load_targets too: labels, never values
-    "实际完成情况", "全年实际完成情况", "目标实际完成情况", "年度总体目标完成情况", "年初预算数", "全年预算数",
+    *GOAL_ACTUAL, "目标实际完成情况", "年度总体目标完成情况", "年初预算数", "全年预算数",
     "全年执行数", "执行率", "预算执行率", "分值", "得分",
 )  # fmt: skip
 

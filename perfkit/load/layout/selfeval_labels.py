@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import re
 
-from perfkit.load.layout.labels import CLOSING_EXACT, CLOSING_PARTS, CLOSING_STEMS, PROJECT_LABELS, label_key
+from perfkit.load.layout.labels import (
+    CLOSING_EXACT,
+    CLOSING_PARTS,
+    CLOSING_STEMS,
+    GOAL_ACTUAL,
+    GOAL_EXPECTED,
+    PROJECT_LABELS,
+    label_key,
+)
 from perfkit.text import fold_width_text
 
 # indicator column → its labels (exact keys); the first column of a field wins
@@ -50,8 +58,6 @@ FUNDING_PART_ROWS = (
 # the unit: the target tables' unit labels, and the self-evaluation forms' own
 UNIT_LABELS = (*PROJECT_LABELS["unit_name"], "实施(主管)单位", "资金使用单位")
 PROJECT_NAME_LABELS = ("项目名称", "专项资金名称")
-GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标", "年初设定目标")
-GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "全年实际完成情况", "年度总体目标完成情况综述")
 # labels of the parts of a form: never a value
 SECTION_LABELS = (
     "主管部门", "年度总体目标", "年度总体目标完成情况", "报表编号", "项目资金", "资金情况", "预算资金", "预算执行情况",

@@ -236,7 +236,8 @@ def _indicators(
     bad_weights = problems(frame.filter(weight.is_nan()), "source_ref", pl.format("权重“{}”不是数字", "weight"))
     found = pl.concat([merged.drop("row_no"), bad_weights])
     # level labels broken over lines or spaced out (经济效益\n指标, 产 出 指 标): a label has no spaces
-    spaced = frame.select(pl.any_horizontal(pl.col("level1", "level2").str.contains(r"\s").any())).item()
+    # … or with a remark in brackets (数量指标（必填硬性指标）): the label is 数量指标
+    spaced = frame.select(pl.any_horizontal(pl.col("level1", "level2").str.contains(r"[\s(（]").any())).item()
     indicators = frame.select(
         *_TABLE,
         "_file",
@@ -266,8 +267,8 @@ def period_titles(cells: pl.DataFrame) -> pl.DataFrame:
 
 
 def unspaced(label: pl.Expr) -> pl.Expr:
-    """A level label without whitespace."""
-    return label.str.replace_all(r"\s", "")
+    """A level label without whitespace and without a trailing remark in brackets (its label key)."""
+    return label_key_expr(label)
 
 
 def with_placeholders(projects: pl.DataFrame, placeholders: pl.DataFrame) -> pl.DataFrame:
