@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -49,6 +50,23 @@ def _selected(wanted: list[str]) -> list[tuple[str, str]]:
     return [(i, f) for i, f in every if any(i.startswith(w) or families[i] == w for w in wanted)]
 
 
+def _reason(differences: list[Difference]) -> str:
+    """A known difference's reason: its kinds with their counts, and the first one as an example."""
+    kinds = Counter(d.kind for d in differences)
+    first = re.sub(r"/\S*/rendered/\w+/", "", differences[0].text)
+    example = first if len(first) <= 90 else first[:89] + "…"
+    return f"{'、'.join(f'{k}×{n}' for k, n in kinds.most_common())}；例：{example}"
+
+
+def _write_known(failing: dict[tuple[str, str], list[Difference]]) -> None:
+    """Rewrite known_differences.py: its docstring, then every failing (document, format) with its reason."""
+    path = Path(__file__).with_name("known_differences.py")
+    head = path.read_text(encoding="utf-8").split("KNOWN_DIFFERENCES", 1)[0]
+    lines = [f"    {key!r}: {_reason(diffs)!r}," for key, diffs in sorted(failing.items())]
+    body = "KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {\n" + "\n".join(lines) + "\n}\n"
+    path.write_text(head + body, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.realworld.report", description=__doc__.splitlines()[0])
     parser.add_argument("select", nargs="*", help="文档编号前缀或文档类别（family），默认全部")
@@ -56,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="并行进程数")
     parser.add_argument("--keep", type=Path, help="把渲染的文件和 perfkit 的输出留在此目录")
     parser.add_argument("--no-cache", action="store_true", help=f"不使用 {PDF_CACHE} 中已打印的 PDF")
+    parser.add_argument(
+        "--write-known", action="store_true", help="按本次结果重写 known_differences.py（每项附差异种类与一例）"
+    )
     args = parser.parse_args(argv)
 
     selected = _selected(args.select)
@@ -122,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         if (doc_id, fmt) not in KNOWN_DIFFERENCES:
             unlisted.append(f"{doc_id} [{fmt}]")
 
+    if args.write_known and not args.select:
+        _write_known({key: result for key, result in results.items() if result and not isinstance(result, str)})
     print("\n== 按文档类别统计：通过的文档（每种格式都通过）/ 文档数；通过的（文档, 格式）/ 共计，其中跳过")
     for family, counts in sorted(by_family.items()):
         docs = documents[family]
