@@ -8,7 +8,6 @@ elided) or the kinds of difference and their counts.
 
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("ah-guichi-tangxi-2022", "docx"): "执行率得分×1；例：项目1 执行率得分：应为 10，实为 空",
-    ("ah-thx-cgj-2023", "html"): "财政资金（万元）×1；例：项目1 财政资金（万元）：应为 340，实为 170",
     ("ah-tianchang-slj-2022", "html"): "缺少指标×1、缺少评分指标×1；例：项目1 缺少指标8「指标1:/」",
     (
         "cq-kxc-rmt-2021",
@@ -56,14 +55,11 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "hn-xiangtan-hwc-2023",
         "html",
     ): "项目名称×1、预算数（万元）×1、财政资金（万元）×1、比较符×1、数值×1、类型×1；例：项目1 项目名称：应为「雾炮车降尘抑尘服务」，实为「（未找到项目名称：表1）」",
-    (
-        "hn-yueyang-gbzn-2022",
-        "html",
-    ): "预算数（万元）×1、财政资金（万元）×1；例：项目1 预算数（万元）：应为 854，实为 空",
+    ("hn-yueyang-gbzn-2022", "html"): "财政资金（万元）×1；例：项目1 财政资金（万元）：应为 854，实为 空",
     (
         "nm-wuchuan-mzw-2021",
         "html",
-    ): "一级指标×4、二级指标×4、预算数（万元）×1、财政资金（万元）×1；例：项目1 预算数（万元）：应为 50，实为 空",
+    ): "一级指标×4、二级指标×4、财政资金（万元）×1；例：项目1 财政资金（万元）：应为 50，实为 空",
     (
         "nx-shizuishan-cdc-2020",
         "html",

@@ -28,7 +28,10 @@ _MONEY = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 # (the same pattern for polars and Python's re: CJK as a range, not \p{Han})
 SCALE_STATEMENT = rf"((?:金额)?单位\s*[:：]\s*(?:人民币)?\s*({_MONEY}))(?:$|[^/／每\u4e00-\u9fff0-9A-Za-z])"
 # a figure with its own unit (whitespace removed, width folded): 10000万元, 人民币50000元, 1,205,000元
-VALUE_WITH_UNIT = rf"^(?:人民币)?(?<number>[0-9][0-9,，]*(?:\.[0-9]+)?)(?:人民币)?(?<unit>{_MONEY})$"
+# … a budget cell may write 万 for 万元 (854万) and add its breakdown in brackets (854万(建设400万元,…))
+VALUE_WITH_UNIT = (
+    rf"^(?:人民币)?(?<number>[0-9][0-9,，]*(?:\.[0-9]+)?)(?:人民币)?(?<unit>{_MONEY}|万|亿)(?:[（(][^（）()]*[）)])?$"
+)
 # a cell that is only a money unit (the unit of the figure before it)
 UNIT_ONLY = rf"^[（(]?(?:人民币)?({_MONEY})[）)]?$"
 # a cell longer than this is text (a goal, a purpose), not a statement of scale
@@ -36,8 +39,8 @@ STATEMENT_CHARS = 64
 
 
 def to_wan(unit: pl.Expr) -> pl.Expr:
-    """万元 per ``unit`` (元 → 0.0001), null for no unit."""
-    return unit.replace_strict(MONEY_TO_WAN, default=None, return_dtype=pl.Float64)
+    """万元 per ``unit`` (元 → 0.0001; 万 and 亿 as a budget cell writes them: 万元, 亿元), null for no unit."""
+    return unit.replace_strict(MONEY_TO_WAN | {"万": 1.0, "亿": 1e4}, default=None, return_dtype=pl.Float64)
 
 
 def cell_statement(folded: pl.Expr) -> pl.Expr:
@@ -126,7 +129,7 @@ def budget_figures(written: pl.DataFrame, scales: pl.DataFrame, fields: dict[str
         .join(scales, on=TABLE_KEY, how="left")
         .with_columns(
             _own=pl.coalesce(
-                own.struct.field("unit"),
+                own.struct.field("unit").replace({"万": "万元", "亿": "亿元"}),
                 fold_width(pl.col("_next").fill_null("")).str.replace_all(r"\s", "").str.extract(UNIT_ONLY, 1),
             ),
             _number=pl.coalesce(own.struct.field("number"), pl.col("_value")),
@@ -135,6 +138,17 @@ def budget_figures(written: pl.DataFrame, scales: pl.DataFrame, fields: dict[str
     _refuse_contradicting_units(money.filter(pl.col("_own").is_not_null()), "_value", "_value_ref")
     money = money.with_columns(
         _wan=figure_expr(pl.col("_number")) * pl.coalesce(to_wan(pl.col("_own")), "_scale", pl.lit(1.0))
+    )
+    # a form with two money columns side by side (中期资金总额 | … | 年度资金总额 | …): a breakdown label
+    # written in both is read under the total's own label column
+    total_col = (
+        money.filter(pl.col("_field") == "budget_total").group_by(TABLE_KEY).agg(_total_col=pl.col("col").first())
+    )
+    money = money.join(total_col, on=TABLE_KEY, how="left").with_columns(
+        _aligned=(pl.col("col") == pl.col("_total_col")).fill_null(True)
+    )
+    money = money.filter(
+        pl.col("_aligned") | ~(pl.col("_aligned").any().over(*TABLE_KEY, "_k")) | (pl.col("_field") == "budget_total")
     )
     of = pl.col("_wan").filter
     return money.group_by(TABLE_KEY).agg(

@@ -9,6 +9,8 @@ whatever the merge shape. Section labels (项目资金（万元）, 项目基本
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from perfkit.load.layout.department import as_department, department_wide, split_tasks
@@ -40,6 +42,9 @@ _BRACKET_CODE = r"^[\[【［(（]\s*[0-9]+\s*[\]】］)）]\s*"
 _TITLE_CELL = r"绩效(?:目标|自评)(?:申报)?表$"
 _MONEY_FIELDS = [*BUDGET_LABELS, "fiscal_part"]
 _TEXT_FIELDS = [f for f in PROJECT_LABELS if f not in _MONEY_FIELDS]
+_INLINE_LABEL = rf"^\s*(?:其中\s*[:：]?\s*)?(?:{'|'.join(sorted(map(re.escape, FIELD_OF_PROJECT_LABEL), key=len, reverse=True))})\s*[:：]"
+# … matched on the cell without whitespace: the label, then a colon, then a value
+_INLINE = rf"^(?:其中[:：]?)?(?<label>{'|'.join(sorted(map(re.escape, FIELD_OF_PROJECT_LABEL), key=len, reverse=True))})[:：](?<value>.+)$"
 _LABEL_CHARS = 256
 _KEY_CHARS = 24  # no label is longer
 
@@ -63,6 +68,13 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _flat=pl.col("_folded").str.replace_all(r"\s", ""),
         _unit=pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
     ).with_columns(_k=label_key_expr(pl.col("_flat").str.slice(0, _KEY_CHARS), folded=True))
+    # a label and its value in one cell (年度资金总额:50万, 项目名称：某项目): the label's key and the value
+    inline = pl.col("_flat").str.extract_groups(_INLINE)
+    c = c.with_columns(
+        _k=pl.coalesce(inline.struct.field("label"), "_k"),
+        _inline=pl.col("_s").str.replace(_INLINE_LABEL, "").str.strip_chars(),
+        _is_inline=inline.struct.field("label").is_not_null(),
+    ).with_columns(_inline=pl.when("_is_inline").then("_inline"))
     c = c.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_PROJECT_LABEL, default=None))
     wide = department_wide(c, tables)
     c, tasks = split_tasks(c)
@@ -97,6 +109,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     origin = origin.with_columns(_grp=(pl.col("_stop") | row_start).cum_sum())
     groups = origin.group_by("_grp", maintain_order=True).agg(
         *[pl.col(k).first() for k in (*TABLE_KEY, "row_no", "_r", "col", "_field", "_k", "_stop", "ref", "row_ref")],
+        _inline=pl.col("_inline").first(),
         _n=pl.len(),
         _values=pl.col("_s").filter(~pl.col("_stop") & (pl.col("_s") != "")),
         _value_ref=pl.col("ref").filter(~pl.col("_stop")).first(),
@@ -108,15 +121,24 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         *TABLE_KEY, _r=pl.col("_r") - 1, col="col", _below=pl.col("_s"), _below_ref="ref", _below_row="row_no"
     )
     labels = labels.join(below, on=[*TABLE_KEY, "_r", "col"], how="left").with_columns(
-        _value=pl.when(pl.col("_n") > 1)
+        _value=pl.when(pl.col("_inline").is_not_null())
+        .then("_inline")
+        .when(pl.col("_n") > 1)
         .then(
             pl.when(pl.col("_field").is_in(LONG_TEXT_FIELDS))
             .then(pl.col("_values").list.join("\n"))
             .otherwise(pl.col("_values").list.first())
         )
         .otherwise(pl.col("_below")),
-        _next=pl.when(pl.col("_n") > 1).then(pl.col("_values").list.get(1, null_on_oob=True)),
-        _value_ref=pl.when(pl.col("_n") > 1).then("_value_ref").otherwise(pl.coalesce("_below_ref", "row_ref")),
+        _next=pl.when(pl.col("_inline").is_not_null())
+        .then(pl.col("_values").list.first())
+        .when(pl.col("_n") > 1)
+        .then(pl.col("_values").list.get(1, null_on_oob=True)),
+        _value_ref=pl.when(pl.col("_inline").is_not_null())
+        .then("ref")
+        .when(pl.col("_n") > 1)
+        .then("_value_ref")
+        .otherwise(pl.coalesce("_below_ref", "row_ref")),
     )
     labels = labels.with_columns(_value=pl.col("_value").fill_null(""))
     written = labels.filter(pl.col("_value") != "")
