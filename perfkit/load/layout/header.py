@@ -52,8 +52,12 @@ def block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     h = headers.with_columns(_block=block)
     sub_cols = h.filter("_is_sub", "_own").select(*_TABLE, "_block", "col", _sub=pl.lit(True))
     h = h.join(sub_cols, on=[*_TABLE, "_block", "col"], how="left")
-    # a header cell that a second-row cell lies under is read from the second row
-    h = h.filter(pl.col("_own"), pl.col("_is_sub") | pl.col("_sub").is_null())
+    # a header cell that a second-row cell lies under is read from the second row; a label merged down
+    # from a row above the header (指标值 beside 绩效指标 spanning 一级 | 二级 | 三级) is the header's own
+    from_above = (
+        pl.col("continued") & (pl.col("origin_col") == pl.col("col")) & (pl.col("origin_row") < pl.col("row_no"))
+    )
+    h = h.filter(pl.col("_own") | (from_above & pl.col("_is_header")), pl.col("_is_sub") | pl.col("_sub").is_null())
     columns = h.drop_nulls("_field").group_by(*_TABLE, "_block", "_field").agg(pl.col("col").min())
     ignored = [*SECTION_LABELS, *PERIOD_LABELS, "序号", ""]
     notes = h.filter(

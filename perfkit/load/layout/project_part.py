@@ -112,6 +112,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _inline=pl.col("_inline").first(),
         _n=pl.len(),
         _values=pl.col("_s").filter(~pl.col("_stop") & (pl.col("_s") != "")),
+        _first_cell=pl.col("_s").filter(~pl.col("_stop")).first(),
         _value_ref=pl.col("ref").filter(~pl.col("_stop")).first(),
     )
     labels = groups.filter(pl.col("_field").is_not_null())
@@ -140,7 +141,19 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         .then("_value_ref")
         .otherwise(pl.coalesce("_below_ref", "row_ref")),
     )
-    labels = labels.with_columns(_value=pl.col("_value").fill_null(""))
+    # a money label's value is the cell right after it: left empty, the money is not written, and a text
+    # after the empty cell (用于…) is no figure of it but the purpose the form writes there
+    money_text = (
+        pl.col("_field").is_in(_MONEY_FIELDS)
+        & pl.col("_inline").is_null()
+        & (pl.col("_n") > 1)
+        & (pl.col("_first_cell") == "")
+        & pl.col("_values").list.first().str.contains(r"^\D*$").fill_null(False)
+    )
+    labels = labels.with_columns(
+        _leftover=pl.when(money_text).then(pl.col("_values").list.join("\n")),
+        _value=pl.when(money_text).then(pl.lit("")).otherwise(pl.col("_value").fill_null("")),
+    )
     written = labels.filter(pl.col("_value") != "")
     # the first value of each field in document order, a secondary label (组织实施单位) only where no other is
     secondary = pl.col("_k").is_in(list(SECONDARY_LABELS))
@@ -170,6 +183,8 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         .unique(TABLE_KEY, keep="first", maintain_order=True)
         .select(*TABLE_KEY, _unlabelled=pl.col("_values").list.join("\n"))
     )
+    leftover = labels.filter(pl.col("_leftover").is_not_null()).unique(TABLE_KEY, keep="first", maintain_order=True)
+    leftover = leftover.select(*TABLE_KEY, "_leftover")
     found = c.group_by(TABLE_KEY).agg(
         _unit=pl.col("_unit").filter("_is_unit").first(),
         _title_year=pl.col("_title_year").filter(~pl.col("continued")).drop_nulls().first(),
@@ -181,13 +196,14 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         .join(figures, on=TABLE_KEY, how="left")
         .join(given, on=TABLE_KEY, how="left")
         .join(unlabelled, on=TABLE_KEY, how="left")
+        .join(leftover, on=TABLE_KEY, how="left")
         .join(funding_texts(c, scales), on=TABLE_KEY, how="left")
         .join(wide, on=TABLE_KEY, how="left")
         .join(tasks, on=TABLE_KEY, how="left")
     )
     department = fold_width(pl.col("department").str.replace(_BRACKET_CODE, "").str.strip_chars())
     frame = _unit_identity(frame).with_columns(
-        purpose=pl.coalesce("purpose", "_unlabelled"),
+        purpose=pl.coalesce("purpose", "_unlabelled", "_leftover"),
         project_kind=project_kind(pl.col("project_kind")),
         department=pl.coalesce(department.str.extract_groups(_UNIT_CELL).struct.field("name"), department),
         # the parts of the fiscal money stand for it where it is not given
