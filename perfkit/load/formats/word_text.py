@@ -77,8 +77,8 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
     )
     has_cell = pl.col("is_cell").cum_sum().over("_file_no", "table_no") > 0
     text_line = ~pl.col("is_cell") & ~pl.col("is_blank") & pl.col("title").is_null()
-    # only text lines can state a scale: the statement regex runs on those few, gathered
-    texts = frame.select(pl.arg_where(text_line)).to_series()
+    # only text lines naming 单位 can state a scale: the statement regex runs on those few, gathered
+    texts = frame.select(pl.arg_where(text_line & line.str.contains("单位", literal=True))).to_series()
     gathered = pl.DataFrame({"text": frame["text"].gather(texts)})
     stated = gathered.select(cell_statement(fold_width(line.str.strip_chars())).is_not_null()).to_series()
     scale_line = pl.repeat(False, frame.height, eager=True).alias("_scale_line").scatter(texts, stated)

@@ -44,7 +44,7 @@ _MONEY_FIELDS = [*BUDGET_LABELS, "fiscal_part"]
 _TEXT_FIELDS = [f for f in PROJECT_LABELS if f not in _MONEY_FIELDS]
 _INLINE_LABEL = rf"^\s*(?:其中\s*[:：]?\s*)?(?:{'|'.join(sorted(map(re.escape, FIELD_OF_PROJECT_LABEL), key=len, reverse=True))})\s*[:：]"
 # … matched on the cell without whitespace: the label, then a colon, then a value
-_INLINE = rf"^(?:其中[:：]?)?(?<label>{'|'.join(sorted(map(re.escape, FIELD_OF_PROJECT_LABEL), key=len, reverse=True))})[:：](?<value>.+)$"
+_INLINE = rf"^(?:其中[:：]?)?({'|'.join(sorted(map(re.escape, FIELD_OF_PROJECT_LABEL), key=len, reverse=True))})[:：](?<value>.+)$"
 _LABEL_CHARS = 256
 _KEY_CHARS = 24  # no label is longer
 
@@ -69,12 +69,8 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _unit=pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
     ).with_columns(_k=label_key_expr(pl.col("_flat").str.slice(0, _KEY_CHARS), folded=True))
     # a label and its value in one cell (年度资金总额:50万, 项目名称：某项目): the label's key and the value
-    inline = pl.col("_flat").str.extract_groups(_INLINE)
-    c = c.with_columns(
-        _k=pl.coalesce(inline.struct.field("label"), "_k"),
-        _inline=pl.col("_s").str.replace(_INLINE_LABEL, "").str.strip_chars(),
-        _is_inline=inline.struct.field("label").is_not_null(),
-    ).with_columns(_inline=pl.when("_is_inline").then("_inline"))
+    c = c.with_columns(_inline_cells(c))
+    c = c.with_columns(_k=pl.coalesce("_inline_label", "_k")).drop("_inline_label")
     c = c.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_PROJECT_LABEL, default=None))
     wide = department_wide(c, tables)
     c, tasks = split_tasks(c)
@@ -235,6 +231,22 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         goal_long_term="goal_long_term",
         tasks="tasks",
     ), found
+
+
+def _inline_cells(c: pl.DataFrame) -> list[pl.Series]:
+    """``_inline_label`` and ``_inline`` (the value) of every cell that holds a label, a colon and a
+    value (``年度资金总额:50万``), null elsewhere: the regexes run only on the cells with a colon."""
+    at = c.select(pl.arg_where(pl.col("_flat").str.contains_any([":", "："]))).to_series()
+    some = c.select(pl.col("_flat", "_s").gather(at))
+    found = some.select(
+        _label=pl.col("_flat").str.extract(_INLINE, 1),
+        _value=pl.col("_s").str.replace(_INLINE_LABEL, "").str.strip_chars(),
+    ).with_columns(_value=pl.when(pl.col("_label").is_not_null()).then("_value"))
+    empty = pl.repeat(None, c.height, dtype=pl.String, eager=True)
+    return [
+        empty.alias("_inline_label").scatter(at, found["_label"]),
+        empty.alias("_inline").scatter(at, found["_value"]),
+    ]
 
 
 def _pivot(first: pl.DataFrame, values: str, names: dict[str, str]) -> pl.DataFrame:

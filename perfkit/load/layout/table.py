@@ -212,10 +212,16 @@ def _indicators(
     frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
     frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
+    # (the regexes run only on rows whose cells are all short: the few that can be such a row)
+    short = pl.all_horizontal(pl.col(f).str.len_chars().fill_null(0) <= 12 for f in _CONTENT)
+    frame = frame.with_row_index("_i")
+    maybe = frame.filter(short)
     stated = [pl.col(f).fill_null("").str.replace_all(r"[\s…。.\-－—/／_]", "") for f in _CONTENT]
     blank = pl.all_horizontal((text == "") | text.str.contains(TEMPLATE_NAME) for text in stated)
-    placeholders = frame.filter(blank).select(*_TABLE, "source_ref")
-    frame = frame.filter(~blank)
+    placeholders = maybe.filter(blank).select(*_TABLE, "source_ref", "_i")
+    if placeholders.height:
+        frame = frame.filter(~pl.col("_i").is_in(placeholders["_i"].implode()))
+    frame, placeholders = frame.drop("_i"), placeholders.drop("_i")
     if notes.height:
         frame = frame.join(_notes(after, starts, notes), on=[*_TABLE, "row_no"], how="left", maintain_order="left")
     else:
@@ -237,7 +243,8 @@ def _indicators(
     found = pl.concat([merged.drop("row_no"), bad_weights])
     # level labels broken over lines or spaced out (经济效益\n指标, 产 出 指 标): a label has no spaces
     # … or with a remark in brackets (数量指标（必填硬性指标）): the label is 数量指标
-    spaced = frame.select(pl.any_horizontal(pl.col("level1", "level2").str.contains(r"[\s(（]").any())).item()
+    marks = [" ", "\n", "\t", "\u3000", "(", "（"]
+    spaced = frame.select(pl.any_horizontal(pl.col("level1", "level2").str.contains_any(marks).any())).item()
     indicators = frame.select(
         *_TABLE,
         "_file",
