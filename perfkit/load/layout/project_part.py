@@ -84,10 +84,24 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     c = c.with_columns(
         _is_unit=is_unit & (is_unit.cum_sum().over(TABLE_KEY) == 1),
         _is_label=is_label,
-        _statement=cell_statement(pl.col("_folded")),
-        _money=money_in_label(pl.col("_flat"), folded=True),
-        _funding=pl.col("_flat").str.contains(FUNDING_TEXT),
-        _title_year=pl.when(pl.col("_flat").str.contains(_TITLE_CELL)).then(pl.col("_flat").str.extract(YEAR, 1)),
+    ).with_columns(
+        # the regexes run only on the few cells a literal test lets through (most cells are values)
+        _sparse(c, pl.col("_flat").str.contains("单位", literal=True), cell_statement(pl.col("_folded")), "_statement"),
+        _sparse(
+            c, pl.col("_flat").str.contains_any(["(", "（"]), money_in_label(pl.col("_flat"), folded=True), "_money"
+        ),
+        _sparse(
+            c,
+            pl.col("_flat").str.contains("总额", literal=True),
+            pl.col("_flat").str.contains(FUNDING_TEXT),
+            "_funding",
+        ).fill_null(False),
+        _sparse(
+            c,
+            pl.col("_flat").str.ends_with("表"),
+            pl.when(pl.col("_flat").str.contains(_TITLE_CELL)).then(pl.col("_flat").str.extract(YEAR, 1)),
+            "_title_year",
+        ),
     )
     stop = (
         pl.col("_is_unit")
@@ -231,6 +245,13 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         goal_long_term="goal_long_term",
         tasks="tasks",
     ), found
+
+
+def _sparse(c: pl.DataFrame, maybe: pl.Expr, value: pl.Expr, name: str) -> pl.Series:
+    """``value`` computed on the rows of ``c`` where the cheap test ``maybe`` holds, null elsewhere."""
+    at = c.select(pl.arg_where(maybe)).to_series()
+    found = c.select(pl.all().gather(at)).select(value.alias(name)).to_series()
+    return pl.repeat(None, c.height, dtype=found.dtype, eager=True).alias(name).scatter(at, found)
 
 
 def _inline_cells(c: pl.DataFrame) -> list[pl.Series]:

@@ -20,6 +20,7 @@ from perfkit.load.layout.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of,
 from perfkit.load.layout.header import REQUIRED_HEADERS, block_columns, header_cells, incomplete_headers
 from perfkit.load.layout.labels import (
     CLOSING_ROW,
+    CLOSING_WORDS,
     CORE_MARK,
     INDICATOR_HEADERS,
     PERIOD_LABELS,
@@ -155,7 +156,8 @@ def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame
     )
     # 合计, 总分, 审核意见, 填报人, 说明 … in a row's first cells: the form ends there
     first_cells = after.filter(pl.col("col") <= 1, ~pl.col("continued"))
-    closing = first_cells.filter(pl.col("_c").str.contains(CLOSING_ROW)).select(keys).unique()
+    maybe = first_cells.filter(pl.col("_c").str.contains_any(list(CLOSING_WORDS)))
+    closing = maybe.filter(pl.col("_c").str.contains(CLOSING_ROW)).select(keys).unique()
     marks = headers.group_by(keys).agg(pl.col("_is_header", "_is_sub").first())
     rows = (
         rows.join(periods, on=keys, how="left", maintain_order="left")
@@ -213,7 +215,9 @@ def _indicators(
     frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
     # (the regexes run only on rows whose cells are all short: the few that can be such a row)
-    short = pl.all_horizontal(pl.col(f).str.len_chars().fill_null(0) <= 12 for f in _CONTENT)
+    short = (pl.col("target_raw").str.len_chars().fill_null(0) <= 2) & (
+        pl.col("name").str.len_chars().fill_null(0) <= 8
+    )
     frame = frame.with_row_index("_i")
     maybe = frame.filter(short)
     stated = [pl.col(f).fill_null("").str.replace_all(r"[\s…。.\-－—/／_]", "") for f in _CONTENT]
@@ -263,13 +267,10 @@ def _indicators(
     return indicators, found, placeholders
 
 
-_PERIOD_ANY = "|".join(PERIOD_LABELS)
-
-
 def period_titles(cells: pl.DataFrame) -> pl.DataFrame:
     """The cells that title a block with its period (长期绩效指标, 年度绩效指标：…), with their key ``_pk``:
     the label key is computed only on the few cells that contain such a title."""
-    maybe = cells.filter(pl.col("_c").str.contains(_PERIOD_ANY))
+    maybe = cells.filter(pl.col("_c").str.contains_any(list(PERIOD_LABELS)))
     return maybe.with_columns(_pk=label_key_expr(pl.col("text"))).filter(pl.col("_pk").is_in(list(PERIOD_LABELS)))
 
 
