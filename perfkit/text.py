@@ -292,7 +292,11 @@ UNIT_CLASSES = {
 _LABEL_LEADING = r"^(?:[*★]+|其中[:：]?|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.]|[0-9]{1,2}、)+"
 _LABEL_NOTE = r"[（(]([^（）()]*)[）)]"
 _LABEL_TRAILING = rf"(?:[:：]|{_LABEL_NOTE})+$"
-_WRAPPED_LABEL = r"^[（(]([^（）()]+)[）)][:：]?$"  # (三级指标): a label written inside brackets
+# whitespace a label may hold (dropped), and the one table of replacements of a label column
+_WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_NO_SPACE = str.maketrans(dict.fromkeys(_WHITESPACE, ""))
+_LABEL_FOLD = {**_CHAR_FOLD, "（": "(", "）": ")", "：": ":", **dict.fromkeys(_WHITESPACE, "")}
+_FOLDED_LABEL_FOLD = {"（": "(", "）": ")", "：": ":"}
 _MONEY_ALTERNATIVES = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 # a note that states a money unit: （万元） （元） （单位：元） （人民币元） （金额单位：万元）
 MONEY_NOTE = rf"[（(](?:[^（）()]*单位[:：])?(?:人民币)?({_MONEY_ALTERNATIVES})[）)]"
@@ -310,21 +314,27 @@ def label_key(text: str) -> str:
     >>> [label_key(t) for t in ("产出指标(50分)", "数量指标（必填硬性指标）", "(三级指标)", "二、自有资金", "评（扣）分标准")]
     ['产出指标', '数量指标', '三级指标', '自有资金', '评(扣)分标准']
     """
-    key = re.sub(r"\s", "", fold_label_text(text))
+    key = fold_label_text(text).translate(_NO_SPACE)
     if key in LABELS_WITH_BRACKETS:
         return key
-    if wrapped := re.match(_WRAPPED_LABEL, key):
-        return wrapped.group(1)
-    return re.sub(_LABEL_TRAILING, "", re.sub(_LABEL_LEADING, "", key))
+    plain = re.sub(_LABEL_TRAILING, "", re.sub(_LABEL_LEADING, "", key))
+    return plain or key.strip("():")  # (三级指标): a label written inside brackets
 
 
 def label_key_expr(text: pl.Expr, folded: bool = False) -> pl.Expr:
-    """:func:`label_key` for a column (``folded``: the text is already width-folded)."""
-    key = (text if folded else fold_width(text)).str.replace_all(r"\s", "")
-    key = key.str.replace_many(["（", "）", "："], ["(", ")", ":"])
+    """:func:`label_key` for a column, in one pass of replacements that folds widths, brackets and
+    colons and drops whitespace together (``folded``: the widths are folded and the whitespace
+    removed already, as in a reader's flat copy of its cells)."""
+    fold = _FOLDED_LABEL_FOLD if folded else _LABEL_FOLD
+    key = text.str.replace_many(list(fold), list(fold.values()))
     plain = key.str.replace(_LABEL_LEADING, "").str.replace(_LABEL_TRAILING, "")
-    wrapped = key.str.extract(_WRAPPED_LABEL, 1)
-    return pl.when(key.is_in(list(LABELS_WITH_BRACKETS))).then(key).otherwise(pl.coalesce(wrapped, plain))
+    return (
+        pl.when(key.is_in(list(LABELS_WITH_BRACKETS)))
+        .then(key)
+        .when(plain == "")
+        .then(key.str.strip_chars("():"))
+        .otherwise(plain)
+    )
 
 
 def fold_label_text(text: str) -> str:
