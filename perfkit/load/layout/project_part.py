@@ -46,7 +46,7 @@ _INLINE_LABEL = rf"^\s*(?:其中\s*[:：]?\s*)?(?:{'|'.join(sorted(map(re.escape
 # … matched on the cell without whitespace: the label, then a colon, then a value
 _INLINE = rf"^(?:其中[:：]?)?({'|'.join(sorted(map(re.escape, FIELD_OF_PROJECT_LABEL), key=len, reverse=True))})[:：](?<value>.+)$"
 _LABEL_CHARS = 256
-_KEY_CHARS = 24  # no label is longer
+_KEY_CHARS = 64  # no label is longer, with its notes in brackets
 
 
 def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -67,7 +67,10 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     c = c.with_columns(
         _flat=pl.col("_folded").str.replace_all(r"\s", ""),
         _unit=pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
-    ).with_columns(_k=label_key_expr(pl.col("_flat").str.slice(0, _KEY_CHARS), folded=True))
+    )
+    # a label is short, its notes included: only such cells get a key (a longer cell is a value)
+    short = pl.col("_flat").str.len_chars() <= _KEY_CHARS
+    c = c.with_columns(_sparse(c, short, label_key_expr(pl.col("_flat"), folded=True), "_k").fill_null(""))
     # a label and its value in one cell (年度资金总额:50万, 项目名称：某项目): the label's key and the value
     c = c.with_columns(_inline_cells(c))
     c = c.with_columns(_k=pl.coalesce("_inline_label", "_k")).drop("_inline_label")
@@ -167,9 +170,10 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     written = labels.filter(pl.col("_value") != "")
     # the first value of each field in document order, a secondary label (组织实施单位) only where no other is
     secondary = pl.col("_k").is_in(list(SECONDARY_LABELS))
-    first = written.sort(*TABLE_KEY, "_field", secondary, maintain_order=True).unique(
-        [*TABLE_KEY, "_field"], keep="first", maintain_order=True
-    )
+    ordered = written
+    if written.select(secondary.any()).item():
+        ordered = written.sort(*TABLE_KEY, "_field", secondary, maintain_order=True)
+    first = ordered.unique([*TABLE_KEY, "_field"], keep="first", maintain_order=True)
     values = _pivot(first, "_value", {f: f for f in _TEXT_FIELDS} | {f: f"_{f}_text" for f in _MONEY_FIELDS})
     refs = _pivot(
         first.filter(pl.col("_field").is_in(_MONEY_FIELDS)), "_value_ref", {f: f"{f}_ref" for f in _MONEY_FIELDS}

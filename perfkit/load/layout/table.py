@@ -268,8 +268,8 @@ def _indicators(
 
 
 def period_titles(cells: pl.DataFrame) -> pl.DataFrame:
-    """The cells that title a block with its period (长期绩效指标, 年度绩效指标：…), with their key ``_pk``:
-    the label key is computed only on the few cells that contain such a title."""
+    """The cells that title a block with its period (长期绩效指标, 年度绩效指标：…) in a row's first
+    columns, with their key ``_pk``: the label key is computed only on the few cells that contain one."""
     maybe = cells.filter(pl.col("_c").str.contains_any(list(PERIOD_LABELS)))
     return maybe.with_columns(_pk=label_key_expr(pl.col("text"))).filter(pl.col("_pk").is_in(list(PERIOD_LABELS)))
 
