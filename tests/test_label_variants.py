@@ -91,9 +91,8 @@ TARGET_LABELS = _keys(
     tuple(target_labels.PERIOD_LABELS),
     target_labels.KNOWN_UNKEPT_LABELS,
 )
-SELFEVAL_LABELS = _keys(
-    selfeval_labels.INDICATOR_HEADERS,
-    SELFEVAL_FUNDING,
+# the self-evaluation's label lists beside its column and funding labels
+SELFEVAL_LISTS = (
     selfeval_labels.UNIT_LABELS,
     selfeval_labels.PROJECT_NAME_LABELS,
     selfeval_labels.GOAL_EXPECTED,
@@ -102,6 +101,7 @@ SELFEVAL_LABELS = _keys(
     selfeval_labels.FUNDING_TOTAL_ROWS,
     selfeval_labels.FUNDING_PART_ROWS,
 )
+SELFEVAL_LABELS = _keys(selfeval_labels.INDICATOR_HEADERS, SELFEVAL_FUNDING, *SELFEVAL_LISTS)
 # the parts of a budget under its total, written as 其中：… lines
 BREAKDOWN_LABELS = _keys(
     PROJECT["budget_fiscal"], PROJECT["budget_other"], PROJECT["fiscal_part"], selfeval_labels.FUNDING_PART_ROWS
@@ -444,15 +444,7 @@ ALL_LABELS = sorted(
             [target_labels.SECTION_LABELS, tuple(target_labels.PERIOD_LABELS), target_labels.KNOWN_UNKEPT_LABELS],
             selfeval_labels.INDICATOR_HEADERS.values(),
             SELFEVAL_FUNDING.values(),
-            [
-                selfeval_labels.UNIT_LABELS,
-                selfeval_labels.PROJECT_NAME_LABELS,
-                selfeval_labels.GOAL_EXPECTED,
-                selfeval_labels.GOAL_ACTUAL,
-                selfeval_labels.SECTION_LABELS,
-                selfeval_labels.FUNDING_TOTAL_ROWS,
-                selfeval_labels.FUNDING_PART_ROWS,
-            ],
+            SELFEVAL_LISTS,
         )
         for group in groups
         for label in group

@@ -34,6 +34,12 @@ def add_table(document: Any, rows: list[list[Cell]]) -> None:
     placed, width = _layout(rows)
     table = document.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"  # ruled, as published tables are (and as a PDF reader finds them)
+    fill_table(table, placed)
+
+
+def fill_table(table: Any, placed: list[tuple[int, int, str, int, int]]) -> None:
+    """Merge and write each placed cell (row, col, text, rows, cols) of a python-docx ``table``; a
+    text's lines become the cell's paragraphs."""
     for r, c, text, height, span in placed:
         cell = table.cell(r, c)
         if height > 1 or span > 1:

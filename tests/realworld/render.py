@@ -26,6 +26,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from tests.load.layout_docs import fill_table
+
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
 TRUTH = HERE / "truth"
@@ -185,16 +187,7 @@ def write_docx(source: dict[str, Any], path: Path) -> Path:
         document.add_paragraph(line)
     table = document.add_table(rows=len(source["grid"]), cols=width)
     table.style = "Table Grid"
-    for r, c, text, height, span in placed:
-        cell = table.cell(r, c)
-        if height > 1 or span > 1:
-            cell = cell.merge(table.cell(r + height - 1, c + span - 1))
-        lines = text.split("\n")
-        for extra in cell.paragraphs[1:]:
-            extra._element.getparent().remove(extra._element)
-        cell.paragraphs[0].text = lines[0]
-        for line in lines[1:]:
-            cell.add_paragraph(line)
+    fill_table(table, placed)
     for line in page_lines(source["after"]):
         document.add_paragraph(line)
     document.save(str(path))
