@@ -74,6 +74,20 @@ def self_total_inflated(run: ScoredRun, _):
     )
 
 
+@rescoring_rule("selfeval_placeholder_rows", "自评表模板空行未填写", "low")
+def selfeval_placeholder_rows(run: ScoredRun, _):
+    # the reader skipped them (no indicator, no weight); one finding per project names them all
+    rows = run.projects.filter(pl.col("placeholders").list.len() > 0).with_columns(
+        _places=pl.col("placeholders").list.eval(pl.element().struct.field("source_ref")).list.join("、")
+    )
+    return found(
+        rows,
+        pl.format("自评表中有未填写的模板行（{}），已跳过，未作为指标、未计分", "_places"),
+        pl.format("空行位置：{}", "_places"),
+        seq=pl.lit(None),
+    )
+
+
 @rescoring_rule("self_score_above_weight", "自评得分超过分值", "high", _BASIS)
 def self_score_above_weight(run: ScoredRun, _):
     rows = run.indicators.filter(pl.col("self_score") > pl.col("weight_given") + 1e-6)

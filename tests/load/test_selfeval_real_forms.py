@@ -233,9 +233,15 @@ def test_empty_placeholder_rows_are_skipped_and_recorded(tmp_path: Path) -> None
         ("表1第15行", "经济效益指标", ""),
         ("表1第17行", "社会效益指标", "…"),
     ]
-    scores = score(actuals).project_scores.row(0, named=True)
+    card = score(actuals)
+    scores = card.project_scores.row(0, named=True)
     # worked by hand: no weight for a placeholder: 9 + 50 + 30 × 270/300 = 27 + 10 → 96
     assert scores["total"] == 96.0
+    # and one low finding names the six rows (the rule "selfeval_placeholder_rows")
+    named = card.findings.filter(card.findings["rule_id"] == "selfeval_placeholder_rows").rows(named=True)
+    assert [(f["severity"], f["evidence"]) for f in named] == [
+        ("low", "空行位置：表1第11行、表1第12行、表1第13行、表1第14行、表1第15行、表1第17行")
+    ]
 
 
 # --- 5. a repeated header ----------------------------------------------------------------------------
