@@ -30,7 +30,7 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     (
         "hb-huangshi-zjj-2022",
         "html",
-    ): "拒绝读取×1、全年预算数（万元）×1、全年执行数（万元）×1、执行率得分×1、复核得分×1；例：perfkit extract 拒绝读取：错误: hb-huangshi-zjj-2022.html: 表1: 表格“2022年度黄石市系统化全域海绵城市示范城市的申报工作经费项…",
+    ): "计量单位×1、全年预算数（万元）×1、全年执行数（万元）×1、执行率得分×1、复核得分×1；例：项目1 指标4「省级宣传片制作费、申报文本编制费、自评估报告编制费」计量单位：应为「万」，实为「万元」（指标值「200万」）",
     (
         "hb-qingshan-jyj-2020",
         "html",
@@ -91,7 +91,7 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     (
         "sd-licheng-whg-2019",
         "html",
-    ): "拒绝读取×1；例：perfkit score 拒绝读取：错误: sd-licheng-whg-2019.html: 未找到绩效自评表（应含“实际完成值”列）",
+    ): "全年执行数（万元）×1、执行率得分×1；例：项目1 全年执行数（万元）：应为 45，实为 空",
     (
         "sd-linyi-sffx-2025",
         "html",
