@@ -28,7 +28,7 @@ COLUMN_LABELS = {
     "target_value_high": "目标上限", "target_noun": "计量对象", "target_note": "指标值附注",
     "target_approx": "约数", "period": "期间", "core": "核心指标", "notes": "备注", "band": "定性档次",
     "group_weight": "一级指标分值", "weight_given_sum": "自评表分值合计", "findings_cross_unit": "跨单位异常",
-    "unreadable": "无法读取的部分", "placeholder_rows": "未填写的模板行", "tasks": "年度主要任务",
+    "unreadable": "无法读取的部分", "unfilled_rows": "未填写的模板行", "tasks": "年度主要任务",
 }  # fmt: skip
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 # how columns are shown: 万元 to two decimals, a fraction as a percentage, a score to two decimals

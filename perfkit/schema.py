@@ -43,7 +43,7 @@ PROJECTS: dict[str, tuple[Any, bool, dict]] = {
     # the parts of the project's table that could not be read, ``place：message``, one per line
     "unreadable": (pl.String, True, {}),
     # the places of template rows left unfilled (经济效益指标 and nothing else), which are no indicators
-    "placeholder_rows": (pl.String, True, {}),
+    "unfilled_rows": (pl.String, True, {}),
     # a department-wide (部门整体) table's 年度主要任务, one per line, ``label：text`` per cell
     "tasks": (pl.String, True, {}),
 }

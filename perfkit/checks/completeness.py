@@ -29,14 +29,14 @@ def unreadable_part(tables, params):
     )
 
 
-@rule("placeholder_rows", "模板空行未填写", "low", "完整性", _BASIS_REVIEW)
-def placeholder_rows(tables, params):
+@rule("unfilled_rows", "模板空行未填写", "low", "完整性", _BASIS_REVIEW)
+def unfilled_rows(tables, params):
     # the reader skipped them (no indicator, no weight); one finding per project names them all
-    rows = tables.projects.filter(pl.col("placeholder_rows").is_not_null())
+    rows = tables.projects.filter(pl.col("unfilled_rows").is_not_null())
     return found(
         rows,
-        pl.format("绩效目标表中有未填写的模板行（{}），已跳过，未作为指标", "placeholder_rows"),
-        pl.format("空行位置：{}", "placeholder_rows"),
+        pl.format("绩效目标表中有未填写的模板行（{}），已跳过，未作为指标", "unfilled_rows"),
+        pl.format("空行位置：{}", "unfilled_rows"),
         seq=pl.lit(None),
     )
 

@@ -41,13 +41,13 @@ ACTUAL_INDICATOR_COLUMNS = {
     "self_score": pl.Float64, "deviation_reason": pl.String, "source_file": pl.String, "source_ref": pl.String,
 }  # fmt: skip
 # an empty template row of a self-evaluation (指标2:, ……, a level-2 label alone): skipped, not weighted
-PLACEHOLDER = pl.Struct({"source_ref": pl.String, "level1": pl.String, "level2": pl.String, "text": pl.String})
+UNFILLED_ROW = pl.Struct({"source_ref": pl.String, "level1": pl.String, "level2": pl.String, "text": pl.String})
 ACTUAL_PROJECT_COLUMNS = {
     "project_id": pl.String, "unit_code": pl.String, "unit_name": pl.String, "year": pl.Int32,
     "project_name": pl.String, "budget_initial": pl.Float64, "budget_full": pl.Float64, "executed": pl.Float64,
     "execution_weight_given": pl.Float64, "self_execution_score": pl.Float64, "self_total": pl.Float64,
     "goal_expected": pl.String, "goal_actual": pl.String, "source_file": pl.String, "source_ref": pl.String,
-    "placeholders": pl.List(PLACEHOLDER),
+    "selfeval_unfilled_rows": pl.List(UNFILLED_ROW),
 }  # fmt: skip
 _TEMPLATE_FIELDS = {
     "分值": "weight_given", "实际完成值": "actual_raw", "定性评价档次": "band", "定性得分比例": "band_fraction",
@@ -84,7 +84,9 @@ def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataF
             }
             for row in rows
         )
-    frame = pl.DataFrame(projects, schema_overrides={"placeholders": pl.List(PLACEHOLDER)}, infer_schema_length=None)
+    frame = pl.DataFrame(
+        projects, schema_overrides={"selfeval_unfilled_rows": pl.List(UNFILLED_ROW)}, infer_schema_length=None
+    )
     return _typed(frame, ACTUAL_PROJECT_COLUMNS), _typed(pl.DataFrame(indicators), ACTUAL_INDICATOR_COLUMNS)
 
 

@@ -81,7 +81,7 @@ def score(
     run = ScoredRun(
         indicators=scored,
         projects=project_scores.join(
-            projects.select("project_id", "budget_full", "executed", "self_execution_score", "placeholders"),
+            projects.select("project_id", "budget_full", "executed", "self_execution_score", "selfeval_unfilled_rows"),
             on="project_id",
             how="left",
         ),

@@ -164,7 +164,7 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
     target_proj = targets.projects.with_columns(_project=squashed("project_name"))
     actual_proj = actuals.projects.with_columns(_project=squashed("project_name")).select(
         "unit_code", "_project", "budget_initial", "budget_full", "executed", "execution_weight_given",
-        "self_execution_score", "self_total", "goal_expected", "goal_actual", "placeholders",
+        "self_execution_score", "self_total", "goal_expected", "goal_actual", "selfeval_unfilled_rows",
         pl.col("source_file").alias("actual_source_file"), pl.col("source_ref").alias("actual_source_ref"),
         pl.col("project_name").alias("actual_project_name"),
     )  # fmt: skip

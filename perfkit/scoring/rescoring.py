@@ -74,11 +74,11 @@ def self_total_inflated(run: ScoredRun, _):
     )
 
 
-@rescoring_rule("selfeval_placeholder_rows", "自评表模板空行未填写", "low")
-def selfeval_placeholder_rows(run: ScoredRun, _):
+@rescoring_rule("selfeval_unfilled_rows", "自评表模板空行未填写", "low")
+def selfeval_unfilled_rows(run: ScoredRun, _):
     # the reader skipped them (no indicator, no weight); one finding per project names them all
-    rows = run.projects.filter(pl.col("placeholders").list.len() > 0).with_columns(
-        _places=pl.col("placeholders").list.eval(pl.element().struct.field("source_ref")).list.join("、")
+    rows = run.projects.filter(pl.col("selfeval_unfilled_rows").list.len() > 0).with_columns(
+        _places=pl.col("selfeval_unfilled_rows").list.eval(pl.element().struct.field("source_ref")).list.join("、")
     )
     return found(
         rows,

@@ -13,7 +13,7 @@ OUTPUT_ONLY = [
 ]
 
 
-# unreadable_part and placeholder_rows: what the reader could not read or skipped -----------------
+# unreadable_part and unfilled_rows: what the reader could not read or skipped -----------------
 
 
 def test_unreadable_part_is_one_high_finding_per_part_and_none_on_a_readable_table():
@@ -28,12 +28,12 @@ def test_unreadable_part_is_one_high_finding_per_part_and_none_on_a_readable_tab
     assert findings_of(make_tables([{}], CLEAN), "unreadable_part") == []
 
 
-def test_placeholder_rows_are_one_low_finding_naming_every_row():
-    found = findings_of(make_tables([{"placeholder_rows": "表1第12行、表1第13行"}], CLEAN), "placeholder_rows")
+def test_unfilled_rows_are_one_low_finding_naming_every_row():
+    found = findings_of(make_tables([{"unfilled_rows": "表1第12行、表1第13行"}], CLEAN), "unfilled_rows")
     assert [(f["message"], f["evidence"]) for f in found] == [
         ("绩效目标表中有未填写的模板行（表1第12行、表1第13行），已跳过，未作为指标", "空行位置：表1第12行、表1第13行")
     ]
-    assert findings_of(make_tables([{}], CLEAN), "placeholder_rows") == []
+    assert findings_of(make_tables([{}], CLEAN), "unfilled_rows") == []
 
 
 # missing_level1 ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 BROKEN_PROJECTS = [
     P | {"budget_fiscal": 4.0, "budget_other": 0.5, "goal_text": "1.开展公益活动不少于26场\n2.建设妇女儿童之家3个"},
     {"unreadable": "表2第3行第5格：其他资金“用于培训”不是数字\n表2第9行：指标行有4个单元格，表头有5个"},  # two parts
-    {"placeholder_rows": "表3第12行、表3第13行"},  # two template rows left unfilled: one finding
+    {"unfilled_rows": "表3第12行、表3第13行"},  # two template rows left unfilled: one finding
 ]
 BROKEN = [
     (1, "产出指标", "数量指标", "公益活动场次", "公益活动场次", "≥20场"),  # 1 description = name; goal says 26
@@ -71,7 +71,7 @@ BROKEN_PLACES = Counter(
         ("boilerplate_satisfaction", 2, 3): 1,
         ("contradictory_target", 2, 2): 1,
         ("missing_level1", 3, None): 2,  # 产出指标、效益指标
-        ("placeholder_rows", 3, None): 1,
+        ("unfilled_rows", 3, None): 1,
         ("cost_vs_budget", 3, None): 1,
         ("boilerplate_satisfaction", 3, 1): 1,
     }

@@ -1,5 +1,5 @@
 """Self-evaluations shaped like the forms published in the field (see /work/shared/realworld):
-two-row headers under a merged 绩效指标, deviation-reason variants, trailing rows, placeholder rows,
+two-row headers under a merged 绩效指标, deviation-reason variants, trailing rows, unfilled template rows,
 repeated headers, stacked forms, unit codes, money scales and 度量单位 columns.
 
 Every document is illustrative, made up in the test; every expected figure is worked out by hand.
@@ -188,10 +188,10 @@ def test_a_signature_line_of_a_text_export_with_fewer_cells(tmp_path: Path) -> N
     assert indicators(path, ["name", "actual_raw"]) == [("助餐服务人次", "5200人次")]
 
 
-# --- 4. placeholder rows --------------------------------------------------------------------------
+# --- 4. unfilled template rows --------------------------------------------------------------------------
 
 
-def test_empty_placeholder_rows_are_skipped_and_recorded(tmp_path: Path) -> None:
+def test_empty_unfilled_rows_are_skipped_and_recorded(tmp_path: Path) -> None:
     header = [["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", DEVIATION]]
     rows = [
         [
@@ -222,10 +222,10 @@ def test_empty_placeholder_rows_are_skipped_and_recorded(tmp_path: Path) -> None
         ("满意度指标", "服务对象满意度指标", "老人满意度", 10.0),
     ]
     # worked by hand: the 10号 form's rows are 1-2 name and unit, 3-6 money, 7-8 goals, 9 header,
-    # so the placeholders are on rows 11 (指标2:), 12 (……), 13 (质量指标), 14 (指标1:/), 15
+    # so the unfilled_rows are on rows 11 (指标2:), 12 (……), 13 (质量指标), 14 (指标1:/), 15
     # (经济效益指标) and 17 (…) of 表1
-    placeholders = actuals.projects["placeholders"].to_list()[0]
-    assert [(p["source_ref"], p["level2"], p["text"]) for p in placeholders] == [
+    unfilled_rows = actuals.projects["selfeval_unfilled_rows"].to_list()[0]
+    assert [(p["source_ref"], p["level2"], p["text"]) for p in unfilled_rows] == [
         ("表1第11行", "数量指标", "指标2:"),
         ("表1第12行", "数量指标", "……"),
         ("表1第13行", "质量指标", ""),
@@ -235,10 +235,10 @@ def test_empty_placeholder_rows_are_skipped_and_recorded(tmp_path: Path) -> None
     ]
     card = score(actuals)
     scores = card.project_scores.row(0, named=True)
-    # worked by hand: no weight for a placeholder: 9 + 50 + 30 × 270/300 = 27 + 10 → 96
+    # worked by hand: no weight for an unfilled row: 9 + 50 + 30 × 270/300 = 27 + 10 → 96
     assert scores["total"] == 96.0
-    # and one low finding names the six rows (the rule "selfeval_placeholder_rows")
-    named = card.findings.filter(card.findings["rule_id"] == "selfeval_placeholder_rows").rows(named=True)
+    # and one low finding names the six rows (the rule "selfeval_unfilled_rows")
+    named = card.findings.filter(card.findings["rule_id"] == "selfeval_unfilled_rows").rows(named=True)
     assert [(f["severity"], f["evidence"]) for f in named] == [
         ("low", "空行位置：表1第11行、表1第12行、表1第13行、表1第14行、表1第15行、表1第17行")
     ]

@@ -107,7 +107,7 @@ def test_template_rows_left_unfilled_are_skipped_and_named(tmp_path: Path) -> No
     rows[6] = [("绩效指标", 7, 1), *rows[6][1:]]  # the left label now spans the two extra rows too
     tables = load_targets(write_docx(tmp_path / "template.docx", "2025年就业服务项目绩效目标表", rows))
     # worked by hand: the two rows are the table's 11th and 12th; the four filled rows load
-    assert tables.projects["placeholder_rows"].to_list() == ["表1第11行、表1第12行"]
+    assert tables.projects["unfilled_rows"].to_list() == ["表1第11行、表1第12行"]
     assert tables.indicators["name"].to_list() == ["培训期数", "培训合格率", "实现就业人数", "参训人员满意度"]
 
 

@@ -32,7 +32,7 @@ def test_the_overview_opens_with_the_header_block_and_only_the_fill_in_cells_ope
         "5 个项目" in conclusion and "50 个，其中高 10 个、中 13 个、低 27 个" in conclusion and "优 5 个" in conclusion
     )
     notes = value("审计说明").value
-    # 28 + contradictory_target (issue 16) + unreadable_part and placeholder_rows (issue 23)
+    # 28 + contradictory_target (issue 16) + unreadable_part and unfilled_rows (issue 23)
     assert "规则 31 条" in notes
     assert "tianjin-womens-federation-2025-targets.txt" in notes and "SHA-256" in notes
     assert sheet.protection.sheet

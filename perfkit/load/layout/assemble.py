@@ -46,7 +46,7 @@ INDICATOR_DEFAULTS = {
 }
 PROJECT_DEFAULTS = {
     name: pl.lit(None, dtype=pl.String)
-    for name in ("department", "project_kind", "goal_long_term", "unreadable", "placeholder_rows", "tasks")
+    for name in ("department", "project_kind", "goal_long_term", "unreadable", "unfilled_rows", "tasks")
 }
 
 

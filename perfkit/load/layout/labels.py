@@ -120,7 +120,7 @@ CLOSING_STEMS = (
 # … and parts a key contains (主管部门审核意见, 财政部门绩效评价股审核意见)
 CLOSING_PARTS = ("审核意见", "初审意见", "复核意见", "评审意见")
 # every word of the three (a literal search finds the few cells the regex below need look at)
-CLOSING_WORDS = tuple({x.rstrip(":") for x in (*CLOSING_EXACT, *CLOSING_STEMS, *CLOSING_PARTS)})
+CLOSING_WORDS = tuple(sorted({x.rstrip(":") for x in (*CLOSING_EXACT, *CLOSING_STEMS, *CLOSING_PARTS)}))
 # the first cell of a row (as written, whitespace removed) that closes a form's indicator rows
 CLOSING_ROW = "|".join(
     [

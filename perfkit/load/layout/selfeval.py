@@ -17,7 +17,7 @@ in one table (a worksheet) are read one by one (:func:`split_forms`).
 Decided readings: a level-1 label merged over the level-2 column gives level 2 the one level-2
 kind of its group (满意度指标 → 服务对象满意度指标), else repeats itself; a bare actual in a 度量单位
 form takes the unit of its row (``8`` with 月 → ``8月``), so that scoring compares like with like;
-template rows left empty are skipped and listed in the project's ``placeholders`` (place, level 1,
+template rows left empty are skipped and listed in the project's ``selfeval_unfilled_rows`` (place, level 1,
 level 2, text).
 """
 
@@ -204,7 +204,7 @@ def _department_wide(table: Table) -> bool:
 
 
 def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
-    """A project record (funding, goals, self total, placeholders) and its indicator rows from
+    """A project record (funding, goals, self total, unfilled template rows) and its indicator rows from
     ``table`` (one form: see :func:`split_forms`).
 
     A unit without a six-digit code keeps ``unit_code`` empty. Budget figures are in 万元.
@@ -228,7 +228,7 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
     missing = [INDICATOR_HEADERS[n][0] for n in REQUIRED if n not in columns]
     if missing:
         raise InputError(file, header.ref, f"绩效指标表头缺少列：{'、'.join(missing)}")
-    indicators, self_total, placeholders = indicator_rows(table.rows[first:], columns, len(header.cells), file)
+    indicators, self_total, unfilled_rows = indicator_rows(table.rows[first:], columns, len(header.cells), file)
     if not indicators:
         raise InputError(file, header.ref, f"自评表“{project['project_name']}”的表头之后没有指标行，表格不完整")
     year = YEAR.search(project["project_name"]) or YEAR.search(title) or YEAR.search(" ".join(table.rows[0].cells))
@@ -236,6 +236,6 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
         "year": int(year.group(1)) if year else None,
         "self_total": self_total,
         "source_ref": table.ref,
-        "placeholders": placeholders,
+        "selfeval_unfilled_rows": unfilled_rows,
     }
     return project, indicators

@@ -110,13 +110,13 @@ def _merged_columns(row: Row, sub: Row, columns: dict[str, int]) -> dict[str, in
 def indicator_rows(
     rows: list[Row], columns: dict[str, int], width: int, file: str
 ) -> tuple[list[dict], float | None, list[dict]]:
-    """The indicator records under the header, the self total (总分) and the placeholders.
+    """The indicator records under the header, the self total (总分) and the unfilled template rows.
 
     The rows end at the first closing row (合计/总分, 评价结论, 审核意见, 填报人 …). A repeated header
     row is skipped. A row with no name, target, actual or score (``指标2:``, ``……``, a level-2
-    label alone) is a placeholder: recorded with its place, never an indicator."""
+    label alone) is an unfilled row: recorded with its place, never an indicator."""
     indicators: list[dict] = []
-    placeholders: list[dict] = []
+    unfilled_rows: list[dict] = []
     self_total = None
     levels = _Levels(columns)
     for row in rows:
@@ -134,9 +134,9 @@ def indicator_rows(
             raise InputError(file, row.ref, f"指标行有{len(row.cells)}个单元格，表头有{width}个")
         record = {name: _cell(row, i) for name, i in columns.items()} | {"source_ref": row.ref}
         level1, level2, filler = levels.read(row, record)
-        if _is_placeholder(record):
+        if _is_unfilled(record):
             text = record.get("name") or filler
-            placeholders.append({"source_ref": row.ref, "level1": level1, "level2": level2, "text": text})
+            unfilled_rows.append({"source_ref": row.ref, "level1": level1, "level2": level2, "text": text})
             continue
         record["level1"], record["level2"] = level1, level2
         if "target_op" in record:
@@ -152,7 +152,7 @@ def indicator_rows(
                 record[name] = figure(text, INDICATOR_HEADERS[name][0], file, row.cell_ref(index))
         indicators.append(record)
     _group_points(indicators, levels.group_points)
-    return indicators, self_total, placeholders
+    return indicators, self_total, unfilled_rows
 
 
 class _Levels:
@@ -191,7 +191,7 @@ class _Levels:
         return level1, self.level2, filler
 
 
-def _is_placeholder(record: dict) -> bool:
+def _is_unfilled(record: dict) -> bool:
     """A template row left empty: no name (or a numbering / filler only) and nothing to score."""
     name = record.get("name") or ""
     if name and not is_filler(name):

@@ -124,9 +124,9 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     rows = _body_rows(after.with_row_index("_at"), headers, initial)
     rows, wrong = _check_widths(headers, rows, projects, incomplete)
     found.append(wrong)
-    indicators, unread, placeholders = _indicators(after, rows, columns, notes)
+    indicators, unread, unfilled_rows = _indicators(after, rows, columns, notes)
     found.append(unread)
-    projects = with_placeholders(projects, placeholders)
+    projects = with_unfilled_rows(projects, unfilled_rows)
     # each table's problems in the order found: header, project part, then its rows
     order = pl.concat([f.with_columns(_stage=pl.lit(i)) for i, f in enumerate(found)]).with_row_index("_n")
     return attach(projects, order.sort("_file_no", "_key", "_stage", "_n").drop("_stage", "_n")), indicators
@@ -222,10 +222,10 @@ def _indicators(
     maybe = frame.filter(short)
     stated = [pl.col(f).fill_null("").str.replace_all(r"[\s…。.\-－—/／_]", "") for f in _CONTENT]
     blank = pl.all_horizontal((text == "") | text.str.contains(TEMPLATE_NAME) for text in stated)
-    placeholders = maybe.filter(blank).select(*_TABLE, "source_ref", "_i")
-    if placeholders.height:
-        frame = frame.filter(~pl.col("_i").is_in(placeholders["_i"].implode()))
-    frame, placeholders = frame.drop("_i"), placeholders.drop("_i")
+    unfilled_rows = maybe.filter(blank).select(*_TABLE, "source_ref", "_i")
+    if unfilled_rows.height:
+        frame = frame.filter(~pl.col("_i").is_in(unfilled_rows["_i"].implode()))
+    frame, unfilled_rows = frame.drop("_i"), unfilled_rows.drop("_i")
     if notes.height:
         frame = frame.join(_notes(after, starts, notes), on=[*_TABLE, "row_no"], how="left", maintain_order="left")
     else:
@@ -264,7 +264,7 @@ def _indicators(
         core=marked if core else pl.lit(False),
         notes="_notes",
     )
-    return indicators, found, placeholders
+    return indicators, found, unfilled_rows
 
 
 def period_titles(cells: pl.DataFrame) -> pl.DataFrame:
@@ -279,11 +279,9 @@ def unspaced(label: pl.Expr) -> pl.Expr:
     return label_key_expr(label)
 
 
-def with_placeholders(projects: pl.DataFrame, placeholders: pl.DataFrame) -> pl.DataFrame:
-    """``projects`` with ``placeholder_rows``: the places of the template rows left unfilled, joined with ``、``."""
-    listed = placeholders.group_by(_TABLE, maintain_order=True).agg(
-        placeholder_rows=pl.col("source_ref").str.join("、")
-    )
+def with_unfilled_rows(projects: pl.DataFrame, unfilled_rows: pl.DataFrame) -> pl.DataFrame:
+    """``projects`` with ``unfilled_rows``: the places of the template rows left unfilled, joined with ``、``."""
+    listed = unfilled_rows.group_by(_TABLE, maintain_order=True).agg(unfilled_rows=pl.col("source_ref").str.join("、"))
     return projects.join(listed, on=_TABLE, how="left", maintain_order="left")
 
 
