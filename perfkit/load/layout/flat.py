@@ -23,7 +23,7 @@ from perfkit.load.layout.labels import MONEY_NOTE
 from perfkit.load.layout.money import SCALE_STATEMENT
 from perfkit.schema import PROJECTS
 from perfkit.targets import comparator_expr
-from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, figure_expr, fold_width_text
+from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, figure_expr, fold_width_text, on_distinct
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
 # parenthesis such as （万元） removed.
@@ -261,7 +261,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     raw = raw.filter(~pl.all_horizontal(pl.col(FLAT_COLUMNS).is_null()))
     frame = _continued(raw)
     for name in (*BUDGET_FIELDS, "year"):
-        frame = frame.with_columns(_number=_on_distinct(frame, name, figure_expr(pl.col(name))))
+        frame = frame.with_columns(_number=on_distinct(frame, name, figure_expr(pl.col(name))))
         frame = frame.with_columns(pl.when(pl.col("_number").is_not_null()).then(pl.col(name)).alias(name))
         number = pl.col("_number")
         label = COLUMN_ALIASES[name][0]
@@ -284,7 +284,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     _bad_row(frame.filter(pl.col("project_name").is_null()), lambda r: "项目名称为空，且上方没有可延续的合并单元格")
     _bad_row(frame.filter(~pl.col("unit_code").str.contains(r"^[0-9]{6}$").fill_null(True)), _bad_unit_code)
     frame = frame.with_columns(
-        pl.col("unit_code").fill_null(""), _op=_on_distinct(frame, "target_op", comparator_expr(pl.col("target_op")))
+        pl.col("unit_code").fill_null(""), _op=on_distinct(frame, "target_op", comparator_expr(pl.col("target_op")))
     )
     unknown_op = pl.col("_split") & pl.col("target_op").is_not_null() & ~_declared_qualitative()
     _bad_row(
@@ -354,15 +354,6 @@ def _continued(raw: pl.DataFrame) -> pl.DataFrame:
         key = [*sheet, *_UNIT_FIELDS, "project_name"]
         frame = frame.with_columns(pl.col(f).fill_null(pl.col(f).drop_nulls().first().over(key)) for f in rest)
     return frame
-
-
-def _on_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
-    """``expr`` (a function of ``column`` alone) for every row of ``frame``, worked out once per
-    distinct value: project cells repeat on every indicator row, and comparators are few."""
-    values = frame.select(pl.col(column).unique())
-    mapped = values.with_columns(expr.alias("_value"))
-    keyed = frame.select(column).join(mapped, on=column, how="left", nulls_equal=True, maintain_order="left")
-    return keyed["_value"]
 
 
 def _joined_target() -> pl.Expr:

@@ -29,7 +29,7 @@ from perfkit.load.layout.labels import (
 )
 from perfkit.load.layout.money import budget_figures, cell_statement, funding_texts, table_scales
 from perfkit.load.layout.problems import problems
-from perfkit.text import fold_width
+from perfkit.text import fold_width, on_distinct
 
 TABLE_KEY = ["_file_no", "_key"]
 BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "budget_other": "其他资金"}
@@ -70,7 +70,8 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     )
     # a label is short, its notes included: only such cells get a key (a longer cell is a value)
     short = pl.col("_flat").str.len_chars() <= _KEY_CHARS
-    c = c.with_columns(_sparse(c, short, label_key_expr(pl.col("_flat"), folded=True), "_k").fill_null(""))
+    key = pl.when(short).then(label_key_expr(pl.col("_flat"), folded=True)).otherwise(pl.lit(""))
+    c = c.with_columns(_k=on_distinct(c, "_flat", key))  # labels repeat on every table: keyed once each
     # a label and its value in one cell (年度资金总额:50万, 项目名称：某项目): the label's key and the value
     c = c.with_columns(_inline_cells(c))
     c = c.with_columns(_k=pl.coalesce("_inline_label", "_k")).drop("_inline_label")
