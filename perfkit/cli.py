@@ -115,14 +115,16 @@ def _score(args: argparse.Namespace) -> int:
         with chunked.load_parts(
             args.targets, args.output, size, args.strict
         ) as parts:  # the actuals after the targets, as below
+            actuals = load_actuals(*args.actuals)
             grades, findings, n_findings = chunked.score(
-                parts, load_actuals(*args.actuals), scoring_params(params.get("scoring"), source),
+                parts, actuals, scoring_params(params.get("scoring"), source),
                 params.get("rescoring"), source, args.output, size,
             )  # fmt: skip
     else:
         targets = load_targets(*args.targets, strict=args.strict) if args.targets else None
+        actuals = load_actuals(*args.actuals)
         card = score(
-            load_actuals(*args.actuals),
+            actuals,
             targets,
             scoring_params(params.get("scoring"), source),
             params.get("rescoring"),
@@ -135,6 +137,11 @@ def _score(args: argparse.Namespace) -> int:
         }
         write_tables_atomically(outputs, args.output)
         grades, findings, n_findings = card.project_scores["grade"], card.findings, card.findings.height
+    for row in actuals.repeated.iter_rows(named=True):
+        print(
+            f"提示: {row['source_file']}: 与 {row['same_as']} 是同一份自评表（{row['projects']} 个项目内容相同），按一份计",
+            file=sys.stderr,
+        )
     for row in findings.filter(pl.col("rule_id") == "actual_unmatched").iter_rows(named=True):
         print(f"警告: {row['evidence']}: {row['message']}", file=sys.stderr)
     graded = grades.is_not_null().sum()

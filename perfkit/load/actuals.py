@@ -4,7 +4,7 @@ filled-in workbook of ``perfkit template``, into two frames keyed like the targe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +17,7 @@ from perfkit.load.layout.assemble import project_id
 from perfkit.load.layout.flat import read_sheets
 from perfkit.load.layout.grid import Row, Table
 from perfkit.load.layout.selfeval import is_selfeval, read_selfeval, split_forms
+from perfkit.load.repeats import REPEATED_COLUMNS, without_repeats
 from perfkit.text import figure_expr, fold_width
 
 # The sheets of the actuals workbook that ``perfkit template`` writes and this module reads back.
@@ -62,6 +63,8 @@ class Actuals:
 
     projects: pl.DataFrame
     indicators: pl.DataFrame
+    # the files left out because another file holds the same self-evaluation (``source_file``, ``same_as``)
+    repeated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REPEATED_COLUMNS))
 
 
 def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -69,9 +72,13 @@ def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataF
     if not selfevals:
         raise InputError(file, None, "未找到绩效自评表（应含“实际完成值”列）")
     projects, indicators = [], []
+    seen: dict[str, int] = {}
     for table in (form for t in selfevals for form in split_forms(t)):
         project, rows = read_selfeval(table, file)
         pid = project_id(project["unit_code"], project["year"], project["project_name"], project["unit_name"])
+        # two forms of one name in one file are two projects, told apart as the target tables tell them
+        seen[pid] = seen.get(pid, 0) + 1
+        pid = pid if seen[pid] == 1 else f"{pid}-{seen[pid]}"
         projects.append(project | {"project_id": pid, "source_file": file})
         rows = [row | {"source_file": file} for row in rows]
         indicators.extend(
@@ -194,11 +201,13 @@ def load_actuals(*paths: str | Path) -> Actuals:
     if not files:
         raise InputError(", ".join(map(str, paths)), None, "没有可读取的文件")
     frames = [read_actuals_file(p) for p in files]
-    projects = pl.concat([p for p, _ in frames])
-    indicators = pl.concat([i for _, i in frames]).with_columns(
+    projects, indicators, repeated = without_repeats(
+        pl.concat([p for p, _ in frames]), pl.concat([i for _, i in frames])
+    )
+    indicators = indicators.with_columns(
         level1=pl.col("level1").replace("", None).forward_fill().over("project_id"),
         seq=pl.coalesce("seq", (pl.int_range(pl.len()).over("project_id") + 1).cast(pl.Int32)),
         deviation_reason=pl.col("deviation_reason").replace("", None),
         actual_raw=pl.col("actual_raw").replace("", None),
     )
-    return Actuals(projects, indicators)
+    return Actuals(projects, indicators, repeated)

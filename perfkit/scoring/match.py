@@ -1,9 +1,12 @@
 """Put targets and actuals side by side: the input of :mod:`perfkit.scoring.indicators`.
 
-Actuals are matched to targets by unit, project name and indicator name — compared without
-whitespace and punctuation, the n-th of two same-named indicators with the n-th — never by row
-position. Actuals that match no target are returned, not dropped. A self-evaluation carries its
-own 年度指标值, so without a target table it is scored against those.
+Projects are matched one to one by unit, year and project name: a unit by its code, or by its name
+where it has none (two units without codes never share a project); the n-th project of a key on
+one side with the n-th on the other (two projects of one name in one unit). Indicators are matched
+within their project by name, compared without whitespace and punctuation; where a name repeats,
+by the target text first, then the n-th with the n-th. Never by row position alone, and never
+one actual to two targets. Actuals that match no target are returned, not dropped. A
+self-evaluation carries its own 年度指标值, so without a target table it is scored against those.
 """
 
 from __future__ import annotations
@@ -14,9 +17,8 @@ import polars as pl
 
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
-from perfkit.scoring.numbering import per_run
 from perfkit.targets import is_money_indicator, is_timely_indicator, with_parsed_targets
-from perfkit.text import squashed
+from perfkit.text import on_distinct, squashed
 
 
 @dataclass(frozen=True)
@@ -31,64 +33,130 @@ class Evaluation:
     unmatched: pl.DataFrame
 
 
-# the bits of the integer that numbers an indicator for matching (a test lowers it)
-_KEY_BITS = 63
+# one project of the actuals: load_actuals gives each its own id (two of one name in a file are
+# told apart, a file repeating another is left out); hand-made frames without ids go by unit and
+# name (squashed: ``2025年 某项目`` is ``2025年某项目``)
+_INSTANCE = ["unit_code", "_project", "project_id"]
 
 
-@dataclass(frozen=True)
-class _Side:
-    """The indicators of one side for matching: the run of rows of one project each row is in, the
-    runs' ``unit_code`` and ``_project`` (squashed project name; a null unit matches nothing), and
-    each row's ``name``."""
-
-    run: pl.Series
-    runs: pl.DataFrame
-    names: pl.Series
-
-
-def _name_ids(*names: pl.Series) -> tuple[list[pl.Series], int]:
-    """For each series of indicator names, the number of each name compared without whitespace and
-    punctuation (the same number on every side), and how many numbers there are."""
-    distinct = pl.concat([n.rename("name").unique().to_frame() for n in names]).unique()
-    distinct = distinct.with_columns(_name=squashed("name"))
-    numbers = distinct.select("_name").unique().with_row_index("_name_id")
-    distinct = distinct.join(numbers, on="_name").select("name", "_name_id")
-    ids = [
-        n.rename("name").to_frame().join(distinct, on="name", how="left", nulls_equal=True, maintain_order="left")
-        for n in names
-    ]
-    return [i["_name_id"] for i in ids], numbers.height
-
-
-def _nth(key: pl.Series) -> pl.Series:
-    """How many rows before each row have its ``key`` (0 for the first): its place after a sort by
-    key and row, less the place of the first row of its key; null where the key is null."""
-    rows = key.to_frame("key").with_row_index("row").sort("key", "row")
-    at = pl.int_range(pl.len(), dtype=pl.UInt32)
-    nth = rows.select(at - pl.when(pl.col("key").ne_missing(pl.col("key").shift(1))).then(at).forward_fill())
-    return pl.zeros(key.len(), pl.UInt32, eager=True).scatter(rows["row"], nth.to_series())
-
-
-def _match_keys(targets: _Side, actuals: _Side) -> tuple[pl.Series, pl.Series]:
-    """One key per indicator row, equal on a target and an actual exactly when their unit, project
-    name and indicator name compare equal and the row is the n-th of that name on both sides; null
-    where the row can match nothing (no unit, or a project with no targets)."""
-    projects = (
-        targets.runs.filter(pl.col("unit_code").is_not_null()).unique(maintain_order=True).with_row_index("_project_id")
+def _unit_key(frame: pl.DataFrame) -> pl.Expr:
+    """A unit as matching knows it: its code, or for a unit without one its name (squashed), so that
+    two units without codes never share a project; null where neither is known."""
+    code = pl.col("unit_code") if "unit_code" in frame.columns else pl.lit(None, dtype=pl.String)
+    name = squashed("unit_name") if "unit_name" in frame.columns else pl.lit("")
+    return (
+        pl.when(code.fill_null("") != "")
+        .then(code)
+        .when(name != "")
+        .then(pl.concat_str(pl.lit("名:"), name))
+        .otherwise(pl.lit(None, dtype=pl.String))
     )
-    (target_names, actual_names), names = _name_ids(targets.names, actuals.names)
-    keys = []
-    for side, name in ((targets, target_names), (actuals, actual_names)):
-        project = side.runs.join(projects, on=["unit_code", "_project"], how="left", maintain_order="left")
-        key = project["_project_id"].cast(pl.UInt64).gather(side.run) * names + name.cast(pl.UInt64)
-        keys.append((key, _nth(key)))
-    # one integer, the n-th in its low bits, where the numbers leave room (below ~10^8 indicators)
-    nth_bits = int(max(nth.max() or 0 for _, nth in keys)).bit_length()
-    if nth_bits < _KEY_BITS and (projects.height * names) >> (_KEY_BITS - nth_bits) == 0:
-        return tuple(key * (1 << nth_bits) + nth for key, nth in keys)  # type: ignore[return-value]
-    return tuple(  # type: ignore[return-value]
-        pl.select(pl.when(key.is_not_null()).then(pl.struct(key.alias("key"), nth.alias("nth")))).to_series()
-        for key, nth in keys
+
+
+def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
+    return pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype=dtype).alias(name)
+
+
+def _actual_instances(actuals: Actuals) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
+    """Every project the actuals give, once per file (``_instance``: 0, 1, … in load order), with
+    its unit key, squashed name and year; and the instance of each actual indicator and project."""
+    named = {}
+    for name in ("projects", "indicators"):
+        frame = getattr(actuals, name)  # a name repeats on every row of its project: squashed once
+        named[name] = frame.with_columns(_project=on_distinct(frame, "project_name", squashed("project_name")))
+    projects = named["projects"].select(*_INSTANCE, "unit_name", "year")
+    from_rows = named["indicators"].select(*_INSTANCE).unique(maintain_order=True)
+    instances = (
+        pl.concat([projects, from_rows], how="diagonal_relaxed")
+        .unique(_INSTANCE, keep="first", maintain_order=True)
+        .with_row_index("_instance")
+    )
+    keys = instances.select("_instance", "_project", _unit=_unit_key(instances), year=pl.col("year").cast(pl.Int32))
+
+    def instance_of(frame: pl.DataFrame) -> pl.Series:
+        return frame.select(_INSTANCE).join(
+            instances.select(*_INSTANCE, "_instance"), on=_INSTANCE, how="left", nulls_equal=True, maintain_order="left"
+        )["_instance"]
+
+    return keys, instance_of(named["indicators"]), instance_of(named["projects"])
+
+
+def _pairs(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.DataFrame:
+    """``_instance`` → ``project_id`` of its target: the same unit, project name and year, the
+    n-th project of that key on one side with the n-th on the other. A year missing on one side is
+    the other side's where the unit's project has targets of one year only."""
+    key = ["_unit", "_project"]
+    target_years = targets.drop_nulls("year").group_by(key).agg(_only=pl.col("year").unique())
+    actual_years = actuals.drop_nulls("year").group_by(key).agg(_only=pl.col("year").unique())
+
+    def with_year(side: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
+        only = other.filter(pl.col("_only").list.len() == 1).select(*key, _other=pl.col("_only").list.first())
+        side = side.join(only, on=key, how="left", maintain_order="left")
+        return side.with_columns(year=pl.coalesce("year", "_other")).drop("_other")
+
+    full = [*key, "year"]
+    targets = with_year(targets, actual_years).with_columns(_nth=pl.int_range(pl.len()).over(full))
+    actuals = with_year(actuals, target_years).with_columns(_nth=pl.int_range(pl.len()).over(full))
+    return (
+        actuals.drop_nulls("_unit")
+        .join(targets.drop_nulls("_unit").select(*full, "_nth", "project_id"), on=[*full, "_nth"], nulls_equal=True)
+        .select("_instance", "project_id")
+    )
+
+
+def _ids(*columns: pl.Series) -> list[pl.Series]:
+    """For each series of texts, one number per text compared without whitespace and punctuation,
+    the same number on every side (worked out once per distinct text)."""
+    distinct = pl.concat([c.rename("text").unique().to_frame() for c in columns]).unique()
+    distinct = distinct.with_columns(_squashed=squashed("text"))
+    numbers = distinct.select("_squashed").unique().with_row_index("_id")
+    distinct = distinct.join(numbers, on="_squashed").select("text", "_id")
+    return [
+        c.rename("text")
+        .to_frame()
+        .join(distinct, on="text", how="left", nulls_equal=True, maintain_order="left")["_id"]
+        for c in columns
+    ]
+
+
+def _nth(frame: pl.DataFrame, keys: list[str]) -> pl.Series:
+    """How many rows before each row of ``frame`` have its ``keys`` (0 for the first): its place
+    after a stable sort by the keys, less the place of the first row of its keys (a window per key
+    is slow where nearly every key is its own group)."""
+    rows = frame.select(keys).with_row_index("_at").sort(keys, maintain_order=True)
+    at = pl.int_range(pl.len(), dtype=pl.UInt32)
+    starts = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(1)) for k in keys)
+    nth = rows.select(at - pl.when(starts.fill_null(True)).then(at).forward_fill())
+    return pl.zeros(frame.height, pl.UInt32, eager=True).scatter(rows["_at"], nth.to_series())
+
+
+def _matched_rows(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.Series:
+    """For each target indicator row (``_project``: the number of its project, ``name``,
+    ``target_raw``), the row of the actual indicator that goes with it (``_project`` of its
+    target, ``name``, ``target_raw`` as the self-evaluation restates it), or null. Names compare
+    without whitespace and punctuation; where a name repeats in a project, the rows whose targets
+    read the same go together first, and the rest in order (the n-th with the n-th)."""
+    names, texts = (_ids(targets[c], actuals[c]) for c in ("name", "target_raw"))
+    key = ["_project", "_name"]
+    sides = [
+        pl.DataFrame({"_project": frame["_project"], "_name": names[i], "_text": texts[i]})
+        .with_row_index("_row")
+        .filter(pl.col("_project").is_not_null())
+        for i, frame in enumerate((targets, actuals))
+    ]
+    by_text = [side.with_columns(_nth=_nth(side, [*key, "_text"])) for side in sides]
+    first = by_text[0].join(by_text[1], on=[*key, "_text", "_nth"], suffix="_actual").select("_row", "_row_actual")
+    rest = [
+        sides[0].join(first, on="_row", how="anti", maintain_order="left"),
+        sides[1].join(first.select(_row="_row_actual"), on="_row", how="anti", maintain_order="left"),
+    ]
+    rest = [side.with_columns(_nth=_nth(side, key)) for side in rest]
+    matched = [first, rest[0].join(rest[1], on=[*key, "_nth"], suffix="_actual").select("_row", "_row_actual")]
+    found = pl.concat(matched)
+    return (
+        pl.repeat(None, targets.height, dtype=pl.UInt32, eager=True)
+        .alias("_row_actual")
+        .scatter(found["_row"], found["_row_actual"])
     )
 
 
@@ -111,49 +179,39 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
         )
         return Evaluation(indicators, projects, empty)
     # an indicator of no known project is left out, as by an inner join
-    target_run, target_runs = per_run(targets.indicators, ["unit_code", "project_id"])
-    target_runs = target_runs.join(
-        targets.projects.select("project_id", "project_name", _known=pl.lit(True)),
-        on="project_id",
-        how="left",
-        maintain_order="left",
-        validate="m:1",
-    ).with_columns(_project=squashed("project_name"), _known=pl.col("_known").fill_null(False))
-    actual_run, actual_runs = per_run(actuals.indicators, ["unit_code", "project_name"])
-    target_key, actual_key = _match_keys(
-        _Side(
-            target_run,
-            target_runs.select(pl.when("_known").then("unit_code").alias("unit_code"), "_project"),
-            targets.indicators["name"],
-        ),
-        _Side(
-            actual_run,
-            actual_runs.select("unit_code", _project=squashed("project_name")),
-            actuals.indicators["name"],
-        ),
+    target_projects = targets.projects.select(
+        "project_id",
+        "project_name",
+        _unit=_unit_key(targets.projects),
+        _project=squashed("project_name"),
+        year=_column(targets.projects, "year", pl.Int32),
     )
-    target_ind = targets.indicators.with_columns(project_name=target_runs["project_name"].gather(target_run))
-    known = target_runs["_known"].gather(target_run)
+    instances, instance_of_row, instance_of_project = _actual_instances(actuals)
+    pairs = _pairs(target_projects.drop("project_name"), instances)
+    numbers = target_projects.select("project_id", "project_name").with_row_index("_number")
+    target_ind = targets.indicators.join(numbers, on="project_id", how="left", maintain_order="left")
+    known = target_ind["project_name"].is_not_null()
     if not known.all():
-        target_ind, target_key = target_ind.filter(known), target_key.filter(known)
+        target_ind = target_ind.filter(known)
+    # each actual indicator under the target project its own project goes with
+    actual_project = (
+        instance_of_row.to_frame("_instance")
+        .join(pairs, on="_instance", how="left", maintain_order="left")
+        .join(numbers.select("project_id", "_number"), on="project_id", how="left", maintain_order="left")["_number"]
+    )
+    matched = _matched_rows(
+        target_ind.select("name", "target_raw", _project="_number"),
+        actuals.indicators.select("name", "target_raw").with_columns(_project=actual_project),
+    )
+    target_ind = target_ind.drop("_number")
     actual_ind = actuals.indicators.select(
         "unit_code", *actual_fields,
         pl.col("target_raw").alias("selfeval_target_raw"), pl.col("source_file").alias("actual_source_file"),
         pl.col("source_ref").alias("actual_source_ref"), pl.col("name").alias("actual_name"),
     ).rechunk()  # fmt: skip
     # one chunk: on a frame of several (actuals of many files), polars 2.1 panics gathering its texts by row
-    matched = (
-        target_key.to_frame("_key")
-        .join(
-            actual_key.to_frame("_key").with_row_index("_actual_row").drop_nulls(),
-            on="_key",
-            how="left",
-            maintain_order="left",
-        )
-        .get_column("_actual_row")
-    )
     indicators = target_ind.hstack(actual_ind.drop("unit_code").select(pl.all().gather(matched)).get_columns())
-    lost = ~actual_key.is_in(target_key.drop_nulls().implode()).fill_null(False)
+    lost = ~pl.int_range(actual_ind.height, dtype=pl.UInt32, eager=True).is_in(matched.drop_nulls().implode())
     lost_indicators = actual_ind.filter(lost).select(
         "unit_code",
         kind=pl.lit("indicator"),
@@ -161,15 +219,16 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
         source_ref="actual_source_ref",
         text=pl.format("指标“{}”", "actual_name"),
     )
-    target_proj = targets.projects.with_columns(_project=squashed("project_name"))
-    actual_proj = actuals.projects.with_columns(_project=squashed("project_name")).select(
-        "unit_code", "_project", "budget_initial", "budget_full", "executed", "execution_weight_given",
+    actual_proj = actuals.projects.with_columns(_instance=instance_of_project).select(
+        "_instance", "unit_code", "budget_initial", "budget_full", "executed", "execution_weight_given",
         "self_execution_score", "self_total", "goal_expected", "goal_actual", "selfeval_unfilled_rows",
         pl.col("source_file").alias("actual_source_file"), pl.col("source_ref").alias("actual_source_ref"),
         pl.col("project_name").alias("actual_project_name"),
-    )  # fmt: skip
-    projects = target_proj.join(actual_proj, on=["unit_code", "_project"], how="left", maintain_order="left")
-    lost_projects = actual_proj.join(target_proj, on=["unit_code", "_project"], how="anti").select(
+    ).unique("_instance", keep="first", maintain_order=True)  # fmt: skip
+    projects = targets.projects.join(pairs, on="project_id", how="left", maintain_order="left").join(
+        actual_proj.drop("unit_code"), on="_instance", how="left", maintain_order="left"
+    )
+    lost_projects = actual_proj.join(pairs, on="_instance", how="anti", maintain_order="left").select(
         "unit_code",
         kind=pl.lit("project"),
         source_file="actual_source_file",
@@ -177,4 +236,4 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
         text=pl.format("项目“{}”（单位{}）", "actual_project_name", "unit_code"),
     )
     unmatched = pl.concat([lost_projects, lost_indicators])
-    return Evaluation(indicators, projects.drop("_project"), unmatched)
+    return Evaluation(indicators, projects.drop("_instance"), unmatched)

@@ -243,7 +243,7 @@ def actual_unmatched(run: ScoredRun, _):
     rows = run.unmatched.with_columns(project_id=pl.lit(None, dtype=pl.String), seq=pl.lit(None, dtype=pl.Int32))
     return found(
         rows,
-        pl.format("{}在绩效目标表中找不到对应项（按单位、项目名称、指标名称匹配）：未计入评分", "text"),
+        pl.format("{}在绩效目标表中找不到对应项（按单位、年度、项目名称、指标名称匹配）：未计入评分", "text"),
         pl.format("{}：{}", "source_file", "source_ref"),
     ).with_columns(unit_code=rows["unit_code"])
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
-import pytest
 
 from perfkit.load import TargetTables
 from perfkit.load.actuals import ACTUAL_INDICATOR_COLUMNS, ACTUAL_PROJECT_COLUMNS, Actuals
-from perfkit.scoring import match
 from perfkit.scoring.match import evaluate
 
 
@@ -89,26 +87,6 @@ def test_actuals_go_with_the_target_of_their_unit_project_and_name():
     assert lost["text"].to_list() == ["指标“满意度”", "指标“培训场次”", "指标“培训场次”"]
 
 
-def test_matching_is_the_same_when_the_keys_do_not_fit_one_integer(monkeypatch):
-    expected = evaluate(ACTUALS, TARGETS)
-    monkeypatch.setattr(match, "_KEY_BITS", 1)  # too few bits: the keys become (number, n-th) pairs
-    fallback = evaluate(ACTUALS, TARGETS)
-    assert fallback.indicators.equals(expected.indicators)
-    assert fallback.unmatched.equals(expected.unmatched)
-
-
-@pytest.mark.parametrize(
-    ("keys", "nth"),
-    [
-        # worked by hand: the n-th repeat of each key, in row order
-        ([7, 3, 7, 7, 3, 1], [0, 0, 1, 2, 1, 0]),
-        ([None, 2, None, 2], [None, 0, None, 1]),  # no key, no count
-    ],
-)
-def test_nth_counts_earlier_rows_with_the_same_key(keys, nth):
-    assert match._nth(pl.Series(keys, dtype=pl.UInt64)).to_list() == nth
-
-
 def test_actuals_in_several_chunks_match_as_in_one(tmp_path):
     """Actuals of several files come as a frame of several chunks: matching them gave a polars panic
     (a gather of texts out of bounds) before the actual columns were rechunked. Illustrative data:
@@ -132,3 +110,113 @@ def test_actuals_in_several_chunks_match_as_in_one(tmp_path):
     assert apart.indicators.equals(together.indicators)
     assert apart.unmatched.equals(together.unmatched)
     assert apart.unmatched.filter(pl.col("kind") == "indicator").height == 3
+
+
+def _tables(projects: list[dict], indicators: list[dict]) -> TargetTables:
+    """Target tables from rows written out by hand (illustrative)."""
+    return TargetTables(
+        pl.DataFrame(projects, schema_overrides={"year": pl.Int32}),
+        pl.DataFrame(indicators, schema_overrides={"seq": pl.Int32}),
+    )
+
+
+def _actuals(projects: list[dict], indicators: list[dict]) -> Actuals:
+    """Actuals from rows written out by hand, typed as load_actuals types them (illustrative)."""
+    frames = []
+    for rows, schema in ((projects, ACTUAL_PROJECT_COLUMNS), (indicators, ACTUAL_INDICATOR_COLUMNS)):
+        frame = pl.DataFrame(rows, infer_schema_length=None)
+        fill = [pl.lit(None, dtype=t).alias(c) for c, t in schema.items() if c not in frame.columns]
+        frames.append(frame.with_columns(fill).select([pl.col(c).cast(t) for c, t in schema.items()]))
+    return Actuals(*frames)
+
+
+def _indicator(project_id: str, unit: str, project: str, name: str, target: str, actual: str | None = None, ref=""):
+    row = {"project_id": project_id, "unit_code": unit, "project_name": project, "name": name, "target_raw": target}
+    return row | ({"actual_raw": actual, "source_file": "自评.docx", "source_ref": ref} if actual is not None else {})
+
+
+def test_repeated_names_are_matched_by_their_target_text_before_their_order():
+    """Two 满意度 rows listed in the other order in the self-evaluation: each goes with the target
+    its own 年度指标值 restates (worked by hand: ≥90% ← 91%, ≥95% ← 96%), not the n-th with the n-th."""
+    tables = _tables(
+        [{"project_id": "p1", "unit_code": "100001", "unit_name": "某局", "year": 2025, "project_name": "某项目"}],
+        [
+            _indicator("p1", "100001", "某项目", "满意度", "≥90%") | {"seq": 1},
+            _indicator("p1", "100001", "某项目", "满意度", "≥95%") | {"seq": 2},
+        ],
+    )
+    given = _actuals(
+        [{"project_id": "a1", "unit_code": "100001", "year": 2025, "project_name": "某项目"}],
+        [
+            _indicator("a1", "100001", "某项目", "满意度", "≥ 95%", "96%", "第1行"),
+            _indicator("a1", "100001", "某项目", "满意度", "≥90%", "91%", "第2行"),
+        ],
+    )
+    got = evaluate(given, tables).indicators.select("target_raw", "actual_raw")
+    assert got.rows() == [("≥90%", "91%"), ("≥95%", "96%")]
+
+
+def test_two_projects_of_one_name_in_one_unit_each_take_one_self_evaluation():
+    """Two projects named alike in one unit and year (load_actuals numbers the second ``-2``): the
+    first goes with the first, the second with the second; neither takes both (worked by hand)."""
+    project = {"unit_code": "100001", "unit_name": "某局", "year": 2025, "project_name": "设备购置"}
+    tables = _tables(
+        [project | {"project_id": "p1"}, project | {"project_id": "p2"}],
+        [
+            _indicator("p1", "100001", "设备购置", "购置数量", "≥2台") | {"seq": 1},
+            _indicator("p2", "100001", "设备购置", "购置数量", "≥5台") | {"seq": 1},
+        ],
+    )
+    given = _actuals(
+        [
+            {"project_id": "a", "unit_code": "100001", "year": 2025, "project_name": "设备购置", "self_total": 90.0},
+            {"project_id": "a-2", "unit_code": "100001", "year": 2025, "project_name": "设备购置", "self_total": 80.0},
+        ],
+        [
+            _indicator("a", "100001", "设备购置", "购置数量", "≥2台", "2台", "表1第5行"),
+            _indicator("a-2", "100001", "设备购置", "购置数量", "≥5台", "4台", "表2第5行"),
+        ],
+    )
+    evaluation = evaluate(given, tables)
+    assert evaluation.indicators.select("project_id", "actual_raw").rows() == [("p1", "2台"), ("p2", "4台")]
+    assert evaluation.projects.select("project_id", "self_total").rows() == [("p1", 90.0), ("p2", 80.0)]
+    assert evaluation.unmatched.is_empty()
+
+
+def test_units_without_codes_are_matched_by_their_names_only():
+    """Two units without codes, each with a project 社区服务, 乙街道 loaded first; only 甲街道 filed a
+    self-evaluation. Worked by hand: 甲's target (p2) gets 甲's actual; 乙's (p1) gets none (it is not
+    judged), where matching by project name alone gave 乙 甲's actual."""
+    project = {"unit_code": "", "year": 2025, "project_name": "社区服务"}
+    tables = _tables(
+        [project | {"project_id": "p1", "unit_name": "乙街道"}, project | {"project_id": "p2", "unit_name": "甲街道"}],
+        [
+            _indicator("p1", "", "社区服务", "服务人次", "≥100人次") | {"seq": 1},
+            _indicator("p2", "", "社区服务", "服务人次", "≥100人次") | {"seq": 1},
+        ],
+    )
+    given = _actuals(
+        [{"project_id": "a", "unit_code": "", "unit_name": "甲街道", "year": 2025, "project_name": "社区服务"}],
+        [_indicator("a", "", "社区服务", "服务人次", "≥100人次", "120人次", "第3行")],
+    )
+    got = evaluate(given, tables).indicators.select("project_id", "actual_raw")
+    assert got.rows() == [("p1", None), ("p2", "120人次")]
+
+
+def test_actuals_are_scored_against_the_targets_of_their_own_year():
+    """Targets of 2024 and 2025 loaded together, one project name in both: the 2025 self-evaluation
+    goes with the 2025 targets (worked by hand: ≥12场 ← 13场); the 2024 project gets no actual."""
+    project = {"unit_code": "100001", "unit_name": "某局", "project_name": "文化惠民演出"}
+    tables = _tables(
+        [project | {"project_id": "p24", "year": 2024}, project | {"project_id": "p25", "year": 2025}],
+        [
+            _indicator("p24", "100001", "文化惠民演出", "演出场次", "≥10场") | {"seq": 1},
+            _indicator("p25", "100001", "文化惠民演出", "演出场次", "≥12场") | {"seq": 1},
+        ],
+    )
+    given = _actuals(
+        [{"project_id": "a", "unit_code": "100001", "year": 2025, "project_name": "文化惠民演出"}],
+        [_indicator("a", "100001", "文化惠民演出", "演出场次", "≥12场", "13场", "第4行")],
+    )
+    got = evaluate(given, tables).indicators.select("project_id", "target_raw", "actual_raw")
+    assert got.rows() == [("p24", "≥10场", None), ("p25", "≥12场", "13场")]
