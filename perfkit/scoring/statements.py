@@ -164,10 +164,11 @@ def claim_columns(strict_deduction: float, upper_method: str) -> dict[str, pl.Ex
     the bound the actual states, never above 1 − ``strict_deduction``) of every indicator.
 
     Reads ``_a`` (the actual in the target's unit), ``_op`` (the comparator scored),
-    ``actual_op`` and the target's columns. An actual on the target's own side (``≥266米`` against
-    ``≥266米``, ``13个月内`` against ``12个月内``) is read as its number, the least it claims in that
-    direction: it is never open. One on the other side (``不足95%`` against ``≥95%``) is missed when
-    every value it allows misses, and open otherwise."""
+    ``actual_op`` and the target's columns. An actual on the target's own side is read as its
+    number where it reaches the target, or restates the target's form (``≥266米`` against
+    ``≥300米``, ``13个月内`` against ``12个月内``: the least it claims); otherwise (``超过90%``
+    against ``≥95%``) it is open. One on the other side (``不足95%`` against ``≥95%``) is missed
+    when every value it allows misses, and open otherwise."""
     t, x, op, claim = pl.col("target_value"), pl.col("_a"), pl.col("_op"), pl.col("actual_op")
     quantitative = (pl.col("actual_kind") == "quantitative") & (pl.col("target_kind") != DEADLINE)
     below, above = claim.is_in(["<", "<="]), claim.is_in([">", ">="])
@@ -175,6 +176,10 @@ def claim_columns(strict_deduction: float, upper_method: str) -> dict[str, pl.Ex
     strict = claim.is_in(["<", ">"]) | op.is_in([">", "<"]) | (op == "=")
     is_range = pl.col("target_kind") == "range"
     against = quantitative & ((below & (lower | is_range)) | (above & (upper | is_range)))
+    # on the target's own side and short of it: its number where it restates the target's form
+    # (≥266米 for ≥300米, 13个月内 for 12个月内), a person where it says more (超过90% for ≥95%)
+    short = (above & (op == ">=") & (x < t)) | (below & (op == "<=") & (x > t))
+    loose = quantitative & ~is_range & short & (claim != op)
     missed = (
         pl.when(is_range)
         .then(pl.lit(False))
@@ -187,7 +192,7 @@ def claim_columns(strict_deduction: float, upper_method: str) -> dict[str, pl.Ex
     bound = pl.when(~proportional).then(0.0).when(below).then(x / t).otherwise(over_rule)
     return {
         "_c_missed": (against & missed).fill_null(False),
-        "_c_open": (against & ~missed.fill_null(False)).fill_null(False),
+        "_c_open": ((against & ~missed.fill_null(False)) | loose).fill_null(False),
         "_c_bound": pl.min_horizontal(bound, pl.lit(1.0 - strict_deduction)).clip(0.0, 1.0),
     }
 
