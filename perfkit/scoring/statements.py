@@ -110,6 +110,10 @@ def _stated_percentages(parsed: pl.DataFrame) -> pl.DataFrame:
         .with_columns(_pct_doubt=doubt, _pct=pl.when(change & down).then(-number.abs()).otherwise(number))
         .select(*keys, "actual_measure", "_pct_doubt", "_pct")
     )
+    if read.is_empty():  # most actuals are figures: no join over them
+        return parsed.with_columns(
+            actual_measure=pl.lit(None, pl.String), _pct_doubt=pl.lit(None, pl.String), _pct=pl.lit(None, pl.Float64)
+        )
     joined = parsed.join(read, on=keys, how="left", nulls_equal=True, maintain_order="left")
     taken = pl.col("_pct").is_not_null() & pl.col("_pct_doubt").is_null()
     return joined.with_columns(
