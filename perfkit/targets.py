@@ -83,6 +83,10 @@ _DEADLINE_RE = (
     r"(?<tail>年底前|年底|年末|年内|全年|底前|底|末|前|以前|之前|内|完成|份)?" + _NOTE + "$"
 )
 _ON_TIME = r"^(?:按期|按时|如期|准时)完成"
+# a leading minus written as full-width －, the minus sign − or the small ﹣ (－3%, ≥−5%)
+_MINUS = r"^(?<op>>=|<=|=|>|<)?[－−﹣](?<digit>[0-9])"
+# a unit written in brackets after the number (≤4（万元）, ≥95(%)): the unit, not a note
+_BRACKET_UNIT = rf"^[（(](?<unit>{_UNIT})[）)](?<rest>.*)$"
 
 # A target on one of these reads a bare 万 as 万元 (money). Whole words: 价 alone would match 评价.
 MONEY_NAME_WORDS = ["费", "经费", "资金", "成本", "金额", "补贴", "补助", "租金", "价格", "单价", "造价", "总价",
@@ -129,7 +133,8 @@ def _normalised(cells: pl.DataFrame, raw: str, text: str) -> pl.DataFrame:
         folded.filter(~separated),
         folded.filter(separated).with_columns(drop_thousands(pl.col(text)).alias(text)),
     ]
-    return pl.concat(parts).with_columns(_words_to_symbols(pl.col(text)).alias(text))
+    signed = _words_to_symbols(pl.col(text)).str.replace(_MINUS, "${op}-${digit}")
+    return pl.concat(parts).with_columns(signed.alias(text))
 
 
 def comparator_expr(raw: pl.Expr) -> pl.Expr:
@@ -225,7 +230,8 @@ def _parse_distinct(cells: pl.DataFrame, keys: list[str], prefix: str) -> pl.Dat
     after = pl.col(tail).struct.field
     number = field("num").cast(pl.Float64, strict=False)
     high = field("high").cast(pl.Float64, strict=False)
-    unit_written = pl.coalesce(after("unit"), after("counted")).fill_null("")
+    bracket = pl.col("__target_bracket").struct.field
+    unit_written = pl.coalesce(after("unit"), after("counted"), bracket("unit")).fill_null("")
     is_range = field("range").is_not_null() & high.is_not_null()
     # a number too long for a float (hundreds of digits) is text, not an infinite target
     finite = number.is_finite().fill_null(False) & (~is_range | high.is_finite().fill_null(False))
@@ -280,6 +286,11 @@ def _parse_distinct(cells: pl.DataFrame, keys: list[str], prefix: str) -> pl.Dat
         pl.col(text).str.extract_groups(_DEADLINE_RE).alias("__target_deadline"),
     )
     out = out.with_columns(*[expr.alias(f"__target_deadline_{i}") for i, expr in enumerate(deadline)])
+    # the bracket is read only after a number written without a unit
+    unit_missing = after("unit").is_null() & after("counted").is_null() & field("note").str.contains("^[（(]")
+    out = out.with_columns(
+        pl.when(unit_missing).then(field("note")).str.extract_groups(_BRACKET_UNIT).alias("__target_bracket")
+    )
     return (
         out.with_columns(kind.alias(f"{prefix}kind"))
         .with_columns(
@@ -304,6 +315,8 @@ def _parse_distinct(cells: pl.DataFrame, keys: list[str], prefix: str) -> pl.Dat
             .then(deadline_note)
             .when(is_zero)
             .then(pl.col(text).str.extract(_NOTE + "$"))
+            .when(numeric & bracket("unit").is_not_null())
+            .then(pl.when(bracket("rest") != "").then(bracket("rest")))
             .when(numeric)
             .then(field("note"))
             .alias(f"{prefix}note"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from perfkit.checks.frames import is_cost
@@ -68,10 +70,12 @@ def missing_level1(tables, params):
 )  # fmt: skip
 def missing_output_level2(tables, params):
     # cost may sit under outputs or be a level-1 group of its own: both count
+    # a kind written with a note (数量指标（必填硬性指标）) is that kind
+    written = pl.col("level2").str.extract("(" + "|".join(re.escape(k) for k in params["required"]) + ")")
     kinds = (
         tables.indicators.select("project_id", "level1", "level2")
         .filter((pl.col("level1") == "产出指标") | is_cost())
-        .with_columns(kind=pl.when(is_cost()).then(pl.lit("成本指标")).otherwise("level2"))
+        .with_columns(kind=pl.when(is_cost()).then(pl.lit("成本指标")).otherwise(pl.coalesce(written, "level2")))
     )
     present = kinds.group_by("project_id").agg(pl.col("kind").unique().alias("present"))
     missing = present.join(pl.DataFrame({"required": params["required"]}), how="cross").filter(

@@ -8,15 +8,29 @@ All matching is joins and group-bys over the whole portfolio, never a loop over 
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from perfkit.checks.registry import found, rule
-from perfkit.text import MONEY_TO_YUAN, UNIT_CLASSES, drop_thousands, fold_width, squashed
+from perfkit.text import (
+    COMPARATOR_WORDS,
+    MONEY_TO_YUAN,
+    SUFFIX_COMPARATORS,
+    UNIT_CLASSES,
+    drop_thousands,
+    fold_width,
+    squashed,
+)
 
 _BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：相关性（指标应与绩效目标对应）"
 _UNITS = "|".join(sorted(UNIT_CLASSES, key=len, reverse=True))
 # goal text is folded first (２６ → 26, 3,080 → 3080), so digits are ASCII digits
 _QUANTITY = rf"[^，,。；;！!？?\n]*?[0-9]+(?:\.[0-9]+)?(?:{_UNITS})"
+# the comparator a goal writes before its number (不少于26场, ≥30%) or after it (30%以上)
+_WORD_OPS = {word: op for op, words in COMPARATOR_WORDS.items() for word in words}
+_GOAL_WORD = "(" + "|".join(sorted(map(re.escape, _WORD_OPS), key=len, reverse=True)) + ")"
+_GOAL_SUFFIX = "(" + "|".join(sorted(SUFFIX_COMPARATORS, key=len, reverse=True)) + ")"
 
 
 def _bigrams(frame: pl.DataFrame, text: str, keys: list[str]) -> pl.DataFrame:
@@ -98,9 +112,18 @@ def goal_target_mismatch(tables, params):
     whose name matches the goal clause best (at least ``min_similarity``)."""
     quantities = (
         _goal_paragraphs(tables)
-        .with_columns(clause=pl.col("text").str.extract_all(_QUANTITY))
+        .with_columns(clause=pl.col("text").str.extract_all(_QUANTITY + _GOAL_SUFFIX + "?"))
         .explode("clause")
         .drop_nulls("clause")
+        .with_columns(
+            goal_op=pl.coalesce(
+                pl.col("clause").str.extract(_GOAL_SUFFIX + "$").replace_strict(SUFFIX_COMPARATORS, default=None),
+                pl.col("clause")
+                .str.extract(_GOAL_WORD + r"[0-9]+(?:\.[0-9]+)?(?:" + _UNITS + ")" + _GOAL_SUFFIX + "?$")
+                .replace_strict(_WORD_OPS, default=None),
+            ),
+            clause=pl.col("clause").str.replace(_GOAL_SUFFIX + "$", ""),
+        )
         .with_columns(
             q_no=pl.int_range(pl.len()).over("project_id"),
             goal_value=pl.col("clause")
@@ -115,7 +138,7 @@ def goal_target_mismatch(tables, params):
             goal_money=_in_yuan("goal_value", "goal_unit"),
         )
     )
-    columns = ["project_id", "seq", "name", "target_raw", "target_value", "target_unit"]
+    columns = ["project_id", "seq", "name", "target_raw", "target_op", "target_value", "target_unit"]
     indicators = (
         tables.indicators.select(columns)
         .filter(pl.col("target_value").is_not_null())
@@ -139,7 +162,13 @@ def goal_target_mismatch(tables, params):
         .group_by("project_id", "q_no", maintain_order=True)
         .first()
     )
-    rows = best.sort("project_id", "q_no")
+    # a bound on the goal's side at least as strict (≥32.68% for a goal of ≥30%) keeps the goal
+    goal, target = pl.col("goal_money"), pl.col("target_money")
+    lower, upper = [">=", ">"], ["<=", "<"]
+    stricter = (pl.col("goal_op").is_in(lower) & pl.col("target_op").is_in(lower) & (target >= goal)) | (
+        pl.col("goal_op").is_in(upper) & pl.col("target_op").is_in(upper) & (target <= goal)
+    )
+    rows = best.filter(~stricter.fill_null(False)).sort("project_id", "q_no")
     return found(
         rows,
         pl.format(

@@ -55,6 +55,15 @@ def _one_row_per_indicator(indicators: pl.DataFrame) -> bool:
     return bool(place.is_not_null().all() and indicators["project_id"].is_not_null().all() and place.is_unique().all())
 
 
+def _with_budget_year(evaluation) -> pl.DataFrame:
+    """The indicators with their project's budget ``year``: a deadline without a year lies in it."""
+    indicators, projects = evaluation.indicators, evaluation.projects
+    if "year" in indicators.columns or "year" not in projects.columns:
+        return indicators
+    years = projects.select("project_id", pl.col("year").cast(pl.Int32, strict=False)).unique("project_id")
+    return indicators.join(years, on="project_id", how="left", maintain_order="left")
+
+
 def score(
     actuals: Actuals,
     targets: TargetTables | None = None,
@@ -67,7 +76,7 @@ def score(
     evaluation = evaluate(actuals, targets)
     _check_band_fractions(evaluation.indicators, params)
     self_columns = ["weight_given", "deviation_reason", "selfeval_target_raw", "target_kind", "level2"]
-    scored = score_indicators(evaluation.indicators, params, keep=self_columns)
+    scored = score_indicators(_with_budget_year(evaluation), params, keep=self_columns)
     indicator_scores = scored.drop(self_columns)
     projects = evaluation.projects.with_columns(
         budget_full=pl.coalesce("budget_full", "budget_total"),

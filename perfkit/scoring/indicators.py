@@ -16,6 +16,7 @@ import polars as pl
 from perfkit.scoring.notes import note_stages
 from perfkit.scoring.numbering import numbered, whole_slices
 from perfkit.scoring.params import ScoringParams
+from perfkit.scoring.statements import claim_columns, completion_rate, parsed_actuals
 from perfkit.targets import (
     CONTRADICTORY,
     DEADLINE,
@@ -23,7 +24,6 @@ from perfkit.targets import (
     QUALITATIVE,
     RANGE,
     is_money_indicator,
-    with_parsed_targets,
 )
 from perfkit.text import MONEY_TO_YUAN, MONEY_UNITS, UNIT_CLASSES
 
@@ -38,7 +38,6 @@ INDICATOR_EXTRA_COLUMNS = [
 # indicators are scored in slices of whole projects of about this many rows: the working columns
 # of a slice stay small (memory), and the result is the same as in one piece
 SLICE_INDICATORS = 100_000
-_PERCENT_IN_TEXT = r"(-?[0-9]+(?:\.[0-9]+)?)%"
 
 
 def _weights(params: ScoringParams) -> list[dict[str, pl.Expr]]:
@@ -86,39 +85,58 @@ def _actual_in_target_unit() -> pl.Expr:
     return pl.col("actual_value") * factor
 
 
-def _band_fraction(params: ScoringParams) -> tuple[pl.Expr, pl.Expr]:
-    """(band, fraction) of a qualitative actual: an explicit band, or the actual's leading clause
-    when it is a band label or one of ``params.qualitative_synonyms`` — never a prefix match. The
-    fraction reads the band from the column ``_s_band``.
+def _band_fraction(params: ScoringParams) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(band, fraction, rate) of a qualitative actual: an explicit band; else the band of the
+    completion rate the text states (``完成（完成率60%）``: 60%, the middle band), scored at that
+    rate; else the actual's leading clause when it is a band label or one of
+    ``params.qualitative_synonyms`` — never a prefix match. The fraction reads the band from the
+    column ``_s_band`` and the rate from ``_s_rate``.
 
-    The clause is read only where a band can decide the score (see ``_by_band``): elsewhere the
+    The text is read only where a band can decide the score (see ``_by_band``): elsewhere the
     regex passes would be wasted on every numeric actual."""
     kind = pl.col("target_kind")
     may_use_band = ~kind.is_in(NUMERIC_KINDS) | ((kind == DEADLINE) & pl.col("actual_kind").is_in([QUALITATIVE]))
     text = pl.when(may_use_band.fill_null(True)).then(pl.col("actual_raw").fill_null("")).str.replace_all(r"\s", "")
     clause = text.str.extract(r"^([^，,；;。：:（(！!]*)")
     synonyms = {**{band: band for band in params.qualitative_bands}, **params.qualitative_synonyms}
-    band = pl.coalesce(pl.col("band"), clause.replace_strict(synonyms, default=None))
+    rate = pl.when(pl.col("band").is_null()).then(completion_rate(text))
+    by_low = sorted(params.qualitative_bands.items(), key=lambda item: item[1][0], reverse=True)
+    band_of_rate = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for name, (low, _, _) in by_low:
+        band_of_rate = band_of_rate.when(pl.col("_s_rate") >= low).then(pl.lit(name))
+    band = pl.coalesce(pl.col("band"), band_of_rate, clause.replace_strict(synonyms, default=None))
     default = pl.col("_s_band").replace_strict({k: v[2] for k, v in params.qualitative_bands.items()}, default=None)
-    return band, pl.coalesce(pl.col("band_fraction"), default)
+    fraction = pl.coalesce(pl.col("band_fraction"), pl.col("_s_rate").clip(0.0, 1.0), default)
+    return band, fraction, rate
 
 
 def _comparator(params: ScoringParams) -> pl.Expr:
-    """The comparator scored: as written; else ≤ for a zero target or an indicator whose name says
-    lower is better (事故, 投诉 …); else ``params.no_comparator_as``."""
+    """The comparator scored: ≤ for a cost written without one or with =; as written; else ≤ for a
+    zero target or an indicator whose name says lower is better (事故, 投诉 …); else
+    ``params.no_comparator_as``."""
     # the name is read only where no comparator is written
     name = pl.when(pl.col("target_op").is_null()).then(pl.col("name").fill_null(""))
     lower_is_better = name.str.contains("|".join(params.lower_is_better_names) or "$^")
     implied = pl.when((pl.col("target_value") == 0) | lower_is_better).then(pl.lit("<="))
-    return pl.coalesce(pl.col("target_op"), implied, pl.lit(params.no_comparator_as))
+    # a cost (成本指标) without a comparator or with = is a ceiling: spending more is not met
+    cost = pl.col("level1").str.contains("成本").fill_null(False) | pl.col("level2").str.contains("成本").fill_null(
+        False
+    )
+    cost_ceiling = pl.when(cost & (pl.col("target_op").is_null() | (pl.col("target_op") == "="))).then(pl.lit("<="))
+    return pl.coalesce(cost_ceiling, pl.col("target_op"), implied, pl.lit(params.no_comparator_as))
 
 
 def _deadline_parts(params: ScoringParams) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(met, achievement when late, actual month / deadline month) of a deadline: dates compare
-    with their years where both say one, else by month and day; late in a later year scores 0,
+    with their years where both say one (a date without its year takes the budget year, ``year``,
+    where the project has one), else by month and day; late in a later year scores 0,
     late by months by the upper-bound rule on the month numbers, late within the month by the
     strict deduction."""
-    t, a = pl.col("target_value"), pl.col("_a")
+    # a date written without its year (年底前, 10月) lies in the budget year, where it is known
+    year = pl.col("year").cast(pl.Float64) * 10000
+    t = pl.when(pl.col("target_value") < 10000).then(year + pl.col("target_value")).otherwise(pl.col("target_value"))
+    a = pl.when(pl.col("_a") < 10000).then(year + pl.col("_a")).otherwise(pl.col("_a"))
+    t, a = pl.coalesce(t, pl.col("target_value")), pl.coalesce(a, pl.col("_a"))
     both_years = (t >= 10000) & (a >= 10000)
     tc, ac = pl.when(both_years).then(t).otherwise(t % 10000), pl.when(both_years).then(a).otherwise(a % 10000)
     strict = pl.col("_op") == "<"
@@ -176,13 +194,15 @@ def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
         .then(pl.min_horizontal(missed, 1.0 - params.strict_boundary_deduction))
         .otherwise(missed)
     )
+    claim_missed, claim_open = pl.col("_c_missed"), pl.col("_c_open")
     numeric_achievement = (
         pl.when(a.is_null()).then(None)
+        .when(claim_missed).then(pl.col("_c_bound"))
         .when(over & pl.lit(params.deduct_over_achievement)).then(1 - (ratio - 1))
         .when(met | (equal & ~is_range & ~is_deadline & (ratio > 1))).then(1.0)
         .otherwise(missed)
     ).clip(0.0, 1.0)  # fmt: skip
-    band_read, fraction_read = _band_fraction(params)
+    band_read, fraction_read, rate_read = _band_fraction(params)
     unknown_group = pl.col("group").is_null()
     why_unjudged = (
         pl.when(unknown_group).then(pl.lit("group"))
@@ -190,9 +210,11 @@ def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
         .when(pl.col("actual_raw").is_null()).then(pl.lit("no_actual"))
         .when(by_band & fraction.is_null()).then(pl.lit("no_band"))
         .when(by_band).then(None)
+        .when(pl.col("actual_doubt").is_not_null()).then(pl.col("actual_doubt"))
         .when(pl.col("actual_value").is_null()).then(pl.lit("not_number"))
         .when(is_deadline & (pl.col("actual_kind") != DEADLINE)).then(pl.lit("not_date"))
         .when(a.is_null()).then(pl.lit("unit"))
+        .when(claim_open).then(pl.lit("bound"))
     )  # fmt: skip
     status = (
         pl.when(achievement.is_null()).then(pl.lit("unjudged"))
@@ -206,11 +228,17 @@ def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
         {
             "_s_ratio": pl.when(t > 0).then(a / t),
             "_s_met": pl.when(is_deadline).then(deadline_met).when(is_range).then(range_met).otherwise(written_met),
-            "_s_band": band_read,
+            "_s_rate": rate_read,
+            **claim_columns(params.strict_boundary_deduction, params.upper_bound_method),
         },
+        {"_s_band": band_read, "_s_met": met & ~pl.col("_c_missed")},
         {
             "_s_fraction": fraction_read,
-            "_s_over": kind.is_in(["quantitative"]) & (lower | equal) & (ratio >= params.over_achievement_ratio),
+            "_s_over": kind.is_in(["quantitative"])
+            & (lower | equal)
+            & (ratio >= params.over_achievement_ratio)
+            & ~claim_missed
+            & ~claim_open,
             # a deadline stated in words by the actual (按时完成, 达成年度指标) is judged by its band
             "_s_by_band": ~numeric | (is_deadline & pl.col("actual_kind").is_in(["qualitative"]) & band.is_not_null()),
         },
@@ -231,31 +259,12 @@ def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
 
 
 def _actuals_parsed(frame: pl.DataFrame) -> pl.DataFrame:
-    """The actual's parsed columns (``actual_op``, ``actual_value``, ``actual_unit``, ``actual_kind``):
-    an actual reads money where its target does, and dates where its target is a deadline; a
-    percentage target takes an actual that states one percentage in words (完成率96%，达到预期)."""
+    """The actual's parsed columns (:func:`perfkit.scoring.statements.parsed_actuals`): an actual
+    reads money where its target does, and dates where its target is a deadline."""
     money = is_money_indicator() | pl.col("target_unit").str.contains("^(?:" + "|".join(MONEY_UNITS) + ")").fill_null(
         False
     )
-    cells = frame.select("actual_raw", "target_unit", _money=money, _timely=pl.col("target_kind") == DEADLINE)
-    parsed = with_parsed_targets(
-        cells, "actual_raw", money=pl.col("_money"), prefix="actual_", timely=pl.col("_timely")
-    )
-    # the regex passes only where they can decide: a percentage target without a numeric actual
-    stated = (
-        pl.when((pl.col("target_unit") == "%") & pl.col("actual_value").is_null())
-        .then(pl.col("actual_raw").fill_null(""))
-        .str.replace_all(r"\s", "")
-    )
-    one_percent = stated.str.count_matches(_PERCENT_IN_TEXT) == 1
-    return parsed.select(
-        "actual_op",
-        actual_value=pl.when(one_percent)
-        .then(stated.str.extract(_PERCENT_IN_TEXT).cast(pl.Float64, strict=False))
-        .otherwise("actual_value"),
-        actual_unit=pl.when(one_percent).then(pl.lit("%")).otherwise("actual_unit"),
-        actual_kind=pl.when(one_percent).then(pl.lit("quantitative")).otherwise("actual_kind"),
-    )
+    return parsed_actuals(frame.with_columns(_money=money))
 
 
 def score_indicators(
@@ -271,10 +280,12 @@ def score_indicators(
     params = params or ScoringParams()
     if "target_value_high" not in evaluation.columns:  # tables made before the column existed
         evaluation = evaluation.with_columns(target_value_high=pl.lit(None, dtype=pl.Float64))
+    if "year" not in evaluation.columns:  # no budget year known: dates without a year compare by month
+        evaluation = evaluation.with_columns(year=pl.lit(None, dtype=pl.Int32))
     used = [
         "project_id", "seq", "unit_code", "level1", "level2", "name", "target_raw", "target_op", "target_value",
         "target_unit", "target_kind", "target_value_high", "actual_raw", "band", "band_fraction", "weight_given",
-        "self_score",
+        "self_score", "year",
     ]  # fmt: skip
     frame = evaluation.select(*dict.fromkeys([*used, *keep]))
     project = numbered(frame, ["project_id"])

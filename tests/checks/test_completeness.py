@@ -90,6 +90,13 @@ def test_missing_output_level2_names_the_absent_kinds():
     assert all("数量指标" in f["evidence"] and "质量指标" in f["evidence"] for f in found)
 
 
+def test_missing_output_level2_reads_a_kind_written_with_a_note():
+    """数量指标（必填硬性指标） is the 数量指标 (it fired: 产出指标缺少“数量指标”, as a table built from
+    a source that keeps the note gives it; the document readers drop the note first)."""
+    rows = [(r[0], r[1], f"{r[2]}（必填硬性指标）", *r[3:]) if r[2] == "数量指标" else r for r in CLEAN]
+    assert findings_of(make_tables([P], rows), "missing_output_level2") == []
+
+
 def test_missing_output_level2_counts_cost_as_its_own_level1_group():
     """Cost written as level-1 成本指标 (not under 产出) still covers 成本: nothing missing."""
     rows = clean_with(

@@ -43,7 +43,7 @@ from perfkit.load.layout.selfeval_labels import (
     is_label,
     key,
 )
-from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator_rows, own
+from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator_rows, own, self_total
 from perfkit.load.layout.table import YEAR, figure
 from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, fold_width_text
 
@@ -228,13 +228,13 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
     missing = [INDICATOR_HEADERS[n][0] for n in REQUIRED if n not in columns]
     if missing:
         raise InputError(file, header.ref, f"绩效指标表头缺少列：{'、'.join(missing)}")
-    indicators, self_total, unfilled_rows = indicator_rows(table.rows[first:], columns, len(header.cells), file)
+    indicators, totals, unfilled_rows = indicator_rows(table.rows[first:], columns, len(header.cells), file)
     if not indicators:
         raise InputError(file, header.ref, f"自评表“{project['project_name']}”的表头之后没有指标行，表格不完整")
     year = YEAR.search(project["project_name"]) or YEAR.search(title) or YEAR.search(" ".join(table.rows[0].cells))
     project |= {
         "year": int(year.group(1)) if year else None,
-        "self_total": self_total,
+        "self_total": self_total(totals, indicators, project),
         "source_ref": table.ref,
         "selfeval_unfilled_rows": unfilled_rows,
     }

@@ -109,24 +109,28 @@ def _merged_columns(row: Row, sub: Row, columns: dict[str, int]) -> dict[str, in
 
 def indicator_rows(
     rows: list[Row], columns: dict[str, int], width: int, file: str
-) -> tuple[list[dict], float | None, list[dict]]:
-    """The indicator records under the header, the self total (总分) and the unfilled template rows.
+) -> tuple[list[dict], list[list[float]], list[dict]]:
+    """The indicator records under the header, the figures of each total row (合计/总分; a
+    合计 of the weights may come before the 总分 row, see :func:`self_total`) and the unfilled
+    template rows.
 
-    The rows end at the first closing row (合计/总分, 评价结论, 审核意见, 填报人 …). A repeated header
-    row is skipped. A row with no name, target, actual or score (``指标2:``, ``……``, a level-2
-    label alone) is an unfilled row: recorded with its place, never an indicator."""
+    The rows end at the first closing row (合计/总分, 评价结论, 审核意见, 填报人 …) and the total row
+    right after it. A repeated header row is skipped. A row with no name, target, actual or score
+    (``指标2:``, ``……``, a level-2 label alone) is an unfilled row: recorded with its place, never an
+    indicator."""
     indicators: list[dict] = []
     unfilled_rows: list[dict] = []
-    self_total = None
+    totals: list[list[float]] = []
     levels = _Levels(columns)
     for row in rows:
         cells = [(i, c) for i, c in own(row) if c]
         if not cells:
             continue
-        if is_closing(cells[0][1]):
+        if totals or is_closing(cells[0][1]):
             if key(cells[0][1]) in TOTAL_ROWS:
-                scores = [c for _, c in cells[1:] if is_figure(c)]
-                self_total = figure(scores[-1], "总分", file, row.ref) if scores else None
+                totals.append([figure(c, "总分", file, row.ref) for _, c in cells[1:] if is_figure(c)])
+                if len(totals) == 1:
+                    continue
             break
         if is_header_row(row):
             continue
@@ -152,7 +156,21 @@ def indicator_rows(
                 record[name] = figure(text, INDICATOR_HEADERS[name][0], file, row.cell_ref(index))
         indicators.append(record)
     _group_points(indicators, levels.group_points)
-    return indicators, self_total, unfilled_rows
+    return indicators, totals, unfilled_rows
+
+
+def self_total(totals: list[list[float]], indicators: list[dict], project: dict) -> float | None:
+    """The self total (自评总分) of a form from the figures of its total rows: the last figure of
+    the first row that holds the scores. A row whose one figure is the sum of the weights (分值,
+    with the execution's) and not the sum of the scores is the weights' 合计, not a total."""
+    weights = [r.get("weight_given") for r in indicators] + [project.get("execution_weight_given")]
+    scores = [r.get("self_score") for r in indicators] + [project.get("self_execution_score")]
+    weight_sum, score_sum = sum(w for w in weights if w), sum(s for s in scores if s)
+    for figures in totals:
+        if len(figures) == 1 and abs(figures[0] - weight_sum) < 0.05 <= abs(figures[0] - score_sum):
+            continue
+        return figures[-1] if figures else None
+    return None
 
 
 class _Levels:
