@@ -37,7 +37,7 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "project_kind": ("项目属性",),
     "budget_total": (
         "预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数", "项目金额", "资金情况", "当年资金总额",
-        "本年度申请市财政预算资金",
+        "本年度申请市财政预算资金", "预算申报数",
     ),
     "budget_fiscal": ("财政资金", "财政拨款", "当年财政拨款", "本年财政拨款", "市财政资金", "财政拨款小计"),
     # parts of the fiscal money (其中：上级资金 …): their sum where no 财政资金 is given, never added to it

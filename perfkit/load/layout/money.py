@@ -32,6 +32,15 @@ SCALE_STATEMENT = rf"((?:金额)?单位\s*[:：]\s*(?:人民币)?\s*({_MONEY}))(
 VALUE_WITH_UNIT = (
     rf"^(?:人民币)?(?<number>[0-9][0-9,，]*(?:\.[0-9]+)?)(?:人民币)?(?<unit>{_MONEY}|万|亿)(?:[（(][^（）()]*[）)])?$"
 )
+# the same figure with its unit written twice in one cell (854万854万, copy-paste damage): read once,
+# only where the figure carries its unit (``1111`` is no repeat of ``11``)
+_NOTE_AT_END = r"[（(][^（）()]*[）)]$"
+# a fund named before its figure: 中央衔接推进乡村振兴补助资金(少数民族发展任务)50 — the name has no
+# digit and ends in a word of money (资金, 补助 …, then a note in brackets), the figure closes the cell
+NAMED_FIGURE = (
+    r"^[^0-9]*(?:资金|补助|拨款|经费|专款)(?:[（(][^（）()0-9]*[）)])?"
+    rf"(?<figure>[0-9][0-9,，]*(?:\.[0-9]+)?(?:{_MONEY}|万|亿)?)$"
+)
 # a cell that is only a money unit (the unit of the figure before it)
 UNIT_ONLY = rf"^[（(]?(?:人民币)?({_MONEY})[）)]?$"
 # a cell longer than this is text (a goal, a purpose), not a statement of scale
@@ -41,6 +50,16 @@ STATEMENT_CHARS = 64
 def to_wan(unit: pl.Expr) -> pl.Expr:
     """万元 per ``unit`` (元 → 0.0001; 万 and 亿 as a budget cell writes them: 万元, 亿元), null for no unit."""
     return unit.replace_strict(MONEY_TO_WAN | {"万": 1.0, "亿": 1e4}, default=None, return_dtype=pl.Float64)
+
+
+def figure_cell(flat: pl.Expr) -> pl.Expr:
+    """A budget cell (``flat``: width-folded, whitespace removed) as one figure with its unit where it is
+    written so: a figure with its unit written twice (``854万854万(…)`` → ``854万(…)``), a fund's name
+    before its figure (``某补助资金(某任务)50`` → ``50``); else the cell as it is."""
+    bare = flat.str.replace(_NOTE_AT_END, "")
+    half = bare.str.slice(0, bare.str.len_chars() // 2)
+    doubled = (bare.str.len_chars() % 2 == 0) & (half + half == bare) & half.str.contains(VALUE_WITH_UNIT)
+    return pl.when(doubled).then(half).otherwise(pl.coalesce(flat.str.extract(NAMED_FIGURE, 1), flat))
 
 
 def cell_statement(folded: pl.Expr) -> pl.Expr:
@@ -123,7 +142,8 @@ def budget_figures(written: pl.DataFrame, scales: pl.DataFrame, fields: dict[str
     the sum of the other money. NaN where a figure is not a number. Raises where a figure's own unit
     contradicts a label's brackets."""
     flat = fold_width(pl.col("_value")).str.replace_all(r"\s", "")
-    own = flat.str.extract_groups(VALUE_WITH_UNIT)
+    cell = figure_cell(flat)
+    own = cell.str.extract_groups(VALUE_WITH_UNIT)
     money = (
         written.filter(pl.col("_field").is_in([*fields, "fiscal_part"]))
         .join(scales, on=TABLE_KEY, how="left")
@@ -132,7 +152,10 @@ def budget_figures(written: pl.DataFrame, scales: pl.DataFrame, fields: dict[str
                 own.struct.field("unit").replace({"万": "万元", "亿": "亿元"}),
                 fold_width(pl.col("_next").fill_null("")).str.replace_all(r"\s", "").str.extract(UNIT_ONLY, 1),
             ),
-            _number=pl.coalesce(own.struct.field("number"), pl.col("_value")),
+            # a named figure without a unit (某补助资金50) is the cell's number at the table's scale
+            _number=pl.coalesce(
+                own.struct.field("number"), pl.when(flat.str.contains(NAMED_FIGURE)).then(cell), "_value"
+            ),
         )
     )
     _refuse_contradicting_units(money.filter(pl.col("_own").is_not_null()), "_value", "_value_ref")
