@@ -17,7 +17,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "cq-kxc-rmt-2021",
         "pdf",
     ): "拒绝读取×2；例：perfkit extract 拒绝读取：错误: cq-kxc-rmt-2021.pdf: 未找到项目绩效目标表（共2页，没有含“项目名称”或“一级指标”的表格）",
-    ("hb-ezhou-jgsw-2022", "docx"): "预算数（万元）×1；例：项目1 预算数（万元）：应为 814，实为 空",
     (
         "hb-huangshi-dx-2022",
         "html",

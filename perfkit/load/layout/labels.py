@@ -49,6 +49,11 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     ),
     "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
 }  # fmt: skip
+# a cost build-up in the project part (项目预算成本构成 | 金额 | 测算依据 …, one row per item, then 合计):
+# its 合计 under 金额 is the budget where no label gives one
+COST_TABLE_LABELS = ("项目预算成本构成", "预算成本构成", "项目成本构成", "成本构成", "项目成本测算")
+COST_AMOUNT_LABELS = ("金额", "预算金额", "预算数", "测算金额")
+COST_TOTAL_LABELS = ("合计", "总计")
 # labels of a field that yield to any other label of the same field in the table: the organising
 # body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named
 SECONDARY_LABELS = ("组织实施单位",)

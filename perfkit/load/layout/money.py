@@ -19,7 +19,13 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.layout.labels import FUNDING_PART, FUNDING_TEXT_PARTS
+from perfkit.load.layout.labels import (
+    COST_AMOUNT_LABELS,
+    COST_TABLE_LABELS,
+    COST_TOTAL_LABELS,
+    FUNDING_PART,
+    FUNDING_TEXT_PARTS,
+)
 from perfkit.text import MONEY_TO_WAN, MONEY_UNITS, drop_thousands, figure_expr, fold_width
 
 TABLE_KEY = ["_file_no", "_key"]
@@ -234,3 +240,43 @@ def _refuse_contradicting_units(values: pl.DataFrame, text: str, ref: str) -> No
             f"“{row[text]}”自带的金额单位（{row['_own']}）与{row['_label_place']}“{row['_label_said']}”"
             f"所写的单位（{row['_label_unit']}）不一致，无法确定预算数的单位",
         )
+
+
+def cost_totals(c: pl.DataFrame) -> pl.DataFrame:
+    """Per table with a cost build-up (项目预算成本构成 | 金额 | …, then a 合计 row): the 合计 cell under
+    金额 as a labelled budget total (``_field``, ``_k``, ``col``, ``_value``, ``_value_ref``), for the
+    tables that name no total of their own. The items are not added up: only a written 合计 counts."""
+    origin = c.filter(~pl.col("continued"))
+    heads = (
+        origin.filter(pl.col("_k").is_in(COST_TABLE_LABELS))
+        .unique(TABLE_KEY, keep="first", maintain_order=True)
+        .select(*TABLE_KEY, _head="row_no")
+    )
+    if not heads.height:
+        return pl.DataFrame()
+    below = origin.join(heads, on=TABLE_KEY)
+    amount = (
+        below.filter(pl.col("row_no") == pl.col("_head"), pl.col("_k").is_in(COST_AMOUNT_LABELS))
+        .group_by(TABLE_KEY)
+        .agg(_amount_col=pl.col("col").first())
+    )
+    totals = (
+        below.filter(pl.col("row_no") > pl.col("_head"), pl.col("_k").is_in(COST_TOTAL_LABELS))
+        .group_by(TABLE_KEY)
+        .agg(_total_row=pl.col("row_no").min(), _label_col=pl.col("col").first())
+    )
+    return (
+        origin.join(amount, on=TABLE_KEY)
+        .join(totals, on=TABLE_KEY)
+        .filter(pl.col("row_no") == pl.col("_total_row"), pl.col("col") == pl.col("_amount_col"), pl.col("_s") != "")
+        .select(
+            *TABLE_KEY,
+            "row_no",
+            col="_label_col",
+            _field=pl.lit("budget_total"),
+            _k=pl.lit(COST_TOTAL_LABELS[0]),
+            _value=pl.col("_s"),
+            _next=pl.lit(None, dtype=pl.String),
+            _value_ref="ref",
+        )
+    )

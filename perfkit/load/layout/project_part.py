@@ -27,7 +27,7 @@ from perfkit.load.layout.labels import (
     money_in_label,
     project_kind,
 )
-from perfkit.load.layout.money import budget_figures, cell_statement, funding_texts, table_scales
+from perfkit.load.layout.money import budget_figures, cell_statement, cost_totals, funding_texts, table_scales
 from perfkit.load.layout.problems import problems
 from perfkit.text import fold_width
 
@@ -168,6 +168,12 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _value=pl.when(money_text).then(pl.lit("")).otherwise(pl.col("_value").fill_null("")),
     )
     written = labels.filter(pl.col("_value") != "")
+    # a cost build-up's 合计 stands for the budget total where no label gives one
+    costs = cost_totals(c)
+    if costs.height:
+        costs = costs.join(written.filter(pl.col("_field") == "budget_total"), on=TABLE_KEY, how="anti")
+        written = pl.concat([written, costs], how="diagonal_relaxed")
+        labels = pl.concat([labels, costs], how="diagonal_relaxed")
     # the first value of each field in document order, a secondary label (组织实施单位) only where no other is
     secondary = pl.col("_k").is_in(list(SECONDARY_LABELS))
     ordered = written
