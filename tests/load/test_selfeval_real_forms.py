@@ -443,3 +443,37 @@ def test_level1_cell_with_only_its_points_is_named_by_its_level2_kinds(tmp_path:
     got = indicators(written(tmp_path, form(header, rows)), ["level1", "weight_given"])
     # worked by hand: (50分) over two output indicators → 25 each
     assert got == [("产出指标", 25.0), ("产出指标", 25.0), ("效益指标", 30.0), ("满意度指标", 10.0)]
+
+
+# --- money blocks without 全年预算数 ----------------------------------------------------------------
+
+
+def test_a_money_block_without_a_full_year_budget_measures_execution_against_the_initial(tmp_path: Path) -> None:
+    money = [
+        [("预算执行情况（10分）", 3, 1), ("", 1, 2), "年初预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+        [("年度资金总额", 1, 2), "50", "45", "10", "90%", "9"],
+        [("其中：财政拨款", 1, 2), "50", "45", "-", "-", "-"],
+    ]
+    path = written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))
+    project = load_actuals(path).projects.row(0, named=True)
+    assert [project[k] for k in ("budget_initial", "budget_full", "executed")] == [50.0, None, 45.0]
+    # worked by hand: no 全年预算数, so B/A with A = 年初预算数: 45 / 50 = 90% → 10 × 0.9 = 9
+    assert score(load_actuals(path)).project_scores["execution_score"].to_list() == [9.0]
+
+
+def test_a_budget_over_its_execution_and_a_fiscal_total_row(tmp_path: Path) -> None:
+    money = [
+        [
+            ("预算执行情况(万元)(20分)", 1, 2),
+            ("预算数(A)", 1, 2),
+            "执行数(B)",
+            "执行率(B/A)",
+            ("得分(20分*执行率)", 1, 2),
+        ],
+        [("年度财政资金总额", 1, 2), ("200", 1, 2), "195.5", "97.75%", ("19.55", 1, 2)],
+    ]
+    path = written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))
+    project = load_actuals(path).projects.row(0, named=True)
+    # worked by hand: 预算数 is what execution is measured against; 195.5 / 200 = 97.75% → 10 × 0.9775 = 9.775
+    assert [project[k] for k in ("budget_full", "executed")] == [200.0, 195.5]
+    assert score(load_actuals(path)).project_scores["execution_score"].to_list() == [9.775]

@@ -160,7 +160,8 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
         for i, text in own(row):
             if text and (name := funding_field(text)) is not None and name not in funding:
                 funding[name] = i
-        if "budget_full" in funding and "_money" not in project:
+        # a form may have no 全年预算数 (年初预算数(A) | 全年执行数(B), 执行率 B/A): its execution still counts
+        if ("budget_full" in funding or "executed" in funding) and "_money" not in project:
             _funding(rows, r, funding, file, project)
 
 
