@@ -477,3 +477,25 @@ def test_a_budget_over_its_execution_and_a_fiscal_total_row(tmp_path: Path) -> N
     # worked by hand: 预算数 is what execution is measured against; 195.5 / 200 = 97.75% → 10 × 0.9775 = 9.775
     assert [project[k] for k in ("budget_full", "executed")] == [200.0, 195.5]
     assert score(load_actuals(path)).project_scores["execution_score"].to_list() == [9.775]
+
+
+def test_a_total_row_left_at_zero_over_parts_that_hold_money_is_the_sum_of_its_parts(tmp_path: Path) -> None:
+    money = funding()
+    money[1] = [("年度资金总额", 1, 2), "0", "0", "0", "10", "0", "0"]
+    path = written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))
+    project = load_actuals(path).projects.row(0, named=True)
+    # worked by hand: parts 80 + 20 budgeted, 72 + 18 executed; the self-score 0 stays as written
+    assert [project[k] for k in ("budget_initial", "budget_full", "executed", "self_execution_score")] == [
+        100.0, 100.0, 90.0, 0.0
+    ]  # fmt: skip
+    assert score(load_actuals(path)).project_scores["execution_score"].to_list() == [9.0]  # 10 × 90 / 100
+
+
+def test_a_total_row_of_zero_over_empty_parts_stays_zero(tmp_path: Path) -> None:
+    money = funding()
+    money[1] = [("年度资金总额", 1, 2), "0", "0", "0", "10", "0", "0"]
+    money[2] = [("其中：当年财政拨款", 1, 2), "", "", "", "—", "—", "—"]
+    money[3] = [("其他资金", 1, 2), "", "", "", "—", "—", "—"]
+    project = load_actuals(written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))).projects.row(0, named=True)
+    # nothing to add up: the total stays as written
+    assert [project[k] for k in ("budget_full", "executed")] == [0.0, 0.0]

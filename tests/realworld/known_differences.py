@@ -7,7 +7,6 @@ elided) or the kinds of difference and their counts.
 """
 
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
-    ("ah-guichi-tangxi-2022", "docx"): "执行率得分×1；例：项目1 执行率得分：应为 10，实为 空",
     ("ah-tianchang-slj-2022", "html"): "缺少指标×1、缺少评分指标×1；例：项目1 缺少指标8「指标1:/」",
     (
         "cq-kxc-rmt-2021",
