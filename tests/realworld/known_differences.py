@@ -33,10 +33,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "html",
     ): "拒绝读取×1；例：perfkit extract 拒绝读取：错误: he-ningjin-jyj-2019.html: 未找到项目绩效目标表",
     (
-        "hn-hengshan-swlsj-2020",
-        "docx",
-    ): "单位名称×1；例：项目1 单位名称：应为「衡山县商务和粮食局」，实为「粮食调控储备与产业发展股」",
-    (
         "hn-lingling-lyj-2021",
         "html",
     ): "复核得分×4、数值×2、计量单位×2、类型×2、单位名称×1；例：项目1 单位名称：应为「陵区林业局」，实为「空」",

@@ -54,6 +54,9 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
 COST_TABLE_LABELS = ("项目预算成本构成", "预算成本构成", "项目成本构成", "成本构成", "项目成本测算")
 COST_AMOUNT_LABELS = ("金额", "预算金额", "预算数", "测算金额")
 COST_TOTAL_LABELS = ("合计", "总计")
+# the last word of an internal section of a unit (粮食调控储备与产业发展股): named as the 实施单位, it is
+# no budget unit, and the unit is its 主管部门
+INTERNAL_SECTIONS = ("股",)
 # labels of a field that yield to any other label of the same field in the table: the organising
 # body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named
 SECONDARY_LABELS = ("组织实施单位",)

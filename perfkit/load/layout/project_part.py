@@ -17,6 +17,7 @@ from perfkit.load.layout.department import as_department, department_wide, split
 from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
     FUNDING_TEXT,
+    INTERNAL_SECTIONS,
     KNOWN_UNKEPT_LABELS,
     LONG_TEXT_FIELDS,
     PERIOD_LABELS,
@@ -230,7 +231,12 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _budget_fiscal_text=pl.coalesce("_budget_fiscal_text", "_fiscal_part_text"),
         budget_fiscal_ref=pl.coalesce("budget_fiscal_ref", "fiscal_part_ref"),
     )
+    section = pl.col("unit_name").str.contains(f"(?:{'|'.join(INTERNAL_SECTIONS)})$") & (pl.col("unit_code") == "")
     frame = frame.with_columns(
+        # an internal section (…股) of the 主管部门 carries out the project: the unit is that department
+        unit_name=pl.when(section & (pl.col("department").fill_null("") != ""))
+        .then("department")
+        .otherwise("unit_name"),
         # a funding text states its own units; where it is given it wins over labelled cells
         **{f: pl.coalesce(f"_text_{f}", f) for f in BUDGET_LABELS},
         _budget_total_text=pl.coalesce(pl.col("_text_budget_total").cast(pl.String), "_budget_total_text"),
