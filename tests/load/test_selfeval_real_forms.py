@@ -445,6 +445,19 @@ def test_level1_cell_with_only_its_points_is_named_by_its_level2_kinds(tmp_path:
     assert got == [("产出指标", 25.0), ("产出指标", 25.0), ("效益指标", 30.0), ("满意度指标", 10.0)]
 
 
+def test_level1_points_whose_opening_bracket_is_lost(tmp_path: Path) -> None:
+    header = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", (DEVIATION, 1, 2)]]
+    rows = [
+        [("产出指标\n(50)", 2, 1), "数量指标", "助餐服务人次", "≥5000人次", "5200人次", "", "", ("", 1, 2)],
+        ["质量指标", "食品抽检合格率", "≥98%", "99%", "", "", ("", 1, 2)],
+        ["效益指标\n30分) ", "社会效益指标", "受益老人数", "≥300人", "270人", "", "", ("", 1, 2)],
+        ["满意度指标(10分)", "服务对象满意度指标", "老人满意度", "≥90%", "95%", "", "", ("", 1, 2)],
+    ]
+    got = indicators(written(tmp_path, form(header, rows)), ["level1", "weight_given"])
+    # worked by hand: 30分) is the benefit group's points (its 分 says so), not part of its name
+    assert got == [("产出指标", 25.0), ("产出指标", 25.0), ("效益指标", 30.0), ("满意度指标", 10.0)]
+
+
 # --- money blocks without 全年预算数 ----------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ _CONTENT = ("name", "description", "target_raw", "target_op", "target_unit")  # 
 _FIELDS = ("level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "weight")
 _TABLE = ["_file_no", "_key"]
 _QUALITATIVE = ("定性", "qualitative")
-_POINTS = r"[（(]\s*[0-9.]+\s*分\s*[）)]\s*$"  # 产出指标(50分): the group's points, not its name
+_POINTS = r"(?:[（(]\s*)?[0-9.]+\s*分\s*[）)]\s*$"  # 产出指标(50分), 30分) (bracket lost): points, not the name
 CELL_SCHEMA = GRID_SCHEMA  # the name readers used before the grid
 __all__ = ["CELL_SCHEMA", "Row", "Table", "cells_of", "read_tables", "tables_of"]  # readers import these from here
 
