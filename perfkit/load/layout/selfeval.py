@@ -46,7 +46,7 @@ from perfkit.load.layout.selfeval_labels import (
 )
 from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator_rows, own
 from perfkit.load.layout.table import YEAR, figure
-from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, fold_width_text
+from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_value, fold_width_text
 
 __all__ = ["FUNDING_HEADERS", "INDICATOR_HEADERS", "is_selfeval", "read_selfeval", "split_forms"]
 
@@ -107,6 +107,12 @@ def _beside(row: Row, index: int) -> str | None:
     return None
 
 
+def _figure_beside(row: Row, index: int) -> bool:
+    """Whether the cell after the label at ``index`` is a figure (the label's value, not a column's)."""
+    value = figure_value(_beside(row, index) or "")
+    return value is not None and value == value
+
+
 def _value(rows: list[Row], r: int, index: int) -> str:
     """The value of the label at (r, index): beside it, else the cell right below it."""
     beside = _beside(rows[r], index)
@@ -161,8 +167,10 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
         for i, text in own(row):
             if text and (name := funding_field(text)) is not None and name not in funding:
                 funding[name] = i
-        # a form may have no 全年预算数 (年初预算数(A) | 全年执行数(B), 执行率 B/A): its execution still counts
-        if ("budget_full" in funding or "executed" in funding) and "_money" not in project:
+        # a form may have no 全年预算数 (年初预算数(A) | 全年执行数(B), 执行率 B/A): its execution still counts;
+        # labels with their figures beside them (预算数: | 2.38 | 执行数: | 2.38) are no column headers
+        columns = "budget_full" in funding or "executed" in funding
+        if columns and "_money" not in project and not any(_figure_beside(row, i) for i in funding.values()):
             _funding(rows, r, funding, file, project)
 
 
