@@ -35,3 +35,42 @@ def test_the_breakdown_under_the_annual_total_when_two_columns_stand_side_by_sid
     project = tables.projects.row(0, named=True)
     # worked by hand: the annual total is the budget; its own column's breakdown, not the mid-term one
     assert (project["budget_total"], project["budget_fiscal"], project["budget_other"]) == (340.0, 340.0, 0.0)
+
+
+def test_a_figure_written_twice_in_its_cell_is_read_once(tmp_path: Path) -> None:
+    budget = [
+        [("资金情况（万元）", 3, 1), "年度资金总额:", ("60万(培训40万元,就业20万元)", 1, 3)],
+        ["其中：财政拨款", ("60万60万(培训40万元,就业20万元)", 1, 3)],
+        ["其他资金", ("", 1, 3)],
+    ]
+    tables = load_targets(write_docx(tmp_path / "twice.docx", "2025年就业服务项目绩效目标表", central_table(budget)))
+    project = tables.projects.row(0, named=True)
+    # worked by hand: 60万 written twice (copy-paste) is 60 万元, once; 其他资金 empty is 0
+    assert (project["budget_total"], project["budget_fiscal"], project["budget_other"]) == (60.0, 60.0, 0.0)
+    assert project["unreadable"] is None
+
+
+def test_two_different_figures_in_one_cell_stay_unreadable(tmp_path: Path) -> None:
+    budget = [
+        [("资金情况（万元）", 3, 1), "年度资金总额:", ("60万", 1, 3)],
+        ["其中：财政拨款", ("60万50万", 1, 3)],
+        ["其他资金", ("", 1, 3)],
+    ]
+    tables = load_targets(write_docx(tmp_path / "two.docx", "2025年就业服务项目绩效目标表", central_table(budget)))
+    project = tables.projects.row(0, named=True)
+    # no repeat: 60万50万 is two figures, and perfkit says so rather than choosing one
+    assert project["budget_fiscal"] is None
+    assert "财政资金“60万50万”不是数字" in project["unreadable"]
+
+
+def test_a_fund_named_before_its_figure(tmp_path: Path) -> None:
+    budget = [
+        [("资金情况（万元）", 3, 1), "年度资金总额:", ("75", 1, 3)],
+        ["其中：财政拨款", ("中央财政衔接补助资金(产业发展任务)75", 1, 3)],
+        ["其他资金", ("", 1, 3)],
+    ]
+    tables = load_targets(write_docx(tmp_path / "named.docx", "2025年就业服务项目绩效目标表", central_table(budget)))
+    project = tables.projects.row(0, named=True)
+    # worked by hand: the fund's name, then 75 at the label's scale （万元） = 75 万元
+    assert (project["budget_total"], project["budget_fiscal"], project["budget_other"]) == (75.0, 75.0, 0.0)
+    assert project["unreadable"] is None

@@ -443,3 +443,79 @@ def test_level1_cell_with_only_its_points_is_named_by_its_level2_kinds(tmp_path:
     got = indicators(written(tmp_path, form(header, rows)), ["level1", "weight_given"])
     # worked by hand: (50分) over two output indicators → 25 each
     assert got == [("产出指标", 25.0), ("产出指标", 25.0), ("效益指标", 30.0), ("满意度指标", 10.0)]
+
+
+def test_level1_points_whose_opening_bracket_is_lost(tmp_path: Path) -> None:
+    header = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", (DEVIATION, 1, 2)]]
+    rows = [
+        [("产出指标\n(50)", 2, 1), "数量指标", "助餐服务人次", "≥5000人次", "5200人次", "", "", ("", 1, 2)],
+        ["质量指标", "食品抽检合格率", "≥98%", "99%", "", "", ("", 1, 2)],
+        ["效益指标\n30分) ", "社会效益指标", "受益老人数", "≥300人", "270人", "", "", ("", 1, 2)],
+        ["满意度指标(10分)", "服务对象满意度指标", "老人满意度", "≥90%", "95%", "", "", ("", 1, 2)],
+    ]
+    got = indicators(written(tmp_path, form(header, rows)), ["level1", "weight_given"])
+    # worked by hand: 30分) is the benefit group's points (its 分 says so), not part of its name
+    assert got == [("产出指标", 25.0), ("产出指标", 25.0), ("效益指标", 30.0), ("满意度指标", 10.0)]
+
+
+# --- money blocks without 全年预算数 ----------------------------------------------------------------
+
+
+def test_a_money_block_without_a_full_year_budget_measures_execution_against_the_initial(tmp_path: Path) -> None:
+    money = [
+        [("预算执行情况（10分）", 3, 1), ("", 1, 2), "年初预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+        [("年度资金总额", 1, 2), "50", "45", "10", "90%", "9"],
+        [("其中：财政拨款", 1, 2), "50", "45", "-", "-", "-"],
+    ]
+    path = written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))
+    project = load_actuals(path).projects.row(0, named=True)
+    assert [project[k] for k in ("budget_initial", "budget_full", "executed")] == [50.0, None, 45.0]
+    # worked by hand: no 全年预算数, so B/A with A = 年初预算数: 45 / 50 = 90% → 10 × 0.9 = 9
+    assert score(load_actuals(path)).project_scores["execution_score"].to_list() == [9.0]
+
+
+def test_a_budget_over_its_execution_and_a_fiscal_total_row(tmp_path: Path) -> None:
+    money = [
+        [
+            ("预算执行情况(万元)(20分)", 1, 2),
+            ("预算数(A)", 1, 2),
+            "执行数(B)",
+            "执行率(B/A)",
+            ("得分(20分*执行率)", 1, 2),
+        ],
+        [("年度财政资金总额", 1, 2), ("200", 1, 2), "195.5", "97.75%", ("19.55", 1, 2)],
+    ]
+    path = written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))
+    project = load_actuals(path).projects.row(0, named=True)
+    # worked by hand: 预算数 is what execution is measured against; 195.5 / 200 = 97.75% → 10 × 0.9775 = 9.775
+    assert [project[k] for k in ("budget_full", "executed")] == [200.0, 195.5]
+    assert score(load_actuals(path)).project_scores["execution_score"].to_list() == [9.775]
+
+
+def test_a_total_row_left_at_zero_over_parts_that_hold_money_is_the_sum_of_its_parts(tmp_path: Path) -> None:
+    money = funding()
+    money[1] = [("年度资金总额", 1, 2), "0", "0", "0", "10", "0", "0"]
+    path = written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))
+    project = load_actuals(path).projects.row(0, named=True)
+    # worked by hand: parts 80 + 20 budgeted, 72 + 18 executed; the self-score 0 stays as written
+    assert [project[k] for k in ("budget_initial", "budget_full", "executed", "self_execution_score")] == [
+        100.0, 100.0, 90.0, 0.0
+    ]  # fmt: skip
+    assert score(load_actuals(path)).project_scores["execution_score"].to_list() == [9.0]  # 10 × 90 / 100
+
+
+def test_a_total_row_of_zero_over_empty_parts_stays_zero(tmp_path: Path) -> None:
+    money = funding()
+    money[1] = [("年度资金总额", 1, 2), "0", "0", "0", "10", "0", "0"]
+    money[2] = [("其中：当年财政拨款", 1, 2), "", "", "", "—", "—", "—"]
+    money[3] = [("其他资金", 1, 2), "", "", "", "—", "—", "—"]
+    project = load_actuals(written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))).projects.row(0, named=True)
+    # nothing to add up: the total stays as written
+    assert [project[k] for k in ("budget_full", "executed")] == [0.0, 0.0]
+
+
+def test_money_labels_with_their_figures_beside_them_are_no_column_headers(tmp_path: Path) -> None:
+    money = [[("预算执行情况", 1, 2), "预算数:", "100", "执行数:", "90", ("", 1, 3)]]
+    project = load_actuals(written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))).projects.row(0, named=True)
+    # no column of figures under 预算数 / 执行数, so no total row is looked for (and none refused for its absence)
+    assert [project[k] for k in ("budget_full", "executed")] == [None, None]

@@ -174,3 +174,14 @@ def test_a_web_page_year_comes_from_the_table_title(tmp_path: Path, where: str) 
     path.write_text(page, encoding="utf-8")
     # worked by hand: the project name has no year; the table's own title says 2025, the breadcrumb 2024
     assert load_targets(path).projects["year"].to_list() == [2025]
+
+
+@pytest.mark.parametrize(
+    ("implementer", "unit"), [("粮食储备股", "某县商务局"), ("某县粮食储备中心", "某县粮食储备中心")]
+)
+def test_an_internal_section_named_as_the_implementer_is_no_unit(tmp_path: Path, implementer: str, unit: str) -> None:
+    rows = central_table(CENTRAL_BUDGET)
+    rows[1] = ["主管部门", "某县商务局", "实施单位", (implementer, 1, 2)]
+    tables = load_targets(write_docx(tmp_path / "section.docx", "2025年粮食储备项目绩效目标表", rows))
+    # worked by hand: a 股 is a section inside the 主管部门, so the unit is the department; a 中心 is a unit
+    assert tables.projects.select("unit_name", "department").row(0) == (unit, "某县商务局")

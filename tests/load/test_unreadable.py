@@ -130,3 +130,30 @@ def test_an_empty_level1_over_a_level2_kind_of_the_system_is_its_group_and_says_
     assert (first["level1"], second["level1"]) == ("产出指标", "产出指标")
     assert first["notes"] == "一级指标未填写，按二级指标“数量指标”归入产出指标"
     assert tables.projects["unreadable"].to_list() == [None]
+
+
+def test_rows_under_one_empty_merged_level1_cell_share_the_group_its_level2_kinds_name(tmp_path: Path) -> None:
+    rows = central_table(CENTRAL_BUDGET)
+    # one empty level-1 cell merged over two rows; the first row's level 2 is empty as well
+    rows[7] = [("", 2, 1), "", "培训期数", "≥10期"]
+    rows[8] = ["时效指标", "培训完成时间", "2025年12月"]
+    tables = load_targets(write_docx(tmp_path / "merged.docx", "2025年就业服务项目绩效目标表", rows))
+    levels = tables.indicators.select("level1", "level2", "notes").rows()
+    # worked by hand: both rows share one merged level-1 cell whose only level-2 kind, 时效指标, is of
+    # 产出指标; the first row's level 2 stays empty (it is not written)
+    assert levels[0] == ("产出指标", None, "一级指标未填写，按同一合并单元格内的二级指标归入产出指标")
+    assert levels[1] == ("产出指标", "时效指标", "一级指标未填写，按二级指标“时效指标”归入产出指标")
+    assert tables.projects["unreadable"].to_list() == [None]
+
+
+def test_an_empty_merged_level1_cell_over_kinds_of_two_groups_stays_unfilled(tmp_path: Path) -> None:
+    rows = central_table(CENTRAL_BUDGET)
+    rows[7] = [("", 3, 1), "", "培训期数", "≥10期"]
+    rows[8] = ["时效指标", "培训完成时间", "2025年12月"]
+    rows[9] = ["社会效益指标", "实现就业人数", "≥800人"]
+    tables = load_targets(write_docx(tmp_path / "two.docx", "2025年就业服务项目绩效目标表", rows))
+    levels = tables.indicators.select("level1", "level2").rows()
+    # worked by hand: 时效指标 (产出) and 社会效益指标 (效益) under one cell: the row without a level 2
+    # has no group to share and is named; the others take their own kind's group
+    assert levels[:3] == [("（一级指标未填写）", None), ("产出指标", "时效指标"), ("效益指标", "社会效益指标")]
+    assert tables.projects["unreadable"].to_list() == ["表1第8行：一级指标为空，且上方没有可延续的合并单元格"]

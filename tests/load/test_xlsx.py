@@ -196,3 +196,23 @@ def test_csv_and_xlsx_rows_keep_the_order_of_the_files(tmp_path):
     book.save(tmp_path / "b.xlsx")
     loaded = load_targets(tmp_path)
     assert loaded.indicators["unit_code"].to_list() == ["100001", "100002", "100003"]
+
+
+def test_an_empty_row_between_a_forms_project_part_and_its_indicator_header_does_not_cut_it(tmp_path):
+    rows = [
+        ["部门(单位)名称", ("某市档案馆", 1, 2), "部门预算编码", "901001001"],
+        [("年度预算安排（万元）", 2, 1), ("资金总额", 1, 2), ("88.5", 1, 2)],
+        [("基本支出", 1, 2), ("60.5", 1, 2)],
+        ["", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标解释", "目标值"],
+        [("产出指标", 2, 1), "数量指标", "档案接收数量", "", "≥2000卷"],
+        ["时效指标", "档案整理完成时间", "", "≤12月"],
+    ]
+    loaded = load_targets(write_xlsx(tmp_path / "dept.xlsx", rows, title="部门整体支出绩效目标表"))
+    # worked by hand: one form (the empty row 4 is inside it): the unit and 资金总额 88.5 万元 above, two indicators below
+    project = loaded.projects.row(0, named=True)
+    assert (loaded.projects.height, project["unit_name"], project["budget_total"]) == (1, "某市档案馆", 88.5)
+    assert loaded.indicators.select("level2", "name").rows() == [
+        ("数量指标", "档案接收数量"),
+        ("时效指标", "档案整理完成时间"),
+    ]

@@ -7,7 +7,6 @@ elided) or the kinds of difference and their counts.
 """
 
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
-    ("ah-guichi-tangxi-2022", "docx"): "执行率得分×1；例：项目1 执行率得分：应为 10，实为 空",
     ("ah-tianchang-slj-2022", "html"): "缺少指标×1、缺少评分指标×1；例：项目1 缺少指标8「指标1:/」",
     (
         "cq-kxc-rmt-2021",
@@ -18,19 +17,9 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "pdf",
     ): "拒绝读取×2；例：perfkit extract 拒绝读取：错误: cq-kxc-rmt-2021.pdf: 未找到项目绩效目标表（共2页，没有含“项目名称”或“一级指标”的表格）",
     (
-        "fj-ningde-dsdfz-2019",
-        "xlsx",
-    ): "单位名称×1、预算数（万元）×1；例：项目1 单位名称：应为「中共宁德市委党史和地方志研究室」，实为「空」",
-    ("gs-jiayuguan-bwg-2023", "pdf"): "预算数（万元）×1；例：项目1 预算数（万元）：应为 20，实为 空",
-    ("hb-ezhou-jgsw-2022", "docx"): "预算数（万元）×1；例：项目1 预算数（万元）：应为 814，实为 空",
-    (
         "hb-huangshi-dx-2022",
         "html",
     ): "数值×13、类型×13、计量单位×12、财政资金（万元）×1、多出指标×1、比较符×1；例：项目1 财政资金（万元）：应为 132，实为 0",
-    (
-        "hb-huangshi-zjj-2022",
-        "html",
-    ): "计量单位×1、全年预算数（万元）×1、全年执行数（万元）×1、执行率得分×1、复核得分×1；例：项目1 指标4「省级宣传片制作费、申报文本编制费、自评估报告编制费」计量单位：应为「万」，实为「万元」（指标值「200万」）",
     (
         "hb-qingshan-jyj-2020",
         "html",
@@ -44,10 +33,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "html",
     ): "拒绝读取×1；例：perfkit extract 拒绝读取：错误: he-ningjin-jyj-2019.html: 未找到项目绩效目标表",
     (
-        "hn-hengshan-swlsj-2020",
-        "docx",
-    ): "单位名称×1；例：项目1 单位名称：应为「衡山县商务和粮食局」，实为「粮食调控储备与产业发展股」",
-    (
         "hn-lingling-lyj-2021",
         "html",
     ): "复核得分×4、数值×2、计量单位×2、类型×2、单位名称×1；例：项目1 单位名称：应为「陵区林业局」，实为「空」",
@@ -55,11 +40,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "hn-xiangtan-hwc-2023",
         "html",
     ): "项目名称×1、预算数（万元）×1、财政资金（万元）×1、比较符×1、数值×1、类型×1；例：项目1 项目名称：应为「雾炮车降尘抑尘服务」，实为「（未找到项目名称：表1）」",
-    ("hn-yueyang-gbzn-2022", "html"): "财政资金（万元）×1；例：项目1 财政资金（万元）：应为 854，实为 空",
-    (
-        "nm-wuchuan-mzw-2021",
-        "html",
-    ): "一级指标×4、二级指标×4、财政资金（万元）×1；例：项目1 财政资金（万元）：应为 50，实为 空",
     (
         "nx-shizuishan-cdc-2020",
         "html",
@@ -88,10 +68,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "sc-langzhong-jtj-2021",
         "html",
     ): "单位名称×1、主管部门×1、拒绝读取×1；例：项目1 单位名称：应为「阆中市交通运输局」，实为「空」",
-    (
-        "sd-licheng-whg-2019",
-        "html",
-    ): "全年执行数（万元）×1、执行率得分×1；例：项目1 全年执行数（万元）：应为 45，实为 空",
     (
         "sd-linyi-sffx-2025",
         "html",

@@ -18,11 +18,22 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.layout.spans import Span, SpanTable, as_tables, flat_rows, is_ours, layout_cells, split_forms
+from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL, label_key
+from perfkit.load.layout.spans import (
+    TABLE_LABELS,
+    Span,
+    SpanTable,
+    as_tables,
+    flat_rows,
+    is_ours,
+    layout_cells,
+    split_forms,
+)
 from perfkit.load.layout.table import Table
 
 _TITLE = re.compile(r"绩效(?:目标(?:申报)?|自评)表\s*$")
 MAX_CELLS = 5_000_000
+PROJECT_KEYS = frozenset(FIELD_OF_PROJECT_LABEL)
 NOT_FOUND = "未找到项目绩效目标表（既没有 Word 式的目标表，也没有含 项目名称、一级指标、指标值 等列的表头）"
 
 
@@ -119,6 +130,22 @@ def _blocks(spans: list[Span]) -> list[tuple[str, list[Span]]]:
     return blocks
 
 
+def _rejoined(blocks: list[tuple[str, list[Span]]]) -> list[tuple[str, list[Span]]]:
+    """A form's project part cut off from its indicator rows by an empty row, joined to them again: a
+    block with project labels (部门(单位)名称, 资金总额 …) but no label of ours, followed by one that
+    starts with its indicator header (一级指标)."""
+    joined: list[tuple[str, list[Span]]] = []
+    for title, block in blocks:
+        top = min(s.row for s in block)
+        if joined and "一级指标" in {label_key(s.text) for s in block if s.row == top}:
+            keys = {label_key(s.text) for s in joined[-1][1]}
+            if keys & PROJECT_KEYS and not keys & TABLE_LABELS:
+                joined[-1] = (joined[-1][0], joined[-1][1] + block)
+                continue
+        joined.append((title, block))
+    return joined
+
+
 def _trimmed(spans: list[Span]) -> list[Span]:
     """The table without the sheet's columns that it leaves empty."""
     used = {c for s in spans if s.text.strip() or s.rows > 1 or s.cols > 1 for c in range(s.col, s.col + s.cols)}
@@ -135,7 +162,7 @@ def layout_tables(sheets: list[Sheet]) -> list[SpanTable]:
     one under the other (:func:`~perfkit.load.layout.spans.split_forms`)."""
     tables = []
     for sheet in sheets:
-        for title, block in _blocks(_spans(sheet.rows, sheet.merged)):
+        for title, block in _rejoined(_blocks(_spans(sheet.rows, sheet.merged))):
             block = _trimmed(block)
             height = max(s.row + s.rows for s in block)
             refs = [f"工作表“{sheet.name}”第{sheet.number(r)}行" for r in range(height)]

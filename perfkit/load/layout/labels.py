@@ -37,7 +37,7 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "project_kind": ("项目属性",),
     "budget_total": (
         "预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数", "项目金额", "资金情况", "当年资金总额",
-        "本年度申请市财政预算资金",
+        "本年度申请市财政预算资金", "预算申报数",
     ),
     "budget_fiscal": ("财政资金", "财政拨款", "当年财政拨款", "本年财政拨款", "市财政资金", "财政拨款小计"),
     # parts of the fiscal money (其中：上级资金 …): their sum where no 财政资金 is given, never added to it
@@ -49,6 +49,14 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     ),
     "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
 }  # fmt: skip
+# a cost build-up in the project part (项目预算成本构成 | 金额 | 测算依据 …, one row per item, then 合计):
+# its 合计 under 金额 is the budget where no label gives one
+COST_TABLE_LABELS = ("项目预算成本构成", "预算成本构成", "项目成本构成", "成本构成", "项目成本测算")
+COST_AMOUNT_LABELS = ("金额", "预算金额", "预算数", "测算金额")
+COST_TOTAL_LABELS = ("合计", "总计")
+# the last word of an internal section of a unit (粮食调控储备与产业发展股): named as the 实施单位, it is
+# no budget unit, and the unit is its 主管部门
+INTERNAL_SECTIONS = ("股",)
 # labels of a field that yield to any other label of the same field in the table: the organising
 # body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named
 SECONDARY_LABELS = ("组织实施单位",)

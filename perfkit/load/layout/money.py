@@ -19,7 +19,13 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.layout.labels import FUNDING_PART, FUNDING_TEXT_PARTS
+from perfkit.load.layout.labels import (
+    COST_AMOUNT_LABELS,
+    COST_TABLE_LABELS,
+    COST_TOTAL_LABELS,
+    FUNDING_PART,
+    FUNDING_TEXT_PARTS,
+)
 from perfkit.text import MONEY_TO_WAN, MONEY_UNITS, drop_thousands, figure_expr, fold_width
 
 TABLE_KEY = ["_file_no", "_key"]
@@ -32,6 +38,15 @@ SCALE_STATEMENT = rf"((?:金额)?单位\s*[:：]\s*(?:人民币)?\s*({_MONEY}))(
 VALUE_WITH_UNIT = (
     rf"^(?:人民币)?(?<number>[0-9][0-9,，]*(?:\.[0-9]+)?)(?:人民币)?(?<unit>{_MONEY}|万|亿)(?:[（(][^（）()]*[）)])?$"
 )
+# the same figure with its unit written twice in one cell (854万854万, copy-paste damage): read once,
+# only where the figure carries its unit (``1111`` is no repeat of ``11``)
+_NOTE_AT_END = r"[（(][^（）()]*[）)]$"
+# a fund named before its figure: 中央衔接推进乡村振兴补助资金(少数民族发展任务)50 — the name has no
+# digit and ends in a word of money (资金, 补助 …, then a note in brackets), the figure closes the cell
+NAMED_FIGURE = (
+    r"^[^0-9]*(?:资金|补助|拨款|经费|专款)(?:[（(][^（）()0-9]*[）)])?"
+    rf"(?<figure>[0-9][0-9,，]*(?:\.[0-9]+)?(?:{_MONEY}|万|亿)?)$"
+)
 # a cell that is only a money unit (the unit of the figure before it)
 UNIT_ONLY = rf"^[（(]?(?:人民币)?({_MONEY})[）)]?$"
 # a cell longer than this is text (a goal, a purpose), not a statement of scale
@@ -41,6 +56,16 @@ STATEMENT_CHARS = 64
 def to_wan(unit: pl.Expr) -> pl.Expr:
     """万元 per ``unit`` (元 → 0.0001; 万 and 亿 as a budget cell writes them: 万元, 亿元), null for no unit."""
     return unit.replace_strict(MONEY_TO_WAN | {"万": 1.0, "亿": 1e4}, default=None, return_dtype=pl.Float64)
+
+
+def figure_cell(flat: pl.Expr) -> pl.Expr:
+    """A budget cell (``flat``: width-folded, whitespace removed) as one figure with its unit where it is
+    written so: a figure with its unit written twice (``854万854万(…)`` → ``854万(…)``), a fund's name
+    before its figure (``某补助资金(某任务)50`` → ``50``); else the cell as it is."""
+    bare = flat.str.replace(_NOTE_AT_END, "")
+    half = bare.str.slice(0, bare.str.len_chars() // 2)
+    doubled = (bare.str.len_chars() % 2 == 0) & (half + half == bare) & half.str.contains(VALUE_WITH_UNIT)
+    return pl.when(doubled).then(half).otherwise(pl.coalesce(flat.str.extract(NAMED_FIGURE, 1), flat))
 
 
 def cell_statement(folded: pl.Expr) -> pl.Expr:
@@ -123,7 +148,8 @@ def budget_figures(written: pl.DataFrame, scales: pl.DataFrame, fields: dict[str
     the sum of the other money. NaN where a figure is not a number. Raises where a figure's own unit
     contradicts a label's brackets."""
     flat = fold_width(pl.col("_value")).str.replace_all(r"\s", "")
-    own = flat.str.extract_groups(VALUE_WITH_UNIT)
+    cell = figure_cell(flat)
+    own = cell.str.extract_groups(VALUE_WITH_UNIT)
     money = (
         written.filter(pl.col("_field").is_in([*fields, "fiscal_part"]))
         .join(scales, on=TABLE_KEY, how="left")
@@ -132,7 +158,10 @@ def budget_figures(written: pl.DataFrame, scales: pl.DataFrame, fields: dict[str
                 own.struct.field("unit").replace({"万": "万元", "亿": "亿元"}),
                 fold_width(pl.col("_next").fill_null("")).str.replace_all(r"\s", "").str.extract(UNIT_ONLY, 1),
             ),
-            _number=pl.coalesce(own.struct.field("number"), pl.col("_value")),
+            # a named figure without a unit (某补助资金50) is the cell's number at the table's scale
+            _number=pl.coalesce(
+                own.struct.field("number"), pl.when(flat.str.contains(NAMED_FIGURE)).then(cell), "_value"
+            ),
         )
     )
     _refuse_contradicting_units(money.filter(pl.col("_own").is_not_null()), "_value", "_value_ref")
@@ -211,3 +240,43 @@ def _refuse_contradicting_units(values: pl.DataFrame, text: str, ref: str) -> No
             f"“{row[text]}”自带的金额单位（{row['_own']}）与{row['_label_place']}“{row['_label_said']}”"
             f"所写的单位（{row['_label_unit']}）不一致，无法确定预算数的单位",
         )
+
+
+def cost_totals(c: pl.DataFrame) -> pl.DataFrame:
+    """Per table with a cost build-up (项目预算成本构成 | 金额 | …, then a 合计 row): the 合计 cell under
+    金额 as a labelled budget total (``_field``, ``_k``, ``col``, ``_value``, ``_value_ref``), for the
+    tables that name no total of their own. The items are not added up: only a written 合计 counts."""
+    origin = c.filter(~pl.col("continued"))
+    heads = (
+        origin.filter(pl.col("_k").is_in(COST_TABLE_LABELS))
+        .unique(TABLE_KEY, keep="first", maintain_order=True)
+        .select(*TABLE_KEY, _head="row_no")
+    )
+    if not heads.height:
+        return pl.DataFrame()
+    below = origin.join(heads, on=TABLE_KEY)
+    amount = (
+        below.filter(pl.col("row_no") == pl.col("_head"), pl.col("_k").is_in(COST_AMOUNT_LABELS))
+        .group_by(TABLE_KEY)
+        .agg(_amount_col=pl.col("col").first())
+    )
+    totals = (
+        below.filter(pl.col("row_no") > pl.col("_head"), pl.col("_k").is_in(COST_TOTAL_LABELS))
+        .group_by(TABLE_KEY)
+        .agg(_total_row=pl.col("row_no").min(), _label_col=pl.col("col").first())
+    )
+    return (
+        origin.join(amount, on=TABLE_KEY)
+        .join(totals, on=TABLE_KEY)
+        .filter(pl.col("row_no") == pl.col("_total_row"), pl.col("col") == pl.col("_amount_col"), pl.col("_s") != "")
+        .select(
+            *TABLE_KEY,
+            "row_no",
+            col="_label_col",
+            _field=pl.lit("budget_total"),
+            _k=pl.lit(COST_TOTAL_LABELS[0]),
+            _value=pl.col("_s"),
+            _next=pl.lit(None, dtype=pl.String),
+            _value_ref="ref",
+        )
+    )

@@ -17,6 +17,7 @@ from perfkit.load.layout.department import as_department, department_wide, split
 from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
     FUNDING_TEXT,
+    INTERNAL_SECTIONS,
     KNOWN_UNKEPT_LABELS,
     LONG_TEXT_FIELDS,
     PERIOD_LABELS,
@@ -27,7 +28,7 @@ from perfkit.load.layout.labels import (
     money_in_label,
     project_kind,
 )
-from perfkit.load.layout.money import budget_figures, cell_statement, funding_texts, table_scales
+from perfkit.load.layout.money import budget_figures, cell_statement, cost_totals, funding_texts, table_scales
 from perfkit.load.layout.problems import problems
 from perfkit.text import fold_width, on_distinct
 
@@ -169,6 +170,12 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _value=pl.when(money_text).then(pl.lit("")).otherwise(pl.col("_value").fill_null("")),
     )
     written = labels.filter(pl.col("_value") != "")
+    # a cost build-up's 合计 stands for the budget total where no label gives one
+    costs = cost_totals(c)
+    if costs.height:
+        costs = costs.join(written.filter(pl.col("_field") == "budget_total"), on=TABLE_KEY, how="anti")
+        written = pl.concat([written, costs], how="diagonal_relaxed")
+        labels = pl.concat([labels, costs], how="diagonal_relaxed")
     # the first value of each field in document order, a secondary label (组织实施单位) only where no other is
     secondary = pl.col("_k").is_in(list(SECONDARY_LABELS))
     ordered = written
@@ -225,7 +232,12 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _budget_fiscal_text=pl.coalesce("_budget_fiscal_text", "_fiscal_part_text"),
         budget_fiscal_ref=pl.coalesce("budget_fiscal_ref", "fiscal_part_ref"),
     )
+    section = pl.col("unit_name").str.contains(f"(?:{'|'.join(INTERNAL_SECTIONS)})$") & (pl.col("unit_code") == "")
     frame = frame.with_columns(
+        # an internal section (…股) of the 主管部门 carries out the project: the unit is that department
+        unit_name=pl.when(section & (pl.col("department").fill_null("") != ""))
+        .then("department")
+        .otherwise("unit_name"),
         # a funding text states its own units; where it is given it wins over labelled cells
         **{f: pl.coalesce(f"_text_{f}", f) for f in BUDGET_LABELS},
         _budget_total_text=pl.coalesce(pl.col("_text_budget_total").cast(pl.String), "_budget_total_text"),

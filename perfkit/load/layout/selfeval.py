@@ -31,6 +31,7 @@ from perfkit.load.layout.grid import Row, Table
 from perfkit.load.layout.labels import DEPARTMENT_WIDE
 from perfkit.load.layout.selfeval_labels import (
     FUNDING_HEADERS,
+    FUNDING_PART_ROWS,
     FUNDING_TOTAL_ROWS,
     GOAL_ACTUAL,
     GOAL_EXPECTED,
@@ -45,7 +46,7 @@ from perfkit.load.layout.selfeval_labels import (
 )
 from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator_rows, own, self_total
 from perfkit.load.layout.table import YEAR, figure
-from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, fold_width_text
+from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_value, fold_width_text
 
 __all__ = ["FUNDING_HEADERS", "INDICATOR_HEADERS", "is_selfeval", "read_selfeval", "split_forms"]
 
@@ -106,6 +107,12 @@ def _beside(row: Row, index: int) -> str | None:
     return None
 
 
+def _figure_beside(row: Row, index: int) -> bool:
+    """Whether the cell after the label at ``index`` is a figure (the label's value, not a column's)."""
+    value = figure_value(_beside(row, index) or "")
+    return value is not None and value == value
+
+
 def _value(rows: list[Row], r: int, index: int) -> str:
     """The value of the label at (r, index): beside it, else the cell right below it."""
     beside = _beside(rows[r], index)
@@ -160,24 +167,51 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
         for i, text in own(row):
             if text and (name := funding_field(text)) is not None and name not in funding:
                 funding[name] = i
-        if "budget_full" in funding and "_money" not in project:
+        # a form may have no 全年预算数 (年初预算数(A) | 全年执行数(B), 执行率 B/A): its execution still counts;
+        # labels with their figures beside them (预算数: | 2.38 | 执行数: | 2.38) are no column headers
+        columns = "budget_full" in funding or "executed" in funding
+        if columns and "_money" not in project and not any(_figure_beside(row, i) for i in funding.values()):
             _funding(rows, r, funding, file, project)
 
 
+_AMOUNTS = ("budget_initial", "budget_full", "executed")
+
+
 def _funding(rows: list[Row], r: int, funding: dict[str, int], file: str, project: dict) -> None:
-    total = next((row for row in rows[r + 1 :] if any(key(c) in FUNDING_TOTAL_ROWS for _, c in own(row) if c)), None)
-    if total is None:
+    at = next(
+        (i for i in range(r + 1, len(rows)) if any(key(c) in FUNDING_TOTAL_ROWS for _, c in own(rows[i]) if c)), -1
+    )
+    if at < 0:
         raise InputError(file, rows[r].ref, "资金表缺少“年度资金总额”行")
+    money = _money_row(rows[at], funding, file)
+    # a total row left at 0 (or empty) over parts that hold money (其中：本年财政拨款 90 …) was not filled in:
+    # the total is the sum of its parts (年度资金总额 = 财政拨款 + 上年结转 + 其他资金), where they share a unit
+    parts = []
+    for row in rows[at + 1 :]:
+        cells = [c for _, c in own(row) if c]
+        if not cells or key(cells[0]) not in FUNDING_PART_ROWS:
+            break
+        parts.append(_money_row(row, {n: i for n, i in funding.items() if n in _AMOUNTS}, file))
+    for name in (n for n in _AMOUNTS if n in money):
+        written = [p[name] for p in parts if p[name][0]]
+        if not money[name][0] and written and len({unit for _, unit, _, _ in written}) == 1:
+            text = "+".join(cell for _, _, cell, _ in written)
+            money[name] = (sum(v for v, _, _, _ in written), written[0][1], text, written[0][3])
+    project["_money"] = money
+
+
+def _money_row(row: Row, funding: dict[str, int], file: str) -> dict[str, tuple]:
+    """The figures of a money row under the funding columns: (value, its own unit or None, text, place)."""
     money = {}
     for name, index in funding.items():
-        cell = total.cells[index].strip() if index < len(total.cells) and not total.is_side(index) else ""
-        ref = total.cell_ref(index)
-        if name in ("budget_initial", "budget_full", "executed") and (m := _VALUE_UNIT.match(fold_width_text(cell))):
+        cell = row.cells[index].strip() if index < len(row.cells) and not row.is_side(index) else ""
+        ref = row.cell_ref(index)
+        if name in _AMOUNTS and (m := _VALUE_UNIT.match(fold_width_text(cell))):
             unit = "万元" if m.group(2) == "万" else m.group(2)
             money[name] = (figure(m.group(1), FUNDING_HEADERS[name][0], file, ref), unit, cell, ref)
         else:
             money[name] = (figure(cell, FUNDING_HEADERS[name][0], file, ref), None, cell, ref)
-    project["_money"] = money
+    return money
 
 
 def _money(project: dict, scale: float, statement: tuple[str, str, str] | None, file: str) -> None:

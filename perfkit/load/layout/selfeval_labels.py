@@ -45,12 +45,13 @@ INDICATOR_STEMS = {"deviation_reason": ("偏差原因", "未完成原因", "未�
 REQUIRED = ("level1", "name", "actual_raw")
 FUNDING_HEADERS = {
     "budget_initial": ("年初预算数", "年初预算"),
-    "budget_full": ("全年预算数", "调整后预算数", "调整后预算", "全年(调整)预算数", "调整预算数"),
+    # 预算数 over 执行数 (预算数(A) | 执行数(B) | 执行率(B/A)): the budget execution is measured against
+    "budget_full": ("全年预算数", "调整后预算数", "调整后预算", "全年(调整)预算数", "调整预算数", "预算数"),
     "executed": ("全年执行数", "预算执行数", "执行数"),
     "execution_weight_given": ("分值", "权重", "执行率权重"),
     "self_execution_score": ("得分", "执行率得分"),
 }
-FUNDING_TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计")
+FUNDING_TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "年度财政资金总额")
 # the parts of the funding under its total: labels, never values
 FUNDING_PART_ROWS = (
     "当年财政拨款", "本年财政拨款", "财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金", "财政专户管理资金",

@@ -26,7 +26,8 @@ from perfkit.load.layout.table import figure
 from perfkit.text import COMPARATOR_WORDS, OP_SYMBOLS, figure_value, fold_width_text
 
 # points written in a level-1 cell: 产出指标(50分), 产出指标(50)
-_POINTS = re.compile(r"[（(]\s*([0-9]+(?:\.[0-9]+)?)\s*分?\s*[）)]\s*$")
+# 产出指标(50分), 产出指标(50), and 效益指标30分) whose opening bracket is lost (the 分 says what it is)
+_POINTS = re.compile(r"(?:[（(]\s*([0-9]+(?:\.[0-9]+)?)\s*分?|([0-9]+(?:\.[0-9]+)?)\s*分)\s*[）)]\s*$")
 _QUALITATIVE = ("定性", "qualitative")
 _EMPTY_MARKS = ("", "/", "／", "-", "－", "—", "——")
 
@@ -191,7 +192,7 @@ class _Levels:
         if raw1 and (text1 != self.level1 or not row.is_continued(self.columns["level1"])):
             # a new level-1 cell starts its own level-2 labels; one whose words are lost (only
             # its points left) is named by its level-2 kinds
-            self.level1, self.level2, self.points = text1, None, float(m.group(1)) if m else None
+            self.level1, self.level2, self.points = text1, None, float(m.group(1) or m.group(2)) if m else None
         text2 = "".join((record.get("level2") or "").split())
         filler = ""
         index2 = self.columns.get("level2")

@@ -39,7 +39,7 @@ _CONTENT = ("name", "description", "target_raw", "target_op", "target_unit")  # 
 _FIELDS = ("level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "weight")
 _TABLE = ["_file_no", "_key"]
 _QUALITATIVE = ("定性", "qualitative")
-_POINTS = r"[（(]\s*[0-9.]+\s*分\s*[）)]\s*$"  # 产出指标(50分): the group's points, not its name
+_POINTS = r"(?:[（(]\s*)?[0-9.]+\s*分\s*[）)]\s*$"  # 产出指标(50分), 30分) (bracket lost): points, not the name
 CELL_SCHEMA = GRID_SCHEMA  # the name readers used before the grid
 __all__ = ["CELL_SCHEMA", "Row", "Table", "cells_of", "read_tables", "tables_of"]  # readers import these from here
 
@@ -199,7 +199,8 @@ def _indicators(
     # field's column): a gather by position instead of a group-by over every cell
     text = after["text"]
     spans = after["continued"].any()
-    picked, sides = {}, {}
+    # the cell a level-1 text comes from: rows under one merged level-1 cell left empty share it (assemble)
+    picked, sides, cell1 = {}, {}, pl.lit(None, dtype=pl.Int32).alias("_level1_cell")
     for f in _FIELDS:
         at = starts["_at"] + starts[f].cast(pl.UInt32)
         value = text.gather(at).str.strip_chars()
@@ -208,10 +209,11 @@ def _indicators(
             if f == "level2":  # one label over the level-1 and level-2 columns (满意度指标) is both
                 sides[f] = sides[f] & (after["origin_col"].gather(at) != starts["level1"]).fill_null(True)
             in_header = after["origin_row"].gather(at) <= starts["_block"]
+            cell1 = after["origin_row"].gather(at).alias("_level1_cell") if f == "level1" else cell1
             value = pl.select(pl.when(~sides[f] & ~in_header.fill_null(False)).then(value)).to_series()
         picked[f] = value.alias(f)
     merged = _merged_fields(starts, after, sides) if spans else no_problems().with_columns(row_no=pl.lit(0))
-    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
+    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), cell1)
     frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
     # (the regexes run only on rows whose cells are all short: the few that can be such a row)
@@ -263,6 +265,7 @@ def _indicators(
         weight=pl.when(~weight.is_nan()).then(weight),
         core=marked if core else pl.lit(False),
         notes="_notes",
+        _level1_cell="_level1_cell",
     )
     return indicators, found, unfilled_rows
 
