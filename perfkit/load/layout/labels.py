@@ -73,8 +73,8 @@ KNOWN_UNKEPT_LABELS = (
 # header label → indicator field (the first column of a field wins)
 INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标", "一级"),
-    "level2": ("二级指标",),
-    "name": ("三级指标", "指标内容", "指标名称"),
+    "level2": ("二级指标", "二级"),
+    "name": ("三级指标", "指标内容", "指标名称", "三级"),
     "description": ("绩效指标描述", "指标描述"),
     "target_raw": (
         "指标值",
