@@ -24,3 +24,94 @@ def test_header_cut_to_its_level_words(tmp_path: Path) -> None:
         ("产出值", "数量值", "维修校舍面积", 1200.0, "平方米"),
         ("产出值", "成本值", "生均维修经费", 780.0, "元/生/年"),
     ]
+
+
+def test_long_term_and_annual_blocks_side_by_side(tmp_path: Path) -> None:
+    """二级指标（长期） | … | 指标值（年度）: each row holds a long-term and an annual indicator under one
+    level-1 label; a half left blank is a template row left unfilled, no indicator."""
+    rows = [
+        ["项目名称", ("城区道路改造", 1, 6)],
+        ["实施单位", ("某区城市管理局", 1, 6)],
+        [("项目资金", 2, 1), "资金总额", ("300万元", 1, 5)],
+        ["其中:财政拨款", ("300万元", 1, 5)],
+        [("总体目标", 2, 1), ("中期目标", 1, 3), ("年度目标", 1, 3)],
+        [("三年改造道路12公里", 1, 3), ("改造道路4公里", 1, 3)],
+        [("绩效项目指标表", 1, 7)],
+        [
+            "一级指标",
+            "二级指标（长期）",
+            "三级指标（长期）",
+            "指标值（长期）",
+            "二级指标（年度）",
+            "三级指标（年度）",
+            "指标值（年度）",
+        ],
+        [("产出指标", 2, 1), "数量指标", "改造道路长度", "12公里", "数量指标", "改造道路长度", "4公里"],
+        ["时效指标", " ", " ", "时效指标", "完工时间", "2025年11月底前"],
+        ["满意度指标", "服务对象满意度指标", "市民满意度", "≥90%", "服务对象满意度指标", "市民满意度", "≥85%"],
+    ]
+    tables = load_targets(write_docx(tmp_path / "sides.docx", "项目支出绩效目标表", rows))
+    project = tables.projects.row(0, named=True)
+    # worked by hand: 中期目标 is the long-term goal, 年度目标 the annual one; the caption row is no purpose
+    assert (project["goal_long_term"], project["goal_text"], project["purpose"]) == (
+        "三年改造道路12公里",
+        "改造道路4公里",
+        "",
+    )
+    # worked by hand: the long-term block first (its columns come first), then the annual block; the
+    # long-term 时效指标 half is blank, so row 10 gives one annual indicator only
+    assert tables.indicators.select("period", "level1", "level2", "name", "target_raw").rows() == [
+        ("long_term", "产出指标", "数量指标", "改造道路长度", "12公里"),
+        ("long_term", "满意度指标", "服务对象满意度指标", "市民满意度", "≥90%"),
+        ("annual", "产出指标", "数量指标", "改造道路长度", "4公里"),
+        ("annual", "产出指标", "时效指标", "完工时间", "2025年11月底前"),
+        ("annual", "满意度指标", "服务对象满意度指标", "市民满意度", "≥85%"),
+    ]
+    # places name the source's rows: row 10 is the long-term row left unfilled
+    assert tables.indicators["source_ref"].to_list() == ["表1第9行", "表1第11行", "表1第9行", "表1第10行", "表1第11行"]
+    assert project["unfilled_rows"] == "表1第10行"
+
+
+def _page(above: str, rows: list[list[tuple[str, int, int] | str]]) -> bytes:
+    def td(cell):
+        text, rs, cs = cell if isinstance(cell, tuple) else (cell, 1, 1)
+        return f'<td rowspan="{rs}" colspan="{cs}">{text}</td>'
+
+    body = "".join("<tr>" + "".join(td(c) for c in row) + "</tr>" for row in rows)
+    return f"<html><body><p>{above}</p><table>{body}</table></body></html>".encode()
+
+
+def test_flat_export_with_a_department_row_above_its_projects(tmp_path: Path) -> None:
+    """A budget-system export as a page: 金额单位：元 above the table, a department's row with its
+    subtotal before the projects, the unit's code in front of its name."""
+    header = ["单位名称", "项目名称", "预算数", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"]
+    rows = [
+        header,
+        [("301-某镇部门", 1, 2), "1,250,000.00", ("", 1, 6)],
+        [
+            ("301001-某镇人民政府", 3, 1),
+            ("道路养护", 2, 1),
+            ("450,000.00", 2, 1),
+            "产出指标",
+            "数量指标",
+            "养护道路",
+            "≥",
+            "20",
+            "公里",
+        ],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥", "90", "%"],
+        ["环境整治", "800,000.00", "产出指标", "质量指标", "整治合格率", "=", "100", "%"],
+    ]
+    path = tmp_path / "export.html"
+    path.write_bytes(_page("金额单位：元", rows))
+    tables = load_targets(path)
+    # worked by hand: 450,000.00 元 = 45 万元 and 800,000.00 元 = 80 万元; the department row is no project
+    assert tables.projects.select("unit_code", "unit_name", "department", "project_name", "budget_total").rows() == [
+        ("301001", "某镇人民政府", "301-某镇部门", "道路养护", 45.0),
+        ("301001", "某镇人民政府", "301-某镇部门", "环境整治", 80.0),
+    ]
+    assert tables.indicators.select("name", "target_raw").rows() == [
+        ("养护道路", "≥20公里"),
+        ("群众满意度", "≥90%"),
+        ("整治合格率", "=100%"),
+    ]

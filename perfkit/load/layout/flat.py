@@ -19,8 +19,9 @@ import fastexcel
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.layout.labels import MONEY_NOTE
+from perfkit.load.layout.labels import CLOSING_LABELS, MONEY_NOTE
 from perfkit.load.layout.money import SCALE_STATEMENT
+from perfkit.load.layout.project_part import UNIT_CODE_AND_NAME
 from perfkit.schema import PROJECTS
 from perfkit.targets import comparator_expr
 from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, figure_expr, fold_width_text
@@ -259,7 +260,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         raw = raw.with_columns(_part=pl.lit(0, dtype=pl.Int32))
     raw = raw.with_columns(pl.col(FLAT_COLUMNS).str.strip_chars().replace("", None), pl.col("_part").fill_null(0))
     raw = raw.filter(~pl.all_horizontal(pl.col(FLAT_COLUMNS).is_null()))
-    frame = _continued(raw)
+    frame = _continued(_without_department_rows(raw))
     for name in (*BUDGET_FIELDS, "year"):
         frame = frame.with_columns(_number=_on_distinct(frame, name, figure_expr(pl.col(name))))
         frame = frame.with_columns(pl.when(pl.col("_number").is_not_null()).then(pl.col(name)).alias(name))
@@ -314,7 +315,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ref = pl.concat_str(pl.col("_prefix"), pl.lit("第"), pl.col("_line").cast(pl.String), pl.lit("行"))
     projects = (
         frame.group_by("_file", "_file_no", "_key", maintain_order=True)
-        .agg(pl.col(PROJECT_FIELDS).first(), pl.col("_prefix", "_line").first())
+        .agg(pl.col(PROJECT_FIELDS).first(), pl.col("_prefix", "_line", "department").first())
         .with_columns(pl.col("budget_fiscal", "budget_other").fill_null(0.0), source_ref=ref)
         .drop("_prefix", "_line")
     )
@@ -331,6 +332,26 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         source_ref=ref,
     )
     return projects, indicators
+
+
+def _without_department_rows(raw: pl.DataFrame) -> pl.DataFrame:
+    """``raw`` without the rows that name no project and state no indicator: a department's row
+    above its units' projects (``820-某镇部门 | 8,827,620.53``, its subtotal), whose name is the
+    ``department`` of the projects under it; a unit written with its code in one cell
+    (``820001-某镇人民政府``) gives ``unit_code`` where no column does."""
+    sheet = ["_file_no", "_part"]
+    no_indicator = pl.all_horizontal(pl.col(c).is_null() for c in FLAT_COLUMNS if c not in PROJECT_FIELDS)
+    heading = pl.col("project_name").is_null() & no_indicator
+    named = pl.col("unit_name").str.replace_all(r"\s", "")
+    department = pl.when(heading & ~named.is_in(list(CLOSING_LABELS))).then("unit_name")
+    frame = raw.with_columns(department=department.forward_fill().over(sheet), _heading=heading)
+    frame = frame.filter(~pl.col("_heading")).drop("_heading")
+    unit = pl.col("unit_name").str.extract_groups(UNIT_CODE_AND_NAME)
+    split = pl.col("unit_code").is_null() & unit.struct.field("code").is_not_null()
+    return frame.with_columns(
+        unit_code=pl.when(split).then(unit.struct.field("code")).otherwise("unit_code"),
+        unit_name=pl.when(split).then(unit.struct.field("name").str.strip_chars()).otherwise("unit_name"),
+    )
 
 
 def _continued(raw: pl.DataFrame) -> pl.DataFrame:

@@ -47,7 +47,7 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "goal_text": (
         "绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", *GOAL_EXPECTED,
     ),
-    "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
+    "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标", "中期目标"),
 }  # fmt: skip
 # labels of a field that yield to any other label of the same field in the table: the organising
 # body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named
@@ -57,6 +57,7 @@ LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
 # labels that head a part of the table: never a value, never a purpose
 SECTION_LABELS = (
     "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "项目资金情况", "年度绩效目标", "绩效目标表",
+    "绩效指标表", "绩效项目指标表",
 )  # fmt: skip
 # labels a table may carry that perfkit knows and does not keep (no column of the contract)
 KNOWN_UNKEPT_LABELS = (
@@ -106,6 +107,12 @@ PERIOD_LABELS: dict[str, str] = {
     "实施期绩效指标": "long_term",
     "长期指标": "long_term",
 }
+# a period note on a header label (二级指标（长期） | … | 指标值（年度）): the two blocks side by side,
+# stacked under these block titles before they are read
+PERIOD_NOTES: dict[str, str] = {
+    "长期": "long_term", "中期": "long_term", "实施期": "long_term", "年度": "annual", "本年度": "annual", "当年": "annual",
+}  # fmt: skip
+PERIOD_TITLES = {"long_term": "长期绩效指标", "annual": "年度绩效指标"}
 # the first cell of a row that closes the indicator rows of a self-evaluation or a form
 CLOSING_LABELS = ("合计", "总分", "评价结论", "存在问题", "改进措施", "总计")
 # the first cell of a row that ends the indicator rows: totals, conclusions, opinions, signatures,
