@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from perfkit.load import load_targets
+from perfkit.load.actuals import load_actuals
+from perfkit.scoring import score
 from tests.load.layout_docs import write_docx
 
 
@@ -115,3 +117,46 @@ def test_flat_export_with_a_department_row_above_its_projects(tmp_path: Path) ->
         ("群众满意度", "≥90%"),
         ("整治合格率", "=100%"),
     ]
+
+
+def test_regional_transfer_selfeval_with_funding_as_label_value_pairs(tmp_path: Path) -> None:
+    """A transfer payment's regional self-evaluation: 专项名称 names the project, the central
+    department yields to the provincial one, and the funding is 预算数: | x | 执行数: | y in one row."""
+    rows = [
+        ["专项名称", ("农村公路养护补助资金", 1, 5)],
+        ["中央主管部门", ("交通运输部", 1, 5)],
+        ["省级财政部门", ("某省财政厅", 1, 2), "省级主管部门", ("某省交通运输厅", 1, 2)],
+        [("预算执行情况", 2, 1), "预算数:", "40", "执行数:", ("36", 1, 2)],
+        ["其中:中央补助", "40万元", "其中:中央补助", ("36万元", 1, 2)],
+        [("年度目标完成情况", 2, 1), ("预期目标", 1, 2), ("目标实际完成情况", 1, 3)],
+        [("养护农村公路120公里", 1, 2), ("养护农村公路120公里", 1, 3)],
+        [("年度绩效指标完成情况", 3, 1), "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成指标值"],
+        ["产出指标", "数量指标", "养护里程", "≥120公里", "120公里"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "93%"],
+    ]
+    path = write_docx(tmp_path / "regional.docx", "农村公路养护补助资金区域绩效目标自评表", rows)
+    tables = load_targets(path)
+    project = tables.projects.row(0, named=True)
+    assert (project["project_name"], project["department"]) == ("农村公路养护补助资金", "某省交通运输厅")
+    actuals = load_actuals(path)
+    # worked by hand: 预算数 40 and 执行数 36 (万元, the table states no other scale)
+    assert actuals.projects.select("project_name", "budget_full", "executed").rows() == [
+        ("农村公路养护补助资金", 40.0, 36.0)
+    ]
+    # worked by hand: execution 10 × 36 / 40 = 9
+    assert score(actuals).project_scores["execution_score"].to_list() == [9.0]
+
+
+def test_unit_of_a_transfer_payment_is_the_unit_that_uses_the_money(tmp_path: Path) -> None:
+    """中央主管部门 | 地方主管部门 | 资金使用单位: the local department and the unit that uses the money."""
+    rows = [
+        ["转移支付(项目)名称", ("普通省道建设补助", 1, 3)],
+        ["中央主管部门", ("财政部", 1, 3)],
+        ["地方主管部门", "某市交通运输局", "资金使用单位", "某市公路事务中心"],
+        [("绩效指标", 3, 1), "一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "新建公路", "≥30公里"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+    ]
+    tables = load_targets(write_docx(tmp_path / "transfer.docx", "转移支付绩效目标表", rows))
+    project = tables.projects.row(0, named=True)
+    assert (project["unit_name"], project["department"]) == ("某市公路事务中心", "某市交通运输局")

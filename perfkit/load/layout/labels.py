@@ -24,11 +24,12 @@ GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标", "年初�
 GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "全年实际完成情况", "年度总体目标完成情况综述")
 
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
-    "project_name": ("项目名称", "二级项目名称", "专项资金名称", "转移支付(项目)名称", "转移支付名称"),
+    "project_name": ("项目名称", "二级项目名称", "专项资金名称", "转移支付(项目)名称", "转移支付名称", "专项名称"),
     "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
     "unit_name": (
         "实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位", "项目执行单位", "项目实施单位",
         "组织实施单位", "部门(单位)名称", "部门名称", "单位(部门)名称", "预算部门", "部门", "一级预算单位名称",
+        "资金使用单位",
     ),
     "department": (
         "主管部门", "主管部门及代码", "主管单位", "项目主管部门", "县级主管部门", "中央主管部门", "地方主管部门", "省级主管部门",
@@ -50,8 +51,9 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标", "中期目标"),
 }  # fmt: skip
 # labels of a field that yield to any other label of the same field in the table: the organising
-# body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named
-SECONDARY_LABELS = ("组织实施单位",)
+# body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named; a transfer payment's
+# central department (中央主管部门) is the department only where no local one (地方 / 省级主管部门) is
+SECONDARY_LABELS = ("组织实施单位", "中央主管部门")
 # fields whose value may run over several cells of the row (joined with newlines)
 LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
 # labels that head a part of the table: never a value, never a purpose
