@@ -160,3 +160,20 @@ def test_unit_of_a_transfer_payment_is_the_unit_that_uses_the_money(tmp_path: Pa
     tables = load_targets(write_docx(tmp_path / "transfer.docx", "转移支付绩效目标表", rows))
     project = tables.projects.row(0, named=True)
     assert (project["unit_name"], project["department"]) == ("某市公路事务中心", "某市交通运输局")
+
+
+def test_funding_header_with_letters_is_no_label_value_pair(tmp_path: Path) -> None:
+    """预算数(A) | 执行数(B) | 执行率(B/A) is a header row, not 预算数: x | 执行数: y: nothing beside a
+    label there is a figure, so the row gives no funding and is not refused as a bad figure."""
+    rows = [
+        ["项目名称", ("城市宣传经费", 1, 5)],
+        ["预算执行情况", "预算数(A)", "执行数(B)", "执行率(B/A)", ("得分", 1, 2)],
+        ["年度财政资金总额", "200", "195.5", "97.75%", ("19.55", 1, 2)],
+        [("年度绩效目标", 3, 1), "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)"],
+        ["产出指标", "数量指标", "宣传片", "1部", "1部"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "92%"],
+    ]
+    actuals = load_actuals(write_docx(tmp_path / "letters.docx", "项目支出绩效自评表", rows))
+    # worked by hand: the two indicators are read; the funding labels are not this form's 10号 labels
+    assert actuals.indicators.select("name", "actual_raw").rows() == [("宣传片", "1部"), ("群众满意度", "92%")]
+    assert actuals.projects.select("budget_full", "executed").rows() == [(None, None)]

@@ -46,7 +46,7 @@ from perfkit.load.layout.selfeval_labels import (
 )
 from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator_rows, own
 from perfkit.load.layout.table import YEAR, figure
-from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, fold_width_text
+from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_value, fold_width_text
 
 __all__ = ["FUNDING_HEADERS", "INDICATOR_HEADERS", "is_selfeval", "read_selfeval", "split_forms"]
 
@@ -178,11 +178,12 @@ def _funding_pairs(rows: list[Row], file: str, project: dict) -> None:
             if name is None or name in money or (cell := _beside(row, i)) is None:
                 continue
             ref = row.cell_ref(next(j for j, text in own(row) if j > i and text))
-            if m := _VALUE_UNIT.match(fold_width_text(cell.strip())):
-                unit = "万元" if m.group(2) == "万" else m.group(2)
-                money[name] = (figure(m.group(1), FUNDING_HEADERS[name][0], file, ref), unit, cell, ref)
-            else:
-                money[name] = (figure(cell, FUNDING_HEADERS[name][0], file, ref), None, cell, ref)
+            written = _VALUE_UNIT.match(fold_width_text(cell.strip()))
+            value = figure_value(written.group(1) if written else cell)
+            if value is None or value != value:  # a header row (预算数(A) | 执行数(B) | 执行率(B/A)): no pair
+                break
+            unit = None if written is None else "万元" if written.group(2) == "万" else written.group(2)
+            money[name] = (value, unit, cell, ref)
         if money.keys() == FUNDING_PAIRS.keys():
             project["_money"] = money
             return
