@@ -342,10 +342,18 @@ def _without_department_rows(raw: pl.DataFrame) -> pl.DataFrame:
     sheet = ["_file_no", "_part"]
     no_indicator = pl.all_horizontal(pl.col(c).is_null() for c in FLAT_COLUMNS if c not in PROJECT_FIELDS)
     heading = pl.col("project_name").is_null() & no_indicator
-    named = pl.col("unit_name").str.replace_all(r"\s", "")
-    department = pl.when(heading & ~named.is_in(list(CLOSING_LABELS))).then("unit_name")
+    total = pl.col("unit_name").str.replace_all(r"\s", "").is_in(list(CLOSING_LABELS))  # 合计, 总计: no department
+    department = pl.when(heading & ~total).then("unit_name")
     frame = raw.with_columns(department=department.forward_fill().over(sheet), _heading=heading)
-    frame = frame.filter(~pl.col("_heading")).drop("_heading")
+    if frame.select(pl.col("_heading").any()).item():
+        # the unit's cells of such a row still continue into the rows under it that leave them empty
+        units = [
+            pl.when(~(heading & total)).then(f).forward_fill().over(sheet).alias(f) for f in ("unit_code", "unit_name")
+        ]
+        frame = frame.with_columns(units).filter(~pl.col("_heading"))
+    frame = frame.drop("_heading")
+    if not frame.select(pl.col("unit_code").is_null().any()).item():  # exports with a code column: nothing to split
+        return frame
     unit = pl.col("unit_name").str.extract_groups(UNIT_CODE_AND_NAME)
     split = pl.col("unit_code").is_null() & unit.struct.field("code").is_not_null()
     return frame.with_columns(
