@@ -53,6 +53,7 @@ PROJECT_FIELDS = (
 )  # fmt: skip
 BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
 _UNIT_FIELDS = ("unit_code", "unit_name", "year")
+_SHEET = ["_file_no", "_part"]
 _ORDER = ["_file_no", "_part", "_line"]  # the order of rows: files, their sheets, lines
 _HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in (*aliases, name)}
 _QUALITATIVE = ("定性", "qualitative")
@@ -171,10 +172,10 @@ def _find_header_row(rows: list[list], file: str, where: str) -> int:
     return best
 
 
-FLAT_COLUMNS = (
-    *PROJECT_FIELDS, "level1", "level2", "name", "description", "target_raw", "target_op", "target_unit",
-    "target_value_written",
+_INDICATOR_CELLS = (
+    "level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "target_value_written",
 )  # fmt: skip
+FLAT_COLUMNS = (*PROJECT_FIELDS, *_INDICATOR_CELLS)
 
 
 def _money_scale(header: list, above: list[list], file: str = "", where: str = "") -> float:
@@ -335,30 +336,21 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _without_department_rows(raw: pl.DataFrame) -> pl.DataFrame:
-    """``raw`` without the rows that name no project and state no indicator: a department's row
-    above its units' projects (``820-某镇部门 | 8,827,620.53``, its subtotal), whose name is the
-    ``department`` of the projects under it; a unit written with its code in one cell
-    (``820001-某镇人民政府``) gives ``unit_code`` where no column does."""
-    sheet = ["_file_no", "_part"]
-    no_indicator = pl.all_horizontal(pl.col(c).is_null() for c in FLAT_COLUMNS if c not in PROJECT_FIELDS)
-    heading = pl.col("project_name").is_null() & no_indicator
-    total = pl.col("unit_name").str.replace_all(r"\s", "").is_in(list(CLOSING_LABELS))  # 合计, 总计: no department
-    department = pl.when(heading & ~total).then("unit_name")
-    frame = raw.with_columns(department=department.forward_fill().over(sheet), _heading=heading)
-    if frame.select(pl.col("_heading").any()).item():
-        # the unit's cells of such a row still continue into the rows under it that leave them empty
-        units = [
-            pl.when(~(heading & total)).then(f).forward_fill().over(sheet).alias(f) for f in ("unit_code", "unit_name")
-        ]
-        frame = frame.with_columns(units).filter(~pl.col("_heading"))
-    frame = frame.drop("_heading")
-    if not frame.select(pl.col("unit_code").is_null().any()).item():  # exports with a code column: nothing to split
+    """``raw`` without rows of no project and no indicator (``820-某镇部门 | 8,827,620.53``: the ``department`` of
+    the projects under it, its unit cells continued as if merged); ``820001-某镇人民政府`` gives ``unit_code``."""
+    heading = pl.col("project_name").is_null() & pl.all_horizontal(pl.col(_INDICATOR_CELLS).is_null())
+    total = heading & pl.col("unit_name").str.replace_all(r"\s", "").is_in(list(CLOSING_LABELS))  # 合计
+    frame = raw.with_columns(department=pl.when(heading & ~total).then("unit_name").forward_fill().over(_SHEET))
+    if raw.select(heading.any()).item():
+        filled = (pl.when(~total).then(f).forward_fill().over(_SHEET).alias(f) for f in _UNIT_FIELDS[:2])
+        frame = frame.with_columns(filled).filter(~heading)
+    if not frame.select(pl.col("unit_code").is_null().any()).item():  # a code column: nothing to split
         return frame
-    unit = pl.col("unit_name").str.extract_groups(UNIT_CODE_AND_NAME)
-    split = pl.col("unit_code").is_null() & unit.struct.field("code").is_not_null()
+    unit = pl.col("unit_name").str.extract_groups(UNIT_CODE_AND_NAME).struct
+    split = pl.col("unit_code").is_null() & unit.field("code").is_not_null()
     return frame.with_columns(
-        unit_code=pl.when(split).then(unit.struct.field("code")).otherwise("unit_code"),
-        unit_name=pl.when(split).then(unit.struct.field("name").str.strip_chars()).otherwise("unit_name"),
+        unit_code=pl.when(split).then(unit.field("code")).otherwise("unit_code"),
+        unit_name=pl.when(split).then(unit.field("name").str.strip_chars()).otherwise("unit_name"),
     )
 
 
