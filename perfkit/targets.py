@@ -59,7 +59,9 @@ UNIT_WORDS = (
 UNIT_MULTIPLIERS = ("万", "千", "亿")
 
 _UNIT_ATOM = "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
-_UNIT = rf"(?:[{''.join(UNIT_MULTIPLIERS)}]?(?:{_UNIT_ATOM}))(?:[/·](?:{_UNIT_ATOM}))*|[A-Za-z%‰][A-Za-z0-9%‰/·.²³]*"
+# a rate's denominators are units or one-character nouns (元/生/年: per pupil and year, 元/床, 元/车次)
+_PER = rf"[/·](?:{_UNIT_ATOM}|\p{{Han}})"
+_UNIT = rf"(?:[{''.join(UNIT_MULTIPLIERS)}]?(?:{_UNIT_ATOM}))(?:{_PER})*|[A-Za-z%‰][A-Za-z0-9%‰/·.²³]*"
 # units that count things, which a counted noun may follow (≥20个社区, ≥3所学校)
 COUNT_UNITS = "个 所 家 户 名 位 人 次 场 项 件 套 台 辆 座 处 间 栋 株 棵 篇 本 册 份 张 条 支 门 类 种 站 点 例 宗 起 期 批 村".split()
 _COUNT_ATOM = "|".join(re.escape(w) for w in COUNT_UNITS)

@@ -35,6 +35,8 @@ CASES = [
     ("≥10000人次", False, (">=", 10000.0, "人次", Q)),
     ("≤550元/人", True, ("<=", 550.0, "元/人", Q)),
     ("≤450元/人·天", True, ("<=", 450.0, "元/人·天", Q)),
+    # a one-character noun as a denominator: 780 yuan per pupil (生) and year
+    ("780元/生/年", True, (None, 780.0, "元/生/年", Q)),
     ("≥200Mbps", False, (">=", 200.0, "Mbps", Q)),
     ("=100%", False, ("=", 100.0, "%", Q)),
     ("等于1套", False, ("=", 1.0, "套", Q)),

@@ -224,8 +224,10 @@ def _innermost_tables(document: lxml.html.HtmlElement) -> list[lxml.html.HtmlEle
 def read(data: bytes, file: str):
     """A page's target tables as cells, or its flat table as canonical rows (see :mod:`perfkit.load.layout.spans`)."""
     document = _document(data, file)
-    for number, element in enumerate(_innermost_tables(document), start=1):
+    innermost = _innermost_tables(document)
+    contexts = _contexts(document, innermost)
+    for number, element in enumerate(innermost, start=1):
         rows = grid_rows(_grid(element, file, number))  # a flat header row has 项目名称 and 一级指标 side by side
-        if rows and (frame := flat_rows(rows, file, f"表{number}")) is not None:
+        if rows and (frame := flat_rows(rows, file, f"表{number}", context=contexts.get(element, ""))) is not None:
             return frame
     return layout_cells(page_tables(document, file), file)

@@ -19,8 +19,9 @@ import fastexcel
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.layout.labels import MONEY_NOTE
+from perfkit.load.layout.labels import CLOSING_LABELS, MONEY_NOTE
 from perfkit.load.layout.money import SCALE_STATEMENT
+from perfkit.load.layout.project_part import UNIT_CODE_AND_NAME
 from perfkit.schema import PROJECTS
 from perfkit.targets import comparator_expr
 from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, figure_expr, fold_width_text, on_distinct
@@ -52,6 +53,7 @@ PROJECT_FIELDS = (
 )  # fmt: skip
 BUDGET_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
 _UNIT_FIELDS = ("unit_code", "unit_name", "year")
+_SHEET = ["_file_no", "_part"]
 _ORDER = ["_file_no", "_part", "_line"]  # the order of rows: files, their sheets, lines
 _HEADER_FIELDS = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in (*aliases, name)}
 _QUALITATIVE = ("定性", "qualitative")
@@ -170,10 +172,10 @@ def _find_header_row(rows: list[list], file: str, where: str) -> int:
     return best
 
 
-FLAT_COLUMNS = (
-    *PROJECT_FIELDS, "level1", "level2", "name", "description", "target_raw", "target_op", "target_unit",
-    "target_value_written",
+_INDICATOR_CELLS = (
+    "level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "target_value_written",
 )  # fmt: skip
+FLAT_COLUMNS = (*PROJECT_FIELDS, *_INDICATOR_CELLS)
 
 
 def _money_scale(header: list, above: list[list], file: str = "", where: str = "") -> float:
@@ -259,7 +261,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         raw = raw.with_columns(_part=pl.lit(0, dtype=pl.Int32))
     raw = raw.with_columns(pl.col(FLAT_COLUMNS).str.strip_chars().replace("", None), pl.col("_part").fill_null(0))
     raw = raw.filter(~pl.all_horizontal(pl.col(FLAT_COLUMNS).is_null()))
-    frame = _continued(raw)
+    frame = _continued(_without_department_rows(raw))
     for name in (*BUDGET_FIELDS, "year"):
         frame = frame.with_columns(_number=on_distinct(frame, name, figure_expr(pl.col(name))))
         frame = frame.with_columns(pl.when(pl.col("_number").is_not_null()).then(pl.col(name)).alias(name))
@@ -314,7 +316,7 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ref = pl.concat_str(pl.col("_prefix"), pl.lit("第"), pl.col("_line").cast(pl.String), pl.lit("行"))
     projects = (
         frame.group_by("_file", "_file_no", "_key", maintain_order=True)
-        .agg(pl.col(PROJECT_FIELDS).first(), pl.col("_prefix", "_line").first())
+        .agg(pl.col(PROJECT_FIELDS).first(), pl.col("_prefix", "_line", "department").first())
         .with_columns(pl.col("budget_fiscal", "budget_other").fill_null(0.0), source_ref=ref)
         .drop("_prefix", "_line")
     )
@@ -331,6 +333,25 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         source_ref=ref,
     )
     return projects, indicators
+
+
+def _without_department_rows(raw: pl.DataFrame) -> pl.DataFrame:
+    """``raw`` without rows of no project and no indicator (``820-某镇部门 | 8,827,620.53``: the ``department`` of
+    the projects under it, its unit cells continued as if merged); ``820001-某镇人民政府`` gives ``unit_code``."""
+    heading = pl.col("project_name").is_null() & pl.all_horizontal(pl.col(_INDICATOR_CELLS).is_null())
+    total = heading & pl.col("unit_name").str.replace_all(r"\s", "").is_in(list(CLOSING_LABELS))  # 合计
+    frame = raw.with_columns(department=pl.when(heading & ~total).then("unit_name").forward_fill().over(_SHEET))
+    if raw.select(heading.any()).item():
+        filled = (pl.when(~total).then(f).forward_fill().over(_SHEET).alias(f) for f in _UNIT_FIELDS[:2])
+        frame = frame.with_columns(filled).filter(~heading)
+    if not frame.select(pl.col("unit_code").is_null().any()).item():  # a code column: nothing to split
+        return frame
+    unit = pl.col("unit_name").str.extract_groups(UNIT_CODE_AND_NAME).struct
+    split = pl.col("unit_code").is_null() & unit.field("code").is_not_null()
+    return frame.with_columns(
+        unit_code=pl.when(split).then(unit.field("code")).otherwise("unit_code"),
+        unit_name=pl.when(split).then(unit.field("name").str.strip_chars()).otherwise("unit_name"),
+    )
 
 
 def _continued(raw: pl.DataFrame) -> pl.DataFrame:

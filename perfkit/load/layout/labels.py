@@ -24,11 +24,12 @@ GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标", "年初�
 GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "全年实际完成情况", "年度总体目标完成情况综述")
 
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
-    "project_name": ("项目名称", "二级项目名称", "专项资金名称", "转移支付(项目)名称", "转移支付名称"),
+    "project_name": ("项目名称", "二级项目名称", "专项资金名称", "转移支付(项目)名称", "转移支付名称", "专项名称"),
     "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
     "unit_name": (
         "实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位", "项目执行单位", "项目实施单位",
         "组织实施单位", "部门(单位)名称", "部门名称", "单位(部门)名称", "预算部门", "部门", "一级预算单位名称",
+        "资金使用单位",
     ),
     "department": (
         "主管部门", "主管部门及代码", "主管单位", "项目主管部门", "县级主管部门", "中央主管部门", "地方主管部门", "省级主管部门",
@@ -47,7 +48,7 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "goal_text": (
         "绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", *GOAL_EXPECTED,
     ),
-    "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标"),
+    "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标", "中期目标"),
 }  # fmt: skip
 # a cost build-up in the project part (项目预算成本构成 | 金额 | 测算依据 …, one row per item, then 合计):
 # its 合计 under 金额 is the budget where no label gives one
@@ -58,13 +59,15 @@ COST_TOTAL_LABELS = ("合计", "总计")
 # no budget unit, and the unit is its 主管部门
 INTERNAL_SECTIONS = ("股",)
 # labels of a field that yield to any other label of the same field in the table: the organising
-# body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named
-SECONDARY_LABELS = ("组织实施单位",)
+# body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named; a transfer payment's
+# central department (中央主管部门) is the department only where no local one (地方 / 省级主管部门) is
+SECONDARY_LABELS = ("组织实施单位", "中央主管部门")
 # fields whose value may run over several cells of the row (joined with newlines)
 LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
 # labels that head a part of the table: never a value, never a purpose
 SECTION_LABELS = (
     "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "项目资金情况", "年度绩效目标", "绩效目标表",
+    "绩效指标表", "绩效项目指标表",
 )  # fmt: skip
 # labels a table may carry that perfkit knows and does not keep (no column of the contract)
 KNOWN_UNKEPT_LABELS = (
@@ -81,8 +84,8 @@ KNOWN_UNKEPT_LABELS = (
 # header label → indicator field (the first column of a field wins)
 INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标", "一级"),
-    "level2": ("二级指标",),
-    "name": ("三级指标", "指标内容", "指标名称"),
+    "level2": ("二级指标", "二级"),
+    "name": ("三级指标", "指标内容", "指标名称", "三级"),
     "description": ("绩效指标描述", "指标描述"),
     "target_raw": (
         "指标值",
@@ -114,6 +117,12 @@ PERIOD_LABELS: dict[str, str] = {
     "实施期绩效指标": "long_term",
     "长期指标": "long_term",
 }
+# a period note on a header label (二级指标（长期） | … | 指标值（年度）): the two blocks side by side,
+# stacked under these block titles before they are read
+PERIOD_NOTES: dict[str, str] = {
+    "长期": "long_term", "中期": "long_term", "实施期": "long_term", "年度": "annual", "本年度": "annual", "当年": "annual",
+}  # fmt: skip
+PERIOD_TITLES = {"long_term": "长期绩效指标", "annual": "年度绩效指标"}
 # the first cell of a row that closes the indicator rows of a self-evaluation or a form
 CLOSING_LABELS = ("合计", "总分", "评价结论", "存在问题", "改进措施", "总计")
 # the first cell of a row that ends the indicator rows: totals, conclusions, opinions, signatures,

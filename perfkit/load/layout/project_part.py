@@ -37,7 +37,9 @@ BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "
 YEAR = r"(20\d{2})\s*年"
 # a unit's code and name in one cell: 100001某单位, 031001-某局 (the name starts with a Chinese character)
 # 031001-某局, 031001 某局, [610001]某公司: a six-digit code (bracketed or not) in front of the name
-_UNIT_CELL = r"(?s)^[\[【［(（]?\s*(?<code>[0-9]{6})\s*[\]】］)）]?\s*[-－—–_]*\s*(?<name>[^0-9.,\s\-－—–_].+)$"
+UNIT_CODE_AND_NAME = _UNIT_CELL = (
+    r"(?s)^[\[【［(（]?\s*(?<code>[0-9]{6})\s*[\]】］)）]?\s*[-－—–_]*\s*(?<name>[^0-9.,\s\-－—–_].+)$"
+)
 _BRACKET_CODE = r"^[\[【［(（]\s*[0-9]+\s*[\]】］)）]\s*"
 # a table's own title written in a cell (2025年度…项目绩效目标表): never a value, and it gives the year
 _TITLE_CELL = r"绩效(?:目标|自评)(?:申报)?表$"

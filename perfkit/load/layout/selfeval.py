@@ -31,6 +31,7 @@ from perfkit.load.layout.grid import Row, Table
 from perfkit.load.layout.labels import DEPARTMENT_WIDE
 from perfkit.load.layout.selfeval_labels import (
     FUNDING_HEADERS,
+    FUNDING_PAIRS,
     FUNDING_PART_ROWS,
     FUNDING_TOTAL_ROWS,
     GOAL_ACTUAL,
@@ -60,6 +61,7 @@ _LABEL_UNIT = re.compile(rf"^[^0-9]{{1,16}}[（(]({_MONEY})[）)]$")
 # a figure written with its own unit: 12万元, 90万, 1,000,000元
 _VALUE_UNIT = re.compile(rf"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*({_MONEY}|万)$")
 _PROJECT_NAMES = frozenset(key(lb) for lb in PROJECT_NAME_LABELS)
+_PAIR_FIELDS = {key(lb): name for name, labels in FUNDING_PAIRS.items() for lb in labels}
 
 
 def is_selfeval(table: Table) -> bool:
@@ -172,6 +174,29 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
         columns = "budget_full" in funding or "executed" in funding
         if columns and "_money" not in project and not any(_figure_beside(row, i) for i in funding.values()):
             _funding(rows, r, funding, file, project)
+    if "_money" not in project:
+        _funding_pairs(rows, file, project)
+
+
+def _funding_pairs(rows: list[Row], file: str, project: dict) -> None:
+    """The funding of a form that writes it as label–value pairs in one row (预算数: | 2.38 | 执行数: |
+    2.38): the first row holding every label of :data:`FUNDING_PAIRS`, each figure beside its label."""
+    for row in rows:
+        money = {}
+        for i, text in own(row):
+            name = _PAIR_FIELDS.get(key(text)) if text else None
+            if name is None or name in money or (cell := _beside(row, i)) is None:
+                continue
+            ref = row.cell_ref(next(j for j, text in own(row) if j > i and text))
+            written = _VALUE_UNIT.match(fold_width_text(cell.strip()))
+            value = figure_value(written.group(1) if written else cell)
+            if value is None or value != value:  # a header row (预算数(A) | 执行数(B) | 执行率(B/A)): no pair
+                break
+            unit = None if written is None else "万元" if written.group(2) == "万" else written.group(2)
+            money[name] = (value, unit, cell, ref)
+        if money.keys() == FUNDING_PAIRS.keys():
+            project["_money"] = money
+            return
 
 
 _AMOUNTS = ("budget_initial", "budget_full", "executed")

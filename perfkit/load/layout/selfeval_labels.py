@@ -51,6 +51,9 @@ FUNDING_HEADERS = {
     "execution_weight_given": ("分值", "权重", "执行率权重"),
     "self_execution_score": ("得分", "执行率得分"),
 }
+# funding written as label–value pairs in one row (预算数: | 2.38 | 执行数: | 2.38), as regional
+# transfer-payment forms write it: both labels of a row, each with its figure beside it
+FUNDING_PAIRS = {"budget_full": ("预算数", "全年预算数"), "executed": ("执行数", "全年执行数")}
 FUNDING_TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "年度财政资金总额")
 # the parts of the funding under its total: labels, never values
 FUNDING_PART_ROWS = (
@@ -59,7 +62,7 @@ FUNDING_PART_ROWS = (
 )  # fmt: skip
 # the unit: the target tables' unit labels, and the self-evaluation forms' own
 UNIT_LABELS = (*PROJECT_LABELS["unit_name"], "实施(主管)单位", "资金使用单位")
-PROJECT_NAME_LABELS = ("项目名称", "专项资金名称")
+PROJECT_NAME_LABELS = PROJECT_LABELS["project_name"]
 # labels of the parts of a form: never a value
 SECTION_LABELS = (
     "主管部门", "年度总体目标", "年度总体目标完成情况", "报表编号", "项目资金", "资金情况", "预算资金", "预算执行情况",

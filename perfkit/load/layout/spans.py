@@ -157,10 +157,11 @@ def layout_cells(tables: list[SpanTable], file: str) -> pl.DataFrame:
     return grid_frame([grid_table(t) for t in tables], file)
 
 
-def flat_rows(rows: list[list[str]], file: str, where: str, part: int = 0) -> pl.DataFrame | None:
+def flat_rows(rows: list[list[str]], file: str, where: str, part: int = 0, context: str = "") -> pl.DataFrame | None:
     """A flat table (one row per indicator, header among the first rows) as the flat reader's
     canonical rows (``part``: the sheet's number in its workbook), or ``None`` when no row of
-    ``rows`` is a flat header with every required column."""
+    ``rows`` is a flat header with every required column. The rows above the header and the
+    ``context`` (the text above the table) may state the money scale (``金额单位：元``)."""
     head = rows[: flat._HEADER_SEARCH_ROWS]
     try:
         header_at = flat._find_header_row(head, file, where)
@@ -171,7 +172,8 @@ def flat_rows(rows: list[list[str]], file: str, where: str, part: int = 0) -> pl
     frame = pl.DataFrame([[*r, *[None] * (width - len(r))] for r in rows], schema=names, orient="row")
     body = frame.with_row_index("_line", offset=1).slice(header_at + 1).with_columns(pl.col("_line").cast(pl.Int64))
     body = body.with_columns(pl.col(names).cast(pl.String))
-    return flat._canonical(body, head[header_at], file, prefix=where, part=part)
+    above = [*([line] for line in context.splitlines()), *head[:header_at]]
+    return flat._canonical(body, head[header_at], file, prefix=where, above=above, part=part)
 
 
 def finish_tables_or_rows(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -27,6 +27,7 @@ from perfkit.load.layout.labels import (
     TEMPLATE_NAME,
     label_key_expr,
 )
+from perfkit.load.layout.period_columns import split_period_columns
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
 from perfkit.load.layout.project_part import read_project_parts
@@ -80,6 +81,8 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     headers = header_cells(cells)
     if (split := split_project_columns(grid, headers)) is not None:  # 项目名称 as a column: a table per project
         return read_tables(split)
+    if (stacked := split_period_columns(grid, headers)) is not None:  # 长期 | 年度 side by side: one block each
+        return read_tables(stacked)
     header_rows = headers.filter("_is_header").group_by(_TABLE).agg(pl.col("row_no").min().alias("_header"))
     tables = tables.join(header_rows, on=_TABLE, how="left", maintain_order="left").sort(_TABLE)
     headerless = tables.filter(pl.col("_header").is_null())
