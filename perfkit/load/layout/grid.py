@@ -50,6 +50,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from perfkit.errors import InputError
+from perfkit.text import figure_value
+
 GRID_SCHEMA = {
     "_file": pl.String,
     "_file_no": pl.Int32,
@@ -233,3 +236,12 @@ def tables_of(cells: pl.DataFrame) -> list[Table]:
         table = tables.setdefault((file_no, table_no), Table(title=title, ref=table_ref, context=context))
         table.rows.append(Row(texts, row_ref, refs, continued, sides))
     return list(tables.values())
+
+
+def figure(text: str, label: str, file: str, ref: str) -> float | None:
+    """A figure from a cell: empty, ``—`` and ``/`` read as missing; anything else must be a number
+    (full-width digits such as ``１２．５`` read as written in half width)."""
+    value = figure_value(text)
+    if value is not None and value != value:  # NaN: not a number
+        raise InputError(file, ref, f"{label}“{text.strip()}”不是数字")
+    return value

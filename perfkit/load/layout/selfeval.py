@@ -27,7 +27,7 @@ import re
 
 from perfkit.errors import InputError
 from perfkit.load.layout.department import department_name
-from perfkit.load.layout.grid import Row, Table
+from perfkit.load.layout.grid import Row, Table, figure
 from perfkit.load.layout.labels import DEPARTMENT_WIDE
 from perfkit.load.layout.selfeval_labels import (
     FUNDING_HEADERS,
@@ -46,7 +46,7 @@ from perfkit.load.layout.selfeval_labels import (
     key,
 )
 from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator_rows, own, self_total
-from perfkit.load.layout.table import YEAR, figure
+from perfkit.load.layout.table import YEAR
 from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_value, fold_width_text
 
 __all__ = ["FUNDING_HEADERS", "INDICATOR_HEADERS", "is_selfeval", "read_selfeval", "split_forms"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from perfkit.errors import InputError
-from perfkit.load.layout.grid import Row
+from perfkit.load.layout.grid import Row, figure
 from perfkit.load.layout.labels import LEVEL1_OF_LEVEL2
 from perfkit.load.layout.selfeval_labels import (
     INDICATOR_HEADERS,
@@ -22,7 +22,6 @@ from perfkit.load.layout.selfeval_labels import (
     is_header_cell,
     key,
 )
-from perfkit.load.layout.table import figure
 from perfkit.text import COMPARATOR_WORDS, OP_SYMBOLS, figure_value, fold_width_text
 
 # points written in a level-1 cell: 产出指标(50分), 产出指标(50)

@@ -15,7 +15,6 @@ import re
 
 import polars as pl
 
-from perfkit.errors import InputError
 from perfkit.load.layout.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
 from perfkit.load.layout.header import REQUIRED_HEADERS, block_columns, header_cells, incomplete_headers
 from perfkit.load.layout.labels import (
@@ -32,7 +31,7 @@ from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
 from perfkit.load.layout.project_part import read_project_parts
 from perfkit.targets import comparator_expr
-from perfkit.text import OP_SYMBOLS, figure_expr, figure_value
+from perfkit.text import OP_SYMBOLS, figure_expr
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 YEAR = re.compile(r"(20\d{2})\s*年")
@@ -391,12 +390,3 @@ def _check_widths(
         pl.format("项目“{}”的表头之后没有指标行，表格不完整", "project_name"),
     )
     return rows.drop("_first", "_in_block", "_width"), pl.concat([found, found_empty])
-
-
-def figure(text: str, label: str, file: str, ref: str) -> float | None:
-    """A figure from a cell: empty, ``—`` and ``/`` read as missing; anything else must be a number
-    (full-width digits such as ``１２．５`` read as written in half width)."""
-    value = figure_value(text)
-    if value is not None and value != value:  # NaN: not a number
-        raise InputError(file, ref, f"{label}“{text.strip()}”不是数字")
-    return value
