@@ -8,7 +8,6 @@ elided) or the kinds of difference and their counts.
 
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("ah-guichi-tangxi-2022", "docx"): "执行率得分×1；例：项目1 执行率得分：应为 10，实为 空",
-    ("ah-tianchang-slj-2022", "html"): "缺少指标×1、缺少评分指标×1；例：项目1 缺少指标8「指标1:/」",
     (
         "cq-kxc-rmt-2021",
         "docx",
@@ -24,10 +23,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("gs-jiayuguan-bwg-2023", "pdf"): "预算数（万元）×1；例：项目1 预算数（万元）：应为 20，实为 空",
     ("hb-ezhou-jgsw-2022", "docx"): "预算数（万元）×1；例：项目1 预算数（万元）：应为 814，实为 空",
     (
-        "hb-huangshi-dx-2022",
-        "html",
-    ): "数值×13、类型×13、计量单位×12、财政资金（万元）×1、多出指标×1、比较符×1；例：项目1 财政资金（万元）：应为 132，实为 0",
-    (
         "hb-huangshi-zjj-2022",
         "html",
     ): "计量单位×1、全年预算数（万元）×1、全年执行数（万元）×1、执行率得分×1、复核得分×1；例：项目1 指标4「省级宣传片制作费、申报文本编制费、自评估报告编制费」计量单位：应为「万」，实为「万元」（指标值「200万」）",
@@ -35,10 +30,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "hb-qingshan-jyj-2020",
         "html",
     ): "拒绝读取×1；例：perfkit extract 拒绝读取：错误: hb-qingshan-jyj-2020.html: 表1: 未找到指标行，表格不完整",
-    (
-        "he-chengan-mzj-2020",
-        "html",
-    ): "比较符×4、数值×4、计量单位×4、类型×4、主管部门×1、多出指标×1、全年预算数（万元）×1、全年执行数（万元）×1、执行率得分×1、复核得分×1、复核总分×1、等级×1；例：项目1 主管部门：应为「成安县民政局」，实为「空」",
     (
         "he-ningjin-jyj-2019",
         "html",
@@ -51,10 +42,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "hn-lingling-lyj-2021",
         "html",
     ): "复核得分×4、数值×2、计量单位×2、类型×2、单位名称×1；例：项目1 单位名称：应为「陵区林业局」，实为「空」",
-    (
-        "hn-xiangtan-hwc-2023",
-        "html",
-    ): "项目名称×1、预算数（万元）×1、财政资金（万元）×1、比较符×1、数值×1、类型×1；例：项目1 项目名称：应为「雾炮车降尘抑尘服务」，实为「（未找到项目名称：表1）」",
     ("hn-yueyang-gbzn-2022", "html"): "财政资金（万元）×1；例：项目1 财政资金（万元）：应为 854，实为 空",
     (
         "nm-wuchuan-mzw-2021",
@@ -96,8 +83,4 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "sd-linyi-sffx-2025",
         "html",
     ): "拒绝读取×1；例：perfkit extract 拒绝读取：错误: sd-linyi-sffx-2025.html: 表1第7行: 指标表头缺少列：二级指标、三级指标",
-    (
-        "sx-jishan-zdwsy-2021",
-        "xlsx",
-    ): "一级指标×25、二级指标×25、复核得分×25；例：项目1 指标1「指标1:居民健康档案」一级指标：应为「产出指标」，实为「（一级指标未填写）」",
 }

@@ -23,6 +23,7 @@ from perfkit.load.layout.labels import (
     PROJECT_LABELS,
     SECONDARY_LABELS,
     SECTION_LABELS,
+    UNIT_AND_DEPARTMENT_LABELS,
     label_key_expr,
     money_in_label,
     project_kind,
@@ -168,6 +169,10 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _value=pl.when(money_text).then(pl.lit("")).otherwise(pl.col("_value").fill_null("")),
     )
     written = labels.filter(pl.col("_value") != "")
+    # a label of the unit and its department (实施(主管)单位) gives both; a 主管部门 of its own comes first
+    both = written.filter(pl.col("_k").is_in(UNIT_AND_DEPARTMENT_LABELS))
+    if both.height:
+        written = pl.concat([written, both.with_columns(_field=pl.lit("department"))])
     # the first value of each field in document order, a secondary label (组织实施单位) only where no other is
     secondary = pl.col("_k").is_in(list(SECONDARY_LABELS))
     ordered = written

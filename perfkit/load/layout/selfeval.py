@@ -24,6 +24,7 @@ level 2, text).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from perfkit.errors import InputError
 from perfkit.load.layout.department import department_name
@@ -38,12 +39,13 @@ from perfkit.load.layout.selfeval_labels import (
     PROJECT_NAME_LABELS,
     REQUIRED,
     UNIT_LABELS,
+    funding_beside_field,
     funding_field,
     indicator_field,
     is_label,
     key,
 )
-from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator_rows, own
+from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator_rows, is_figure, own
 from perfkit.load.layout.table import YEAR, figure
 from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, fold_width_text
 
@@ -162,6 +164,8 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
                 funding[name] = i
         if "budget_full" in funding and "_money" not in project:
             _funding(rows, r, funding, file, project)
+        elif "_money" not in project:
+            _funding_beside(row, file, project)
 
 
 def _funding(rows: list[Row], r: int, funding: dict[str, int], file: str, project: dict) -> None:
@@ -171,13 +175,30 @@ def _funding(rows: list[Row], r: int, funding: dict[str, int], file: str, projec
     money = {}
     for name, index in funding.items():
         cell = total.cells[index].strip() if index < len(total.cells) and not total.is_side(index) else ""
-        ref = total.cell_ref(index)
-        if name in ("budget_initial", "budget_full", "executed") and (m := _VALUE_UNIT.match(fold_width_text(cell))):
-            unit = "万元" if m.group(2) == "万" else m.group(2)
-            money[name] = (figure(m.group(1), FUNDING_HEADERS[name][0], file, ref), unit, cell, ref)
-        else:
-            money[name] = (figure(cell, FUNDING_HEADERS[name][0], file, ref), None, cell, ref)
+        money[name] = _money_cell(name, cell, total.cell_ref(index), file)
     project["_money"] = money
+
+
+def _funding_beside(row: Row, file: str, project: dict) -> None:
+    """Funding written as label | figure pairs along ``row`` (预算数 | 6.84 | … | 执行数 | 6.84): read
+    when both the budget and its execution are there, each label's figure the next cell."""
+    cells = own(row)
+    found = {}
+    for (_, text), (i, value) in pairwise(cells):
+        name = funding_beside_field(text) if text else None
+        written = is_figure(value) or _VALUE_UNIT.match(fold_width_text(value)) is not None
+        if name is not None and name not in found and written:
+            found[name] = _money_cell(name, value, row.cell_ref(i), file)
+    if {"budget_full", "executed"} <= found.keys():
+        project["_money"] = found
+
+
+def _money_cell(name: str, cell: str, ref: str, file: str) -> tuple[float | None, str | None, str, str]:
+    """(figure, its own money unit or None, the cell, its place) of a funding cell."""
+    if name in ("budget_initial", "budget_full", "executed") and (m := _VALUE_UNIT.match(fold_width_text(cell))):
+        unit = "万元" if m.group(2) == "万" else m.group(2)
+        return figure(m.group(1), FUNDING_HEADERS[name][0], file, ref), unit, cell, ref
+    return figure(cell, FUNDING_HEADERS[name][0], file, ref), None, cell, ref
 
 
 def _money(project: dict, scale: float, statement: tuple[str, str, str] | None, file: str) -> None:

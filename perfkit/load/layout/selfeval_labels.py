@@ -50,6 +50,9 @@ FUNDING_HEADERS = {
     "execution_weight_given": ("分值", "权重", "执行率权重"),
     "self_execution_score": ("得分", "执行率得分"),
 }
+# funding written as label | figure pairs along a row (预算数 | 6.84 | 到位数 | 6.84 | 执行数 | 6.84), the
+# first such row being the total (其中：财政资金 … follow): label → field
+FUNDING_BESIDE = {"budget_full": ("预算数", "全年预算数", "调整后预算数"), "executed": ("执行数", "全年执行数")}
 FUNDING_TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计")
 # the parts of the funding under its total: labels, never values
 FUNDING_PART_ROWS = (
@@ -86,8 +89,9 @@ def _keys(*labels: tuple[str, ...]) -> frozenset[str]:
 
 _INDICATOR_KEYS = {key(lb): f for f, labels in INDICATOR_HEADERS.items() for lb in labels}
 _FUNDING_KEYS = {key(lb): f for f, labels in FUNDING_HEADERS.items() for lb in labels}
+_BESIDE_KEYS = {key(lb): f for f, labels in FUNDING_BESIDE.items() for lb in labels}
 ALL_LABELS = _keys(
-    tuple(_INDICATOR_KEYS), tuple(_FUNDING_KEYS), UNIT_LABELS, PROJECT_NAME_LABELS, GOAL_EXPECTED, GOAL_ACTUAL,
+    tuple(_INDICATOR_KEYS), tuple(_FUNDING_KEYS), tuple(_BESIDE_KEYS), UNIT_LABELS, PROJECT_NAME_LABELS, GOAL_EXPECTED, GOAL_ACTUAL,
     SECTION_LABELS, FUNDING_TOTAL_ROWS, FUNDING_PART_ROWS,
 )  # fmt: skip
 _SECTIONS = _keys(SECTION_LABELS)
@@ -104,6 +108,11 @@ def indicator_field(text: str) -> str | None:
 def funding_field(text: str) -> str | None:
     """The funding column a header cell names; else None."""
     return _FUNDING_KEYS.get(key(text))
+
+
+def funding_beside_field(text: str) -> str | None:
+    """The funding figure a label names when its figure is written beside it (预算数, 执行数); else None."""
+    return _BESIDE_KEYS.get(key(text))
 
 
 def is_label(text: str) -> bool:

@@ -27,6 +27,7 @@ from perfkit.load.layout.labels import (
     TEMPLATE_NAME,
     label_key_expr,
 )
+from perfkit.load.layout.levels import level1_cells, level1_of_merged_cell
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
 from perfkit.load.layout.project_part import read_project_parts
@@ -210,8 +211,9 @@ def _indicators(
             in_header = after["origin_row"].gather(at) <= starts["_block"]
             value = pl.select(pl.when(~sides[f] & ~in_header.fill_null(False)).then(value)).to_series()
         picked[f] = value.alias(f)
+    level1_cell = level1_cells(after, starts, spans)
     merged = _merged_fields(starts, after, sides) if spans else no_problems().with_columns(row_no=pl.lit(0))
-    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values())
+    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), *level1_cell)
     frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
     # (the regexes run only on rows whose cells are all short: the few that can be such a row)
@@ -263,8 +265,10 @@ def _indicators(
         weight=pl.when(~weight.is_nan()).then(weight),
         core=marked if core else pl.lit(False),
         notes="_notes",
+        _l1_row="_l1_row",
+        _l1_col="_l1_col",
     )
-    return indicators, found, unfilled_rows
+    return level1_of_merged_cell(indicators).drop("_l1_row", "_l1_col"), found, unfilled_rows
 
 
 def period_titles(cells: pl.DataFrame) -> pl.DataFrame:
