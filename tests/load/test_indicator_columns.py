@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from perfkit.errors import InputError
 from perfkit.load import load_targets
 from perfkit.load.actuals import load_actuals
 from perfkit.scoring import score
@@ -61,6 +62,25 @@ def test_a_year_in_the_sub_labels_of_the_target_names_the_target_column(tmp_path
     ]
     assert tables.indicators["notes"].to_list() == ["2024年实际实现值：250人次", None, None]
     assert tables.projects["unreadable"].to_list() == [None]
+
+
+def test_two_years_of_target_labels_are_not_told_apart(tmp_path: Path) -> None:
+    # 指标值 over 2024年指标值 | 2025年指标值: which column is this budget's target is not written
+    header = [
+        [
+            ("绩效指标", 3, 1),
+            ("一级指标", 2, 1),
+            ("二级指标", 2, 1),
+            ("三级指标", 2, 1),
+            ("指标值", 1, 2),
+            ("依据", 2, 1),
+        ],
+        ["2024年指标值", "2025年指标值"],
+    ]
+    rows = [["产出指标", "数量指标", "培训人次", "250人次", "280人次", ""]]
+    # no column is the target: the file has no readable indicator and is refused, saying why
+    with pytest.raises(InputError, match="指标表头缺少列：指标值"):
+        load_targets(write_docx(tmp_path / "two-years.docx", TITLE, form(header, rows)))
 
 
 def test_a_merged_target_label_keeps_the_column_its_sub_row_leaves_unlabelled(tmp_path: Path) -> None:

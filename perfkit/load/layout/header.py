@@ -40,13 +40,18 @@ def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     # a label with a year (预期2022年实现值) names the column of the label without it
     field = pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None)
     undated = pl.col("_k").str.replace_all(YEAR_IN_LABEL, "").replace_strict(FIELD_OF_HEADER, default=None)
-    near = near.with_columns(_field=pl.coalesce(field, undated))
+    near = near.with_columns(_field=pl.coalesce(field, undated), _dated=field.is_null() & (undated == "target_raw"))
+    # two dated target labels in one row (2024年指标值 | 2025年指标值): which is the target cannot be told
+    twice = (pl.col("_dated") & pl.col("_own")).sum().over(*_TABLE, "row_no") > 1
+    near = near.with_columns(_field=pl.when(pl.col("_dated") & twice).then(None).otherwise("_field"))
     marks = near.group_by(*_TABLE, "row_no").agg(
         _is_header=(pl.col("_k").is_in(_LEVEL1) & pl.col("_own")).any() & (pl.col("_field") == "target_raw").any(),
-        _has_sub=(pl.col("_own") & pl.col("_field").is_in(["target_op", "target_raw", "target_unit"])).any()
+        _has_sub=(
+            pl.col("_own") & (pl.col("_field").is_in(["target_op", "target_raw", "target_unit"]) | pl.col("_dated"))
+        ).any()
         & (pl.col("continued") & pl.col("_k").is_in(_LEVEL1)).any(),
     )
-    near = near.join(marks, on=[*_TABLE, "row_no"]).sort(*_TABLE, "row_no", "col")
+    near = near.join(marks, on=[*_TABLE, "row_no"]).sort(*_TABLE, "row_no", "col").drop("_dated")
     header_above = near.select(*_TABLE, pl.col("row_no") + 1, _above=pl.col("_is_header")).unique()
     near = near.join(header_above, on=[*_TABLE, "row_no"], how="left").with_columns(
         _is_sub=pl.col("_has_sub") & pl.col("_above").fill_null(False) & ~pl.col("_is_header")
