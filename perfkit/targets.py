@@ -89,6 +89,12 @@ _ON_TIME = r"^(?:按期|按时|如期|准时)完成"
 _MINUS = r"^(?<op>>=|<=|=|>|<)?[－−﹣](?<digit>[0-9])"
 # a unit written in brackets after the number (≤4（万元）, ≥95(%)): the unit, not a note
 _BRACKET_UNIT = rf"^[（(](?<unit>{_UNIT})[）)](?<rest>.*)$"
+# in a 时效指标, a date written with dots or slashes (2024.01, 2023/12/31) and a span of two dates
+# (2023.07-2024.01, 2023年7月至2024年1月): a span is a deadline at its end
+_DATE = r"(?:19|20)[0-9]{2}(?:[./]|年)[0-9]{1,2}月?(?:[./][0-9]{1,2}日?|[0-9]{1,2}日)?"
+_DATE_SPAN = rf"^{_DATE}(?:~|-|—|－|至|到)({_DATE}.*)$"
+_DOTTED_DAY = r"^((?:19|20)[0-9]{2})[./]([0-9]{1,2})[./]([0-9]{1,2})(\D|$)"
+_DOTTED_MONTH = r"^((?:19|20)[0-9]{2})[./]([0-9]{1,2})(\D|$)"
 
 # A target on one of these reads a bare 万 as 万元 (money). Whole words: 价 alone would match 评价.
 MONEY_NAME_WORDS = ["费", "经费", "资金", "成本", "金额", "补贴", "补助", "租金", "价格", "单价", "造价", "总价",
@@ -144,6 +150,13 @@ def comparator_expr(raw: pl.Expr) -> pl.Expr:
     null for an empty cell or one that is not a comparator (the caller names it)."""
     text = normalise_text(raw)
     return pl.when(text.is_in(list(OP_SYMBOLS))).then(text)
+
+
+def _as_date(text: pl.Expr) -> pl.Expr:
+    """A time limit's cell with a span cut to its end and dots written as 年月日 (``2023.07-2024.01`` →
+    ``2024年01月``), for the deadline pattern; any other cell as it is."""
+    end = pl.when(text.str.contains(_DATE_SPAN)).then(text.str.replace(_DATE_SPAN, "${1}")).otherwise(text)
+    return end.str.replace(_DOTTED_DAY, "${1}年${2}月${3}日${4}").str.replace(_DOTTED_MONTH, "${1}年${2}月${3}")
 
 
 def _days_in_month(month: pl.Expr, year: pl.Expr) -> pl.Expr:
@@ -285,7 +298,11 @@ def _parse_distinct(cells: pl.DataFrame, keys: list[str], prefix: str) -> pl.Dat
     out = out.with_columns(
         field("rest").str.extract_groups(_UNIT_NOUN_RE).alias(tail),
         pl.col(text).str.contains(_ZERO_RE).alias("__target_zero"),
-        pl.col(text).str.extract_groups(_DEADLINE_RE).alias("__target_deadline"),
+        pl.when(timely_expr)
+        .then(_as_date(pl.col(text)))
+        .otherwise(pl.col(text))
+        .str.extract_groups(_DEADLINE_RE)
+        .alias("__target_deadline"),
     )
     out = out.with_columns(*[expr.alias(f"__target_deadline_{i}") for i, expr in enumerate(deadline)])
     # the bracket is read only after a number written without a unit

@@ -154,6 +154,12 @@ DEADLINE_CASES = [
     ("12月完成", True, ("<=", 1231.0, D)),
     ("2024年2月", True, ("<=", 20240229.0, D)),  # a leap year's February
     ("13月", True, (None, 13.0, Q)),  # no month 13: left to the unit checks
+    # a span of two dates in a 时效指标 is a deadline at its end (2024-01 ends on the 31st)
+    ("2023.07-2024.01", True, ("<=", 20240131.0, D)),
+    ("2023年7月至2024年1月", True, ("<=", 20240131.0, D)),
+    ("2025.6.30", True, ("<=", 20250630.0, D)),  # a date written with dots
+    ("2023.07-2024.01", False, (None, 2023.07, "range")),  # outside a time limit: numbers as written
+    ("2023.5-2024.5万元", True, (None, 2023.5, "range")),  # a unit after it: no date
 ]
 
 

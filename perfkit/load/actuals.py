@@ -15,8 +15,9 @@ from perfkit.load.formats import docx as docx_format
 from perfkit.load.formats.sniff import decode_text, detect_format
 from perfkit.load.layout.assemble import project_id
 from perfkit.load.layout.flat import read_sheets
-from perfkit.load.layout.grid import Row, Table
+from perfkit.load.layout.grid import Table
 from perfkit.load.layout.selfeval import is_selfeval, read_selfeval, split_forms
+from perfkit.load.layout.spans import as_tables
 from perfkit.load.repeats import REPEATED_COLUMNS, without_repeats
 from perfkit.text import figure_expr, fold_width
 
@@ -160,16 +161,6 @@ def _from_template(sheets: dict[str, pl.DataFrame], file: str) -> tuple[pl.DataF
     return _typed(proj, ACTUAL_PROJECT_COLUMNS), _typed(ind, ACTUAL_INDICATOR_COLUMNS)
 
 
-def _sheet_table(name: str, frame: pl.DataFrame) -> Table:
-    rows = []
-    for number, values in enumerate(frame.iter_rows(), start=1):
-        cells = ["" if v is None else str(v) for v in values]
-        if any(c.strip() for c in cells):
-            refs = [f"工作表“{name}”第{number}行第{c}列" for c in range(1, len(cells) + 1)]
-            rows.append(Row(cells, f"工作表“{name}”第{number}行", refs))
-    return Table(title=name, rows=rows, ref=f"工作表“{name}”")
-
-
 _TABLE_SOURCES = {"pdf": pdf.split_tables, "html": html.split_tables, "xls": xls.split_tables, "doc": doc.split_tables}
 
 
@@ -187,7 +178,8 @@ def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         sheets = read_sheets(data, file)
         if INDICATOR_SHEET in sheets and PROJECT_SHEET in sheets:
             return _from_template(sheets, file)
-        return _from_tables([_sheet_table(name, frame) for name, frame in sheets.items()], file)
+        # laid on the grid with the sheet's merged ranges, as the target tables are (a merged cell is one cell)
+        return _from_tables(as_tables(xls.layout_tables(xls.workbook_sheets(data, file, kind=".xlsx"))), file)
     raise InputError(
         file, None, "实际完成值应为绩效自评表（Word 导出文本、.docx、.xlsx）或 perfkit template 生成的填报表"
     )

@@ -27,7 +27,10 @@ from perfkit.targets import (
 )
 from perfkit.text import MONEY_TO_YUAN, MONEY_UNITS, UNIT_CLASSES
 
-GROUP_OF_LEVEL1 = {"产出指标": "产出指标", "成本指标": "产出指标", "效益指标": "效益指标", "满意度指标": "满意度指标"}
+# 效果指标: the benefit group as some provinces (河北) name it
+GROUP_OF_LEVEL1 = {
+    "产出指标": "产出指标", "成本指标": "产出指标", "效益指标": "效益指标", "效果指标": "效益指标", "满意度指标": "满意度指标",
+}  # fmt: skip
 INDICATOR_SCORE_COLUMNS = [
     "project_id", "seq", "weight", "actual_raw", "actual_value", "achievement", "score", "self_score", "score_diff",
     "note",

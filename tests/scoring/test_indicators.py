@@ -380,6 +380,17 @@ def test_unknown_level1_is_unscored_and_named():
     assert row["note"] == "无法评分：一级指标“过程指标”不是产出、效益、满意度或成本指标，无法确定权重"
 
 
+def test_effect_indicators_are_the_benefit_group():
+    """效果指标 is how some provinces (河北) name the benefit group: worked by hand, the one benefit
+    indicator takes the group's 30 points and, met, scores 30."""
+    frame = evaluation(
+        {"level1": "产出指标", "target_raw": "≥2场", "actual_raw": "2场"},
+        {"level1": "效果指标", "target_raw": "≥75%", "actual_raw": "100%"},
+        {"level1": "满意度指标", "target_raw": "≥90%", "actual_raw": "90%"},
+    )
+    assert score_indicators(frame)["score"].to_list() == [50.0, 30.0, 10.0]
+
+
 @pytest.mark.parametrize(
     ("target", "actual"),
     [("=0起", "2起"), ("≥26场", None), ("≥26场", "约二十场"), ("≥26场", "4.5万元"), ("提升", "工作有序开展"),

@@ -124,24 +124,13 @@ def assemble(
 
 def _level1_from_level2(indicators: pl.DataFrame) -> pl.DataFrame:
     """An empty 一级指标 over a level-2 kind of the indicator system (数量指标 → 产出指标) is that
-    kind's group, said in the row's ``notes`` (read by the system, not guessed). Rows under one merged
-    level-1 cell left empty (``_level1_cell``, from readers that know spans) share their group when
-    the level-2 kinds under it name one group only: a row there without a level 2 takes it too."""
-    empty = pl.col("level1").is_null()
-    kind = pl.col("level2").replace_strict(LEVEL1_OF_LEVEL2, default=None)
-    if "_level1_cell" not in indicators.columns:
-        indicators = indicators.with_columns(_level1_cell=pl.lit(None, dtype=pl.Int32))
-    one_cell = ["project_id", "period", "_level1_cell"]
-    shared = pl.when(kind.filter(empty).drop_nulls().n_unique().over(one_cell) == 1).then(
-        kind.filter(empty).drop_nulls().first().over(one_cell)
-    )
-    shared = pl.when(pl.col("_level1_cell").is_not_null()).then(shared)
-    inferred = empty & pl.coalesce(kind, shared).is_not_null()
+    kind's group, said in the row's ``notes`` (read by the system, not guessed). Rows under one
+    merged level-1 cell left empty share the group of their kinds already (:mod:`~perfkit.load.layout.levels`)."""
+    inferred = pl.col("level1").is_null() & pl.col("level2").is_in(list(LEVEL1_OF_LEVEL2))
     if not indicators.select(inferred.any()).item():
         return indicators
-    group = pl.coalesce(kind, shared)
-    said = pl.when(kind.is_not_null()).then(pl.format("一级指标未填写，按二级指标“{}”归入{}", "level2", group))
-    said = said.otherwise(pl.format("一级指标未填写，按同一合并单元格内的二级指标归入{}", group))
+    group = pl.col("level2").replace_strict(LEVEL1_OF_LEVEL2, default=None)
+    said = pl.format("一级指标未填写，按二级指标“{}”归入{}", "level2", group)
     return indicators.with_columns(
         notes=pl.when(inferred)
         .then(pl.concat_str(said, "notes", separator="；", ignore_nulls=True))

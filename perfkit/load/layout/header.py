@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.load.layout.labels import FIELD_OF_HEADER, INDICATOR_HEADERS, PERIOD_LABELS, SECTION_LABELS, label_key_expr
+from perfkit.load.layout.labels import (
+    FIELD_OF_HEADER,
+    INDICATOR_HEADERS,
+    PERIOD_LABELS,
+    SECTION_LABELS,
+    YEAR_IN_LABEL,
+    label_key_expr,
+)
 from perfkit.load.layout.problems import problems
 from perfkit.text import LABELS_WITH_BRACKETS
 
@@ -30,13 +37,21 @@ def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(
         _k=label_key_expr(pl.col("text")), _own=~pl.col("continued")
     )
-    near = near.with_columns(_field=pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None))
+    # a label with a year (预期2022年实现值) names the column of the label without it
+    field = pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None)
+    undated = pl.col("_k").str.replace_all(YEAR_IN_LABEL, "").replace_strict(FIELD_OF_HEADER, default=None)
+    near = near.with_columns(_field=pl.coalesce(field, undated), _dated=field.is_null() & (undated == "target_raw"))
+    # two dated target labels in one row (2024年指标值 | 2025年指标值): which is the target cannot be told
+    twice = (pl.col("_dated") & pl.col("_own")).sum().over(*_TABLE, "row_no") > 1
+    near = near.with_columns(_field=pl.when(pl.col("_dated") & twice).then(None).otherwise("_field"))
     marks = near.group_by(*_TABLE, "row_no").agg(
         _is_header=(pl.col("_k").is_in(_LEVEL1) & pl.col("_own")).any() & (pl.col("_field") == "target_raw").any(),
-        _has_sub=(pl.col("_own") & pl.col("_field").is_in(["target_op", "target_raw", "target_unit"])).any()
+        _has_sub=(
+            pl.col("_own") & (pl.col("_field").is_in(["target_op", "target_raw", "target_unit"]) | pl.col("_dated"))
+        ).any()
         & (pl.col("continued") & pl.col("_k").is_in(_LEVEL1)).any(),
     )
-    near = near.join(marks, on=[*_TABLE, "row_no"]).sort(*_TABLE, "row_no", "col")
+    near = near.join(marks, on=[*_TABLE, "row_no"]).sort(*_TABLE, "row_no", "col").drop("_dated")
     header_above = near.select(*_TABLE, pl.col("row_no") + 1, _above=pl.col("_is_header")).unique()
     near = near.join(header_above, on=[*_TABLE, "row_no"], how="left").with_columns(
         _is_sub=pl.col("_has_sub") & pl.col("_above").fill_null(False) & ~pl.col("_is_header")
@@ -47,9 +62,11 @@ def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
 def block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per block (``_block`` = its header row): the column of each field, the first one winning,
     and the columns kept as notes (``_label``). A second header row names the columns under a
-    merged cell (年度指标值 over 指标性质 | 指标值 | 度量单位)."""
+    merged cell (年度指标值 over 指标性质 | 指标值 | 度量单位); a merged label keeps the one column under
+    it that the second row leaves without a label (预期指标值 over 符号 | (no label) | 单位)."""
     block = pl.when("_is_sub").then(pl.col("row_no") - 1).otherwise("row_no")
     h = headers.with_columns(_block=block)
+    unlabelled = _unlabelled_under_merged(h)
     sub_cols = h.filter("_is_sub", "_own").select(*_TABLE, "_block", "col", _sub=pl.lit(True))
     h = h.join(sub_cols, on=[*_TABLE, "_block", "col"], how="left")
     # a header cell that a second-row cell lies under is read from the second row; a label merged down
@@ -58,12 +75,26 @@ def block_columns(headers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("continued") & (pl.col("origin_col") == pl.col("col")) & (pl.col("origin_row") < pl.col("row_no"))
     )
     h = h.filter(pl.col("_own") | (from_above & pl.col("_is_header")), pl.col("_is_sub") | pl.col("_sub").is_null())
-    columns = h.drop_nulls("_field").group_by(*_TABLE, "_block", "_field").agg(pl.col("col").min())
+    columns = h.drop_nulls("_field").select(*_TABLE, "_block", "_field", "col")
+    columns = pl.concat([columns, unlabelled]).group_by(*_TABLE, "_block", "_field").agg(pl.col("col").min())
     ignored = [*SECTION_LABELS, *PERIOD_LABELS, "序号", ""]
     notes = h.filter(
         (pl.col("_field") == "notes") | (pl.col("_field").is_null() & ~pl.col("_k").is_in(ignored))
     ).select(*_TABLE, "_block", "col", _label=_note_label())
     return columns, notes
+
+
+def _unlabelled_under_merged(h: pl.DataFrame) -> pl.DataFrame:
+    """(``_block``, ``_field``, ``col``): the first column left without a label in the second header
+    row under a header label merged over several columns, for a field the second row does not name."""
+    keys = [*_TABLE, "_block"]
+    merged = h.filter("_is_header", pl.col("origin_row") == pl.col("row_no")).drop_nulls("_field")
+    merged = merged.filter(pl.len().over(*keys, "origin_col") > 1).select(*keys, "_field", "col")
+    sub = h.filter("_is_sub", "_own")
+    named = sub.drop_nulls("_field").select(*keys, "_field").unique()
+    blank = sub.filter(pl.col("_k") == "").select(*keys, "col")
+    found = merged.join(named, on=[*keys, "_field"], how="anti").join(blank, on=[*keys, "col"])
+    return found.group_by(*keys, "_field").agg(pl.col("col").min()).select(*keys, "_field", "col")
 
 
 def _note_label() -> pl.Expr:

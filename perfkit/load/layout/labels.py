@@ -23,13 +23,18 @@ from perfkit.text import MONEY_NOTE, MONEY_UNITS, label_key, label_key_expr, mon
 GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标", "年初设定目标")
 GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "全年实际完成情况", "年度总体目标完成情况综述")
 
+# labels that name the unit and its department in one cell (实施(主管)单位): the cell is both
+UNIT_AND_DEPARTMENT_LABELS = ("实施(主管)单位",)
+
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
-    "project_name": ("项目名称", "二级项目名称", "专项资金名称", "转移支付(项目)名称", "转移支付名称", "专项名称"),
+    "project_name": (
+        "项目名称", "二级项目名称", "专项资金名称", "转移支付(项目)名称", "转移支付名称", "专项名称", "项目支出名称",
+    ),
     "unit_code": ("单位编码", "预算单位编码", "单位代码", "预算单位代码"),
     "unit_name": (
         "实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位", "项目执行单位", "项目实施单位",
         "组织实施单位", "部门(单位)名称", "部门名称", "单位(部门)名称", "预算部门", "部门", "一级预算单位名称",
-        "资金使用单位",
+        "资金使用单位", *UNIT_AND_DEPARTMENT_LABELS,
     ),
     "department": (
         "主管部门", "主管部门及代码", "主管单位", "项目主管部门", "县级主管部门", "中央主管部门", "地方主管部门", "省级主管部门",
@@ -40,13 +45,16 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
         "预算数", "预算金额", "资金总额", "年度资金总额", "总额", "年度预算数", "项目金额", "资金情况", "当年资金总额",
         "本年度申请市财政预算资金", "预算申报数",
     ),
-    "budget_fiscal": ("财政资金", "财政拨款", "当年财政拨款", "本年财政拨款", "市财政资金", "财政拨款小计"),
-    # parts of the fiscal money (其中：上级资金 …): their sum where no 财政资金 is given, never added to it
-    "fiscal_part": ("上级资金", "中央补助", "地方资金"),
+    "budget_fiscal": (
+        "财政资金", "财政拨款", "当年财政拨款", "本年财政拨款", "市财政资金", "财政拨款小计", "市级财政资金", "当年市级财政资金",
+    ),
+    # parts of the fiscal money (其中：上级资金 …): their sum where no 财政资金 is given, never added to it;
+    # 年度本级预算金额 and 该项目支出上级资金 are the two parts a Hunan form writes, with no total
+    "fiscal_part": ("上级资金", "中央补助", "地方资金", "年度本级预算金额", "该项目支出上级资金"),
     "budget_other": ("其他资金", "自有资金", "事业收入", "经营性收入", "其他", "当年其他资金", "自有资金小计"),
     "purpose": ("资金用途", "项目用途"),
     "goal_text": (
-        "绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", *GOAL_EXPECTED,
+        "绩效目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "本年度目标", "本年度绩效目标", *GOAL_EXPECTED,
     ),
     "goal_long_term": ("长期目标", "总目标", "实施期目标", "长期绩效目标", "实施期绩效目标", "中期目标"),
 }  # fmt: skip
@@ -73,7 +81,7 @@ SECTION_LABELS = (
 KNOWN_UNKEPT_LABELS = (
     "主管部门编码", "项目负责人", "项目起止时间", "联系电话", "项目期限", "项目类别", "报表编号", "项目性质", "项目期",
     "项目来源", "项目类型", "项目分类", "立项依据", "资金性质", "联系人", "财政处室", "部门编码", "部门预算编码",
-    "项目支出", "基本支出", "项目负责人及电话", "项目责任人",
+    "项目支出", "基本支出", "项目负责人及电话", "项目责任人", "项目支出实施期",
     # a self-evaluation's columns, read by load_targets too: labels, never values
     *GOAL_ACTUAL, "目标实际完成情况", "年度总体目标完成情况", "年初预算数", "全年预算数",
     "全年执行数", "执行率", "预算执行率", "分值", "得分",
@@ -102,11 +110,14 @@ INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
         "年初目标值",
         "年初指标值",
     ),
-    "target_op": ("指标性质", "计算符号", "运算符号", "比较符"),
-    "target_unit": ("度量单位", "计量单位"),
+    "target_op": ("指标性质", "计算符号", "运算符号", "比较符", "符号"),
+    "target_unit": ("度量单位", "计量单位", "单位(文字描述)"),
     "weight": ("权重", "分值"),
     "notes": ("评（扣）分标准", "评(扣)分标准", "评分标准", "指标解释", "备注"),
 }
+# a year in a column label (预期2022年实现值, 2022年指标值): the label is read without it, so that the
+# year's target column is known by its label (2021年实际实现值 is then a column perfkit does not know)
+YEAR_IN_LABEL = r"(?:19|20)[0-9]{2}年度?"
 # a block title above or beside its header → the period of the block's indicators
 PERIOD_LABELS: dict[str, str] = {
     "年度绩效指标": "annual",
@@ -134,8 +145,8 @@ CLOSING_STEMS = (
     "项目负责人", "财务负责人", "填表日期", "填报日期", "审核人", "其他需要说明", "需要说明的", "附件", "说明:",
     "备注:", "注:", "注1", "单位盖章", "填报单位",
 )  # fmt: skip
-# … and parts a key contains (主管部门审核意见, 财政部门绩效评价股审核意见)
-CLOSING_PARTS = ("审核意见", "初审意见", "复核意见", "评审意见")
+# … and parts a key contains (主管部门审核意见, 财政部门绩效评价股审核意见, 财政资金管理科室（盖章）)
+CLOSING_PARTS = ("审核意见", "初审意见", "复核意见", "评审意见", "盖章")
 # every word of the three (a literal search finds the few cells the regex below need look at)
 CLOSING_WORDS = tuple(sorted({x.rstrip(":") for x in (*CLOSING_EXACT, *CLOSING_STEMS, *CLOSING_PARTS)}))
 # the first cell of a row (as written, whitespace removed) that closes a form's indicator rows

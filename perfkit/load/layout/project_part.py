@@ -24,6 +24,7 @@ from perfkit.load.layout.labels import (
     PROJECT_LABELS,
     SECONDARY_LABELS,
     SECTION_LABELS,
+    UNIT_AND_DEPARTMENT_LABELS,
     label_key_expr,
     money_in_label,
     project_kind,
@@ -178,6 +179,10 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         costs = costs.join(written.filter(pl.col("_field") == "budget_total"), on=TABLE_KEY, how="anti")
         written = pl.concat([written, costs], how="diagonal_relaxed")
         labels = pl.concat([labels, costs], how="diagonal_relaxed")
+    # a label of the unit and its department (实施(主管)单位) gives both; a 主管部门 of its own comes first
+    both = written.filter(pl.col("_k").is_in(UNIT_AND_DEPARTMENT_LABELS))
+    if both.height:
+        written = pl.concat([written, both.with_columns(_field=pl.lit("department"))])
     # the first value of each field in document order, a secondary label (组织实施单位) only where no other is
     secondary = pl.col("_k").is_in(list(SECONDARY_LABELS))
     ordered = written

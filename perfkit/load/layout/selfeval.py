@@ -226,17 +226,24 @@ def _funding(rows: list[Row], r: int, funding: dict[str, int], file: str, projec
 
 
 def _money_row(row: Row, funding: dict[str, int], file: str) -> dict[str, tuple]:
-    """The figures of a money row under the funding columns: (value, its own unit or None, text, place)."""
-    money = {}
-    for name, index in funding.items():
-        cell = row.cells[index].strip() if index < len(row.cells) and not row.is_side(index) else ""
-        ref = row.cell_ref(index)
-        if name in _AMOUNTS and (m := _VALUE_UNIT.match(fold_width_text(cell))):
-            unit = "万元" if m.group(2) == "万" else m.group(2)
-            money[name] = (figure(m.group(1), FUNDING_HEADERS[name][0], file, ref), unit, cell, ref)
-        else:
-            money[name] = (figure(cell, FUNDING_HEADERS[name][0], file, ref), None, cell, ref)
-    return money
+    """The figures of a money row under the funding columns (see :func:`_money_cell`)."""
+    return {
+        name: _money_cell(
+            name,
+            row.cells[index].strip() if index < len(row.cells) and not row.is_side(index) else "",
+            row.cell_ref(index),
+            file,
+        )
+        for name, index in funding.items()
+    }
+
+
+def _money_cell(name: str, cell: str, ref: str, file: str) -> tuple[float | None, str | None, str, str]:
+    """(figure, its own money unit or None, the cell, its place) of a funding cell."""
+    if name in _AMOUNTS and (m := _VALUE_UNIT.match(fold_width_text(cell))):
+        unit = "万元" if m.group(2) == "万" else m.group(2)
+        return figure(m.group(1), FUNDING_HEADERS[name][0], file, ref), unit, cell, ref
+    return figure(cell, FUNDING_HEADERS[name][0], file, ref), None, cell, ref
 
 
 def _money(project: dict, scale: float, statement: tuple[str, str, str] | None, file: str) -> None:

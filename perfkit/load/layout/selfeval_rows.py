@@ -122,6 +122,8 @@ def indicator_rows(
     unfilled_rows: list[dict] = []
     totals: list[list[float]] = []
     levels = _Levels(columns)
+    cells_of_level1: list[int] = []  # per indicator, the level-1 cell it lies under (a merged cell is one)
+    level1_cell = 0
     for row in rows:
         cells = [(i, c) for i, c in own(row) if c]
         if not cells:
@@ -136,6 +138,8 @@ def indicator_rows(
             continue
         if len(row.cells) != width:
             raise InputError(file, row.ref, f"指标行有{len(row.cells)}个单元格，表头有{width}个")
+        if not row.is_continued(columns["level1"]):
+            level1_cell += 1
         record = {name: _cell(row, i) for name, i in columns.items()} | {"source_ref": row.ref}
         level1, level2, filler = levels.read(row, record)
         if _is_unfilled(record):
@@ -155,6 +159,8 @@ def indicator_rows(
                 text = "" if row.is_continued(index) else row.cells[index]
                 record[name] = figure(text, INDICATOR_HEADERS[name][0], file, row.cell_ref(index))
         indicators.append(record)
+        cells_of_level1.append(level1_cell)
+    _level1_of_merged_cell(indicators, cells_of_level1)
     _group_points(indicators, levels.group_points)
     return indicators, totals, unfilled_rows
 
@@ -207,6 +213,18 @@ class _Levels:
         if level1 and self.points is not None:
             self.group_points.setdefault(level1, self.points)
         return level1, self.level2, filler
+
+
+def _level1_of_merged_cell(indicators: list[dict], cells: list[int]) -> None:
+    """An empty level-1 cell merged over several rows is one cell: where the rows under it that have
+    a level 1 (named by their level-2 kind, 质量指标 → 产出指标) agree on one group, the others take it."""
+    groups: dict[int, set[str]] = {}
+    for record, cell in zip(indicators, cells, strict=True):
+        if record["level1"]:
+            groups.setdefault(cell, set()).add(record["level1"])
+    for record, cell in zip(indicators, cells, strict=True):
+        if not record["level1"] and len(found := groups.get(cell, set())) == 1:
+            record["level1"] = next(iter(found))
 
 
 def _is_unfilled(record: dict) -> bool:

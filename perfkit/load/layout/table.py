@@ -26,6 +26,7 @@ from perfkit.load.layout.labels import (
     TEMPLATE_NAME,
     label_key_expr,
 )
+from perfkit.load.layout.levels import level1_cells, level1_of_merged_cell
 from perfkit.load.layout.period_columns import split_period_columns
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
@@ -202,7 +203,7 @@ def _indicators(
     text = after["text"]
     spans = after["continued"].any()
     # the cell a level-1 text comes from: rows under one merged level-1 cell left empty share it (assemble)
-    picked, sides, cell1 = {}, {}, pl.lit(None, dtype=pl.Int32).alias("_level1_cell")
+    picked, sides = {}, {}
     for f in _FIELDS:
         at = starts["_at"] + starts[f].cast(pl.UInt32)
         value = text.gather(at).str.strip_chars()
@@ -211,11 +212,11 @@ def _indicators(
             if f == "level2":  # one label over the level-1 and level-2 columns (满意度指标) is both
                 sides[f] = sides[f] & (after["origin_col"].gather(at) != starts["level1"]).fill_null(True)
             in_header = after["origin_row"].gather(at) <= starts["_block"]
-            cell1 = after["origin_row"].gather(at).alias("_level1_cell") if f == "level1" else cell1
             value = pl.select(pl.when(~sides[f] & ~in_header.fill_null(False)).then(value)).to_series()
         picked[f] = value.alias(f)
+    level1_cell = level1_cells(after, starts, spans)
     merged = _merged_fields(starts, after, sides) if spans else no_problems().with_columns(row_no=pl.lit(0))
-    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), cell1)
+    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), *level1_cell)
     frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
     # (the regexes run only on rows whose cells are all short: the few that can be such a row)
@@ -267,9 +268,10 @@ def _indicators(
         weight=pl.when(~weight.is_nan()).then(weight),
         core=marked if core else pl.lit(False),
         notes="_notes",
-        _level1_cell="_level1_cell",
+        _l1_row="_l1_row",
+        _l1_col="_l1_col",
     )
-    return indicators, found, unfilled_rows
+    return level1_of_merged_cell(indicators).drop("_l1_row", "_l1_col"), found, unfilled_rows
 
 
 def period_titles(cells: pl.DataFrame) -> pl.DataFrame:

@@ -1,0 +1,46 @@
+"""The level-1 cell of each indicator row of a target table on the grid: a merged cell is one cell over
+all its rows, so an empty one takes the group that the level-2 kinds under it name."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from perfkit.load.layout.labels import LEVEL1_OF_LEVEL2
+
+_TABLE = ["_file_no", "_key"]
+
+
+def level1_cells(after: pl.DataFrame, starts: pl.DataFrame, spans: bool) -> list[pl.Series]:
+    """``_l1_row`` and ``_l1_col``: the origin of the level-1 cell each row of ``starts`` (its first
+    cell at ``_at`` of ``after``, the level-1 column at ``level1``) lies under; null without spans."""
+    if not spans:
+        return [pl.Series(name, [None] * starts.height, pl.Int32) for name in ("_l1_row", "_l1_col")]
+    at = starts["_at"] + starts["level1"].cast(pl.UInt32)
+    return [after["origin_row"].gather(at).alias("_l1_row"), after["origin_col"].gather(at).alias("_l1_col")]
+
+
+def level1_of_merged_cell(indicators: pl.DataFrame) -> pl.DataFrame:
+    """An empty 一级指标 cell merged over several rows is one cell: where the level-2 kinds of the rows
+    under it (质量指标 → 产出指标) name one group only, that group is the level 1 of all of them, said in
+    the rows' ``notes``. Rows whose level 2 names the group themselves are left to the assembler."""
+    empty = pl.col("level1").fill_null("").str.strip_chars() == ""
+    if not indicators.select((empty & pl.col("_l1_row").is_not_null()).any()).item():
+        return indicators
+    cell = [*_TABLE, "_l1_row", "_l1_col"]
+    kind = pl.col("level2").replace_strict(LEVEL1_OF_LEVEL2, default=None)
+    groups = (
+        indicators.filter(empty)
+        .group_by(cell)
+        .agg(_group=kind.drop_nulls().unique(), _kinds=pl.col("level2").filter(kind.is_not_null()).unique().sort())
+        .filter(pl.col("_group").list.len() == 1)
+        .select(*cell, _group=pl.col("_group").list.first(), _kinds=pl.col("_kinds").list.join("、"))
+    )
+    marked = indicators.join(groups, on=cell, how="left", maintain_order="left")
+    inferred = empty & pl.col("_group").is_not_null() & kind.is_null()
+    said = pl.format("一级指标未填写，按同一合并单元格中的二级指标“{}”归入{}", "_kinds", "_group")
+    return marked.with_columns(
+        level1=pl.when(inferred).then("_group").otherwise("level1"),
+        notes=pl.when(inferred)
+        .then(pl.concat_str(said, "notes", separator="；", ignore_nulls=True))
+        .otherwise("notes"),
+    ).drop("_group", "_kinds")
