@@ -164,7 +164,8 @@ def test_unit_of_a_transfer_payment_is_the_unit_that_uses_the_money(tmp_path: Pa
 
 def test_funding_header_with_letters_is_no_label_value_pair(tmp_path: Path) -> None:
     """预算数(A) | 执行数(B) | 执行率(B/A) is a header row, not 预算数: x | 执行数: y: nothing beside a
-    label there is a figure, so the row gives no funding and is not refused as a bad figure."""
+    label there is a figure, so it is read as the funding columns over the total row below, and
+    not refused as a bad figure."""
     rows = [
         ["项目名称", ("城市宣传经费", 1, 5)],
         ["预算执行情况", "预算数(A)", "执行数(B)", "执行率(B/A)", ("得分", 1, 2)],
@@ -174,6 +175,7 @@ def test_funding_header_with_letters_is_no_label_value_pair(tmp_path: Path) -> N
         ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "92%"],
     ]
     actuals = load_actuals(write_docx(tmp_path / "letters.docx", "项目支出绩效自评表", rows))
-    # worked by hand: the two indicators are read; the funding labels are not this form's 10号 labels
+    # worked by hand: the two indicators are read; the total row 年度财政资金总额 gives 预算数 200 and
+    # 执行数 195.5 under the header's columns
     assert actuals.indicators.select("name", "actual_raw").rows() == [("宣传片", "1部"), ("群众满意度", "92%")]
-    assert actuals.projects.select("budget_full", "executed").rows() == [(None, None)]
+    assert actuals.projects.select("budget_full", "executed").rows() == [(200.0, 195.5)]

@@ -517,5 +517,6 @@ def test_a_total_row_of_zero_over_empty_parts_stays_zero(tmp_path: Path) -> None
 def test_money_labels_with_their_figures_beside_them_are_no_column_headers(tmp_path: Path) -> None:
     money = [[("预算执行情况", 1, 2), "预算数:", "100", "执行数:", "90", ("", 1, 3)]]
     project = load_actuals(written(tmp_path, form(TWO_ROW_HEADER, ROWS, money=money))).projects.row(0, named=True)
-    # no column of figures under 预算数 / 执行数, so no total row is looked for (and none refused for its absence)
-    assert [project[k] for k in ("budget_full", "executed")] == [None, None]
+    # no column of figures under 预算数 / 执行数, so no total row is looked for (and none refused for its
+    # absence); worked by hand: they are label–value pairs, 预算数 100 and 执行数 90
+    assert [project[k] for k in ("budget_full", "executed")] == [100.0, 90.0]
