@@ -142,7 +142,8 @@ def test_rows_under_one_empty_merged_level1_cell_share_the_group_its_level2_kind
     # worked by hand: both rows share one merged level-1 cell whose only level-2 kind, 时效指标, is of
     # 产出指标; the first row's level 2 stays empty (it is not written)
     assert levels[0] == ("产出指标", None, "一级指标未填写，按同一合并单元格中的二级指标“时效指标”归入产出指标")
-    assert levels[1] == ("产出指标", "时效指标", "一级指标未填写，按二级指标“时效指标”归入产出指标")
+    # the second row continues the merged cell the first row's note names
+    assert levels[1] == ("产出指标", "时效指标", None)
     assert tables.projects["unreadable"].to_list() == [None]
 
 

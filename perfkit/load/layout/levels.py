@@ -22,7 +22,8 @@ def level1_cells(after: pl.DataFrame, starts: pl.DataFrame, spans: bool) -> list
 def level1_of_merged_cell(indicators: pl.DataFrame) -> pl.DataFrame:
     """An empty 一级指标 cell merged over several rows is one cell: where the level-2 kinds of the rows
     under it (质量指标 → 产出指标) name one group only, that group is the level 1 of all of them, said in
-    the rows' ``notes`` (a row whose own level 2 names the group says so)."""
+    the rows' ``notes``. Rows whose level 2 names the group themselves are left to the assembler, which
+    continues the merged cell over them (a page break in a PDF leaves such an empty continuation)."""
     empty = pl.col("level1").fill_null("").str.strip_chars() == ""
     if not indicators.select((empty & pl.col("_l1_row").is_not_null()).any()).item():
         return indicators
@@ -36,12 +37,8 @@ def level1_of_merged_cell(indicators: pl.DataFrame) -> pl.DataFrame:
         .select(*cell, _group=pl.col("_group").list.first(), _kinds=pl.col("_kinds").list.join("、"))
     )
     marked = indicators.join(groups, on=cell, how="left", maintain_order="left")
-    inferred = empty & pl.col("_group").is_not_null()
-    said = (
-        pl.when(kind.is_not_null())
-        .then(pl.format("一级指标未填写，按二级指标“{}”归入{}", "level2", "_group"))
-        .otherwise(pl.format("一级指标未填写，按同一合并单元格中的二级指标“{}”归入{}", "_kinds", "_group"))
-    )
+    inferred = empty & pl.col("_group").is_not_null() & kind.is_null()
+    said = pl.format("一级指标未填写，按同一合并单元格中的二级指标“{}”归入{}", "_kinds", "_group")
     return marked.with_columns(
         level1=pl.when(inferred).then("_group").otherwise("level1"),
         notes=pl.when(inferred)
