@@ -340,8 +340,10 @@ def _without_department_rows(raw: pl.DataFrame) -> pl.DataFrame:
     the projects under it, its unit cells continued as if merged); ``820001-某镇人民政府`` gives ``unit_code``."""
     heading = pl.col("project_name").is_null() & pl.all_horizontal(pl.col(_INDICATOR_CELLS).is_null())
     total = heading & pl.col("unit_name").str.replace_all(r"\s", "").is_in(list(CLOSING_LABELS))  # 合计
-    frame = raw.with_columns(department=pl.when(heading & ~total).then("unit_name").forward_fill().over(_SHEET))
-    if raw.select(heading.any()).item():
+    if not raw.select(heading.any()).item():  # most exports have none
+        frame = raw.with_columns(department=pl.lit(None, dtype=pl.String))
+    else:
+        frame = raw.with_columns(department=pl.when(heading & ~total).then("unit_name").forward_fill().over(_SHEET))
         filled = (pl.when(~total).then(f).forward_fill().over(_SHEET).alias(f) for f in _UNIT_FIELDS[:2])
         frame = frame.with_columns(filled).filter(~heading)
     if not frame.select(pl.col("unit_code").is_null().any()).item():  # a code column: nothing to split
@@ -362,18 +364,22 @@ def _continued(raw: pl.DataFrame) -> pl.DataFrame:
     one project, its budget counted once, whatever the merge shape."""
     sheet = ["_file_no", "_part"]
     continues = pl.col("project_name").is_null()
-    frame = raw.with_columns(
-        pl.when(continues).then(pl.col(f).forward_fill().over(sheet)).otherwise(pl.col(f)).alias(f)
-        for f in PROJECT_FIELDS
-    )
+    frame = raw
+    if raw.select(continues.any()).item():  # exports write the project on every row
+        frame = raw.with_columns(
+            pl.when(continues).then(pl.col(f).forward_fill().over(sheet)).otherwise(pl.col(f)).alias(f)
+            for f in PROJECT_FIELDS
+        )
     # only columns written on some rows and left empty on others need more (exports write every cell)
     nulls = frame.select(pl.col(PROJECT_FIELDS).null_count()).row(0, named=True)
     partly = [f for f, n in nulls.items() if 0 < n < frame.height]
     if unit := [f for f in partly if f in _UNIT_FIELDS]:
         frame = frame.with_columns(pl.col(unit).forward_fill().over(sheet))
     if rest := [f for f in partly if f not in _UNIT_FIELDS and f != "project_name"]:
-        key = [*sheet, *_UNIT_FIELDS, "project_name"]
-        frame = frame.with_columns(pl.col(f).fill_null(pl.col(f).drop_nulls().first().over(key)) for f in rest)
+        # a merged cell spans consecutive rows: the project's run of rows (numbered, which is cheaper
+        # than a window over its texts)
+        run = frame.select(pl.struct(*sheet, *_UNIT_FIELDS, "project_name").rle_id()).to_series()
+        frame = frame.with_columns(pl.col(f).fill_null(pl.col(f).drop_nulls().first().over(run)) for f in rest)
     return frame
 
 

@@ -31,7 +31,7 @@ from perfkit.load.layout.labels import (
 )
 from perfkit.load.layout.money import budget_figures, cell_statement, cost_totals, funding_texts, table_scales
 from perfkit.load.layout.problems import problems
-from perfkit.text import fold_width, on_distinct
+from perfkit.text import fold_width
 
 TABLE_KEY = ["_file_no", "_key"]
 BUDGET_LABELS = {"budget_total": "预算数", "budget_fiscal": "财政资金", "budget_other": "其他资金"}
@@ -65,17 +65,8 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     disagree are refused). A funding text (``总额…万元财政拨款:…``) gives the budgets with its own
     units. Where no label names the purpose, the first row without any label holds it.
     """
-    text = pl.col("text").str.strip_chars()
-    # labels, codes and figures are short: long texts (goals) need no folding to be recognised
-    c = cells.with_columns(_s=text, _folded=fold_width(text.str.slice(0, _LABEL_CHARS)))
-    c = c.with_columns(
-        _flat=pl.col("_folded").str.replace_all(r"\s", ""),
-        _unit=pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
-    )
-    # a label is short, its notes included: only such cells get a key (a longer cell is a value)
-    short = pl.col("_flat").str.len_chars() <= _KEY_CHARS
-    key = pl.when(short).then(label_key_expr(pl.col("_flat"), folded=True)).otherwise(pl.lit(""))
-    c = c.with_columns(_k=on_distinct(c, "_flat", key))  # labels repeat on every table: keyed once each
+    # labels repeat on every table, and so do many values: each text is read once
+    c = cells.join(_cell_readings(cells), on="text", how="left", nulls_equal=True, maintain_order="left")
     # a label and its value in one cell (年度资金总额:50万, 项目名称：某项目): the label's key and the value
     c = c.with_columns(_inline_cells(c))
     c = c.with_columns(_k=pl.coalesce("_inline_label", "_k")).drop("_inline_label")
@@ -269,6 +260,23 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         goal_long_term="goal_long_term",
         tasks="tasks",
     ), found
+
+
+def _cell_readings(cells: pl.DataFrame) -> pl.DataFrame:
+    """Per distinct ``text`` of ``cells``: the text stripped (``_s``), its start folded (``_folded``:
+    labels, codes and figures are short, so long texts such as goals need no folding to be
+    recognised) and without whitespace (``_flat``), a unit's code and name in it (``_unit``), and
+    its label key (``_k``; only a short cell, notes included, can be a label, else "")."""
+    text = pl.col("text").str.strip_chars()
+    read = cells.select(pl.col("text").unique()).with_columns(
+        _s=text, _folded=fold_width(text.str.slice(0, _LABEL_CHARS))
+    )
+    read = read.with_columns(
+        _flat=pl.col("_folded").str.replace_all(r"\s", ""),
+        _unit=pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
+    )
+    short = pl.col("_flat").str.len_chars() <= _KEY_CHARS
+    return read.with_columns(_k=pl.when(short).then(label_key_expr(pl.col("_flat"), folded=True)).otherwise(pl.lit("")))
 
 
 def _sparse(c: pl.DataFrame, maybe: pl.Expr, value: pl.Expr, name: str) -> pl.Series:
