@@ -142,6 +142,9 @@ def _score(args: argparse.Namespace) -> int:
             f"提示: {row['source_file']}: 与 {row['same_as']} 是同一份自评表（{row['projects']} 个项目内容相同），按一份计",
             file=sys.stderr,
         )
+    for row in actuals.projects.select("source_file", "selfeval_unreadable").iter_rows(named=True):
+        for part in row["selfeval_unreadable"] or []:  # a cell left empty, not guessed
+            print(f"警告: {row['source_file']}: {part}", file=sys.stderr)
     for row in findings.filter(pl.col("rule_id") == "actual_unmatched").iter_rows(named=True):
         print(f"警告: {row['evidence']}: {row['message']}", file=sys.stderr)
     graded = grades.is_not_null().sum()

@@ -25,6 +25,7 @@ import polars as pl
 
 from perfkit.text import (
     COMPARATOR_WORDS,
+    NONE_MARKS,
     OP_SYMBOLS,
     SUFFIX_COMPARATORS,
     ZERO_NOUNS,
@@ -61,7 +62,9 @@ UNIT_MULTIPLIERS = ("万", "千", "亿")
 _UNIT_ATOM = "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
 # a rate's denominators are units or one-character nouns (元/生/年: per pupil and year, 元/床, 元/车次)
 _PER = rf"[/·](?:{_UNIT_ATOM}|\p{{Han}})"
-_UNIT = rf"(?:[{''.join(UNIT_MULTIPLIERS)}]?(?:{_UNIT_ATOM}))(?:{_PER})*|[A-Za-z%‰][A-Za-z0-9%‰/·.²³]*"
+_UNIT = (
+    rf"(?:[{''.join(UNIT_MULTIPLIERS)}]?(?:{_UNIT_ATOM}))(?:{_PER})*|每(?:{_UNIT_ATOM})|[A-Za-z%‰][A-Za-z0-9%‰/·.²³]*"
+)
 # units that count things, which a counted noun may follow (≥20个社区, ≥3所学校)
 COUNT_UNITS = "个 所 家 户 名 位 人 次 场 项 件 套 台 辆 座 处 间 栋 株 棵 篇 本 册 份 张 条 支 门 类 种 站 点 例 宗 起 期 批 村".split()
 _COUNT_ATOM = "|".join(re.escape(w) for w in COUNT_UNITS)
@@ -69,6 +72,15 @@ _COUNT_ATOM = "|".join(re.escape(w) for w in COUNT_UNITS)
 _UNIT_NOUN_RE = rf"^(?:(?<unit>{_UNIT})|(?<counted>{_COUNT_ATOM})(?<noun>\p{{Han}}{{1,8}}))?$"
 
 _NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
+# words between a comparator and its number that do not change the reading (至少全年完成2次宣传 → ≥2次宣传)
+FILLER_WORDS = ("全年", "年度", "年内", "累计", "完成", "开展", "举办", "组织", "实现")
+_FILLER = rf"^(?<op>>=|<=|=|>|<)?(?:{'|'.join(FILLER_WORDS)})+(?<digit>[0-9])"
+# the unit before the number (每亩300: 300 per mu; 每人1000元: 1000元/人): the number first, as usual
+_OP = r"(?<op>>=|<=|=|>|<)?"
+_PER_FIRST_WITH_UNIT = (
+    rf"^{_OP}每(?<per>{_UNIT_ATOM})(?<num>{_NUMBER})(?<unit>[{''.join(UNIT_MULTIPLIERS)}]?(?:{_UNIT_ATOM}))$"
+)
+_PER_FIRST = rf"^{_OP}每(?<per>{_UNIT_ATOM})(?<num>{_NUMBER})$"
 _SUFFIX = "|".join(sorted(SUFFIX_COMPARATORS, key=len, reverse=True))
 # a trailing note or punctuation: （含）, (暂定), 。 ； , …
 _NOTE = r"(?<note>(?:[（(][^（）()]*[）)]|[。；;，,、.！!？?])+)?"
@@ -141,7 +153,13 @@ def _normalised(cells: pl.DataFrame, raw: str, text: str) -> pl.DataFrame:
         folded.filter(~separated),
         folded.filter(separated).with_columns(drop_thousands(pl.col(text)).alias(text)),
     ]
-    signed = _words_to_symbols(pl.col(text)).str.replace(_MINUS, "${op}-${digit}")
+    signed = (
+        _words_to_symbols(pl.col(text))
+        .str.replace(_MINUS, "${op}-${digit}")
+        .str.replace(_FILLER, "${op}${digit}")
+        .str.replace(_PER_FIRST_WITH_UNIT, "${op}${num}${unit}/${per}")
+        .str.replace(_PER_FIRST, "${op}${num}每${per}")
+    )
     return pl.concat(parts).with_columns(signed.alias(text))
 
 
@@ -273,7 +291,8 @@ def _parse_distinct(cells: pl.DataFrame, keys: list[str], prefix: str) -> pl.Dat
     deadline = _deadline(pl.col(text), timely_expr, pl.col("__target_deadline"))
     is_deadline, deadline_op, deadline_value, deadline_note = (pl.col(f"__target_deadline_{i}") for i in range(4))
     # a number followed by 年 in a 时效指标 that is no date (≤1年: a period) stays a number
-    empty = pl.col(raw).is_null() | (pl.col(text) == "")
+    # a none mark (—, -, /) is no target, as in a figure cell
+    empty = pl.col(raw).is_null() | (pl.col(text) == "") | pl.col(text).is_in(NONE_MARKS)
     kind = (
         pl.when(empty)
         .then(pl.lit(None, dtype=pl.String))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import random
 
+import polars as pl
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ from perfkit.targets import (
     format_target,
     parse_targets,
 )
+from perfkit.text import NONE_MARKS, normalise_cell
 from tests.badinput.documents import CELL_WORDS, CHARACTERS, NUMBERS, layouts, random_value, run, shaped_value
 from tests.scoring.test_indicators import evaluation
 
@@ -77,7 +79,9 @@ cell_lists = st.lists(cells, min_size=1, max_size=10)
 @example(["≥٢٦场", "≥𝟗𝟓%", "1,000,000,000.000亿元", "\x00,000"], True)
 def test_any_cell_parses_or_is_qualitative(batch, money):
     for cell, (op, value, unit, kind) in zip(batch, parse_targets(batch, money=money).rows(), strict=True):
-        assert (kind is None) == (cell.strip(WHITE_SPACE) == "")
+        # no target: an empty cell, or a mark that means none (—, -, /) as in a figure cell
+        folded = pl.select(normalise_cell(pl.lit(cell, dtype=pl.String))).item()
+        assert (kind is None) == (cell.strip(WHITE_SPACE) == "" or folded in NONE_MARKS)
         assert kind in (None, QUANTITATIVE, QUALITATIVE, RANGE, DEADLINE, CONTRADICTORY)
         if kind in (QUANTITATIVE, DEADLINE):
             assert op in (None, ">=", "<=", ">", "<", "=")

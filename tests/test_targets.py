@@ -53,6 +53,20 @@ CASES = [
     ("低于5%", False, ("<", 5.0, "%", Q)),
     ("", False, (None, None, None, None)),
     (None, False, (None, None, None, None)),
+    # a mark that means none is no target, as in a figure cell (not qualitative text)
+    ("-", False, (None, None, None, None)),
+    (" — ", False, (None, None, None, None)),
+    ("／", False, (None, None, None, None)),
+    # the unit before the number, read by hand: 300 per mu (the money unit not written stays unwritten) …
+    ("每亩300", True, (None, 300.0, "每亩", Q)),
+    # … and 1000 yuan per person when the money unit follows the number
+    ("不低于每人1000元", True, (">=", 1000.0, "元/人", Q)),
+    # words between the comparator and the number that change nothing: at least 2 campaigns
+    ("至少全年完成2次宣传", False, (">=", 2.0, "次", Q)),
+    ("年内累计开展3场", False, (None, 3.0, "场", Q)),
+    # but a word that is not such a filler keeps the cell text: 已完成 is a statement of progress
+    ("已完成100%", False, (None, None, None, T)),
+    ("每亩", False, (None, None, None, T)),
 ]
 
 

@@ -81,7 +81,7 @@ def _read_word_text(data: bytes, file: str) -> pl.DataFrame:
 def _read_docx(data: bytes, file: str) -> pl.DataFrame:
     grid = docx_format.target_grid(data, file)
     if not grid.height:
-        raise InputError(file, None, _NO_TABLES)
+        raise InputError(file, None, _NO_TABLES + docx_format.no_tables_why(data, file))
     return grid
 
 

@@ -50,6 +50,8 @@ ACTUAL_PROJECT_COLUMNS = {
     "execution_weight_given": pl.Float64, "self_execution_score": pl.Float64, "self_total": pl.Float64,
     "goal_expected": pl.String, "goal_actual": pl.String, "source_file": pl.String, "source_ref": pl.String,
     "selfeval_unfilled_rows": pl.List(UNFILLED_ROW),
+    # the cells of the form that could not be read (``place：message``), left empty
+    "selfeval_unreadable": pl.List(pl.String),
 }  # fmt: skip
 _TEMPLATE_FIELDS = {
     "分值": "weight_given", "实际完成值": "actual_raw", "定性评价档次": "band", "定性得分比例": "band_fraction",
@@ -93,7 +95,9 @@ def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataF
             for row in rows
         )
     frame = pl.DataFrame(
-        projects, schema_overrides={"selfeval_unfilled_rows": pl.List(UNFILLED_ROW)}, infer_schema_length=None
+        projects,
+        schema_overrides={"selfeval_unfilled_rows": pl.List(UNFILLED_ROW), "selfeval_unreadable": pl.List(pl.String)},
+        infer_schema_length=None,
     )
     return _typed(frame, ACTUAL_PROJECT_COLUMNS), _typed(pl.DataFrame(indicators), ACTUAL_INDICATOR_COLUMNS)
 

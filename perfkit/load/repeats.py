@@ -18,7 +18,7 @@ from perfkit.text import squashed
 
 REPEATED_COLUMNS = {"source_file": pl.String, "same_as": pl.String, "projects": pl.UInt32}
 # what is not part of what a file says: where it says it, and its own numbering
-_PLACE = ("source_file", "source_ref", "project_id", "selfeval_unfilled_rows")
+_PLACE = ("source_file", "source_ref", "project_id", "selfeval_unfilled_rows", "selfeval_unreadable")
 
 
 def without_repeats(

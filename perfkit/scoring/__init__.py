@@ -90,7 +90,14 @@ def score(
     run = ScoredRun(
         indicators=scored,
         projects=project_scores.join(
-            projects.select("project_id", "budget_full", "executed", "self_execution_score", "selfeval_unfilled_rows"),
+            projects.select(
+                "project_id",
+                "budget_full",
+                "executed",
+                "self_execution_score",
+                "selfeval_unfilled_rows",
+                "selfeval_unreadable",
+            ),
             on="project_id",
             how="left",
         ),

@@ -222,6 +222,7 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
     actual_proj = actuals.projects.with_columns(_instance=instance_of_project).select(
         "_instance", "unit_code", "budget_initial", "budget_full", "executed", "execution_weight_given",
         "self_execution_score", "self_total", "goal_expected", "goal_actual", "selfeval_unfilled_rows",
+        "selfeval_unreadable",
         pl.col("source_file").alias("actual_source_file"), pl.col("source_ref").alias("actual_source_ref"),
         pl.col("project_name").alias("actual_project_name"),
     ).unique("_instance", keep="first", maintain_order=True)  # fmt: skip

@@ -88,6 +88,20 @@ def selfeval_unfilled_rows(run: ScoredRun, _):
     )
 
 
+@rescoring_rule("selfeval_unreadable", "自评表部分内容无法读取", "high")
+def selfeval_unreadable(run: ScoredRun, _):
+    # a 分值 or 得分 that is not a figure (OCR damage: IO for 10) was left empty, not guessed
+    rows = run.projects.filter(pl.col("selfeval_unreadable").list.len() > 0).with_columns(
+        _parts=pl.col("selfeval_unreadable").list.join("；")
+    )
+    return found(
+        rows,
+        pl.format("自评表中有无法读取的内容，已留空、未采用：{}", "_parts"),
+        pl.format("无法读取：{}", "_parts"),
+        seq=pl.lit(None),
+    )
+
+
 @rescoring_rule("self_score_above_weight", "自评得分超过分值", "high", _BASIS)
 def self_score_above_weight(run: ScoredRun, _):
     rows = run.indicators.filter(pl.col("self_score") > pl.col("weight_given") + 1e-6)

@@ -21,7 +21,7 @@ from lxml import etree
 
 from perfkit.errors import InputError
 from perfkit.load.layout.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
-from perfkit.load.layout.labels import is_target_table
+from perfkit.load.layout.labels import is_target_table, without_levels
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
@@ -131,6 +131,15 @@ def target_grid(data: bytes, file: str) -> pl.DataFrame:
     """The grid (:data:`~perfkit.load.layout.grid.GRID_SCHEMA`) of the document's target-like tables."""
     tables = [t for t in document_tables(data, file) if is_target_table([s.text for row in t.rows for s in row if s])]
     return grid_frame(tables, file) if tables else empty_grid()
+
+
+def no_tables_why(data: bytes, file: str) -> str:
+    """Why a document has no target-like table, for its refusal: ``（表2…没有一级指标、二级指标列）`` where
+    a table has indicator columns but no levels, else nothing."""
+    for n, table in enumerate(document_tables(data, file), start=1):
+        if why := without_levels([s.text for row in table.rows for s in row if s]):
+            return f"（表{n}{why}）"
+    return ""
 
 
 def split_tables(data: bytes, file: str) -> list[Table]:

@@ -30,6 +30,7 @@ import polars as pl
 from perfkit.errors import InputError
 from perfkit.load.formats.pdf_text import CellText, cell_text, joiner, lines_of
 from perfkit.load.formats.pdf_text import fold as fold_text
+from perfkit.load.layout.labels import without_levels
 from perfkit.load.layout.spans import NO_TABLES, Span, SpanTable, as_tables, is_ours, layout_cells
 from perfkit.load.layout.table import Table
 from perfkit.text import squash
@@ -351,9 +352,11 @@ def document_tables(data: bytes, file: str) -> list[SpanTable]:
             file, f"第{scanned[0]}页", f"此页是扫描图像，没有文字层，其中的表格无法读取：{_OCR}，或删去此页"
         )
     tables = [SpanTable(p.spans, p.title, f"第{p.page}页表{p.number}", p.refs) for p in joined]
-    tables = [t for t in tables if is_ours(t)]
-    if not tables:
-        raise InputError(file, None, f"{NO_TABLES}（共{pages}页，没有含“项目名称”或“一级指标”的表格）")
+    ours = [t for t in tables if is_ours(t)]
+    if not ours:
+        why = next((f"；{t.ref}{w}" for t in tables if (w := without_levels(t.texts()))), "")
+        raise InputError(file, None, f"{NO_TABLES}（共{pages}页，没有含“项目名称”或“一级指标”的表格{why}）")
+    tables = ours
     return tables
 
 

@@ -13,6 +13,7 @@ import polars as pl
 from perfkit.load.layout.labels import (
     FIELD_OF_HEADER,
     INDICATOR_HEADERS,
+    LEVEL1_WITH_LEVEL2,
     PERIOD_LABELS,
     SECTION_LABELS,
     YEAR_IN_LABEL,
@@ -23,16 +24,21 @@ from perfkit.text import LABELS_WITH_BRACKETS
 
 _TABLE = ["_file_no", "_key"]
 REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
-# the cell that makes a row an indicator header (with a target label beside it): 一级指标, or 一级 cut to its first line
-_LEVEL1 = list(INDICATOR_HEADERS["level1"])
+# the cell that makes a row an indicator header (with a target label beside it): 一级指标, or 一级 cut to its
+# first line; 评价指标 only beside its level-2 label 评价内容 (LEVEL1_WITH_LEVEL2)
+_LEVEL1 = [label for label in INDICATOR_HEADERS["level1"] if label not in LEVEL1_WITH_LEVEL2]
+_PAIRED = list(LEVEL1_WITH_LEVEL2)
+_PAIRED_LEVEL2 = list(LEVEL1_WITH_LEVEL2.values())
 
 
 def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     """The cells of every header row (一级指标 with an 指标值 label) and of the row under each, with
     their field (``_field``), and ``_is_header`` / ``_is_sub`` row marks."""
     # by its label key (一级指标：, 一级指标（必填）), computed only on the few cells that start like one
-    maybe = cells.filter(pl.col("_c").str.starts_with("一级") & ~pl.col("continued"))
-    level1_rows = maybe.filter(label_key_expr(pl.col("text")).is_in(_LEVEL1))["_row"].unique()
+    maybe = cells.filter(
+        (pl.col("_c").str.starts_with("一级") | pl.col("_c").str.contains_any(_PAIRED)) & ~pl.col("continued")
+    )
+    level1_rows = maybe.filter(label_key_expr(pl.col("text")).is_in(_LEVEL1 + _PAIRED))["_row"].unique()
     candidates = pl.concat([level1_rows, level1_rows + 1]).unique()
     near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(
         _k=label_key_expr(pl.col("text")), _own=~pl.col("continued")
@@ -45,7 +51,12 @@ def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     twice = (pl.col("_dated") & pl.col("_own")).sum().over(*_TABLE, "row_no") > 1
     near = near.with_columns(_field=pl.when(pl.col("_dated") & twice).then(None).otherwise("_field"))
     marks = near.group_by(*_TABLE, "row_no").agg(
-        _is_header=(pl.col("_k").is_in(_LEVEL1) & pl.col("_own")).any() & (pl.col("_field") == "target_raw").any(),
+        _is_header=(
+            (pl.col("_k").is_in(_LEVEL1) & pl.col("_own")).any()
+            | (pl.col("_k").is_in(_PAIRED) & pl.col("_own")).any()
+            & (pl.col("_k").is_in(_PAIRED_LEVEL2) & pl.col("_own")).any()
+        )
+        & (pl.col("_field") == "target_raw").any(),
         _has_sub=(
             pl.col("_own") & (pl.col("_field").is_in(["target_op", "target_raw", "target_unit"]) | pl.col("_dated"))
         ).any()

@@ -72,6 +72,9 @@ INTERNAL_SECTIONS = ("股",)
 SECONDARY_LABELS = ("组织实施单位", "中央主管部门")
 # fields whose value may run over several cells of the row (joined with newlines)
 LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
+# the heading above a table that names its project (2019年度某县高中助学金项目绩效评价指标表): where no
+# cell names the project, the words before one of these form names, ending in 项目, are its name
+TITLE_FORM_NAMES = ("绩效目标表", "绩效评价指标表", "评价指标表", "绩效目标申报表", "绩效目标批复表", "绩效指标表")
 # labels that head a part of the table: never a value, never a purpose
 SECTION_LABELS = (
     "预算规模及资金用途", "预算规模", "项目基本情况", "绩效指标", "项目资金", "项目绩效目标", "项目资金情况", "年度绩效目标", "绩效目标表",
@@ -91,10 +94,10 @@ KNOWN_UNKEPT_LABELS = (
 
 # header label → indicator field (the first column of a field wins)
 INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标", "一级"),
-    "level2": ("二级指标", "二级"),
+    "level1": ("一级指标", "一级", "评价指标"),
+    "level2": ("二级指标", "二级", "评价内容"),
     "name": ("三级指标", "指标内容", "指标名称", "三级"),
-    "description": ("绩效指标描述", "指标描述"),
+    "description": ("绩效指标描述", "指标描述", "指标说明"),
     "target_raw": (
         "指标值",
         "年度指标值",
@@ -115,6 +118,9 @@ INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
     "weight": ("权重", "分值"),
     "notes": ("评（扣）分标准", "评(扣)分标准", "评分标准", "指标解释", "备注"),
 }
+# level labels of a 评价指标表 (评价指标 | 评价内容 | 指标名称 | 指标说明 | 目标值 | 分值): 评价指标 is a word
+# too broad to head a header row alone, so it heads one only beside its level-2 label
+LEVEL1_WITH_LEVEL2 = {"评价指标": "评价内容"}
 # a year in a column label (预期2022年实现值, 2022年指标值): the label is read without it, so that the
 # year's target column is known by its label (2021年实际实现值 is then a column perfkit does not know)
 YEAR_IN_LABEL = r"(?:19|20)[0-9]{2}年度?"
@@ -173,6 +179,11 @@ LEVEL1_OF_LEVEL2 = {
     **dict.fromkeys(("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), "效益指标"),
     "服务对象满意度指标": "满意度指标",
 }
+# a level-2 cell that writes its group too (产出数量指标 = 产出指标 + 数量指标) → (group, kind)
+COMBINED_LEVELS = {group.removesuffix("指标") + kind: (group, kind) for kind, group in LEVEL1_OF_LEVEL2.items()}
+# a level-1 cell that names a part of the form, not a group (项目年度绩效目标(定量指标) over 数量 / 质量 …
+# rows): where the row's level-2 kind names its group, that group is the level 1
+LEVEL1_NOT_GROUPS = ("项目年度绩效目标", "年度绩效目标", "项目绩效目标", "绩效目标", "绩效指标", "定量指标", "定性指标")
 # the normalisation is perfkit.text's; layout readers import it from here beside the label families
 __all__ = ["MONEY_NOTE", "label_key", "label_key_expr", "money_in_label", "points_in_label"]
 
@@ -222,4 +233,20 @@ FUNDING_TEXT = rf"总额[:：]?\s*[0-9].*(?:{_PART_NAMES})[:：]?\s*[0-9]"
 def is_target_table(texts: list[str]) -> bool:
     """Whether a table's cell texts make it a target table or self-evaluation (项目名称 or 一级指标)."""
     keys = {label_key(t) for t in texts}
-    return "项目名称" in keys or "一级指标" in keys
+    return "项目名称" in keys or "一级指标" in keys or names_paired_levels(keys)
+
+
+def names_paired_levels(keys: set[str]) -> bool:
+    """Whether label keys hold a level-1 label of :data:`LEVEL1_WITH_LEVEL2` with its level-2 label."""
+    return any(level1 in keys and level2 in keys for level1, level2 in LEVEL1_WITH_LEVEL2.items())
+
+
+def without_levels(texts: list[str]) -> str | None:
+    """Why a table that is not one of ours still looks like one: it has indicator columns (指标名称,
+    年初指标值 …) but no level columns, which every target table and self-evaluation has; None otherwise."""
+    levels = {label_key(lb) for f in ("level1", "level2") for lb in INDICATOR_HEADERS[f]}
+    keys = [label_key(t) for t in texts]
+    if levels & set(keys):
+        return None
+    found = list(dict.fromkeys(k for k in keys if FIELD_OF_HEADER.get(k) in ("name", "target_raw")))
+    return f"有“{'”“'.join(found)}”列，但没有一级指标、二级指标列" if found else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.load.layout.labels import LEVEL1_OF_LEVEL2
+from perfkit.load.layout.labels import COMBINED_LEVELS, LEVEL1_NOT_GROUPS, LEVEL1_OF_LEVEL2
 
 _TABLE = ["_file_no", "_key"]
 
@@ -45,3 +45,29 @@ def level1_of_merged_cell(indicators: pl.DataFrame) -> pl.DataFrame:
         .then(pl.concat_str(said, "notes", separator="；", ignore_nulls=True))
         .otherwise("notes"),
     ).drop("_group", "_kinds")
+
+
+def levels_of_words(indicators: pl.DataFrame) -> pl.DataFrame:
+    """Level labels written as words of the form rather than as the two levels: a level-2 cell that
+    writes its group too (产出数量指标 → 产出指标, 数量指标), and a level-1 cell that names a part of the
+    form (项目年度绩效目标) over rows whose level-2 kind names their group (质量指标 → 产出指标). Each
+    reading is said in the row's ``notes``; a row whose kind names no group keeps its level 1 as written."""
+    combined = pl.col("level2").is_in(list(COMBINED_LEVELS))
+    not_group = pl.col("level1").is_in(list(LEVEL1_NOT_GROUPS))
+    if not indicators.select((combined | not_group).any()).item():
+        return indicators
+    split = pl.col("level2").replace_strict(COMBINED_LEVELS, default=None, return_dtype=pl.List(pl.String))
+    kind = pl.when(combined).then(split.list.get(1)).otherwise("level2")
+    group = pl.when(combined).then(split.list.get(0)).otherwise(kind.replace_strict(LEVEL1_OF_LEVEL2, default=None))
+    # the written level 1 yields to the group only where it names no group, or is empty beside a combined word
+    # (an empty cell alone is left to the merged-cell reading of the assembler)
+    empty = pl.col("level1").fill_null("").str.strip_chars().eq("")
+    takes = group.is_not_null() & (not_group | (combined & empty))
+    said = pl.when(combined).then(pl.format("二级指标“{}”按{}、{}读取", "level2", group, kind))
+    moved = pl.when(takes & not_group).then(pl.format("“{}”不是一级指标，按二级指标归入{}", "level1", group))
+    note = pl.concat_str(said, moved, "notes", separator="；", ignore_nulls=True)
+    return indicators.with_columns(
+        level1=pl.when(takes).then(group).otherwise("level1"),
+        level2=kind,
+        notes=pl.when(combined | (takes & not_group)).then(note).otherwise("notes"),
+    )

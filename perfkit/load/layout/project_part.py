@@ -24,6 +24,7 @@ from perfkit.load.layout.labels import (
     PROJECT_LABELS,
     SECONDARY_LABELS,
     SECTION_LABELS,
+    TITLE_FORM_NAMES,
     UNIT_AND_DEPARTMENT_LABELS,
     label_key_expr,
     money_in_label,
@@ -44,6 +45,7 @@ UNIT_CODE_AND_NAME = _UNIT_CELL = (
 _BRACKET_CODE = r"^[\[【［(（]\s*[0-9]+\s*[\]】］)）]\s*"
 # a table's own title written in a cell (2025年度…项目绩效目标表): never a value, and it gives the year
 _TITLE_CELL = r"绩效(?:目标|自评)(?:申报)?表$"
+_TITLE_NAME = rf"^(?:(?:19|20)[0-9]{{2}}年度?)?([^0-9年度].*项目)(?:{'|'.join(TITLE_FORM_NAMES)})$"
 _MONEY_FIELDS = [*BUDGET_LABELS, "fiscal_part"]
 _TEXT_FIELDS = [f for f in PROJECT_LABELS if f not in _MONEY_FIELDS]
 _INLINE_LABEL = rf"^\s*(?:其中\s*[:：]?\s*)?(?:{'|'.join(sorted(map(re.escape, FIELD_OF_PROJECT_LABEL), key=len, reverse=True))})\s*[:：]"
@@ -240,7 +242,10 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         **{f: pl.coalesce(f"_text_{f}", f) for f in BUDGET_LABELS},
         _budget_total_text=pl.coalesce(pl.col("_text_budget_total").cast(pl.String), "_budget_total_text"),
     )
-    frame, found = unreadable_parts(as_department(frame))
+    # no cell names the project: the heading above the table may (…某某项目绩效目标表)
+    named = pl.col("title").str.replace_all(r"\s", "").str.extract(_TITLE_NAME, 1)
+    frame = as_department(frame).with_columns(project_name=pl.coalesce(pl.col("project_name").replace("", None), named))
+    frame, found = unreadable_parts(frame)
     # the year of the project's name, else of the table's own title, else of the heading above the table
     year = pl.coalesce(pl.col("project_name").str.extract(YEAR, 1), "_title_year", pl.col("title").str.extract(YEAR, 1))
     return frame.select(

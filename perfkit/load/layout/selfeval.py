@@ -303,5 +303,6 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
         "self_total": self_total(totals, indicators, project),
         "source_ref": table.ref,
         "selfeval_unfilled_rows": unfilled_rows,
+        "selfeval_unreadable": [part for record in indicators for part in record.pop("_unreadable", [])],
     }
     return project, indicators

@@ -117,7 +117,8 @@ def indicator_rows(
     The rows end at the first closing row (合计/总分, 评价结论, 审核意见, 填报人 …) and the total row
     right after it. A repeated header row is skipped. A row with no name, target, actual or score
     (``指标2:``, ``……``, a level-2 label alone) is an unfilled row: recorded with its place, never an
-    indicator."""
+    indicator. A 分值 or 得分 that is not a figure (``IO``, OCR for 10) is left empty and named in the
+    record's ``_unreadable`` (``place：message``): one damaged cell does not sink the form."""
     indicators: list[dict] = []
     unfilled_rows: list[dict] = []
     totals: list[list[float]] = []
@@ -157,7 +158,11 @@ def indicator_rows(
                 index = columns[name]
                 # a figure merged down several rows counts once, at its first row
                 text = "" if row.is_continued(index) else row.cells[index]
-                record[name] = figure(text, INDICATOR_HEADERS[name][0], file, row.cell_ref(index))
+                record[name] = figure_value(text)
+                if record[name] != record[name]:  # not a figure (an OCR'd IO): that cell unread, not the file
+                    record[name] = None
+                    unread = f"{INDICATOR_HEADERS[name][0]}“{text.strip()}”不是数字"
+                    record.setdefault("_unreadable", []).append(f"{row.cell_ref(index)}：{unread}")
         indicators.append(record)
         cells_of_level1.append(level1_cell)
     _level1_of_merged_cell(indicators, cells_of_level1)

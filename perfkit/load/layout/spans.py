@@ -23,7 +23,7 @@ from perfkit.errors import InputError
 from perfkit.load.layout import flat
 from perfkit.load.layout.grid import GridTable, grid_frame, tables_of
 from perfkit.load.layout.grid import Span as GridSpan
-from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL, SECTION_LABELS, label_key
+from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL, SECTION_LABELS, label_key, names_paired_levels
 from perfkit.load.layout.table import CELL_SCHEMA, Table, read_tables
 from perfkit.text import MONEY_SCALE, fold_width_text, squash
 
@@ -61,7 +61,8 @@ class SpanTable:
 
 def is_ours(table: SpanTable) -> bool:
     """Whether a table holds a target table or a self-evaluation, by its labels (as the ``.docx`` reader)."""
-    return any(squash(text) in TABLE_LABELS for text in table.texts())
+    texts = table.texts()
+    return any(squash(text) in TABLE_LABELS for text in texts) or names_paired_levels({squash(t) for t in texts})
 
 
 def split_forms(table: SpanTable) -> list[SpanTable]:

@@ -26,7 +26,7 @@ from perfkit.load.layout.labels import (
     TEMPLATE_NAME,
     label_key_expr,
 )
-from perfkit.load.layout.levels import level1_cells, level1_of_merged_cell
+from perfkit.load.layout.levels import level1_cells, level1_of_merged_cell, levels_of_words
 from perfkit.load.layout.period_columns import split_period_columns
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
@@ -271,7 +271,8 @@ def _indicators(
         _l1_row="_l1_row",
         _l1_col="_l1_col",
     )
-    return level1_of_merged_cell(indicators).drop("_l1_row", "_l1_col"), found, unfilled_rows
+    indicators = levels_of_words(level1_of_merged_cell(indicators))
+    return indicators.drop("_l1_row", "_l1_col"), found, unfilled_rows
 
 
 def period_titles(cells: pl.DataFrame) -> pl.DataFrame:
