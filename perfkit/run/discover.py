@@ -105,10 +105,6 @@ def walk(
     return documents, params, skipped
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _read_cache(file: Path | None) -> dict[str, Any]:
     try:
         cache = json.loads(file.read_text(encoding="utf-8")) if file else {}
@@ -117,12 +113,31 @@ def _read_cache(file: Path | None) -> dict[str, Any]:
     return cache.get("files", {}) if cache.get("version") == __version__ else {}
 
 
-def _actuals_rows(path: Path) -> list[list] | None:
+def _may_hold_selfeval(text: str) -> bool:
+    """Whether a Word text export may hold a self-evaluation: False only when no header of actual
+    values (实际完成值 and its variants) can be in it.
+
+    A header cell is one when its label key (widths folded, whitespace dropped, then a leading
+    mark and a trailing note cut off) is such a label; the label then lies whole in the export's
+    text folded the same way, since a cell of the export is its lines with whitespace between.
+    So the test never turns a self-evaluation away, and spares a target table the reading as one.
+    """
+    from perfkit.load.layout.selfeval_labels import INDICATOR_HEADERS, key
+    from perfkit.text import _WHITESPACE, fold_label_text  # the whitespace label_key drops, exactly
+
+    flat = fold_label_text(text).translate(str.maketrans(dict.fromkeys(_WHITESPACE, "")))
+    return any(key(label) in flat for label in INDICATOR_HEADERS["actual_raw"])
+
+
+def _actuals_rows(path: Path, data: bytes) -> list[list] | None:
     """The projects of ``path`` read as a self-evaluation, or None when it holds none."""
     from perfkit.load.actuals import read_actuals_file
-    from perfkit.load.formats.sniff import detect_format
+    from perfkit.load.formats.sniff import sniff
 
-    if detect_format(path.read_bytes(), path) == "csv":  # a self-evaluation is never a CSV file
+    sniffed = sniff(data, path)  # InputError: no document at all
+    if sniffed.name == "csv":  # a self-evaluation is never a CSV file
+        return None
+    if sniffed.name == "word_text" and not _may_hold_selfeval(sniffed.text or ""):
         return None
     try:
         projects, _ = read_actuals_file(path)
@@ -159,21 +174,19 @@ def read_documents(files: list[Path], cached: dict[str, dict] | None = None) -> 
     """What each of ``files`` holds — ``{"sha256", "kind": targets|actuals|unreadable, "rows" or
     "reason"}`` by path — reusing the ``cached`` entries of files whose bytes did not change; and how
     many files were read."""
-    from perfkit.load.formats.sniff import detect_format
-
     cached = cached or {}
     entries: dict[str, dict] = {}
     candidates: list[Path] = []
     for path in files:
         file = str(path)
-        sha = _sha256(path)
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
         if cached.get(file, {}).get("sha256") == sha:
             entries[file] = cached[file]
             continue
         entries[file] = {"sha256": sha}
         try:
-            detect_format(path.read_bytes(), path)
-            rows = _actuals_rows(path)
+            rows = _actuals_rows(path, data)
         except InputError as exc:
             entries[file] |= {"kind": "unreadable", "reason": exc.one_line()}
             continue

@@ -176,3 +176,13 @@ def test_a_folder_with_nothing_to_audit_is_one_line_and_exit_1(tmp_path, capsys)
         "只有 1 个文件：说明文件、隐藏文件或 Office 临时文件，不读取\n"
     )
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_a_word_export_is_read_as_a_selfevaluation_whenever_a_header_of_actuals_may_be_in_it():
+    from perfkit.run.discover import _may_hold_selfeval
+
+    # worked by hand: the label split over two lines of a cell, and spaced, is still 实际完成值
+    assert _may_hold_selfeval("\t一级指标\n\t实际\n完成值\n")
+    assert _may_hold_selfeval("\t实 际 完 成 值（单位）\n")
+    assert _may_hold_selfeval(SELFEVAL.read_text(encoding="utf-8"))
+    assert not _may_hold_selfeval(SEED.read_text(encoding="utf-8"))  # the targets: no column of actuals
