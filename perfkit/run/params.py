@@ -57,7 +57,9 @@ def read_yaml(path: str | Path) -> Any:
     except FileNotFoundError:
         raise InputError(file, None, "参数文件不存在") from None
     except IsADirectoryError:
-        raise InputError(file, None, "是文件夹，不是参数文件") from None
+        raise InputError(
+            file, None, "是文件夹，不是参数文件（从文件夹中的文件开始审计：perfkit batch 文件夹 -o 输出文件夹）"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"第{mark.line + 1}行" if mark else None
