@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,9 @@ import polars as pl
 
 from perfkit import __version__
 from perfkit.errors import InputError
+from perfkit.run.walk import CACHE, walk
 from perfkit.text import squashed
 
-CACHE = "discovery.json"
-UNASSIGNED = "unassigned.csv"
-PARAMS_SUFFIXES = (".yaml", ".yml")
 _ROW = {"file": pl.String, "unit_code": pl.String, "unit_name": pl.String, "year": pl.Int32, "project_name": pl.String}
 UNIT_COLUMNS = ("unit_code", "unit_name", "year", "targets", "actuals", "projects", "without_selfeval")
 UNASSIGNED_COLUMNS = {"file": pl.String, "unit_code": pl.String, "unit_name": pl.String, "year": pl.Int32,
@@ -57,52 +54,6 @@ class Discovery:
         output.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"version": __version__, "files": self.entries}, ensure_ascii=False)
         write_text_atomically(output / CACHE, text)
-
-
-def walk(
-    sources: list[str | Path], exclude: Path | None = None
-) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
-    """Documents, parameter files and skipped paths (with the reason) under ``sources``, recursively.
-
-    ``exclude`` (the run's output folder) is never walked into, so that a run inside its sources
-    does not read its own outputs.
-    """
-    from perfkit.load import skip_reason
-
-    documents: list[Path] = []
-    params: list[Path] = []
-    skipped: list[tuple[Path, str]] = []
-    out = exclude.resolve() if exclude is not None else None
-
-    def take(path: Path) -> None:
-        if path.name in (CACHE, UNASSIGNED):
-            skipped.append((path, "perfkit 生成的文件，不读取"))
-        elif reason := skip_reason(path.name):
-            skipped.append((path, reason))
-        elif path.suffix.lower() in PARAMS_SUFFIXES:
-            params.append(path)
-        else:
-            documents.append(path)
-
-    for source in map(Path, sources):
-        if source.is_file():
-            (params if source.suffix.lower() in PARAMS_SUFFIXES else documents).append(source)
-            continue
-        if not source.is_dir():
-            raise InputError(source, None, "文件或文件夹不存在")
-        for folder, dirs, files in os.walk(source):
-            here = Path(folder)
-            for name in sorted(dirs):
-                sub = (here / name).resolve()
-                if out is not None and (sub == out or out in sub.parents):
-                    dirs.remove(name)
-                elif name.startswith("."):
-                    dirs.remove(name)
-                    skipped.append((here / name, "隐藏文件夹，不读取"))
-            dirs.sort()
-            for name in sorted(files):
-                take(here / name)
-    return documents, params, skipped
 
 
 def _read_cache(file: Path | None) -> dict[str, Any]:
@@ -307,9 +258,11 @@ def plan_units(entries: dict[str, dict], skipped: list[tuple[Path, str]] = ()) -
     return units, listed.select(list(UNASSIGNED_COLUMNS)).cast(UNASSIGNED_COLUMNS).sort("file", maintain_order=True)
 
 
-def discover(sources: list[str | Path], output: Path | None = None, write_cache: bool = True) -> Discovery:
-    """Read the documents under ``sources`` and plan their units; ``output`` keeps the cache (see module doc)."""
-    documents, params, skipped = walk(sources, output)
+def discover(sources: list[str | Path], output: Path | None = None, write_cache: bool = True,
+             walked: tuple[list[Path], list[Path], list[tuple[Path, str]]] | None = None) -> Discovery:  # fmt: skip
+    """Read the documents under ``sources`` and plan their units; ``output`` keeps the cache (see
+    module doc). ``walked``: what :func:`~perfkit.run.walk.walk` found there, when known."""
+    documents, params, skipped = walked or walk(sources, output)
     cache_file = output / CACHE if output is not None else None
     before = _read_cache(cache_file)
     entries, read = read_documents([p.resolve() for p in documents], before)

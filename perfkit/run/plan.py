@@ -14,14 +14,17 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import yaml
 
 from perfkit.errors import InputError
-from perfkit.run.discover import CACHE, UNASSIGNED, Discovery, discover
-from perfkit.run.params import unit_key
+from perfkit.run.walk import CACHE, UNASSIGNED, walk
+
+if TYPE_CHECKING:  # polars and the readers are imported only when there are documents to discover
+    import polars as pl
+
+    from perfkit.run.discover import Discovery
 
 PARAMS_FOLDER = "params"
 # the sections a person may edit in a written parameter file; kept when it is written again
@@ -72,6 +75,8 @@ def write_params(units: pl.DataFrame, folder: Path) -> tuple[list[Path], list[Pa
 
     A file this module wrote earlier for a unit no longer found is removed (one a person wrote is left).
     """
+    from perfkit.run.params import unit_key
+
     folder.mkdir(parents=True, exist_ok=True)
     files, written = [], []
     for unit in units.iter_rows(named=True):
@@ -99,6 +104,8 @@ def write_params(units: pl.DataFrame, folder: Path) -> tuple[list[Path], list[Pa
 
 def write_unassigned(unassigned: pl.DataFrame, folder: Path) -> Path:
     """``unassigned.csv`` (UTF-8 with BOM, for Excel): each file that belongs to no unit, with the reason."""
+    import polars as pl
+
     from perfkit.output import write_table_atomically
 
     path = folder / UNASSIGNED
@@ -131,7 +138,13 @@ def prepare(sources: list[Path], output: Path, params_folder: Path | None = None
     files written into ``params_folder`` (default ``output/params``) and ``unassigned.csv`` into
     ``output``. Neither parameter files nor a unit: :class:`InputError`, nothing written.
     """
-    discovery = discover(sources, output, write_cache=False)
+    walked = walk(sources, output)
+    documents, params, _ = walked
+    if params and not documents:
+        return Plan(params, None, [], [])  # params files only, as before (no polars, no readers)
+    from perfkit.run.discover import discover
+
+    discovery = discover(sources, output, write_cache=False, walked=walked)
     documents = discovery.units.height or discovery.unassigned.height or discovery.removed
     if not discovery.units.height and not discovery.params_files:
         raise nothing_to_audit(sources, discovery)
