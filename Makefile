@@ -24,7 +24,7 @@ audit: $(STAMP) ## set up, then run the main job on the bundled data in data/raw
 	$(BIN)/perfkit check data/raw/targets -o $(BUILD)/findings.csv
 	$(BIN)/perfkit score --targets data/raw/targets --actuals data/raw/selfeval -o $(BUILD)/score
 	$(BIN)/perfkit template data/raw/targets -o $(BUILD)/actuals-template.xlsx
-	$(BIN)/perfkit batch params -o $(BUILD)/units
+	$(BIN)/perfkit batch data/raw -o $(BUILD)/units
 
 # the real clients of the tests: LibreOffice (the workbooks printed to PDF), pdftotext, Chromium.
 # fonts-noto-cjk is left out on purpose: it shadows the chart font that tests/report/test_charts.py expects

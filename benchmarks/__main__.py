@@ -121,6 +121,18 @@ def batch() -> None:
         )
 
 
+def discovery() -> None:
+    print("\ndiscovery (perfkit plan / batch FOLDER) vs extract of the same synthetic files, fresh processes")
+    print("discovery tells self-evaluations from targets and plans the units; the re-run reads through its cache")
+    for units in (64, 1000):
+        r = run("benchmarks.discover", "--units", str(units))
+        print(
+            f"{units:>5} units: extract {r['extract_s']:.2f} s, discovery {r['discover_s']:.2f} s "
+            f"({r['ratio']:.2f}x extract; {r['found']} units, {r['read']} files read), "
+            f"re-run {r['rerun_s']:.2f} s ({r['reread']} files read)"
+        )
+
+
 def unit_run() -> None:
     r = run("benchmarks.unit_run")
     print("\none unit end to end (562301, best of 3): perfkit run vs audit_unit + workbook in one process")
@@ -147,6 +159,7 @@ PARTS = {
     "province": province,
     "unit_run": unit_run,
     "batch": batch,
+    "discover": discovery,
     "pdf": pdf_reading,
 }
 

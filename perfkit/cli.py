@@ -188,11 +188,40 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _discovered(plan, output: Path) -> None:
+    """What discovery found: unassigned and removed files on stderr, then one summary line."""
+    from perfkit.run.plan import notice_lines, summary_line
+
+    for line in notice_lines(plan):
+        print(line, file=sys.stderr)
+    if plan.discovery is not None:
+        print(summary_line(plan, output))
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from perfkit.run.plan import plan_lines, prepare
+
+    plan = prepare(args.sources, args.output, params_folder=args.output)
+    if plan.discovery is None:
+        raise InputError(
+            "、".join(map(str, args.sources)), None, "只有参数文件，没有需要发现单位的文件；请直接运行 perfkit batch"
+        )
+    print("\n".join(plan_lines(plan)))
+    _discovered(plan, args.output)
+    print(
+        f"参数文件 → {args.output}（{len(plan.written)} 个新写或更新）；审计：perfkit batch {args.output} -o build/units"
+    )
+    return 0
+
+
 def _batch(args: argparse.Namespace) -> int:
     from perfkit.run.batch import run_batch
+    from perfkit.run.plan import prepare
 
+    plan = prepare(args.sources, args.output)
+    _discovered(plan, args.output)
     manifest = run_batch(
-        args.sources, args.output, args.jobs, args.scheduler, args.force, args.cell_timeout, sys.stderr.isatty(),
+        plan.params_files, args.output, args.jobs, args.scheduler, args.force, args.cell_timeout, sys.stderr.isatty(),
         args.fresh_kernels,
     )  # fmt: skip
     units = manifest["units"]
@@ -271,7 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", type=Path, metavar="DIR", help="输出文件夹（默认 build/units）")
     run.set_defaults(run=_run, parser=run)
     batch = commands.add_parser("batch", help="并行运行多个单位的审计笔记本（本机进程池或 Dask 集群）")
-    batch.add_argument("sources", nargs="+", type=Path, metavar="PARAMS", help="参数文件或文件夹")
+    batch.add_argument(
+        "sources", nargs="+", type=Path, metavar="FOLDER", help="文件夹（绩效目标表、自评表，递归读取）或参数文件"
+    )
     batch.add_argument(
         "-o", "--output", type=Path, default=Path("build/units"), metavar="DIR", help="输出文件夹（默认 build/units）"
     )
@@ -285,6 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--cell-timeout", type=int, default=600, metavar="SECONDS", help="单个单元格超时（秒，默认 600）"
     )
     batch.set_defaults(run=_batch, parser=batch)
+    plan = commands.add_parser("plan", help="只发现文件夹中的单位：每个单位写一个参数文件，列出未归属的文件")
+    plan.add_argument("sources", nargs="+", type=Path, metavar="FOLDER", help="文件夹（递归读取）或文件")
+    plan.add_argument("-o", "--output", type=Path, required=True, metavar="PARAMS_DIR", help="参数文件夹")
+    plan.set_defaults(run=_plan, parser=plan)
     from perfkit.review.commands import add_review_commands
 
     add_review_commands(commands)
@@ -310,7 +345,7 @@ def _add_bundle(commands: argparse._SubParsersAction) -> None:
 def _report_skipped(args: argparse.Namespace) -> None:
     """Name the files of the given folders that are not read, and why (on stderr)."""
     folders = [p for name in ("sources", "targets", "actuals") for p in (getattr(args, name, None) or [])]
-    if args.run is _batch or not folders:  # a batch reads folders of parameter files, not documents
+    if args.run in (_batch, _plan) or not folders:  # discovery lists what it does not read (unassigned.csv)
         return
     from perfkit.load import skipped_files
 

@@ -124,12 +124,17 @@ def annual_indicators(tables: TargetTables | None) -> TargetTables | None:
     return TargetTables(tables.projects, tables.indicators.filter(pl.col("period") == "annual"))
 
 
+def skip_reason(name: str) -> str | None:
+    """Why a file of this name in a folder is not read (a README, a hidden file, an Office lock file), or None."""
+    return "说明文件、隐藏文件或 Office 临时文件，不读取" if name.startswith(_SKIPPED_NAMES) else None
+
+
 def source_files(sources: Iterable[str | Path]) -> list[Path]:
     """Expand folders (not recursively, sorted by name) and check that every source exists."""
     files: list[Path] = []
     for source in map(Path, sources):
         if source.is_dir():
-            files.extend(p for p in sorted(source.iterdir()) if p.is_file() and not p.name.startswith(_SKIPPED_NAMES))
+            files.extend(p for p in sorted(source.iterdir()) if p.is_file() and not skip_reason(p.name))
         elif source.is_file():
             files.append(source)
         else:
@@ -144,8 +149,8 @@ def skipped_files(sources: Iterable[str | Path]) -> list[tuple[Path, str]]:
         for path in sorted(folder.iterdir()):
             if path.is_dir():
                 skipped.append((path, "子文件夹，不读取（文件夹不递归）"))
-            elif path.name.startswith(_SKIPPED_NAMES):
-                skipped.append((path, "说明文件、隐藏文件或 Office 临时文件，不读取"))
+            elif reason := skip_reason(path.name):
+                skipped.append((path, reason))
     return skipped
 
 
@@ -241,5 +246,6 @@ __all__ = [
     "read_parts",
     "read_sources",
     "register",
+    "skip_reason",
     "source_files",
 ]

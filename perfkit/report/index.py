@@ -29,8 +29,7 @@ LINKS = (("{code}.html", "报告"), ("{code}-审计底稿.xlsx", "底稿"), ("{c
 def _row(unit: dict) -> str:
     folder = unit["folder"]
     links = " ".join(
-        f'<a href="{html.escape(folder)}/{html.escape(name.format(code=unit["unit_code"]))}">{label}</a>'
-        for name, label in LINKS
+        f'<a href="{html.escape(folder)}/{html.escape(name.format(code=folder))}">{label}</a>' for name, label in LINKS
     )
     # a unit folder of an older run has no decision counts, one without a portfolio no cross-unit count
     return "<tr>" + "".join(cell_html(c, unit.get(c)) for c in _COLUMNS) + f"<td>{links}</td></tr>"

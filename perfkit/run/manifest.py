@@ -76,9 +76,10 @@ def describe(params_file: Path, output: Path | None = None) -> Unit:
     its last run is run again, so its workbook and notebook show the new decisions.
     """
     from perfkit.load import source_files
-    from perfkit.run.params import read_unit_params, review_store_path
+    from perfkit.run.params import read_unit_params, review_store_path, unit_key
 
     params = read_unit_params(params_file)
+    key = unit_key(params["unit_code"], params.get("unit_name", ""))  # a unit without a code by its name
     sources = params["targets"] + params["actuals"]  # absolute: resolved against the parameter file
     inputs = {str(p): _sha256(p) for p in source_files(sources)}
     made_of = {"version": __version__, "notebook": _sha256(NOTEBOOK), "params": _sha256(Path(params_file)),
@@ -88,10 +89,10 @@ def describe(params_file: Path, output: Path | None = None) -> Unit:
         from perfkit.review.store import decision_digest
 
         made_of["store"] = review_store_path(params, output)
-        made_of["decisions"] = decision_digest(made_of["store"], params["unit_code"])
+        made_of["decisions"] = decision_digest(made_of["store"], key)
         parts.append(made_of["decisions"])
     fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return Unit(str(params_file), params["unit_code"], fingerprint, inputs, made_of)
+    return Unit(str(params_file), key, fingerprint, inputs, made_of)
 
 
 def read_manifest(output: Path) -> dict[str, Any]:

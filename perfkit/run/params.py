@@ -57,7 +57,9 @@ def read_yaml(path: str | Path) -> Any:
     except FileNotFoundError:
         raise InputError(file, None, "参数文件不存在") from None
     except IsADirectoryError:
-        raise InputError(file, None, "是文件夹，不是参数文件") from None
+        raise InputError(
+            file, None, "是文件夹，不是参数文件（从文件夹中的文件开始审计：perfkit batch 文件夹 -o 输出文件夹）"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"第{mark.line + 1}行" if mark else None
@@ -83,7 +85,8 @@ def read_params(path: str | Path | None) -> dict[str, Any]:
 
 # name → (type, required, description); the notebook's parameters cell declares the same names
 UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
-    "unit_code": (str, True, "六位单位编码"),
+    "unit_code": (str, True, "六位单位编码（没有编码的单位写空字符串，并给出 unit_name）"),
+    "unit_name": (str, False, "单位名称：没有单位编码的单位以名称识别"),
     "year": (int, True, "预算年度"),
     "targets": (list, True, "绩效目标表文件或文件夹"),
     "actuals": (list, False, "自评表或填报表（可为空）"),
@@ -129,7 +132,9 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
     for name, (kind, _) in RUN_OPTIONS.items():
         if data.get(name) is not None and not isinstance(data[name], kind):
             raise InputError(file, name, f"应为 {kind.__name__}，得到 {data[name]!r}")
-    if not _UNIT_CODE.fullmatch(data["unit_code"]):
+    if data["unit_code"] == "" and not (data.get("unit_name") or "").strip():
+        raise InputError(file, "unit_code", "单位编码为空时应给出 unit_name（单位名称）")
+    if data["unit_code"] and not _UNIT_CODE.fullmatch(data["unit_code"]):
         raise InputError(file, "unit_code", f"单位编码“{data['unit_code']}”应为六位数字")
     for name in ("targets", "actuals"):
         for item in data.get(name) or []:
@@ -138,7 +143,9 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
             if not (base / item).exists():
                 raise InputError(file, name, f"路径不存在：{item}")
     sample_params(data.get("sample"), file)
-    return {
+    # the name goes to the notebook only for a unit known by it: a coded unit's parameters stay as they were
+    named = {"unit_name": data["unit_name"].strip()} if data["unit_code"] == "" else {}
+    return named | {
         "unit_code": data["unit_code"],
         "year": data["year"],
         "targets": [str((base / p).resolve()) for p in data["targets"]],
@@ -152,11 +159,25 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
     }
 
 
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]+')
+
+
+def unit_key(unit_code: str, unit_name: str = "") -> str:
+    """The name of a unit's output folder and files: its code, or for a unit without one its name
+    (characters a file name cannot hold as ``_``).
+
+    >>> unit_key("562301", "天津市妇女联合会"), unit_key("", "某区 妇联/办公室")
+    ('562301', '某区_妇联_办公室')
+    """
+    return unit_code or _UNSAFE.sub("_", unit_name.strip()).lstrip(".") or "_"
+
+
 def unit_output_dir(params: dict[str, Any], root: Path) -> Path:
     """The unit's own output folder under ``root``; the unit code cannot point outside it."""
-    folder = (root / params["unit_code"]).resolve()
+    key = unit_key(params["unit_code"], params.get("unit_name", ""))
+    folder = (root / key).resolve()
     if root.resolve() not in folder.parents:
-        raise InputError(params["unit_code"], "unit_code", "单位编码会使输出超出输出文件夹")
+        raise InputError(key, "unit_code", "单位编码会使输出超出输出文件夹")
     return folder
 
 

@@ -92,8 +92,9 @@ def read_units(root: str | Path, cross_unit: pl.DataFrame | None = None) -> pl.D
         record = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         record["grades"] = "，".join(f"{g}{n}" for g, n in record["grades"].items())
         record["folder"] = folder.name
-        record["report"] = f"{folder.name}/{record['unit_code']}.html"
-        record["workbook"] = f"{folder.name}/{record['unit_code']}-审计底稿.xlsx"
+        # the files are named as the folder: the unit code, or the name of a unit without one
+        record["report"] = f"{folder.name}/{folder.name}.html"
+        record["workbook"] = f"{folder.name}/{folder.name}-审计底稿.xlsx"
         records.append(record)
     units = pl.DataFrame(records) if records else pl.DataFrame()
     file = Path(root) / CROSS_UNIT_FILE

@@ -27,17 +27,33 @@ from perfkit.load.layout.assemble import apply_unit_code
 from perfkit.report.audit import UnitAudit
 from perfkit.review.attach import review_state
 from perfkit.review.sample import sample_unit
+from perfkit.run.params import unit_key
 from perfkit.scoring import score
 from perfkit.scoring.params import scoring_params
+from perfkit.text import squashed
 
 _LIBRARIES = ("perfkit", "polars", "pandas", "pandera", "papermill", "matplotlib", "xlsxwriter", "python-docx")
 
 
-def _unit_only(tables: TargetTables, unit_code: str, year: int) -> tuple[TargetTables, TargetTables]:
+def _named(frame: pl.DataFrame, unit_name: str) -> pl.Expr:
+    """The rows of a unit without a code: no code, and its name (compared without whitespace and punctuation)."""
+    wanted = pl.DataFrame({"n": [unit_name]}).select(squashed("n")).item()
+    return (pl.col("unit_code") == "") & (squashed("unit_name") == wanted)
+
+
+def _unit_only(
+    tables: TargetTables, unit_code: str, year: int, unit_name: str = ""
+) -> tuple[TargetTables, TargetTables]:
     """The unit's targets of every loaded year, and those of the audited ``year``; a document
-    without a unit code is taken as the unit's (its code comes from the params file)."""
-    tables = TargetTables(*apply_unit_code(tables.projects, tables.indicators, unit_code))
-    projects = tables.projects.filter(unit_code=unit_code)
+    without a unit code is taken as the unit's (its code comes from the params file). A unit
+    without a code (``unit_code`` empty) is the projects without a code that name ``unit_name``."""
+    if unit_code:
+        tables = TargetTables(*apply_unit_code(tables.projects, tables.indicators, unit_code))
+        projects = tables.projects.filter(unit_code=unit_code)
+    else:
+        projects = tables.projects.filter(_named(tables.projects, unit_name))
+    if projects.height == 0 and not unit_code:
+        raise InputError(unit_name, "unit_name", f"绩效目标表中没有单位“{unit_name}”（无单位编码）的项目")
     if projects.height == 0:
         found = "、".join(sorted(set(tables.projects["unit_code"]))) or "无"
         raise InputError(
@@ -114,24 +130,33 @@ def audit_unit(
     rescoring: dict | None = None,
     sample: dict | None = None,
     review_store: str | None = None,
+    unit_name: str = "",
 ) -> UnitAudit:
     """Load, review, score and re-check one unit, draw its sample; raises :class:`InputError` on bad input.
 
     With a ``review_store`` (a SQLite file, see :mod:`perfkit.review.store`) the run's findings are
     recorded there and shown with their current decisions; without one every finding is 待复核.
     """
-    all_years, tables = _unit_only(load_targets(*targets), unit_code, year)
+    all_years, tables = _unit_only(load_targets(*targets), unit_code, year, unit_name)
     review = _review(all_years, tables, checks)
     card = None
     if actuals:
         loaded = load_actuals(*actuals)
-        loaded = Actuals(*apply_unit_code(loaded.projects, loaded.indicators, unit_code))
-        mine = Actuals(loaded.projects.filter(unit_code=unit_code), loaded.indicators.filter(unit_code=unit_code))
+        if unit_code:
+            loaded = Actuals(*apply_unit_code(loaded.projects, loaded.indicators, unit_code))
+            mine = Actuals(loaded.projects.filter(unit_code=unit_code), loaded.indicators.filter(unit_code=unit_code))
+        else:
+            chosen = loaded.projects.filter(_named(loaded.projects, unit_name))
+            ids = chosen["project_id"].implode()
+            mine = Actuals(chosen, loaded.indicators.filter(pl.col("project_id").is_in(ids)))
         card = score(mine, tables, scoring_params(scoring), rescoring)
     params = {"unit_code": unit_code, "year": year, "checks": checks or {}, "scoring": scoring or {},
               "rescoring": rescoring or {}, "sample": sample or {}}  # fmt: skip
     files = source_files([*targets, *(actuals or [])])
-    unit_name = tables.projects["unit_name"][0] or ""
-    audit = UnitAudit(unit_code, unit_name, year, tables, review, card, provenance(params, files))
-    drawn = sample_unit(tables.projects, tables.indicators, audit.findings, unit_code, year, sample)
-    return replace(audit, review=review_state(audit.findings, unit_code, year, review_store), sample=drawn)
+    if not unit_code:
+        params["unit_name"] = unit_name
+    name = tables.projects["unit_name"][0] or ""
+    audit = UnitAudit(unit_code, name, year, tables, review, card, provenance(params, files))
+    key = unit_key(unit_code, unit_name)  # a unit without a code is kept in the review store by its name
+    drawn = sample_unit(tables.projects, tables.indicators, audit.findings, key, year, sample)
+    return replace(audit, review=review_state(audit.findings, key, year, review_store), sample=drawn)

@@ -593,7 +593,11 @@ CASES: dict[str, Case] = {
         make.text_file("p.yaml", "# 空\n"), Refused("p.yaml", "p.yaml: 参数文件应是键值映射"), "run"
     ),
     "params: a folder": Case(
-        lambda d: (d / "p.yaml").mkdir() or d / "p.yaml", Refused("p.yaml", "p.yaml: 是文件夹，不是参数文件"), "run"
+        lambda d: (d / "p.yaml").mkdir() or d / "p.yaml",
+        Refused(
+            "p.yaml", "p.yaml: 是文件夹，不是参数文件（从文件夹中的文件开始审计：perfkit batch 文件夹 -o 输出文件夹）"
+        ),
+        "run",
     ),
     "params: binary": Case(
         make.bytes_file("p.yaml", make.noise(512)), Refused("p.yaml", "p.yaml: 含二进制数据，不是文本文件"), "run"

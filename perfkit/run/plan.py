@@ -1,0 +1,205 @@
+"""Write what :mod:`perfkit.run.discover` found: one parameter file per unit and ``unassigned.csv``.
+
+``perfkit plan FOLDER -o PARAMS_DIR`` stops there; ``perfkit batch FOLDER -o OUT`` writes the
+parameter files into ``OUT/params/`` and runs them as if they had been given (:func:`prepare`).
+A written parameter file names the unit's own documents relative to itself and leaves the
+``checks``, ``scoring`` and ``rescoring`` sections empty (the defaults); a section a person has
+filled in since is kept when the file is written again, and a file whose content is unchanged is
+not rewritten, so a re-run finds the unit unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from perfkit.errors import InputError
+from perfkit.run.walk import CACHE, UNASSIGNED, walk
+
+if TYPE_CHECKING:  # polars and the readers are imported only when there are documents to discover
+    import polars as pl
+
+    from perfkit.run.discover import Discovery
+
+PARAMS_FOLDER = "params"
+# the sections a person may edit in a written parameter file; kept when it is written again
+EDITABLE = ("checks", "scoring", "rescoring", "sample", "review_store", "shared_storage")
+_MARK = "由 perfkit 从文件夹中的文件生成"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The parameter files to run (given and written), what discovery found, and the stale files removed."""
+
+    params_files: list[Path]
+    discovery: Discovery | None
+    written: list[Path]
+    dropped: list[Path]
+
+
+def _edited(path: Path) -> dict[str, Any]:
+    """The editable sections of an existing parameter file (nothing if it is missing or unreadable)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return {k: data[k] for k in EDITABLE if isinstance(data, dict) and data.get(k) not in (None, {}, "")}
+
+
+def params_text(unit: dict[str, Any], folder: Path) -> str:
+    """The parameter file of one unit of :attr:`Discovery.units`, with paths relative to ``folder``."""
+
+    def relative(paths: list[str]) -> list[str]:
+        return [Path(os.path.relpath(p, folder)).as_posix() for p in paths]
+
+    data: dict[str, Any] = {"unit_code": unit["unit_code"]}
+    if not unit["unit_code"]:
+        data["unit_name"] = unit["unit_name"]
+    data |= {"year": unit["year"], "targets": relative(unit["targets"]), "actuals": relative(unit["actuals"]),
+             "checks": {}, "scoring": {}, "rescoring": {}}  # fmt: skip
+    who = unit["unit_code"] or "（无单位编码）"
+    head = (
+        f"# 单位 {who} {unit['unit_name']} {unit['year']}年的审计参数，{_MARK}；路径相对于本文件。\n"
+        f"# 可修改后用 perfkit batch {folder.name} 重新运行；checks、scoring、rescoring 段为空即默认值。\n"
+    )
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def write_params(units: pl.DataFrame, folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """Write one parameter file per unit into ``folder``; returns (all files, files rewritten, stale files removed).
+
+    A file this module wrote earlier for a unit no longer found is removed (one a person wrote is left).
+    """
+    from perfkit.run.params import unit_key
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files, written = [], []
+    for unit in units.iter_rows(named=True):
+        path = folder / f"{unit_key(unit['unit_code'], unit['unit_name'])}.yaml"
+        text = params_text(unit, folder)
+        if edited := _edited(path):  # keep what a person set, in place of the empty defaults
+            data = yaml.safe_load(text) | edited
+            text = text.split("\n", 2)[0] + "\n" + text.split("\n", 2)[1] + "\n"
+            text += yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            from perfkit.output import write_text_atomically
+
+            write_text_atomically(path, text)
+            written.append(path)
+        files.append(path)
+    dropped = [
+        p
+        for p in sorted(folder.glob("*.yaml"))
+        if p not in files and _MARK in p.read_text(encoding="utf-8").split("\n", 1)[0]
+    ]
+    for path in dropped:
+        path.unlink()
+    return files, written, dropped
+
+
+def write_unassigned(unassigned: pl.DataFrame, folder: Path) -> Path:
+    """``unassigned.csv`` (UTF-8 with BOM, for Excel): each file that belongs to no unit, with the reason."""
+    import polars as pl
+
+    from perfkit.output import write_table_atomically
+
+    path = folder / UNASSIGNED
+    shown = unassigned.with_columns(pl.col("file").map_elements(_shown, return_dtype=pl.String))
+    write_table_atomically(shown, path)
+    return path
+
+
+def _shown(file: str) -> str:
+    """A path as a person gave it: relative to the working folder when inside it."""
+    here = Path.cwd()
+    return os.path.relpath(file, here) if Path(file).is_relative_to(here) else file
+
+
+def nothing_to_audit(sources: list[Path], discovery: Discovery) -> InputError:
+    """The one-line error for folders with neither parameter files nor a unit in their documents."""
+    held = Counter(reason for reason in discovery.unassigned["reason"])
+    if not held:
+        what = "是空文件夹" if all(p.is_dir() for p in sources) else "没有文件"
+    else:
+        what = "只有 " + "；".join(f"{n} 个文件：{reason}" for reason, n in held.most_common(3))
+    names = "、".join(map(str, sources))
+    return InputError(names, None, f"没有可审计的内容：既没有参数文件（*.yaml），也没有能归属单位的绩效目标表；{what}")
+
+
+def prepare(sources: list[Path], output: Path, params_folder: Path | None = None) -> Plan:
+    """The parameter files a batch over ``sources`` runs, discovering the units of their documents.
+
+    Sources with parameter files only run as before. Documents are discovered, their parameter
+    files written into ``params_folder`` (default ``output/params``) and ``unassigned.csv`` into
+    ``output``. Neither parameter files nor a unit: :class:`InputError`, nothing written.
+    """
+    walked = walk(sources, output)
+    documents, params, _ = walked
+    if params and not documents:
+        return Plan(params, None, [], [])  # params files only, as before (no polars, no readers)
+    from perfkit.run.discover import discover
+
+    discovery = discover(sources, output, write_cache=False, walked=walked)
+    documents = discovery.units.height or discovery.unassigned.height or discovery.removed
+    if not discovery.units.height and not discovery.params_files:
+        raise nothing_to_audit(sources, discovery)
+    if not documents or (not discovery.units.height and discovery.unassigned["reason"].is_in(SKIPPED).all()):
+        return Plan(discovery.params_files, None, [], [])  # parameter files only (a README beside them)
+    output.mkdir(parents=True, exist_ok=True)
+    files, written, dropped = write_params(discovery.units, params_folder or output / PARAMS_FOLDER)
+    write_unassigned(discovery.unassigned, output)
+    discovery.save(output)
+    return Plan([*discovery.params_files, *files], discovery, written, dropped)
+
+
+SKIPPED = ("说明文件、隐藏文件或 Office 临时文件，不读取", "隐藏文件夹，不读取", "perfkit 生成的文件，不读取")
+
+
+def plan_lines(plan: Plan) -> list[str]:
+    """One line per unit (code, name, year, target and self-evaluation files, projects without a
+    self-evaluation), then the unassigned files and the documents removed since the last run."""
+    if plan.discovery is None:
+        return []
+    d = plan.discovery
+    lines = []
+    for u in d.units.iter_rows(named=True):
+        missing = u["without_selfeval"]
+        names = "、".join(missing[:3]) + ("等" if len(missing) > 3 else "")
+        gap = f"无自评的项目 {len(missing)} 个（{names}）" if missing else "每个项目都有自评"
+        lines.append(
+            f"{u['unit_code'] or '（无编码）'} {u['unit_name']} {u['year']}年：目标表 {len(u['targets'])} 个文件，"
+            f"自评表 {len(u['actuals'])} 个文件，项目 {u['projects']} 个，{gap}"
+        )
+    return lines
+
+
+def notice_lines(plan: Plan) -> list[str]:
+    """The unassigned files and the removed documents, one line each, for stderr."""
+    if plan.discovery is None:
+        return []
+    d = plan.discovery
+    lines = [f"未归属：{_shown(r['file'])}：{r['reason']}" for r in d.unassigned.iter_rows(named=True)]
+    lines += [f"已移除：{_shown(file)}（上次属于 {units or '无单位'}）" for file, units in d.removed]
+    lines += [f"已删除过时的参数文件：{path}（其单位的文件已不在文件夹中）" for path in plan.dropped]
+    return lines
+
+
+def summary_line(plan: Plan, output: Path) -> str:
+    """One line: units found, files read, unassigned."""
+    d = plan.discovery
+    if d is None:
+        return ""
+    n_targets = len({f for files in d.units["targets"] for f in files})
+    n_actuals = len({f for files in d.units["actuals"] for f in files})
+    return (
+        f"发现 {d.units.height} 个单位（目标表 {n_targets} 个文件，自评表 {n_actuals} 个文件；本次读取 {d.read} 个文件），"
+        f"未归属 {d.unassigned.height} 个 → {output / UNASSIGNED}"
+    )
+
+
+__all__ = ["CACHE", "Plan", "plan_lines", "prepare", "write_params", "write_unassigned"]

@@ -1,0 +1,188 @@
+"""From a folder of documents to an audit of every unit in it (issue 26): ``perfkit plan`` and
+``perfkit batch FOLDER``, on a folder mixing units, formats, a self-evaluation and stray files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from perfkit.cli import main
+from perfkit.run.discover import discover
+from perfkit.run.unit import audit_unit
+from tests.conftest import ROOT
+from tests.load.html_docs import disclosure_page
+from tests.load.layout_docs import write_docx
+from tests.load.test_layouts import CENTRAL_BUDGET, central_table
+from tests.seed_expected import INDICATORS, PROJECTS
+
+RAW = ROOT / "data" / "raw"
+SEED = RAW / "targets" / "tianjin-womens-federation-2025-targets.txt"
+SELFEVAL = RAW / "selfeval" / "ILLUSTRATIVE-selfeval-tianjin-womens-federation-2025.txt"
+CODELESS = "某市就业服务中心"  # the central-style table's 实施单位, named without a code
+
+
+def selfeval_of_562301(path: Path) -> Path:
+    """The bundled self-evaluation from its third form on: the five projects of 562301 only
+    (forms 1 and 2 are 562202's, as its two projects come first in the targets)."""
+    lines = SELFEVAL.read_text(encoding="utf-8").split("\n")
+    start = next(n for n, line in enumerate(lines) if line.startswith("3.") and line.endswith("自评表"))
+    path.write_text("\n".join(lines[start:]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """Two units in one Word export, a .docx of a unit without a code, a web page of a third unit,
+    a self-evaluation of 562301, a stray README and a file that is no document at all."""
+    docs = tmp_path / "docs"
+    (docs / "exports").mkdir(parents=True)
+    shutil.copy(SEED, docs / "exports")
+    (docs / "区县").mkdir()
+    write_docx(docs / "区县" / "就业服务.docx", "2025年就业服务项目绩效目标表", central_table(CENTRAL_BUDGET))
+    (docs / "web").mkdir()
+    hexi = [p | {"unit_code": "563001", "unit_name": "河西区妇女联合会"} for p in PROJECTS[:2]]
+    page = disclosure_page(hexi, [i for i in INDICATORS if i[0] in (1, 2)])
+    (docs / "web" / "hexi.htm").write_bytes(page.encode("gbk"))
+    (docs / "selfeval").mkdir()
+    selfeval_of_562301(docs / "selfeval" / "562301-自评.txt")
+    (docs / "README.md").write_text("# 收到的文件\n", encoding="utf-8")
+    (docs / "scan.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    return docs
+
+
+def test_discovery_finds_every_unit_pairs_the_selfevaluation_and_lists_the_rest(folder, tmp_path):
+    found = discover([folder])
+    export = str(folder / "exports" / SEED.name)
+    # worked by hand from the files written above: four units, each audited for 2025
+    assert found.units.select("unit_code", "unit_name", "year", "projects").rows() == [
+        ("", CODELESS, 2025, 1),
+        ("562202", "天津市妇女儿童社会服务中心", 2025, 2),
+        ("562301", "天津市妇女联合会", 2025, 5),
+        ("563001", "河西区妇女联合会", 2025, 2),
+    ]
+    files = {
+        (r["unit_code"] or r["unit_name"]): (r["targets"], r["actuals"]) for r in found.units.iter_rows(named=True)
+    }
+    assert files == {
+        CODELESS: ([str(folder / "区县" / "就业服务.docx")], []),
+        "562202": ([export], []),  # the self-evaluation is 562301's only
+        "562301": ([export], [str(folder / "selfeval" / "562301-自评.txt")]),
+        "563001": ([str(folder / "web" / "hexi.htm")], []),
+    }
+    without = dict(zip(found.units["unit_code"], found.units["without_selfeval"].to_list(), strict=True))
+    assert without["562301"] == []  # its five projects each have a form in the self-evaluation
+    assert without["562202"] == [p["project_name"] for p in PROJECTS[:2]]
+    assert found.unassigned.select("file", "reason").rows() == [
+        (str(folder / "README.md"), "说明文件、隐藏文件或 Office 临时文件，不读取"),
+        (str(folder / "scan.xlsx"), found.unassigned["reason"][1]),
+    ]
+    assert found.unassigned["reason"][1].startswith(f"{folder / 'scan.xlsx'}: ")  # the reader's own one line
+
+
+def test_plan_writes_one_params_file_per_unit_with_paths_relative_to_it(folder, tmp_path, capsys):
+    plans = tmp_path / "plans"
+    assert main(["plan", str(folder), "-o", str(plans)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:4] == [
+        f"（无编码） {CODELESS} 2025年：目标表 1 个文件，自评表 0 个文件，项目 1 个，无自评的项目 1 个（2025年就业服务项目）",
+        "562202 天津市妇女儿童社会服务中心 2025年：目标表 1 个文件，自评表 0 个文件，项目 2 个，"
+        f"无自评的项目 2 个（{PROJECTS[0]['project_name']}、{PROJECTS[1]['project_name']}）",
+        "562301 天津市妇女联合会 2025年：目标表 1 个文件，自评表 1 个文件，项目 5 个，每个项目都有自评",
+        "563001 河西区妇女联合会 2025年：目标表 1 个文件，自评表 0 个文件，项目 2 个，"
+        f"无自评的项目 2 个（{PROJECTS[0]['project_name']}、{PROJECTS[1]['project_name']}）",
+    ]
+    assert sorted(p.name for p in plans.glob("*.yaml")) == [
+        "562202.yaml",
+        "562301.yaml",
+        "563001.yaml",
+        f"{CODELESS}.yaml",
+    ]
+    params = yaml.safe_load((plans / "562301.yaml").read_text(encoding="utf-8"))
+    assert params == {
+        "unit_code": "562301", "year": 2025, "targets": [f"../docs/exports/{SEED.name}"],
+        "actuals": ["../docs/selfeval/562301-自评.txt"], "checks": {}, "scoring": {}, "rescoring": {},
+    }  # fmt: skip
+    codeless = yaml.safe_load((plans / f"{CODELESS}.yaml").read_text(encoding="utf-8"))
+    assert (codeless["unit_code"], codeless["unit_name"], codeless["targets"]) == (
+        "",
+        CODELESS,
+        ["../docs/区县/就业服务.docx"],
+    )
+    listed = pl.read_csv(plans / "unassigned.csv")
+    assert listed["file"].to_list() == [str(folder / "README.md"), str(folder / "scan.xlsx")]
+
+
+def test_batch_over_the_folder_audits_each_unit_and_reruns_only_what_changed(folder, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), "-o", str(out), "--jobs", "2"]) == 0, capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert (
+        "发现 4 个单位（目标表 3 个文件，自评表 1 个文件；本次读取 5 个文件），未归属 2 个" in captured.out
+    )  # the unreadable one too
+    assert f"未归属：{folder / 'scan.xlsx'}：" in captured.err
+    for key in ("562202", "562301", "563001", CODELESS):
+        assert (out / key / f"{key}-审计底稿.xlsx").is_file()
+        assert (out / "params" / f"{key}.yaml").is_file()
+    # the paired self-evaluation is scored as audit_unit scores it with the same two files
+    expected = audit_unit(
+        "562301", 2025, [str(folder / "exports" / SEED.name)], [str(folder / "selfeval" / "562301-自评.txt")]
+    )
+    scores = pl.read_parquet(out / "562301" / "project_scores.parquet")
+    assert scores["total"].to_list() == expected.scorecard.project_scores["total"].to_list()
+    assert not (out / "562202" / "project_scores.parquet").exists()  # no self-evaluation: no scores
+    codeless = json.loads((out / CODELESS / "summary.json").read_text(encoding="utf-8"))
+    assert (codeless["unit_code"], codeless["unit_name"], codeless["projects"]) == ("", CODELESS, 1)
+    assert pl.read_csv(out / "unassigned.csv")["file"].to_list() == [
+        str(folder / "README.md"),
+        str(folder / "scan.xlsx"),
+    ]
+
+    # a re-run over the same folder reads nothing again and skips every unit
+    assert main(["batch", str(folder), "-o", str(out), "--jobs", "2"]) == 0
+    again = capsys.readouterr().out
+    assert "本次读取 0 个文件" in again
+    assert "批量审计：4 个单位，成功 4（其中未变化跳过 4），失败 0" in again
+
+    # a changed web page re-runs its unit only
+    page = folder / "web" / "hexi.htm"
+    page.write_bytes(page.read_bytes().replace("≥26场".encode("gbk"), "≥27场".encode("gbk")))
+    assert main(["batch", str(folder), "-o", str(out), "--jobs", "2"]) == 0
+    assert "本次读取 1 个文件" in capsys.readouterr().out
+    units = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["units"]
+    assert {key for key, record in units.items() if not record["skipped"]} == {"563001"}
+
+    # a removed document is named, and its unit's parameter file goes with it
+    (folder / "区县" / "就业服务.docx").unlink()
+    assert main(["batch", str(folder), "-o", str(out), "--jobs", "2"]) == 0
+    err = capsys.readouterr().err
+    assert f"已移除：{folder / '区县' / '就业服务.docx'}（上次属于 {CODELESS}）" in err
+    assert not (out / "params" / f"{CODELESS}.yaml").exists()
+
+
+def test_a_folder_with_nothing_to_audit_is_one_line_and_exit_1(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "README.md").write_text("说明\n", encoding="utf-8")
+    assert main(["batch", str(docs), "-o", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"错误: {docs}: 没有可审计的内容：既没有参数文件（*.yaml），也没有能归属单位的绩效目标表；"
+        "只有 1 个文件：说明文件、隐藏文件或 Office 临时文件，不读取\n"
+    )
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_a_word_export_is_read_as_a_selfevaluation_whenever_a_header_of_actuals_may_be_in_it():
+    from perfkit.run.discover import _may_hold_selfeval
+
+    # worked by hand: the label split over two lines of a cell, and spaced, is still 实际完成值
+    assert _may_hold_selfeval("\t一级指标\n\t实际\n完成值\n")
+    assert _may_hold_selfeval("\t实 际 完 成 值（单位）\n")
+    assert _may_hold_selfeval(SELFEVAL.read_text(encoding="utf-8"))
+    assert not _may_hold_selfeval(SEED.read_text(encoding="utf-8"))  # the targets: no column of actuals
