@@ -90,6 +90,13 @@ def first_level1(level1: str, notes: str) -> Callable:
     return check
 
 
+def project_names(*names: str) -> Callable:
+    def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
+        assert projects["project_name"].to_list() == list(names)
+
+    return check
+
+
 def first_target(op: str | None, value: float | None, unit: str | None, kind: str) -> Callable:
     def check(projects: pl.DataFrame, indicators: pl.DataFrame) -> None:
         row = indicators.select("target_op", "target_value", "target_unit", "target_kind").row(0)
@@ -193,8 +200,15 @@ CASES: dict[str, Case] = {
         make.text_file("t.txt", make.lines(TEXT, drop=(2,))),
         Accepted(unit_codes("")),
     ),
+    # the heading above names no project: nothing names it, so --strict refuses
     "project name row missing": Case(
-        make.text_file("t.txt", make.lines(TEXT, drop=(5, 6))), Refused("t.txt", "第1行: 未找到项目名称"), strict=True
+        make.text_file("t.txt", make.lines(TEXT, drop=(5, 6), replace={1: "1.绩效目标表"})),
+        Refused("t.txt", "第1行: 未找到项目名称"),
+        strict=True,
+    ),
+    # the heading above names it (…示例项目绩效目标表): the name is read from there, without its year
+    "project name only in the heading": Case(
+        make.text_file("t.txt", make.lines(TEXT, drop=(5, 6))), Accepted(project_names("示例项目")), strict=True
     ),
     "header lacks 二级指标": Case(
         make.text_file("t.txt", make.lines(TEXT, drop=(23,))), Refused("t.txt", "第22行: 指标表头缺少列：二级指标")
@@ -344,7 +358,9 @@ CASES: dict[str, Case] = {
         Accepted(first_target(">=", 1200.0, "人次", "quantitative")),
     ),
     "target written as —": Case(
-        make.text_file("t.txt", make.word_text(target="—")), Accepted(first_target(None, None, None, "qualitative"))
+        # a none mark is no target (no reading), and missing_target names it (tests/checks)
+        make.text_file("t.txt", make.word_text(target="—")),
+        Accepted(first_target(None, None, None, None)),
     ),
     # targets as written in real tables (docs/domain.md 3.3): (op, value, unit, kind) read from the cell
     **{
