@@ -177,7 +177,16 @@ def load_targets(*sources: str | Path, strict: bool = False) -> TargetTables:
     projects = pl.concat([p for p, _ in documents], how="diagonal_relaxed", rechunk=True)
     indicators = pl.concat([i for _, i in documents], how="diagonal_relaxed", rechunk=True)
     projects = projects.sort("_file_no", "_key")  # the order of the files as given
+    refuse_empty_files(files, projects)
     return TargetTables(*assemble(*read_parts(projects, indicators, strict), strict=strict))
+
+
+def refuse_empty_files(files: list[Path], projects: pl.DataFrame) -> None:
+    """Refuse the first file that gave no project at all (a flat table with its header only): an
+    empty result would read as a unit with nothing to review."""
+    read = set(projects["_file"].unique().to_list())
+    if empty := next((f for f in files if str(f) not in read), None):
+        raise InputError(str(empty), None, "没有指标行：只有表头，没有可读取的项目和指标")
 
 
 def read_parts(projects: pl.DataFrame, indicators: pl.DataFrame, strict: bool) -> tuple[pl.DataFrame, pl.DataFrame]:

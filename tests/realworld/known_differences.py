@@ -17,10 +17,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ): "拒绝读取×2；例：perfkit extract 拒绝读取：错误: cq-kxc-rmt-2021.pdf: 未找到项目绩效目标表（共2页，没有含“项目名称”或“一级指标”的表格；第1页表1有“指…",
     ("hn-lingling-lyj-2021", "html"): "单位名称×1；例：项目1 单位名称：应为「陵区林业局」，实为「空」",
     (
-        "nx-shizuishan-cdc-2020",
-        "html",
-    ): "拒绝读取×1；例：perfkit extract 拒绝读取：错误: nx-shizuishan-cdc-2020.html: 未找到项目绩效目标表",
-    (
         "nx-yinchuan-6z-2021",
         "docx",
     ): "复核得分×5、单位名称×1、全年预算数（万元）×1、执行率得分×1；例：项目1 单位名称：应为「银川市第六中学」，实为「空」",

@@ -250,3 +250,7 @@ def without_levels(texts: list[str]) -> str | None:
         return None
     found = list(dict.fromkeys(k for k in keys if FIELD_OF_HEADER.get(k) in ("name", "target_raw")))
     return f"有“{'”“'.join(found)}”列，但没有一级指标、二级指标列" if found else None
+
+
+# a tree export's header (项目 | 指标值 | 绩效金额, see perfkit.load.layout.tree): item, target and money
+TREE_COLUMNS = (("项目",), ("指标值",), ("绩效金额", "金额"))

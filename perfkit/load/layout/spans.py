@@ -25,6 +25,7 @@ from perfkit.load.layout.grid import GridTable, grid_frame, tables_of
 from perfkit.load.layout.grid import Span as GridSpan
 from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL, SECTION_LABELS, label_key, names_paired_levels
 from perfkit.load.layout.table import CELL_SCHEMA, Table, read_tables
+from perfkit.load.layout.tree import flat_from_tree
 from perfkit.text import MONEY_SCALE, fold_width_text, squash
 
 # Labels that make a table one of ours (a target table or a self-evaluation); others are left alone.
@@ -163,6 +164,7 @@ def flat_rows(rows: list[list[str]], file: str, where: str, part: int = 0, conte
     canonical rows (``part``: the sheet's number in its workbook), or ``None`` when no row of
     ``rows`` is a flat header with every required column. The rows above the header and the
     ``context`` (the text above the table) may state the money scale (``金额单位：元``)."""
+    rows = flat_from_tree(rows) or rows  # a tree export (项目 | 指标值 | 绩效金额) is a flat table indented
     head = rows[: flat._HEADER_SEARCH_ROWS]
     try:
         header_at = flat._find_header_row(head, file, where)
