@@ -209,9 +209,8 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     ``ordered_findings([*(check_units(c, …) for c in unit_chunks(…)), check_portfolio(…)])``,
     which a caller may run on chunks it reads one at a time.
     """
-    tables = annual_indicators(tables)  # the rules read the annual targets (long-term ones are kept in the tables)
     settings = resolve_settings(overrides, source)
-    view = checked_view(tables)
+    view = checked_view(tables)  # the rules read the annual targets (long-term ones beside their project)
     places = positions(tables.projects)
     # each chunk's findings are keyed (and its intermediate frames dropped) before the next runs
     keyed = [check_units(chunk, settings, places) for chunk in unit_chunks(view, CHUNK_INDICATORS)]
@@ -220,9 +219,23 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
 
 
 def checked_view(tables: TargetTables) -> TargetTables:
-    """The tables as the rules read them: empty text cells as empty strings."""
+    """The tables as the rules read them: the annual indicators, empty text cells as empty strings.
+
+    Where long-term (实施期) indicators are loaded, each project carries them in a ``long_term``
+    column (a list of ``name, target_raw, target_op, target_value, target_unit``), for the rules
+    that hold the annual targets against them.
+    """
+    projects = tables.projects
+    annual = annual_indicators(tables)
+    if annual is not tables:
+        long_term = (
+            tables.indicators.filter(pl.col("period") != "annual")
+            .group_by("project_id", maintain_order=True)
+            .agg(long_term=pl.struct("name", "target_raw", "target_op", "target_value", "target_unit"))
+        )
+        projects = projects.join(long_term, on="project_id", how="left", maintain_order="left")
     text = ["level2", "name", "description"]
-    return TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
+    return TargetTables(projects, annual.indicators.with_columns(pl.col(text).fill_null("")))
 
 
 def _scope(scope: str) -> dict[str, Rule]:

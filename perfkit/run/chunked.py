@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import TargetTables, annual_indicators, read_parts, read_sources, source_files
+from perfkit.load import TargetTables, read_parts, read_sources, source_files
 from perfkit.load.actuals import Actuals
 from perfkit.load.layout.assemble import assemble
 from perfkit.output import atomic_path, staging
@@ -261,7 +261,7 @@ def check(
     with staging(output.parent) as folder:
         written = []
         for chunk, (lo, hi) in enumerate(ranges):
-            tables = annual_indicators(parts.tables(lo, hi)[0])
+            tables = parts.tables(lo, hi)[0]  # checked_view keeps the annual rows (long-term ones beside)
             findings = ordered_findings([check_units(checked_view(tables), settings, places), shares[chunk]])
             for severity, n in findings.group_by("severity").len().iter_rows():
                 counts[severity] = counts.get(severity, 0) + n
