@@ -56,6 +56,13 @@ def _one_row_per_indicator(indicators: pl.DataFrame) -> bool:
     return bool(place.is_not_null().all() and indicators["project_id"].is_not_null().all() and place.is_unique().all())
 
 
+# what the re-scoring rules read of each project beside its scores
+_RUN_PROJECT_COLUMNS = [
+    "project_id", "budget_full", "executed", "self_execution_score", "selfeval_unfilled_rows",
+    "budget_initial", "budget_table", "selfeval_budget_full",
+]  # fmt: skip
+
+
 def _with_budget_year(evaluation) -> pl.DataFrame:
     """The indicators with their project's budget ``year``: a deadline without a year lies in it."""
     indicators, projects = evaluation.indicators, evaluation.projects
@@ -94,10 +101,7 @@ def score(
     run = ScoredRun(
         indicators=scored,
         projects=project_scores.join(
-            projects.select(
-                "project_id", "budget_full", "executed", "self_execution_score", "selfeval_unfilled_rows",
-                "budget_initial", "budget_table", "selfeval_budget_full",
-            ),  # fmt: skip
+            projects.select(_RUN_PROJECT_COLUMNS),
             on="project_id",
             how="left",
         ),

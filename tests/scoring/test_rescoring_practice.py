@@ -79,7 +79,9 @@ def test_small_budget_change_or_an_adjusted_target_is_not_a_finding(tmp_path):
     rows[0][3] = "≥8场"
     assert of(findings(tmp_path, rows, full="40.00", targets=TARGETS), "budget_adjusted_targets_unchanged") == []
     anyhow = {"budget_adjusted_targets_unchanged": {"min_change_share": 0.0}}
-    assert len(of(findings(tmp_path, full="47.00", targets=TARGETS, **anyhow), "budget_adjusted_targets_unchanged")) == 1
+    assert (
+        len(of(findings(tmp_path, full="47.00", targets=TARGETS, **anyhow), "budget_adjusted_targets_unchanged")) == 1
+    )
 
 
 # execution_below_output ------------------------------------------------------------------------------
