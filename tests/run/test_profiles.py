@@ -44,7 +44,7 @@ def test_sichuan_reports_every_budget_adjustment_and_the_file_still_wins(tmp_pat
 def test_an_unknown_profile_is_bad_input_naming_the_ones_there_are(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("rules_profile: atlantis\n", encoding="utf-8")
-    with pytest.raises(InputError, match="未知的规则集“atlantis”.*sichuan"):
+    with pytest.raises(InputError, match=r"未知的规则集“atlantis”.*sichuan"):
         read_params(path)
 
 
