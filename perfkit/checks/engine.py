@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 import polars_hash
 
+from perfkit.checks.recurring import RECURRENCE_COLUMNS, mark_recurring, unmarked
 from perfkit.checks.registry import RULES, Rule
 from perfkit.errors import InputError
 from perfkit.load import TargetTables, annual_indicators
@@ -21,7 +22,9 @@ FINDING_COLUMNS = [
     "message",
     "evidence",
     "basis",
+    *RECURRENCE_COLUMNS,  # recurring_since, recurring_from: see perfkit.checks.recurring
 ]
+_BASE_COLUMNS = FINDING_COLUMNS[: -len(RECURRENCE_COLUMNS)]
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -196,9 +199,9 @@ def ordered_findings(keyed: list[pl.DataFrame]) -> pl.DataFrame:
             .select(polars_hash.col("_k").chash.sha2_256().str.slice(0, 12))
         )
         ids = ids.scatter(repeats, again.to_series())
-    given = findings.select(FINDING_COLUMNS[1:])
+    given = findings.select(_BASE_COLUMNS[1:])
     del findings
-    return given[order].insert_column(0, ids.alias("finding_id"))
+    return unmarked(given[order].insert_column(0, ids.alias("finding_id")))
 
 
 def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:
@@ -207,7 +210,8 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     Does not mutate ``tables``. Empty text cells reach the rules as empty strings, so messages
     about a row with a blank name or group still read in full. The same as
     ``ordered_findings([*(check_units(c, …) for c in unit_chunks(…)), check_portfolio(…)])``,
-    which a caller may run on chunks it reads one at a time.
+    which a caller may run on chunks it reads one at a time (then :func:`mark_recurring` on each
+    chunk's findings, with its tables).
     """
     settings = resolve_settings(overrides, source)
     view = checked_view(tables)  # the rules read the annual targets (long-term ones beside their project)
@@ -215,7 +219,7 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     # each chunk's findings are keyed (and its intermediate frames dropped) before the next runs
     keyed = [check_units(chunk, settings, places) for chunk in unit_chunks(view, CHUNK_INDICATORS)]
     keyed.append(check_portfolio(portfolio_view(view), settings, places))
-    return ordered_findings(keyed)
+    return mark_recurring(ordered_findings(keyed), view.projects, view.indicators)
 
 
 def checked_view(tables: TargetTables) -> TargetTables:

@@ -243,6 +243,7 @@ def check(
         check_portfolio,
         check_units,
         checked_view,
+        mark_recurring,
         ordered_findings,
         portfolio_view,
         positions,
@@ -262,7 +263,9 @@ def check(
         written = []
         for chunk, (lo, hi) in enumerate(ranges):
             tables = parts.tables(lo, hi)[0]  # checked_view keeps the annual rows (long-term ones beside)
-            findings = ordered_findings([check_units(checked_view(tables), settings, places), shares[chunk]])
+            view = checked_view(tables)  # whole units, every year: their recurring findings are marked here
+            findings = ordered_findings([check_units(view, settings, places), shares[chunk]])
+            findings = mark_recurring(findings, view.projects, view.indicators)
             for severity, n in findings.group_by("severity").len().iter_rows():
                 counts[severity] = counts.get(severity, 0) + n
             written.append(folder / f"findings-{chunk:06d}.parquet")
