@@ -239,10 +239,11 @@ def template_placeholder(tables, params):
     target was never filled in. A single ``*`` is no placeholder (``7*24小时``)."""
     tokens = any_of(params["tokens"])
     cells = {"name": "三级指标", "description": "绩效指标描述", "target_raw": "指标值"}
+    # literal tokens: a multi-pattern scan (Aho-Corasick) picks the few rows, the regex reads those only
     hits = [
-        tables.indicators.filter(pl.col(column).str.contains(tokens).fill_null(False)).with_columns(
-            _cell=pl.lit(label), _text=pl.col(column), _token=pl.col(column).str.extract(tokens)
-        )
+        tables.indicators.filter(pl.col(column).str.contains_any(params["tokens"] or [""]).fill_null(False))
+        .filter(pl.col(column).str.contains(tokens))
+        .with_columns(_cell=pl.lit(label), _text=pl.col(column), _token=pl.col(column).str.extract(tokens))
         for column, label in cells.items()
     ]
     rows = pl.concat([h.select("project_id", "seq", "name", "_cell", "_text", "_token") for h in hits])
@@ -281,13 +282,17 @@ def level2_misplaced(tables, params):
         {"_kind": list(LEVEL2_HOMES), "_homes": list(LEVEL2_HOMES.values())},
         schema={"_kind": pl.String, "_homes": pl.List(pl.String)},
     )
-    rows = (
-        tables.indicators.filter(pl.col("level1").is_in(["产出指标", "成本指标", "效益指标", "满意度指标"]))
+    # level 1 and 2 take a handful of values: judged once per pair, then the rows of the wrong pairs
+    wrong = (
+        tables.indicators.select("level1", "level2")
+        .unique()
+        .filter(pl.col("level1").is_in(["产出指标", "成本指标", "效益指标", "满意度指标"]))
         .with_columns(_kind=pl.col("level2").str.extract(f"({kinds})"))
         .drop_nulls("_kind")
-        .join(homes, on="_kind", maintain_order="left")
+        .join(homes, on="_kind")
         .filter(~pl.col("_homes").list.contains(pl.col("level1")))
     )
+    rows = tables.indicators.join(wrong, on=["level1", "level2"], maintain_order="left")
     return found(
         rows,
         pl.format(

@@ -76,7 +76,9 @@ def unit_mismatch(tables, params):
 def input_as_output(tables, params):
     """An indicator that measures the money put in (预算执行率, 资金到位率 …): the execution rate is
     scored apart (10 of 100 points), and an input is not a result of the project."""
-    rows = tables.indicators.with_columns(_input=pl.col("name").str.extract(any_of(params["input_names"]))).filter(
+    # the few rows holding a name are picked by a literal multi-pattern scan before the regex reads them
+    candidates = tables.indicators.filter(pl.col("name").str.contains_any(params["input_names"] or [""]))
+    rows = candidates.with_columns(_input=pl.col("name").str.extract(any_of(params["input_names"]))).filter(
         pl.col("_input").is_not_null()
     )
     return found(
