@@ -1,6 +1,7 @@
 """Benchmark extract at 1M indicators with the current perfkit against perfkit before the issue.
 
-``python -m benchmarks.before [--size N] [--runs R]`` prints one JSON line. The baseline is a git
+``python -m benchmarks.before [--size N] [--runs R] [--stage extract|check]`` prints one JSON line
+(``--stage check`` times ``run_checks`` on the loaded tables instead of the load). The baseline is a git
 ref (``PERFKIT_BENCH_BASELINE``, default ``023dafa``: the last commit before issue 23 changed the
 readers), written with ``git archive`` into a scratch folder: nothing is registered in the shared
 repository, and an interrupted run leaves only that folder behind. Both versions then run the
@@ -33,19 +34,24 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = os.environ.get("PERFKIT_BENCH_BASELINE", "023dafa")
 
 
-def extract_once(targets: Path) -> dict:
-    """Child side: time one ``load_targets`` of ``targets`` with whichever perfkit is importable."""
+def extract_once(targets: Path, stage: str = "extract") -> dict:
+    """Child side: time one ``load_targets`` of ``targets`` (stage ``extract``), or one ``run_checks``
+    of the loaded tables (stage ``check``, the load before the clock), with whichever perfkit is importable."""
     import perfkit
+    from perfkit.checks import run_checks
     from perfkit.load import load_targets  # imported before the clock starts
 
     def cpu() -> float:
         usage = resource.getrusage(resource.RUSAGE_SELF)  # all of polars' threads
         return usage.ru_utime + usage.ru_stime
 
+    loaded = load_targets(targets) if stage == "check" else None
     cpu_start, start = cpu(), time.perf_counter()
-    tables = load_targets(targets)
+    tables = load_targets(targets) if loaded is None else loaded
+    findings = run_checks(tables).height if stage == "check" else None
     seconds, cpu_s = time.perf_counter() - start, cpu() - cpu_start
     return {
+        "findings": findings,
         "perfkit": str(Path(perfkit.__file__).resolve().parents[1]),
         "seconds": round(seconds, 3),
         "cpu_s": round(cpu_s, 2),
@@ -55,11 +61,11 @@ def extract_once(targets: Path) -> dict:
     }
 
 
-def _run_child(tree: Path, targets: Path) -> dict:
+def _run_child(tree: Path, targets: Path, stage: str = "extract") -> dict:
     """One fresh process importing ``tree``'s perfkit; ``-P`` keeps this file's folder off sys.path."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     out = subprocess.run(
-        [sys.executable, "-P", __file__, "--child", str(targets)],
+        [sys.executable, "-P", __file__, "--child", str(targets), "--stage", stage],
         cwd=tempfile.gettempdir(),
         env=env,
         check=True,
@@ -108,8 +114,8 @@ def _summary(runs: list[dict]) -> dict:
     }
 
 
-def measure(size: int, runs: int = 3, ref: str = BASELINE) -> dict:
-    """Extract ``size`` synthetic indicators ``runs`` times with each version, alternating."""
+def measure(size: int, runs: int = 3, ref: str = BASELINE, stage: str = "extract") -> dict:
+    """Extract (or check) ``size`` synthetic indicators ``runs`` times with each version, alternating."""
     from benchmarks.pipeline import io_floor, synthetic
 
     head = _git("rev-parse", "--short", "HEAD") or "?"
@@ -125,9 +131,10 @@ def measure(size: int, runs: int = 3, ref: str = BASELINE) -> dict:
         for i in range(runs):
             pair = [(before, tree), (now, ROOT)]
             for results, root in pair if i % 2 == 0 else reversed(pair):
-                results.append(_run_child(root, targets))
+                results.append(_run_child(root, targets, stage))
     old, new = _summary(before), _summary(now)
     return {
+        "stage": stage,
         "size": size,
         "runs": runs,
         "ref": ref,
@@ -141,6 +148,7 @@ def measure(size: int, runs: int = 3, ref: str = BASELINE) -> dict:
         "cpu_ratio": round(new["cpu_s"] / old["cpu_s"], 3),
         "peak_ratio": round(new["peak_mb"] / old["peak_mb"], 3),
         "same_counts": (old["projects"], old["indicators"]) == (new["projects"], new["indicators"]),
+        "findings": [before[0]["findings"], now[0]["findings"]],
     }
 
 
@@ -148,9 +156,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3, help="runs of each version, alternated")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # a target folder: measure one extract here
+    parser.add_argument("--stage", choices=["extract", "check"], default="extract", help="what is timed")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # a target folder: measure one run here
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(extract_once(args.child)))
+        print(json.dumps(extract_once(args.child, args.stage)))
     else:
-        print(json.dumps(measure(args.size, args.runs)))
+        print(json.dumps(measure(args.size, args.runs, stage=args.stage)))

@@ -66,21 +66,20 @@ def _unreadable(projects) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from perfkit.checks import rule_catalogue, run_checks
+    from perfkit.checks import run_checks
     from perfkit.load import load_targets
     from perfkit.output import write_table_atomically
     from perfkit.run.params import read_params
+    from perfkit.run.profiles import rule_listing
 
-    if args.list_rules:
-        for rule in rule_catalogue().iter_rows(named=True):
-            params = f"  [{rule['params']}]" if rule["params"] else ""
-            print(f"{rule['rule_id']:<26} {rule['severity']:<6} {rule['criterion']}  {rule['title']}{params}")
+    params = read_params(args.params, args.rules_profile)
+    if args.list_rules:  # with the values of the rules profile and the params file's own settings
+        print("\n".join(rule_listing(params, str(args.params))))
         return 0
     if not args.sources or args.output is None:
         args.parser.error("需要 SOURCE 和 -o FILE（或使用 --list-rules）")
     if args.output.suffix.lower() not in (".csv", ".parquet"):
         args.parser.error("-o 的后缀应为 .csv 或 .parquet")
-    params = read_params(args.params)
     if size := _chunks(args, args.sources):
         from perfkit.run import chunked
 
@@ -275,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("sources", nargs="*", type=Path, metavar="SOURCE", help="文件或文件夹")
     check.add_argument("-o", "--output", type=Path, metavar="FILE", help="问题清单（.csv 或 .parquet）")
     check.add_argument("--params", type=Path, metavar="YAML", help="参数文件：规则开关与阈值（checks: 段）")
-    check.add_argument("--list-rules", action="store_true", help="列出全部审核规则及默认参数")
+    check.add_argument("--list-rules", action="store_true", help="列出全部审核与复核规则及所用参数")
+    check.add_argument("--rules-profile", metavar="NAME", help="规则集（default、sichuan）：同参数文件的 rules_profile")
     check.add_argument("--chunk-indicators", type=int, metavar="N", help=argparse.SUPPRESS)  # docs/contract.md
     check.set_defaults(run=_check, parser=check)
     score_cmd = commands.add_parser("score", help="按财预〔2020〕10号评分，并复核单位自评")

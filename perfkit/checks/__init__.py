@@ -10,6 +10,7 @@ from perfkit.checks import (  # noqa: F401  (registers rules)
     completeness,
     copy_paste,
     feasibility,
+    measurable,
     outliers,
     relevance,
     year_over_year,

@@ -8,11 +8,15 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.checks.frames import cost_indicators_with_budget, in_wan, is_cost
-from perfkit.checks.registry import RULES, found, rule
-from perfkit.text import MONEY_TO_YUAN
+from perfkit.checks.registry import BASIS_APPROPRIATE, RULES, found, rule, target_evidence
+from perfkit.text import MONEY_TO_YUAN, squashed
 
-_BASIS_COST = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：适当性（成本与预算相匹配）"
-_BASIS_BOILERPLATE = "绩效目标审核：适当性（指标值应结合项目实际设定，避免千篇一律）"
+_BASIS_COST = BASIS_APPROPRIATE
+_BASIS_BOILERPLATE = f"{BASIS_APPROPRIATE}；指标值应结合项目实际设定，避免千篇一律"
+_BASIS_STANDARDS = (
+    f"{BASIS_APPROPRIATE}；《中央和国家机关培训费管理办法》（财行〔2016〕540号）、"
+    "《中央和国家机关会议费管理办法》（财行〔2016〕214号）"
+)
 STANDARDS_FILE = Path(__file__).resolve().parents[1] / "reference" / "expenditure_standards.csv"
 
 
@@ -119,8 +123,7 @@ def boilerplate_satisfaction(tables, params):
 
 
 @rule(
-    "unit_cost_standard", "单位成本超过或无法对照支出标准", "high", "适当性",
-    "《中央和国家机关培训费管理办法》（财行〔2016〕540号）、《中央和国家机关会议费管理办法》（财行〔2016〕214号）",
+    "unit_cost_standard", "单位成本超过或无法对照支出标准", "high", "适当性", _BASIS_STANDARDS,
     standards_file="",
 )  # fmt: skip
 def unit_cost_standard(tables, params):
@@ -185,4 +188,60 @@ def unit_cost_standard(tables, params):
                 pl.format("指标值：{}；标准：{}元/人·天（{}）", "target_raw", "ceiling", basis),
             ),
         ]
+    )
+
+
+@rule("cost_lower_bound", "成本指标设为下限", "medium", "适当性", _BASIS_COST)
+def cost_lower_bound(tables, params):
+    """A cost target written as a floor (``≥18万元``): a cost is a ceiling the project must keep
+    under; a floor asks the money to be spent, whatever the outputs."""
+    money = pl.col("target_unit").str.contains("元").fill_null(False)
+    rows = tables.indicators.filter(is_cost() & money & pl.col("target_op").is_in([">=", ">"]))
+    return found(
+        rows,
+        pl.format("成本指标“{}”的指标值“{}”是下限：成本应设上限（≤），不应要求至少花费多少", "name", "target_raw"),
+        target_evidence(),
+    )
+
+
+@rule("annual_above_long_term", "年度指标值超过长期目标", "medium", "适当性", _BASIS_COST, skip_units=["%"])
+def annual_above_long_term(tables, params):
+    """An annual target above the long-term (实施期) target of the same indicator of the project —
+    a year cannot promise more than the whole period. Indicators are matched by name (whitespace
+    and punctuation ignored), in the same unit and on the same side (both floors, or both
+    ceilings); rates (``skip_units``) are levels, not sums, and are left alone."""
+    if "long_term" not in tables.projects.columns:
+        return found(tables.indicators.clear(), pl.lit(""), pl.lit(""))
+    side = pl.col("target_op").fill_null("=").is_in([">=", ">", "="])
+    long_term = (
+        tables.projects.select("project_id", "long_term")
+        .explode("long_term")
+        .unnest("long_term")
+        .drop_nulls("target_value")
+        .select(
+            "project_id",
+            _key=squashed("name"),
+            long_raw="target_raw",
+            long_value="target_value",
+            target_unit="target_unit",
+            _floor=side,
+        )
+    )
+    rows = (
+        tables.indicators.filter(
+            pl.col("target_value").is_not_null() & ~pl.col("target_unit").is_in(params["skip_units"])
+        )
+        .with_columns(_key=squashed("name"), _floor=side)
+        .join(long_term, on=["project_id", "_key", "target_unit", "_floor"], maintain_order="left")
+        .filter(pl.col("_floor") & (pl.col("target_value") > pl.col("long_value")))
+    )
+    return found(
+        rows,
+        pl.format(
+            "年度指标“{}”的指标值“{}”超过同一指标的长期目标“{}”：年度目标不应高于整个实施期的目标",
+            "name",
+            "target_raw",
+            "long_raw",
+        ),
+        pl.format("年度指标值：{}；长期指标值：{}", "target_raw", "long_raw"),
     )

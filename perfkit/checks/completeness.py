@@ -7,11 +7,11 @@ import re
 import polars as pl
 
 from perfkit.checks.frames import is_cost
-from perfkit.checks.registry import found, rule, target_evidence
-from perfkit.text import squashed
+from perfkit.checks.registry import BASIS_COMPLETE, INDICATOR_SYSTEM, any_of, found, rule, target_evidence
+from perfkit.text import NONE_MARKS, fold_width, squashed
 
-_BASIS_TABLE = "《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》（财预〔2021〕101号）"
-_BASIS_REVIEW = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：完整性"
+_BASIS_TABLE = f"{BASIS_COMPLETE}；{INDICATOR_SYSTEM}"
+_BASIS_REVIEW = BASIS_COMPLETE
 _LEVEL1_ORDER = {"产出指标": 1, "成本指标": 2, "效益指标": 3, "满意度指标": 4}
 
 
@@ -91,8 +91,11 @@ def missing_output_level2(tables, params):
 
 @rule("missing_target", "指标值为空", "high", "完整性", _BASIS_REVIEW)
 def missing_target(tables, params):
-    rows = tables.indicators.filter(pl.col("target_raw").is_null())
-    return found(rows, pl.format("指标“{}”没有指标值：应填写可衡量的目标值", "name"), pl.lit("指标值为空"))
+    # a none mark (—, -, /) written where the target goes is no target either
+    marked = pl.col("target_raw").str.strip_chars().is_in(NONE_MARKS)
+    rows = tables.indicators.filter(pl.col("target_raw").is_null() | marked)
+    evidence = pl.when(marked).then(pl.format("指标值写作“{}”", "target_raw")).otherwise(pl.lit("指标值为空"))
+    return found(rows, pl.format("指标“{}”没有指标值：应填写可衡量的目标值", "name"), evidence)
 
 
 @rule("missing_comparator", "指标值缺少比较符", "medium", "完整性", _BASIS_TABLE)
@@ -215,4 +218,88 @@ def rows_out_of_order(tables, params):
         rows,
         pl.format("第{}条“{}”与同类指标不相邻或排在后续一级指标之后：应按一级、二级指标分组排列", "seq", "group"),
         pl.format("{}：{}", "group", "name"),
+    )
+
+
+@rule("bare_wan", "金额单位只写“万”", "low", "完整性", _BASIS_REVIEW)
+def bare_wan(tables, params):
+    rows = tables.indicators.filter(pl.col("target_unit").str.starts_with("万元").fill_null(False)).filter(
+        fold_width(pl.col("target_raw")).str.contains(r"[0-9]\s*万\s*(?:/|$)")
+    )
+    return found(
+        rows,
+        pl.format("指标值“{}”的金额单位只写了“万”：应写“万元”", "target_raw"),
+        target_evidence(),
+    )
+
+
+@rule(
+    "template_placeholder", "模板占位符未替换", "high", "完整性", _BASIS_REVIEW,
+    tokens=["**", "＊＊", "XX", "xx", "ＸＸ", "××", "xxx", "□□"],
+)  # fmt: skip
+def template_placeholder(tables, params):
+    """A cell that still holds the template's placeholder (``≥**人次``, ``XX万元``, ``××``): the
+    target was never filled in. A single ``*`` is no placeholder (``7*24小时``)."""
+    tokens = any_of(params["tokens"])
+    cells = {"name": "三级指标", "description": "绩效指标描述", "target_raw": "指标值"}
+    # literal tokens: a multi-pattern scan (Aho-Corasick) picks the few rows, the regex reads those only
+    hits = [
+        tables.indicators.filter(pl.col(column).str.contains_any(params["tokens"] or [""]).fill_null(False))
+        .filter(pl.col(column).str.contains(tokens))
+        .with_columns(_cell=pl.lit(label), _text=pl.col(column), _token=pl.col(column).str.extract(tokens))
+        for column, label in cells.items()
+    ]
+    rows = pl.concat([h.select("project_id", "seq", "name", "_cell", "_text", "_token") for h in hits])
+    return found(
+        rows,
+        pl.format("指标“{}”的{}“{}”仍是模板占位符（{}）：应填写实际内容", "name", "_cell", "_text", "_token"),
+        pl.format("{}：{}", "_cell", "_text"),
+    )
+
+
+# The 101号 indicator system: each level-2 kind and the level-1 groups it may stand under (cost as
+# a level-1 group of its own, or under outputs: both are accepted). Longer kinds first: 经济成本
+# is a cost, not an 经济效益.
+LEVEL2_HOMES = {
+    "生态环境成本": ["成本指标", "产出指标"],
+    "经济成本": ["成本指标", "产出指标"],
+    "社会成本": ["成本指标", "产出指标"],
+    "经济效益": ["效益指标"],
+    "社会效益": ["效益指标"],
+    "生态效益": ["效益指标"],
+    "可持续影响": ["效益指标"],
+    "满意度": ["满意度指标"],
+    "数量": ["产出指标"],
+    "质量": ["产出指标"],
+    "时效": ["产出指标"],
+    "成本": ["产出指标", "成本指标"],
+}
+
+
+@rule("level2_misplaced", "二级指标不属于所在一级指标", "medium", "完整性", _BASIS_TABLE)
+def level2_misplaced(tables, params):
+    """A level-2 kind under a level-1 group the 101号 system does not put it in (社会效益指标 under
+    产出指标). Only the four known level-1 groups are judged; an unknown level 2 is left alone."""
+    kinds = "|".join(LEVEL2_HOMES)  # dict order: longer kinds first
+    homes = pl.DataFrame(
+        {"_kind": list(LEVEL2_HOMES), "_homes": list(LEVEL2_HOMES.values())},
+        schema={"_kind": pl.String, "_homes": pl.List(pl.String)},
+    )
+    # level 1 and 2 take a handful of values: judged once per pair, then the rows of the wrong pairs
+    wrong = (
+        tables.indicators.select("level1", "level2")
+        .unique()
+        .filter(pl.col("level1").is_in(["产出指标", "成本指标", "效益指标", "满意度指标"]))
+        .with_columns(_kind=pl.col("level2").str.extract(f"({kinds})"))
+        .drop_nulls("_kind")
+        .join(homes, on="_kind")
+        .filter(~pl.col("_homes").list.contains(pl.col("level1")))
+    )
+    rows = tables.indicators.join(wrong, on=["level1", "level2"], maintain_order="left")
+    return found(
+        rows,
+        pl.format(
+            "二级指标“{}”列在一级指标“{}”下：按指标体系应属于{}", "level2", "level1", pl.col("_homes").list.join("或")
+        ),
+        pl.format("{}/{}：{}", "level1", "level2", "name"),
     )

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.checks.registry import found, rule
+from perfkit.checks.registry import BASIS_RELATED, found, rule
 from perfkit.load import TargetTables
 from perfkit.text import squashed
 
-_BASIS = "绩效目标审核：完整性、相关性（指标应依据本项目实际设定，同一产出不应在多个项目重复申报）"
+_BASIS = f"{BASIS_RELATED}；指标应依据本项目实际设定，同一产出不应在多个项目重复申报"
 
 
 def indicator_texts(tables: TargetTables, min_chars: int) -> pl.DataFrame:

@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 import polars_hash
 
+from perfkit.checks.recurring import RECURRENCE_COLUMNS, mark_recurring, unmarked
 from perfkit.checks.registry import RULES, Rule
 from perfkit.errors import InputError
 from perfkit.load import TargetTables, annual_indicators
@@ -21,7 +22,9 @@ FINDING_COLUMNS = [
     "message",
     "evidence",
     "basis",
+    *RECURRENCE_COLUMNS,  # recurring_since, recurring_from: see perfkit.checks.recurring
 ]
+_BASE_COLUMNS = FINDING_COLUMNS[: -len(RECURRENCE_COLUMNS)]
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -196,9 +199,9 @@ def ordered_findings(keyed: list[pl.DataFrame]) -> pl.DataFrame:
             .select(polars_hash.col("_k").chash.sha2_256().str.slice(0, 12))
         )
         ids = ids.scatter(repeats, again.to_series())
-    given = findings.select(FINDING_COLUMNS[1:])
+    given = findings.select(_BASE_COLUMNS[1:])
     del findings
-    return given[order].insert_column(0, ids.alias("finding_id"))
+    return unmarked(given[order].insert_column(0, ids.alias("finding_id")))
 
 
 def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, source: str = "params") -> pl.DataFrame:
@@ -207,22 +210,36 @@ def run_checks(tables: TargetTables, overrides: dict[str, Any] | None = None, so
     Does not mutate ``tables``. Empty text cells reach the rules as empty strings, so messages
     about a row with a blank name or group still read in full. The same as
     ``ordered_findings([*(check_units(c, …) for c in unit_chunks(…)), check_portfolio(…)])``,
-    which a caller may run on chunks it reads one at a time.
+    which a caller may run on chunks it reads one at a time (then :func:`mark_recurring` on each
+    chunk's findings, with its tables).
     """
-    tables = annual_indicators(tables)  # the rules read the annual targets (long-term ones are kept in the tables)
     settings = resolve_settings(overrides, source)
-    view = checked_view(tables)
+    view = checked_view(tables)  # the rules read the annual targets (long-term ones beside their project)
     places = positions(tables.projects)
     # each chunk's findings are keyed (and its intermediate frames dropped) before the next runs
     keyed = [check_units(chunk, settings, places) for chunk in unit_chunks(view, CHUNK_INDICATORS)]
     keyed.append(check_portfolio(portfolio_view(view), settings, places))
-    return ordered_findings(keyed)
+    return mark_recurring(ordered_findings(keyed), view.projects, view.indicators)
 
 
 def checked_view(tables: TargetTables) -> TargetTables:
-    """The tables as the rules read them: empty text cells as empty strings."""
+    """The tables as the rules read them: the annual indicators, empty text cells as empty strings.
+
+    Where long-term (实施期) indicators are loaded, each project carries them in a ``long_term``
+    column (a list of ``name, target_raw, target_op, target_value, target_unit``), for the rules
+    that hold the annual targets against them.
+    """
+    projects = tables.projects
+    annual = annual_indicators(tables)
+    if annual is not tables:
+        long_term = (
+            tables.indicators.filter(pl.col("period") != "annual")
+            .group_by("project_id", maintain_order=True)
+            .agg(long_term=pl.struct("name", "target_raw", "target_op", "target_value", "target_unit"))
+        )
+        projects = projects.join(long_term, on="project_id", how="left", maintain_order="left")
     text = ["level2", "name", "description"]
-    return TargetTables(tables.projects, tables.indicators.with_columns(pl.col(text).fill_null("")))
+    return TargetTables(projects, annual.indicators.with_columns(pl.col(text).fill_null("")))
 
 
 def _scope(scope: str) -> dict[str, Rule]:

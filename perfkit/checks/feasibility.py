@@ -1,51 +1,13 @@
-"""可行性 (feasibility): targets that can be measured and judged at the end of the year."""
+"""可行性 (feasibility), as 财预〔2015〕88号 words it: targets argued and reckoned soundly (合理测算),
+that can be reached in the year (如期实现)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from perfkit.checks.frames import is_cost
-from perfkit.checks.registry import found, rule, target_evidence
-from perfkit.text import MONEY_UNITS, fold_width
+from perfkit.checks.registry import BASIS_FEASIBLE, any_of, found, rule, target_evidence
 
-_BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：可行性（指标应细化、量化，可衡量）"
-
-
-def _has_digit(column: str) -> pl.Expr:
-    """The cell holds a digit of any script (folded to ASCII first)."""
-    return fold_width(pl.col(column)).str.contains("[0-9]").fill_null(False)
-
-
-@rule(
-    "vague_target", "应量化的指标为定性或笼统表述", "medium", "可行性", _BASIS,
-    groups=["产出指标", "成本指标", "满意度指标"],
-)  # fmt: skip
-def vague_target(tables, params):
-    # 按时完成 in a 时效指标 reads as the year's end, but it names no time limit
-    unstated_deadline = (pl.col("target_kind") == "deadline") & ~_has_digit("target_raw")
-    vague = (pl.col("target_kind") == "qualitative") | unstated_deadline
-    # the kind and group pick the few candidate rows first; the text is folded for those only
-    candidates = pl.col("level1").is_in(params["groups"]) & pl.col("target_kind").is_in(["qualitative", "deadline"])
-    rows = tables.indicators.filter(candidates).filter(vague)
-    return found(
-        rows,
-        pl.format("{}“{}”的指标值“{}”是定性或笼统表述：应给出可衡量的数值、时限或比率", "level1", "name", "target_raw"),
-        target_evidence(),
-    )
-
-
-@rule("slogan_benefit", "效益指标为口号式表述", "low", "可行性", _BASIS)
-def slogan_benefit(tables, params):
-    rows = tables.indicators.filter((pl.col("level1") == "效益指标") & (pl.col("target_kind") == "qualitative")).filter(
-        ~_has_digit("target_raw")
-    )
-    return found(
-        rows,
-        pl.format(
-            "效益指标“{}”的指标值是口号式表述“{}”：应写明可检验的效益（数量、比率或对比基数）", "name", "target_raw"
-        ),
-        target_evidence(),
-    )
+_BASIS = BASIS_FEASIBLE
 
 
 @rule("output_capped", "数量指标设置上限", "medium", "可行性", _BASIS)
@@ -58,30 +20,57 @@ def output_capped(tables, params):
     )
 
 
-@rule("bare_wan", "金额单位只写“万”", "low", "可行性", _BASIS)
-def bare_wan(tables, params):
-    rows = tables.indicators.filter(pl.col("target_unit").str.starts_with("万元").fill_null(False)).filter(
-        fold_width(pl.col("target_raw")).str.contains(r"[0-9]\s*万\s*(?:/|$)")
-    )
-    return found(
-        rows,
-        pl.format("指标值“{}”的金额单位只写了“万”：应写“万元”", "target_raw"),
-        target_evidence(),
-    )
-
-
-@rule("unit_mismatch", "计量单位与指标不符", "medium", "可行性", _BASIS)
-def unit_mismatch(tables, params):
-    money = pl.col("target_unit").str.contains("元").fill_null(False)
-    cost_wrong = is_cost() & ~money
-    satisfaction_wrong = (pl.col("level1") == "满意度指标") & (pl.col("target_unit") != "%")
+@rule(
+    "rate_above_bound", "比率指标值超过100%", "medium", "可行性", _BASIS, rate_bound=100.0,
+    exempt_words=["增长", "增幅", "增加", "提高", "提升", "同比", "环比", "超"],
+)  # fmt: skip
+def rate_above_bound(tables, params):
+    """A rate that must reach more than ``rate_bound`` % (合格率 ≥105%) cannot be reached; a growth
+    (增长率 ≥150%) may exceed 100% and is left alone, as is a ceiling above 100% (≤105%)."""
+    exempt = any_of(params["exempt_words"])
     rows = tables.indicators.filter(
-        (pl.col("target_kind") == "quantitative")
-        & pl.col("target_unit").is_not_null()
-        & (cost_wrong | satisfaction_wrong)
-    ).with_columns(expected=pl.when(cost_wrong).then(pl.lit("、".join(MONEY_UNITS))).otherwise(pl.lit("%")))
+        (pl.col("target_unit") == "%")
+        & pl.col("target_op").is_in([">=", ">", "="])
+        & (pl.col("target_value") > params["rate_bound"])
+        & ~pl.col("name").str.contains(exempt).fill_null(False)
+    )
     return found(
         rows,
-        pl.format("{}“{}”的单位“{}”与指标不符：应为{}", "level2", "name", "target_unit", "expected"),
+        pl.format(
+            "比率指标“{}”的指标值“{}”超过{}%：比率不能超过{}%，无法如期实现",
+            "name",
+            "target_raw",
+            pl.lit(_number(params["rate_bound"])),
+            pl.lit(_number(params["rate_bound"])),
+        ),
         target_evidence(),
     )
+
+
+@rule("deadline_after_year", "完成时限晚于预算年度", "medium", "可行性", _BASIS)
+def deadline_after_year(tables, params):
+    """A deadline written with its year (value YYYYMMDD) that falls after the project's budget year:
+    the annual target cannot be met within the year it is set for."""
+    years = tables.projects.select("project_id", pl.col("year").cast(pl.Int64, strict=False).alias("_year"))
+    rows = (
+        tables.indicators.filter((pl.col("target_kind") == "deadline") & (pl.col("target_value") >= 1e7))
+        .join(years, on="project_id", how="left", maintain_order="left")
+        .with_columns(_deadline_year=(pl.col("target_value") // 10_000).cast(pl.Int64))
+        .filter(pl.col("_deadline_year") > pl.col("_year"))
+    )
+    return found(
+        rows,
+        pl.format(
+            "时效指标“{}”的完成时限“{}”在{}年，晚于预算年度{}年：年度目标应在本年度内完成",
+            "name",
+            "target_raw",
+            "_deadline_year",
+            "_year",
+        ),
+        pl.format("指标值：{}；预算年度：{}", "target_raw", "_year"),
+    )
+
+
+def _number(value: float) -> str:
+    """100.0 → ``100``, 99.5 → ``99.5``."""
+    return f"{value:g}"

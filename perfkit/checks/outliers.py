@@ -22,13 +22,13 @@ import math
 import polars as pl
 
 from perfkit.checks.frames import in_wan, is_cost
-from perfkit.checks.registry import found, rule
+from perfkit.checks.registry import BASIS_APPROPRIATE, found, rule
 from perfkit.load import TargetTables
 from perfkit.text import MONEY_TO_YUAN, UNIT_CLASSES
 
 CRITERION = "异常分析"
-_BASIS_COST = "绩效目标审核：适当性（成本应与同类项目相当，预算支出标准）；跨项目、跨单位比较"
-_BASIS_SATISFACTION = "绩效目标审核：适当性（指标值应结合项目实际设定，既不过低也不过高）；跨项目、跨单位比较"
+_BASIS_COST = f"{BASIS_APPROPRIATE}；成本应与同类项目相当（预算支出标准），跨项目、跨单位比较"
+_BASIS_SATISFACTION = f"{BASIS_APPROPRIATE}；指标值应结合项目实际设定，跨项目、跨单位比较"
 # units of a quantity that a cost can be spread over (people, households and events, not "items")
 QUANTITY_UNITS = tuple(unit for unit, kind in UNIT_CLASSES.items() if kind in ("people", "households", "events"))
 STATUS_LABELS = {"normal": "正常", "high": "偏高", "low": "偏低", "too_few": "同类不足，未判断"}

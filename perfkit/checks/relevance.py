@@ -12,7 +12,7 @@ import re
 
 import polars as pl
 
-from perfkit.checks.registry import found, rule
+from perfkit.checks.registry import BASIS_RELATED, found, rule
 from perfkit.text import (
     COMPARATOR_WORDS,
     MONEY_TO_YUAN,
@@ -23,7 +23,7 @@ from perfkit.text import (
     squashed,
 )
 
-_BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）绩效目标审核：相关性（指标应与绩效目标对应）"
+_BASIS = BASIS_RELATED
 _UNITS = "|".join(sorted(UNIT_CLASSES, key=len, reverse=True))
 # goal text is folded first (２６ → 26, 3,080 → 3080), so digits are ASCII digits
 _QUANTITY = rf"[^，,。；;！!？?\n]*?[0-9]+(?:\.[0-9]+)?(?:{_UNITS})"

@@ -16,10 +16,10 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.checks.frames import is_cost
-from perfkit.checks.registry import found, rule
+from perfkit.checks.registry import BASIS_APPROPRIATE, found, rule
 from perfkit.load import TargetTables
 
-_BASIS = "绩效目标审核：适当性（指标值应与预算规模相匹配，不得无故降低或删减）；与上年度目标比较"
+_BASIS = f"{BASIS_APPROPRIATE}；指标值应与预算规模相匹配，不得无故降低或删减，与上年度目标比较"
 _LOWER_BOUND = [">=", ">", "="]
 
 

@@ -7,7 +7,9 @@ no longer seen or seen again — is a row of ``history`` (who, when, old → new
 
 A WAL journal, a busy timeout and one ``BEGIN IMMEDIATE`` transaction per write let several runs
 and imports share the file: each lands whole or not at all. A run records which findings occur;
-it never changes a decision.
+it never changes a decision. A finding that recurs from the year before (``recurring_from``)
+starts 待复核 like any new one; the earlier decision on that defect comes with it as a history row
+(kind ``carried``) for the reviewer to read.
 """
 
 from __future__ import annotations
@@ -184,6 +186,7 @@ class ReviewStore:
             status = self._statuses(unit_code, back + gone)
             self._log(
                 [(unit_code, r[0], "seen", SYSTEM, None, OPEN, "首次发现", None, _RUN) for r in new]
+                + self._carried(unit_code, findings, {r[0] for r in new})
                 + [(unit_code, f, "reappeared", SYSTEM, status[f], status[f], "再次出现", None, _RUN) for f in back]
                 + [
                     (unit_code, f, "resolved", SYSTEM, status[f], status[f], "本次运行未再出现", None, _RUN)
@@ -192,6 +195,27 @@ class ReviewStore:
                 at,
             )
         return RunChanges(len(new), len(gone), len(back))
+
+    def _carried(self, unit_code: str, findings: pl.DataFrame, new: set[str]) -> list[tuple]:
+        """History rows that carry the decision on the same defect the year before (``recurring_from``)
+        to a finding first seen now: as history to read, never as its decision (it starts 待复核)."""
+        if "recurring_from" not in findings.columns or not new:
+            return []
+        links = findings.filter(pl.col("recurring_from").is_not_null() & pl.col("finding_id").is_in(list(new)))
+        rows = []
+        for fid, earlier in links.select("finding_id", "recurring_from").unique("finding_id").iter_rows():
+            found = self.db.execute(
+                "SELECT year, review_status, reviewer, review_note, reviewed_on FROM findings"
+                " WHERE unit_code = ? AND finding_id = ? AND review_status != ?",
+                (unit_code, earlier, OPEN),
+            ).fetchone()
+            if found:
+                year, status, reviewer, note, on = found
+                text = f"上年同一问题（{earlier}，{year}年）的复核结论：{REVIEW_STATUS_LABELS[status]}" + (
+                    f"；{note}" if note else ""
+                )
+                rows.append((unit_code, fid, "carried", reviewer, status, OPEN, text, on, _RUN))
+        return rows
 
     def _statuses(self, unit_code: str, finding_ids: list[str]) -> dict[str, str]:
         if not finding_ids:

@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load import TargetTables, annual_indicators, read_parts, read_sources, source_files
+from perfkit.load import TargetTables, read_parts, read_sources, source_files
 from perfkit.load.actuals import Actuals
 from perfkit.load.layout.assemble import assemble
 from perfkit.output import atomic_path, staging
@@ -243,6 +243,7 @@ def check(
         check_portfolio,
         check_units,
         checked_view,
+        mark_recurring,
         ordered_findings,
         portfolio_view,
         positions,
@@ -261,8 +262,10 @@ def check(
     with staging(output.parent) as folder:
         written = []
         for chunk, (lo, hi) in enumerate(ranges):
-            tables = annual_indicators(parts.tables(lo, hi)[0])
-            findings = ordered_findings([check_units(checked_view(tables), settings, places), shares[chunk]])
+            tables = parts.tables(lo, hi)[0]  # checked_view keeps the annual rows (long-term ones beside)
+            view = checked_view(tables)  # whole units, every year: their recurring findings are marked here
+            findings = ordered_findings([check_units(view, settings, places), shares[chunk]])
+            findings = mark_recurring(findings, view.projects, view.indicators)
             for severity, n in findings.group_by("severity").len().iter_rows():
                 counts[severity] = counts.get(severity, 0) + n
             written.append(folder / f"findings-{chunk:06d}.parquet")

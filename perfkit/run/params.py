@@ -34,6 +34,7 @@ import yaml
 from perfkit.errors import InputError
 from perfkit.review.sample import sample_params
 from perfkit.review.store import STORE_NAME
+from perfkit.run import profiles
 
 SECTIONS = ("checks", "scoring", "rescoring")
 
@@ -66,21 +67,24 @@ def read_yaml(path: str | Path) -> Any:
         raise InputError(file, place, f"YAML 格式错误（{getattr(exc, 'problem', exc)}）") from None
 
 
-def read_params(path: str | Path | None) -> dict[str, Any]:
-    """The parameter file as a dict of sections; an empty dict when ``path`` is None."""
-    if path is None:
+def read_params(path: str | Path | None, rules_profile: str | None = None) -> dict[str, Any]:
+    """The parameter file as a dict of sections, its ``rules_profile`` (or ``rules_profile`` given
+    here, which wins) merged beneath them; an empty dict when ``path`` is None and no profile is given."""
+    if path is None and rules_profile is None:
         return {}
     file = str(path)
-    data = read_yaml(path) or {}
+    data = (read_yaml(path) or {}) if path is not None else {}
+    if rules_profile is not None and isinstance(data, dict):
+        data = {**data, profiles.KEY: rules_profile}
     if not isinstance(data, dict):
         raise InputError(file, None, "参数文件应是键值映射（YAML mapping）")
-    unknown = sorted(set(data) - set(SECTIONS))
+    unknown = sorted(set(data) - {*SECTIONS, profiles.KEY})
     if unknown:
-        raise InputError(file, unknown[0], f"未知的参数段（可用：{', '.join(SECTIONS)}）")
+        raise InputError(file, unknown[0], f"未知的参数段（可用：{', '.join([*SECTIONS, profiles.KEY])}）")
     for section, value in data.items():
-        if not isinstance(value, dict):
+        if section != profiles.KEY and not isinstance(value, dict):
             raise InputError(file, section, "应是键值映射")
-    return data
+    return profiles.with_profile(data, file)
 
 
 # name → (type, required, description); the notebook's parameters cell declares the same names
@@ -100,6 +104,8 @@ UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
 # name → (type, description): how the unit runs; validated here, read by perfkit.run.ship, not passed to the notebook
 RUN_OPTIONS: dict[str, tuple[type, str]] = {
     "shared_storage": (bool, "输入文件在 Dask 各工作节点可见的共享存储上：按绝对路径传递，不随任务传送"),
+    # its settings are merged into checks, scoring and rescoring here (perfkit.run.profiles)
+    profiles.KEY: (str, "规则集（如 sichuan）：省级阈值，作为 checks、scoring、rescoring 的默认值"),
 }
 _UNIT_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: \d and $ would pass "５６２３０１" and "562301\n"
 
@@ -143,6 +149,7 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
             if not (base / item).exists():
                 raise InputError(file, name, f"路径不存在：{item}")
     sample_params(data.get("sample"), file)
+    data = profiles.with_profile(data, file)
     # the name goes to the notebook only for a unit known by it: a coded unit's parameters stay as they were
     named = {"unit_name": data["unit_name"].strip()} if data["unit_code"] == "" else {}
     return named | {

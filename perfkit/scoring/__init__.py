@@ -11,6 +11,7 @@ from perfkit.checks.engine import resolve_settings, run_rules
 from perfkit.errors import InputError
 from perfkit.load import TargetTables, annual_indicators
 from perfkit.load.actuals import Actuals
+from perfkit.scoring import rescoring_practice  # noqa: F401  (registers its rules)
 from perfkit.scoring.indicators import score_indicators
 from perfkit.scoring.match import evaluate
 from perfkit.scoring.numbering import numbered
@@ -55,6 +56,13 @@ def _one_row_per_indicator(indicators: pl.DataFrame) -> bool:
     return bool(place.is_not_null().all() and indicators["project_id"].is_not_null().all() and place.is_unique().all())
 
 
+# what the re-scoring rules read of each project beside its scores
+_RUN_PROJECT_COLUMNS = [
+    "project_id", "budget_full", "executed", "self_execution_score", "selfeval_unfilled_rows",
+    "selfeval_unreadable", "budget_initial", "budget_table", "selfeval_budget_full",
+]  # fmt: skip
+
+
 def _with_budget_year(evaluation) -> pl.DataFrame:
     """The indicators with their project's budget ``year``: a deadline without a year lies in it."""
     indicators, projects = evaluation.indicators, evaluation.projects
@@ -75,10 +83,13 @@ def score(
     targets, params = annual_indicators(targets), params or ScoringParams()  # scored against the annual targets
     evaluation = evaluate(actuals, targets)
     _check_band_fractions(evaluation.indicators, params)
-    self_columns = ["weight_given", "deviation_reason", "selfeval_target_raw", "target_kind", "level2"]
+    self_columns = ["weight_given", "deviation_reason", "selfeval_target_raw", "target_kind", "level2", "target_op"]
     scored = score_indicators(_with_budget_year(evaluation), params, keep=self_columns)
     indicator_scores = scored.drop(self_columns)
     projects = evaluation.projects.with_columns(
+        # the self-evaluation's own 全年预算数, and the target table's 预算数 where one is loaded
+        selfeval_budget_full=pl.col("budget_full"),
+        budget_table=pl.col("budget_total") if targets is not None else pl.lit(None, pl.Float64),
         budget_full=pl.coalesce("budget_full", "budget_total"),
         self_total=pl.col("self_total") if "self_total" in evaluation.projects.columns else pl.lit(None, pl.Float64),
     )
@@ -90,14 +101,7 @@ def score(
     run = ScoredRun(
         indicators=scored,
         projects=project_scores.join(
-            projects.select(
-                "project_id",
-                "budget_full",
-                "executed",
-                "self_execution_score",
-                "selfeval_unfilled_rows",
-                "selfeval_unreadable",
-            ),
+            projects.select(_RUN_PROJECT_COLUMNS),
             on="project_id",
             how="left",
         ),

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from perfkit.checks.registry import Rule, found, target_actual_evidence
+from perfkit.checks.registry import EVALUATION_RULE, Rule, found, target_actual_evidence
 from perfkit.scoring.params import ScoringParams
 
-_BASIS = "《项目支出绩效评价管理办法》（财预〔2020〕10号）第二十条、附件2 评分规则"
-_BASIS_SELF = "自评复核：单位自评结果应真实、准确（审计常见问题：自评结果虚高）"
+BASIS_SCORING = f"{EVALUATION_RULE}第二十条、附件2 评分规则"
+BASIS_SELF = f"{EVALUATION_RULE}单位自评：自评结果应真实、准确（审计常见问题：自评结果虚高）"
 RESCORING_RULES: dict[str, Rule] = {}
 
 
@@ -29,17 +29,18 @@ class ScoredRun:
     params: ScoringParams
 
 
-def rescoring_rule(id: str, title: str, severity: str, basis: str = _BASIS_SELF):
-    """Register a re-scoring rule (thresholds come from :class:`ScoringParams`)."""
+def rescoring_rule(id: str, title: str, severity: str, basis: str = BASIS_SELF, **params):
+    """Register a re-scoring rule with its default ``params`` (set in the ``rescoring:`` section);
+    the older rules take their thresholds from :class:`ScoringParams`."""
 
     def add(check):
-        RESCORING_RULES[id] = Rule(id, title, severity, "自评复核", basis, check, {})
+        RESCORING_RULES[id] = Rule(id, title, severity, "自评复核", basis, check, params)
         return check
 
     return add
 
 
-def _num(column: str) -> pl.Expr:
+def figure(column: str) -> pl.Expr:
     return pl.col(column).round(2).cast(pl.String).str.strip_suffix(".0")
 
 
@@ -51,14 +52,18 @@ def self_score_inflated(run: ScoredRun, _):
     return found(
         rows,
         pl.format(
-            "自评得分{}高于复核得分{}（相差{}分）：{}", _num("self_score"), _num("score"), _num("score_diff"), "note"
+            "自评得分{}高于复核得分{}（相差{}分）：{}",
+            figure("self_score"),
+            figure("score"),
+            figure("score_diff"),
+            "note",
         ),
         pl.format(
             "指标值：{}；实际完成值：{}；分值：{}；自评得分：{}",
             "target_raw",
             "actual_raw",
-            _num("weight"),
-            _num("self_score"),
+            figure("weight"),
+            figure("self_score"),
         ),
     )
 
@@ -68,8 +73,8 @@ def self_total_inflated(run: ScoredRun, _):
     rows = run.projects.filter(pl.col("total_diff") > run.params.total_inflation_points)
     return found(
         rows,
-        pl.format("自评总分{}高于复核总分{}（相差{}分）", _num("self_total"), _num("total"), _num("total_diff")),
-        pl.format("自评总分：{}；复核总分：{}", _num("self_total"), _num("total")),
+        pl.format("自评总分{}高于复核总分{}（相差{}分）", figure("self_total"), figure("total"), figure("total_diff")),
+        pl.format("自评总分：{}；复核总分：{}", figure("self_total"), figure("total")),
         seq=pl.lit(None),
     )
 
@@ -88,7 +93,7 @@ def selfeval_unfilled_rows(run: ScoredRun, _):
     )
 
 
-@rescoring_rule("selfeval_unreadable", "自评表部分内容无法读取", "high")
+@rescoring_rule("selfeval_unreadable", "自评表部分内容无法读取", "high", BASIS_SCORING)
 def selfeval_unreadable(run: ScoredRun, _):
     # a 分值 or 得分 that is not a figure (OCR damage: IO for 10) was left empty, not guessed
     rows = run.projects.filter(pl.col("selfeval_unreadable").list.len() > 0).with_columns(
@@ -102,17 +107,17 @@ def selfeval_unreadable(run: ScoredRun, _):
     )
 
 
-@rescoring_rule("self_score_above_weight", "自评得分超过分值", "high", _BASIS)
+@rescoring_rule("self_score_above_weight", "自评得分超过分值", "high", BASIS_SCORING)
 def self_score_above_weight(run: ScoredRun, _):
     rows = run.indicators.filter(pl.col("self_score") > pl.col("weight_given") + 1e-6)
     return found(
         rows,
-        pl.format("自评得分{}超过该指标分值{}：得分不得高于分值", _num("self_score"), _num("weight_given")),
-        pl.format("分值：{}；自评得分：{}", _num("weight_given"), _num("self_score")),
+        pl.format("自评得分{}超过该指标分值{}：得分不得高于分值", figure("self_score"), figure("weight_given")),
+        pl.format("分值：{}；自评得分：{}", figure("weight_given"), figure("self_score")),
     )
 
 
-@rescoring_rule("qualitative_score_outside_band", "定性指标得分不在所评档次范围内", "medium", _BASIS)
+@rescoring_rule("qualitative_score_outside_band", "定性指标得分不在所评档次范围内", "medium", BASIS_SCORING)
 def qualitative_score_outside_band(run: ScoredRun, _):
     rows = (
         run.indicators.filter(
@@ -129,14 +134,14 @@ def qualitative_score_outside_band(run: ScoredRun, _):
             "band",
             (pl.col("band_low") * 100).round(0).cast(pl.Int32),
             (pl.col("band_high") * 100).round(0).cast(pl.Int32),
-            _num("self_score"),
+            figure("self_score"),
             (pl.col("fraction") * 100).round(1),
         ),
-        pl.format("完成情况：{}；分值：{}；自评得分：{}", "actual_raw", _num("weight"), _num("self_score")),
+        pl.format("完成情况：{}；分值：{}；自评得分：{}", "actual_raw", figure("weight"), figure("self_score")),
     )
 
 
-@rescoring_rule("self_total_mismatch", "自评总分与各项得分之和不符", "high", _BASIS)
+@rescoring_rule("self_total_mismatch", "自评总分与各项得分之和不符", "high", BASIS_SCORING)
 def self_total_mismatch(run: ScoredRun, _):
     parts = run.indicators.group_by("project_id").agg(pl.col("self_score").sum().alias("self_parts"))
     rows = (
@@ -146,12 +151,12 @@ def self_total_mismatch(run: ScoredRun, _):
     )
     return found(
         rows,
-        pl.format("自评总分{}与各项自评得分之和{}不符", _num("self_total"), _num("summed")),
+        pl.format("自评总分{}与各项自评得分之和{}不符", figure("self_total"), figure("summed")),
         pl.format(
             "自评总分：{}；指标得分合计：{}；预算执行得分：{}",
-            _num("self_total"),
-            _num("self_parts"),
-            _num("self_execution_score"),
+            figure("self_total"),
+            figure("self_parts"),
+            figure("self_execution_score"),
         ),
         seq=pl.lit(None),
     )
@@ -164,12 +169,12 @@ def full_marks_on_unmet_target(run: ScoredRun, _):
     )
     return found(
         rows,
-        pl.format("指标未完成（{}）却自评满分{}", "note", _num("self_score")),
-        pl.format("指标值：{}；实际完成值：{}；自评得分：{}", "target_raw", "actual_raw", _num("self_score")),
+        pl.format("指标未完成（{}）却自评满分{}", "note", figure("self_score")),
+        pl.format("指标值：{}；实际完成值：{}；自评得分：{}", "target_raw", "actual_raw", figure("self_score")),
     )
 
 
-@rescoring_rule("missing_deviation_reason", "扣分指标未分析偏差原因", "medium", _BASIS)
+@rescoring_rule("missing_deviation_reason", "扣分指标未分析偏差原因", "medium", BASIS_SCORING)
 def missing_deviation_reason(run: ScoredRun, _):
     below = (pl.col("score") < pl.col("weight") - 1e-6) | (pl.col("self_score") < pl.col("weight") - 1e-6)
     blank = pl.col("deviation_reason").fill_null("").str.strip_chars() == ""
@@ -178,15 +183,15 @@ def missing_deviation_reason(run: ScoredRun, _):
         rows,
         pl.format(
             "指标得分低于分值（复核{}、自评{}，分值{}），但未填写偏差原因分析及改进措施",
-            _num("score"),
-            _num("self_score"),
-            _num("weight"),
+            figure("score"),
+            figure("self_score"),
+            figure("weight"),
         ),
         target_actual_evidence(),
     )
 
 
-@rescoring_rule("over_achievement", "完成值远超指标值（指标值可能偏低）", "medium", _BASIS)
+@rescoring_rule("over_achievement", "完成值远超指标值（指标值可能偏低）", "medium", BASIS_SCORING)
 def over_achievement(run: ScoredRun, _):
     rows = run.indicators.filter(pl.col("status") == "over")
     return found(
@@ -201,7 +206,7 @@ def over_achievement(run: ScoredRun, _):
     )
 
 
-@rescoring_rule("equal_target_missed", "定值指标未精确完成", "low", _BASIS)
+@rescoring_rule("equal_target_missed", "定值指标未精确完成", "low", BASIS_SCORING)
 def equal_target_missed(run: ScoredRun, _):
     rows = run.indicators.filter(pl.col("status") == "equal_missed")
     return found(
@@ -211,7 +216,7 @@ def equal_target_missed(run: ScoredRun, _):
     )
 
 
-@rescoring_rule("indicator_unscored", "指标无法评分", "high", _BASIS)
+@rescoring_rule("indicator_unscored", "指标无法评分", "high", BASIS_SCORING)
 def indicator_unscored(run: ScoredRun, _):
     rows = run.indicators.filter(pl.col("score").is_null())
     return found(
@@ -221,7 +226,7 @@ def indicator_unscored(run: ScoredRun, _):
     )
 
 
-@rescoring_rule("execution_unscored", "预算执行率无法计算", "high", _BASIS)
+@rescoring_rule("execution_unscored", "预算执行率无法计算", "high", BASIS_SCORING)
 def execution_unscored(run: ScoredRun, _):
     rows = run.projects.filter(pl.col("execution_score").is_null())
     return found(
@@ -262,7 +267,7 @@ def actual_unmatched(run: ScoredRun, _):
     ).with_columns(unit_code=rows["unit_code"])
 
 
-@rescoring_rule("weights_exceed_group", "分值合计超过一级指标权重", "high", _BASIS)
+@rescoring_rule("weights_exceed_group", "分值合计超过一级指标权重", "high", BASIS_SCORING)
 def weights_exceed_group(run: ScoredRun, _):
     # the indicators of the group without a 分值 get weight 0 then (never a negative weight)
     rows = (
@@ -275,9 +280,11 @@ def weights_exceed_group(run: ScoredRun, _):
         pl.format(
             "{}各指标分值合计{}分，超过该组权重{}分：未给分值的指标按0分权重计，应核对分值",
             "level1",
-            _num("weight_given_sum"),
-            _num("group_weight"),
+            figure("weight_given_sum"),
+            figure("group_weight"),
         ),
-        pl.format("一级指标：{}；分值合计：{}；组权重：{}", "level1", _num("weight_given_sum"), _num("group_weight")),
+        pl.format(
+            "一级指标：{}；分值合计：{}；组权重：{}", "level1", figure("weight_given_sum"), figure("group_weight")
+        ),
         seq=pl.lit(None),
     )

@@ -125,6 +125,16 @@ def test_missing_target_fires_on_an_empty_or_blank_cell():
     assert found[0]["evidence"] == "指标值为空"
 
 
+def test_missing_target_fires_on_a_none_mark():
+    """—, - and / where the target goes say "none" (they read as no target); before, such a row had
+    no reading and no finding. Worked by hand: rows 1 and 2 of project 1."""
+    rows = clean_with((1, (1, "产出指标", "数量指标", "公益活动场次", "全年开展公益活动的场次", "—")))
+    rows[1] = (1, "产出指标", "质量指标", "活动完成率", "完成的活动占计划的比例", " / ")
+    found = findings_of(make_tables([P], rows), "missing_target")
+    assert places(found) == [(1, 1), (1, 2)]
+    assert [f["evidence"] for f in found] == ["指标值写作“—”", "指标值写作“/”"]
+
+
 def test_missing_target_not_fired_on_a_text_target():
     """A qualitative target (按时完成) is a target, even if vague."""
     rows = clean_with((3, (1, "产出指标", "时效指标", "活动完成时限", "年内完成", "按时完成")))

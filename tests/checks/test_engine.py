@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 from perfkit.checks import FINDING_COLUMNS, RULES, rule_catalogue, run_checks
 from perfkit.checks.engine import resolve_settings
 from perfkit.errors import InputError
+from perfkit.load import TargetTables
 from tests.checks.tables import CLEAN, CLEAN_PROJECT, clean_with, make_tables
 
 P = CLEAN_PROJECT
@@ -24,6 +25,7 @@ BROKEN_PROJECTS = [
     P | {"budget_fiscal": 4.0, "budget_other": 0.5, "goal_text": "1.开展公益活动不少于26场\n2.建设妇女儿童之家3个"},
     {"unreadable": "表2第3行第5格：其他资金“用于培训”不是数字\n表2第9行：指标行有4个单元格，表头有5个"},  # two parts
     {"unfilled_rows": "表3第12行、表3第13行"},  # two template rows left unfilled: one finding
+    {"unit_code": "100002"},  # a unit of its own: no satisfaction value shared with the others
 ]
 BROKEN = [
     (1, "产出指标", "数量指标", "公益活动场次", "公益活动场次", "≥20场"),  # 1 description = name; goal says 26
@@ -42,6 +44,17 @@ BROKEN = [
     (2, "产出指标", "数量指标", "服务户数", "服务的户数", "≥10户以下"),  # 2 ≥ against 以下: contradictory
     (2, "满意度指标", "服务对象满意度指标", "服务对象满意度", "群众满意度", "≥90%"),
     (3, "满意度指标", "服务对象满意度指标", "服务对象满意度", "群众满意度", "≥90%"),
+    # project 4: CLEAN with the published defects of issue 25 planted (its costs 4.1万元 + 9000元 = 5万元)
+    (4, "产出指标", "数量指标", "XX活动场次", "全年开展活动的场次", "≥26场"),  # 1 placeholder; above long term
+    (4, "产出指标", "质量指标", "预算执行率", "预算资金执行比例", "≥95%"),  # 2 an input as an output
+    (4, "产出指标", "质量指标", "活动合格率", "合格活动占比", "≥105%"),  # 3 a rate above 100%
+    (4, "产出指标", "时效指标", "活动完成时限", "全部活动完成的日期", "2026年6月30日前"),  # 4 after 2025
+    (4, "产出指标", "成本指标", "活动经费", "场地、讲师等活动支出", "≥4.1万元"),  # 5 a cost as a floor
+    (4, "产出指标", "成本指标", "资料印刷费", "宣传资料印刷支出", "≤9000元"),
+    (4, "产出指标", "社会效益指标", "带动就业人数", "带动就业的人数", "≥5人"),  # 7 a benefit kind under outputs
+    (4, "效益指标", "社会效益指标", "服务妇女儿童人数", "参加活动的妇女儿童人数", "≥3000人"),
+    (4, "满意度指标", "服务对象满意度指标", "服务对象满意度", "参加活动群众的满意度", "≥90%"),
+    (4, "产出指标", "数量指标", "XX活动场次", "实施期开展活动的场次", "≥20场"),  # 10 made long-term below
 ]
 BROKEN_PLACES = Counter(
     {
@@ -74,13 +87,30 @@ BROKEN_PLACES = Counter(
         ("unfilled_rows", 3, None): 1,
         ("cost_vs_budget", 3, None): 1,
         ("boilerplate_satisfaction", 3, 1): 1,
+        ("template_placeholder", 4, 1): 1,
+        ("annual_above_long_term", 4, 1): 1,  # ≥26场 a year against ≥20场 for the whole period
+        ("input_as_output", 4, 2): 1,
+        ("rate_above_bound", 4, 3): 1,
+        ("deadline_after_year", 4, 4): 1,
+        ("cost_lower_bound", 4, 5): 1,
+        ("level2_misplaced", 4, 7): 1,
     }
 )
 
 
 @pytest.fixture(scope="module")
 def broken():
-    return make_tables(BROKEN_PROJECTS, BROKEN)
+    return broken_tables()
+
+
+def broken_tables():
+    """The broken portfolio, its last row (project 4, row 10) a long-term (实施期) target."""
+    tables = make_tables(BROKEN_PROJECTS, BROKEN)
+    last = pl.int_range(pl.len()) == pl.len() - 1
+    return TargetTables(
+        tables.projects,
+        tables.indicators.with_columns(period=pl.when(last).then(pl.lit("long_term")).otherwise("period")),
+    )
 
 
 def numbered(tables, findings):
@@ -115,9 +145,10 @@ def test_findings_have_exactly_the_contract_columns(broken):
 def test_findings_carry_rule_metadata_and_the_unit(broken):
     """severity and basis come from the rule, unit_code from the project; message and evidence are filled."""
     findings = run_checks(broken)
+    unit = dict(broken.projects.select("project_id", "unit_code").iter_rows())  # project 4 is unit 100002
     for f in findings.iter_rows(named=True):
         rule = RULES[f["rule_id"]]
-        assert (f["severity"], f["basis"], f["unit_code"]) == (rule.severity, rule.basis, "100001")
+        assert (f["severity"], f["basis"], f["unit_code"]) == (rule.severity, rule.basis, unit[f["project_id"]])
         assert f["message"] and f["evidence"]
 
 
@@ -174,7 +205,7 @@ def test_finding_ids_are_the_same_on_every_run(broken):
     """The same tables give the same id for the same finding, run after run."""
     first = ids_by_finding(run_checks(broken))
     for _ in range(3):
-        assert ids_by_finding(run_checks(make_tables(BROKEN_PROJECTS, BROKEN))) == first
+        assert ids_by_finding(run_checks(broken_tables())) == first
 
 
 def only_comparator(tables):
@@ -275,7 +306,7 @@ def test_run_checks_rejects_bad_settings_before_running(broken):
 
 _CRITERION_MODULE = {
     "完整性": "completeness",
-    "相关性": "relevance",
+    "相关性": "relevance|measurable",  # the goals (relevance) and 细化、量化 (measurable)
     "适当性": "appropriateness",
     "可行性": "feasibility",
     "异常分析": "outliers|copy_paste|year_over_year",  # one module per analytic
