@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.formats import doc, html, pdf, word_text, xls
+from perfkit.load.formats import doc, html, pdf, word_text, xls, xlsx
 from perfkit.load.formats import docx as docx_format
 from perfkit.load.formats.sniff import decode_text, detect_format
 from perfkit.load.layout.assemble import project_id
@@ -182,8 +182,9 @@ def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         sheets = read_sheets(data, file)
         if INDICATOR_SHEET in sheets and PROJECT_SHEET in sheets:
             return _from_template(sheets, file)
-        # laid on the grid with the sheet's merged ranges, as the target tables are (a merged cell is one cell)
-        return _from_tables(as_tables(xls.layout_tables(xls.workbook_sheets(data, file, kind=".xlsx"))), file)
+        # laid on the grid with the sheet's merged ranges, as the target tables are (a merged cell is one
+        # cell), its hidden rows left out
+        return _from_tables(as_tables(xls.layout_tables(xlsx.visible_sheets(data, file))), file)
     raise InputError(
         file, None, "实际完成值应为绩效自评表（Word 导出文本、.docx、.xlsx）或 perfkit template 生成的填报表"
     )

@@ -242,3 +242,22 @@ def test_transfer_payment_form_without_points_or_scores(tmp_path: Path) -> None:
     assert card.indicator_scores["self_score"].to_list() == [None] * 4
     # every indicator met and no self-score given: nothing to compare, so no finding (no inflation)
     assert card.findings.height == 0
+
+
+def test_a_hidden_row_of_an_xlsx_self_evaluation_is_no_live_indicator(tmp_path: Path) -> None:
+    """A row hidden in the worksheet (a draft 受益老人数 row the unit hid) is left out, as the target
+    reader leaves it out; before, it was read and scored as a live indicator."""
+    hidden_row = ["效益指标", "社会效益指标", "草稿指标", "≥1人", "0人", "30", "0", ""]
+    header = [[("绩效指标", 6, 1), *TEN_HEADER[0][1:]]]  # 绩效指标 merged down over the five rows
+    rows = template_10(MERGED_FUNDING, header, [*TEN_ROWS[:3], hidden_row, TEN_ROWS[3]])
+    path = write_xlsx(tmp_path / "selfeval.xlsx", rows)
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    at = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 4).value == "草稿指标")
+    sheet.row_dimensions[at].hidden = True
+    book.save(path)
+    # worked by hand: the four visible rows of TEN_ROWS, in order; 草稿指标 is not among them
+    names = load_actuals(path).indicators["name"].to_list()
+    assert names == ["助餐服务人次", "食品抽检合格率", "受益老人数", "老人满意度"]

@@ -45,11 +45,8 @@ def read(data: bytes, file: str) -> pl.DataFrame:
                 layout.append(name)
             else:
                 missing = missing or exc
-    if layout:
-        sheets = xls.workbook_sheets(data, file, layout, kind=".xlsx")
-        hidden = hidden_rows(data, layout)
-        if tables := xls.layout_tables([_without(s, hidden.get(s.name, set())) for s in sheets]):
-            frames.insert(0, layout_cells(tables, file))
+    if layout and (tables := xls.layout_tables(visible_sheets(data, file, layout))):
+        frames.insert(0, layout_cells(tables, file))
     if frames:
         return pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     raise missing or InputError(file, None, xls.NOT_FOUND)
@@ -67,6 +64,14 @@ def _flat_header(frame: pl.DataFrame) -> bool:
     """Whether one of the first rows is a flat header: 项目名称 beside 一级指标."""
     rows = frame.head(flat._HEADER_SEARCH_ROWS).iter_rows()
     return any({"project_name", "level1"} <= {flat._header_field(c) for c in row} for row in rows)
+
+
+def visible_sheets(data: bytes, file: str, names: list[str] | None = None) -> list[xls.Sheet]:
+    """The sheets ``names`` (or every sheet) with their merged ranges, their hidden rows left out:
+    what a hidden row holds is no live indicator, target or actual value."""
+    sheets = xls.workbook_sheets(data, file, names, kind=".xlsx")
+    hidden = hidden_rows(data, [s.name for s in sheets])
+    return [_without(s, hidden.get(s.name, set())) for s in sheets]
 
 
 def hidden_rows(data: bytes, names: list[str]) -> dict[str, set[int]]:
