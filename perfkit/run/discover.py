@@ -123,11 +123,29 @@ def _target_rows(files: list[Path]) -> tuple[dict[str, list[list]], dict[str, st
     return rows, {}
 
 
+CHUNK = 200  # documents read together: one load of their target tables, their parses held at once
+
+
 def read_documents(files: list[Path], cached: dict[str, dict] | None = None) -> tuple[dict[str, dict], int]:
     """What each of ``files`` holds — ``{"sha256", "kind": targets|actuals|unreadable, "rows" or
     "reason"}`` by path — reusing the ``cached`` entries of files whose bytes did not change; and how
-    many files were read."""
+    many files were read.
+
+    Each document is parsed once (:func:`~perfkit.load.formats.once.parsing_once`): what the try as
+    a self-evaluation parsed, the reading as target tables takes up again. A Word text export is
+    not parsed at all as a self-evaluation unless a header of actual values may be in it.
+    """
+    from perfkit.load.formats.once import parsing_once
+
     cached = cached or {}
+    entries: dict[str, dict] = {}
+    for start in range(0, len(files), CHUNK):
+        with parsing_once():
+            entries |= _read_chunk(files[start : start + CHUNK], cached)
+    return entries, sum(1 for f, e in entries.items() if cached.get(f) is not e)
+
+
+def _read_chunk(files: list[Path], cached: dict[str, dict]) -> dict[str, dict]:
     entries: dict[str, dict] = {}
     candidates: list[Path] = []
     for path in files:
@@ -154,7 +172,7 @@ def read_documents(files: list[Path], cached: dict[str, dict] | None = None) -> 
             entries[file] |= {"kind": "unreadable", "reason": bad[file]}
         else:
             entries[file] |= {"kind": "targets", "rows": rows[file]}
-    return entries, sum(1 for f, e in entries.items() if cached.get(f) is not e)
+    return entries
 
 
 def _frame(entries: dict[str, dict], kind: str) -> pl.DataFrame:

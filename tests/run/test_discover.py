@@ -299,3 +299,79 @@ def test_batch_audits_each_year_and_moves_aside_a_folder_named_before_the_second
     # a re-run skips all four
     assert main(["batch", str(first), "-o", str(out), "--jobs", "2"]) == 0
     assert "批量审计：4 个单位，成功 4（其中未变化跳过 4），失败 0" in capsys.readouterr().out
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def count_parses(monkeypatch) -> dict[str, int]:
+    """How often each document is parsed, by file name: the call that parses each format (the PDF
+    opened, the page's tree built, the workbook's sheets read by calamine or fastexcel, the
+    .docx's tables walked), counted as discovery and the unit runs make it."""
+    import hashlib
+
+    from perfkit.load.formats import docx as docx_format
+    from perfkit.load.formats import html, pdf, xls
+    from perfkit.load.layout import flat
+
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+
+    def counted(module, name, file_of=lambda args: Path(args[1]).name):
+        real = getattr(module, name)
+
+        def call(*args, **kwargs):
+            key = f"{file_of(args)} {name}"  # an .xlsx is read by two libraries: fastexcel and calamine
+            counts[key] = counts.get(key, 0) + 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, call)
+
+    for module, name in ((pdf, "_open"), (html, "_document"), (xls, "_read_sheets"), (docx_format, "document_tables")):
+        counted(module, name)
+    # fastexcel is given the bytes only: named by their digest, as the test folder's files are
+    counted(flat.fastexcel, "read_excel", lambda args: names.get(hashlib.sha256(args[0]).hexdigest(), "?"))
+    counts["_names"] = names  # type: ignore[assignment]
+    return counts
+
+
+@pytest.mark.parametrize("kind", ["pdf-targets", "xls-targets"])
+def test_discovery_parses_each_document_once_and_the_unit_runs_once_more(kind, tmp_path, monkeypatch):
+    from tests.load.layout_docs import write_xlsx
+    from tests.load.test_selfeval_formats import selfeval_page
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    if kind == "pdf-targets":  # seed targets as PDF, their self-evaluation as .xls, a .docx and a web page
+        shutil.copy(FIXTURES / "seed-targets.pdf", docs)
+        shutil.copy(FIXTURES / "selfeval.xls", docs)
+        write_docx(docs / "就业服务.docx", "2025年就业服务项目绩效目标表", central_table(CENTRAL_BUDGET))
+        hexi = [p | {"unit_code": "563001", "unit_name": "河西区妇女联合会"} for p in PROJECTS[:2]]
+        (docs / "hexi.htm").write_bytes(disclosure_page(hexi, [i for i in INDICATORS if i[0] in (1, 2)]).encode("gbk"))
+    else:  # seed targets as .xls, the self-evaluation as PDF and as a web page, an .xlsx
+        shutil.copy(FIXTURES / "seed-layout.xls", docs)
+        shutil.copy(FIXTURES / "selfeval.pdf", docs)
+        selfeval_page(docs / "selfeval.html")
+        write_xlsx(docs / "就业服务.xlsx", central_table(CENTRAL_BUDGET), title="2025年就业服务项目绩效目标表")
+    counts = count_parses(monkeypatch)
+    import hashlib
+
+    counts["_names"].update({hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in docs.iterdir()})
+    found = discover([docs])
+    names = counts.pop("_names")
+    files = sorted(p.name for p in docs.iterdir())
+    # worked by hand: every document here is parsed, and once only, by discovery
+    assert {f.split()[0] for f in counts} == set(files)
+    assert counts == dict.fromkeys(counts, 1)
+    assert found.unassigned.height == 0
+    for unit in found.units.iter_rows(named=True):
+        audit_unit(unit["unit_code"], unit["year"], unit["targets"], unit["actuals"], unit_name=unit["unit_name"])
+    # then each unit's run parses its own documents once more: a document of one unit twice in all,
+    # one of the two seed units (562202 and 562301) three times
+    by_hand = {
+        "pdf-targets": {"hexi.htm _document": 2, "seed-targets.pdf _open": 3, "selfeval.xls _read_sheets": 3,
+                        "就业服务.docx document_tables": 2},
+        "xls-targets": {"seed-layout.xls _read_sheets": 3, "selfeval.html _document": 3, "selfeval.pdf _open": 3,
+                        "就业服务.xlsx _read_sheets": 2, "就业服务.xlsx read_excel": 2},
+    }  # fmt: skip
+    assert counts == by_hand[kind], names

@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from perfkit.errors import InputError
+from perfkit.load.formats.once import parsed_once
 from perfkit.load.layout.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
 from perfkit.load.layout.labels import is_target_table, without_levels
 
@@ -127,6 +128,7 @@ def _cell_text(tc) -> str:
     return "\n".join(paragraphs)
 
 
+@parsed_once
 def target_grid(data: bytes, file: str) -> pl.DataFrame:
     """The grid (:data:`~perfkit.load.layout.grid.GRID_SCHEMA`) of the document's target-like tables."""
     tables = [t for t in document_tables(data, file) if is_target_table([s.text for row in t.rows for s in row if s])]
