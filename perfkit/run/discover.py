@@ -131,11 +131,11 @@ def read_documents(files: list[Path], cached: dict[str, dict] | None = None) -> 
     "reason"}`` by path — reusing the ``cached`` entries of files whose bytes did not change; and how
     many files were read.
 
-    Each document is parsed once (:func:`~perfkit.load.formats.once.parsing_once`): what the try as
+    Each document is parsed once (:func:`~perfkit.load.layout.once.parsing_once`): what the try as
     a self-evaluation parsed, the reading as target tables takes up again. A Word text export is
     not parsed at all as a self-evaluation unless a header of actual values may be in it.
     """
-    from perfkit.load.formats.once import parsing_once
+    from perfkit.load.layout.once import parsing_once
 
     cached = cached or {}
     entries: dict[str, dict] = {}

@@ -25,8 +25,8 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.load.formats import docx as docx_format
-from perfkit.load.formats.once import parsed_once
 from perfkit.load.formats.sniff import check_office_zip
+from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.table import Table
 
 CONVERT_ENV = "PERFKIT_CONVERT_DOC"

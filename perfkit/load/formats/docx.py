@@ -20,9 +20,9 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from perfkit.errors import InputError
-from perfkit.load.formats.once import parsed_once
 from perfkit.load.layout.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
 from perfkit.load.layout.labels import is_target_table, without_levels
+from perfkit.load.layout.once import parsed_once
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")

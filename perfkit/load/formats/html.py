@@ -22,7 +22,7 @@ import lxml.etree
 import lxml.html
 
 from perfkit.errors import InputError
-from perfkit.load.formats.once import parsed_once
+from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.spans import Span, SpanTable, as_tables, flat_rows, grid_rows, is_ours, layout_cells
 from perfkit.load.layout.table import Table
 

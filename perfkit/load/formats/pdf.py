@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.formats.once import parsed_once
 from perfkit.load.formats.pdf_text import CellText, cell_text, joiner, lines_of
 from perfkit.load.formats.pdf_text import fold as fold_text
 from perfkit.load.layout.labels import without_levels
+from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.spans import NO_TABLES, Span, SpanTable, as_tables, is_ours, layout_cells
 from perfkit.load.layout.table import Table
 from perfkit.text import squash

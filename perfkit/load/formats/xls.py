@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.formats.once import parsed_once, remembered
 from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL, label_key
+from perfkit.load.layout.once import parsed_once, remembered
 from perfkit.load.layout.spans import (
     TABLE_LABELS,
     Span,
@@ -70,7 +70,7 @@ class Sheet:
 def workbook_sheets(data: bytes, file: str, names: list[str] | None = None, kind: str = ".xls") -> list[Sheet]:
     """The sheets of a workbook that calamine reads (``names``, or every sheet), with their merged regions.
 
-    In discovery (:func:`~perfkit.load.formats.once.parsing_once`) the workbook is read whole once:
+    In discovery (:func:`~perfkit.load.layout.once.parsing_once`) the workbook is read whole once:
     a later call for some of its sheets takes them from there.
     """
     if names is None:

@@ -19,9 +19,9 @@ import fastexcel
 import polars as pl
 
 from perfkit.errors import InputError
-from perfkit.load.formats.once import parsed_once
 from perfkit.load.layout.labels import CLOSING_LABELS, MONEY_NOTE
 from perfkit.load.layout.money import SCALE_STATEMENT
+from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.project_part import UNIT_CODE_AND_NAME
 from perfkit.schema import PROJECTS
 from perfkit.targets import comparator_expr

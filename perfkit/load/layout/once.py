@@ -1,4 +1,4 @@
-"""Parse a document once where a caller reads it twice: discovery (:mod:`perfkit.run.discover`)
+"""Parse a document once where a caller reads it twice: discovery (``perfkit.run.discover``)
 reads each document as a possible self-evaluation, then the others as target tables.
 
 Inside :func:`parsing_once`, a reader decorated with :func:`parsed_once` keeps what it parsed of
