@@ -123,7 +123,7 @@ def _target_rows(files: list[Path]) -> tuple[dict[str, list[list]], dict[str, st
     return rows, {}
 
 
-CHUNK = 200  # documents read together: one load of their target tables, their parses held at once
+CHUNK = 1000  # documents read together: one load of their target tables, their parses held at once
 
 
 def read_documents(files: list[Path], cached: dict[str, dict] | None = None) -> tuple[dict[str, dict], int]:
