@@ -55,7 +55,8 @@ def portfolio_figures(portfolio: Portfolio) -> Html:
 def write_portfolio_workbook(portfolio: Portfolio, path: str | Path) -> Path:
     """Write the cross-unit workbook atomically; unit rows link to each unit's report and workbook."""
     units = portfolio.units
-    codes = units["unit_code"].to_list() if units.height else []
+    # a unit audited for several years has a row per year: named once
+    codes = list(dict.fromkeys(units["unit_code"].to_list())) if units.height else []
     years = sorted({str(y) for y in units["year"].to_list()}) if "year" in units.columns else []
     entity = f"跨单位组合分析（{len(codes)} 个单位：{'、'.join(codes[:4])}{'等' if len(codes) > 4 else ''}）"
     with atomic_workbook(path, entity, f"组合-{'、'.join(years) or '年度'}", kind="跨单位审计工作底稿") as wb:

@@ -80,7 +80,12 @@ def _executed_parameters(folder: Path) -> dict:
         raise InputError(notebook, None, "单位文件夹中没有执行后的笔记本") from None
     except (json.JSONDecodeError, KeyError, TypeError):
         raise InputError(notebook, None, "不是 perfkit run 执行后的笔记本（缺少 papermill 参数）") from None
-    if not isinstance(parameters, dict) or parameters.get("unit_code") != folder.name:
+    if not isinstance(parameters, dict) or not isinstance(parameters.get("unit_code"), str):
+        raise InputError(notebook, "unit_code", "笔记本的单位编码与文件夹名不一致")
+    from perfkit.run.params import run_key
+
+    # the folder is named by the unit code, or the name of a unit without one, and the year where so run
+    if "year" not in parameters or run_key(parameters) != folder.name:
         raise InputError(notebook, "unit_code", "笔记本的单位编码与文件夹名不一致")
     return parameters
 
@@ -152,6 +157,7 @@ def _bundled_params(unit: BundledUnit, name_of: dict[Path, str]) -> str:
 
     data = {
         "unit_code": p["unit_code"],
+        **({"unit_name": p["unit_name"]} if not p["unit_code"] else {}),
         "year": p["year"],
         "targets": [inside(t) for t in p["targets"]],
         "actuals": [inside(a) for a in p.get("actuals") or []],
@@ -162,7 +168,9 @@ def _bundled_params(unit: BundledUnit, name_of: dict[Path, str]) -> str:
         "output_dir": os.path.relpath(name_of[unit.folder.parent], PARAMS_FOLDER),
         "review_store": os.path.relpath(name_of[unit.review_store], PARAMS_FOLDER),
     }
-    head = f"# 单位 {p['unit_code']} 运行时的参数（由 perfkit bundle 从执行后的笔记本写出；路径相对于本文件）\n"
+    if p.get("year_in_name"):
+        data["year_in_name"] = True
+    head = f"# 单位 {unit.folder.name} 运行时的参数（由 perfkit bundle 从执行后的笔记本写出；路径相对于本文件）\n"
     return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
@@ -214,6 +222,7 @@ def write_bundle(sources: list[Path], output: Path, command: list[str]) -> dict:
     input a unit read is gone. ``command`` is the command line recorded in the manifest.
     """
     from perfkit.run.lock import LOCK_NAME, lock_text
+    from perfkit.run.params import unit_key
 
     bundled = [describe_unit(folder) for folder in unit_folders(sources)]
     codes = [u.folder.name for u in bundled]
@@ -251,7 +260,12 @@ def write_bundle(sources: list[Path], output: Path, command: list[str]) -> dict:
             )
         copies = []
         for number, store in enumerate(sorted(stores)):
-            mine = [u.folder.name for u in bundled if u.review_store == store]
+            # the store knows a unit by its code or name, without the year
+            mine = [
+                unit_key(u.parameters["unit_code"], u.parameters.get("unit_name", ""))
+                for u in bundled
+                if u.review_store == store
+            ]
             copies.append(scratch / f"store-{number}.sqlite")
             files[name_of[store]] = _store_rows(store, mine, copies[-1])
         files[DECISIONS_NAME] = _decisions_csv(copies)

@@ -4,10 +4,12 @@
 :func:`perfkit.load.source_files` skips), and finds in them every unit — by its code, or by its name
 for a unit without one — and every year. Self-evaluations (the documents
 :func:`perfkit.load.actuals.read_actuals_file` reads as such) are told from target tables, and each
-is paired with its unit's targets of the same year. A unit is audited for the latest year of its
-targets; its targets of earlier years come along, for the year-over-year rules. A file that belongs
-to no unit, or cannot be read, or a self-evaluation with no targets of its year, is a row of
-``unassigned`` with the reason — never silently left out.
+is paired with its unit's targets of the same year. A unit is audited once for each year of its
+targets (one params file per unit and year, named by unit and year where a unit has several); the
+audit of a year sees the unit's target files of that year and of the years before it, for the
+year-over-year rules. A file that belongs to no unit, or cannot be read, or a self-evaluation
+with no targets of its unit and year, is a row of ``unassigned`` with the reason — never
+silently left out.
 
 What each document held is kept in ``discovery.json`` beside the run (by the file's SHA-256), so
 a re-run reads only new and changed documents, and names the documents removed since.
@@ -29,7 +31,7 @@ from perfkit.run.walk import CACHE, walk
 from perfkit.text import squashed
 
 _ROW = {"file": pl.String, "unit_code": pl.String, "unit_name": pl.String, "year": pl.Int32, "project_name": pl.String}
-UNIT_COLUMNS = ("unit_code", "unit_name", "year", "targets", "actuals", "projects", "without_selfeval")
+UNIT_COLUMNS = ("unit_code", "unit_name", "year", "targets", "actuals", "projects", "without_selfeval", "year_in_name")
 UNASSIGNED_COLUMNS = {"file": pl.String, "unit_code": pl.String, "unit_name": pl.String, "year": pl.Int32,
                       "reason": pl.String}  # fmt: skip
 
@@ -121,11 +123,29 @@ def _target_rows(files: list[Path]) -> tuple[dict[str, list[list]], dict[str, st
     return rows, {}
 
 
+CHUNK = 1000  # documents read together: one load of their target tables, their parses held at once
+
+
 def read_documents(files: list[Path], cached: dict[str, dict] | None = None) -> tuple[dict[str, dict], int]:
     """What each of ``files`` holds — ``{"sha256", "kind": targets|actuals|unreadable, "rows" or
     "reason"}`` by path — reusing the ``cached`` entries of files whose bytes did not change; and how
-    many files were read."""
+    many files were read.
+
+    Each document is parsed once (:func:`~perfkit.load.layout.once.parsing_once`): what the try as
+    a self-evaluation parsed, the reading as target tables takes up again. A Word text export is
+    not parsed at all as a self-evaluation unless a header of actual values may be in it.
+    """
+    from perfkit.load.layout.once import parsing_once
+
     cached = cached or {}
+    entries: dict[str, dict] = {}
+    for start in range(0, len(files), CHUNK):
+        with parsing_once():
+            entries |= _read_chunk(files[start : start + CHUNK], cached)
+    return entries, sum(1 for f, e in entries.items() if cached.get(f) is not e)
+
+
+def _read_chunk(files: list[Path], cached: dict[str, dict]) -> dict[str, dict]:
     entries: dict[str, dict] = {}
     candidates: list[Path] = []
     for path in files:
@@ -152,7 +172,7 @@ def read_documents(files: list[Path], cached: dict[str, dict] | None = None) -> 
             entries[file] |= {"kind": "unreadable", "reason": bad[file]}
         else:
             entries[file] |= {"kind": "targets", "rows": rows[file]}
-    return entries, sum(1 for f, e in entries.items() if cached.get(f) is not e)
+    return entries
 
 
 def _frame(entries: dict[str, dict], kind: str) -> pl.DataFrame:
@@ -179,7 +199,7 @@ def _with_units(actuals: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
 
 
 def plan_units(entries: dict[str, dict], skipped: list[tuple[Path, str]] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Units (one row each, audited for their latest year) and unassigned files from what the documents hold."""
+    """Units (one row per unit and year of its targets) and unassigned files from what the documents hold."""
     targets, actuals = _frame(entries, "targets"), _frame(entries, "actuals")
     actuals = _with_units(actuals, targets)
     problems: list[pl.DataFrame] = []
@@ -200,24 +220,28 @@ def plan_units(entries: dict[str, dict], skipped: list[tuple[Path, str]] = ()) -
             )
     targets = targets.filter(pl.col("year").is_not_null(), (pl.col("unit_code") != "") | (pl.col("_name") != ""))
     actuals = actuals.filter((pl.col("unit_code") != "") | (pl.col("_name") != ""))
-    latest = targets.group_by("key").agg(
-        audited=pl.col("year").max(), unit_code=pl.col("unit_code").first(),
+    # one run per unit and year of its targets; a unit with several years has them in its names
+    runs = targets.group_by("key", "year").agg(
+        unit_code=pl.col("unit_code").first(),
         unit_name=pl.col("unit_name").filter(pl.col("unit_name") != "").first().fill_null(""),
-    )  # fmt: skip
+        projects=pl.len(),
+    ).with_columns(year_in_name=pl.len().over("key") > 1)  # fmt: skip
     # a self-evaluation pairs with its unit's targets of its year; without a year, of the unit's only year
-    years = targets.group_by("key").agg(n_years=pl.col("year").n_unique())
+    years = runs.group_by("key").agg(
+        n_years=pl.len(), only=pl.col("year").first(), known=pl.col("year").sort().cast(pl.String).str.join("、")
+    )
     paired = (
-        actuals.join(latest.select("key", "audited"), on="key", how="left")
-        .join(years, on="key", how="left")
+        actuals.join(years, on="key", how="left")
         .with_columns(
-            fits=pl.col("audited").is_not_null()
-            & ((pl.col("year") == pl.col("audited")) | (pl.col("year").is_null() & (pl.col("n_years") == 1)))
+            audited=pl.when(pl.col("year").is_null() & (pl.col("n_years") == 1)).then("only").otherwise("year")
         )
+        .join(runs.select("key", pl.col("year").alias("audited"), fits=pl.lit(True)), on=["key", "audited"], how="left")
+        .with_columns(pl.col("fits").fill_null(False))
     )
     stray = paired.filter(~pl.col("fits")).unique(["file", "key", "year"], maintain_order=True)
     unassigned(
         stray,
-        pl.when(pl.col("audited").is_null())
+        pl.when(pl.col("n_years").is_null())
         .then(
             pl.format(
                 "自评表中的单位在文件夹中没有绩效目标表（{}年）", pl.col("year").cast(pl.String).fill_null("未写明")
@@ -225,28 +249,33 @@ def plan_units(entries: dict[str, dict], skipped: list[tuple[Path, str]] = ()) -
         )
         .when(pl.col("year").is_null())
         .then(pl.lit("自评表未写明年度，而该单位有多个年度的绩效目标表，无法配对"))
-        .otherwise(pl.format("自评表为{}年，该单位审计的是最新年度{}年的绩效目标表，未配对", "year", "audited")),
+        .otherwise(
+            pl.format("自评表为{}年，文件夹中没有该单位{}年的绩效目标表（有{}年的），未配对", "year", "year", "known")
+        ),
     )
-    paired = paired.filter("fits")
-    target_files = targets.group_by("key").agg(targets=pl.col("file").unique(maintain_order=True))
-    audited_projects = targets.join(latest, on="key").filter(pl.col("year") == pl.col("audited"))
-    done = paired.select("key", _p=squashed("project_name")).unique()
+    paired = paired.filter("fits").drop("year").rename({"audited": "year"})
+    # an audit sees the unit's targets of its year and of the years before it (the year-over-year rules)
+    earlier = targets.select("key", pl.col("year").alias("_held"), "file").join(runs.select("key", "year"), on="key")
+    target_files = (
+        earlier.filter(pl.col("_held") <= pl.col("year"))
+        .group_by("key", "year")
+        .agg(targets=pl.col("file").unique(maintain_order=True))
+    )
+    done = paired.select("key", "year", _p=squashed("project_name")).unique()
     without = (
-        audited_projects.with_columns(_p=squashed("project_name"))
-        .join(done, on=["key", "_p"], how="anti")
-        .group_by("key")
+        targets.with_columns(_p=squashed("project_name"))
+        .join(done, on=["key", "year", "_p"], how="anti")
+        .group_by("key", "year")
         .agg(without_selfeval=pl.col("project_name").unique(maintain_order=True))
     )
-    actual_files = paired.group_by("key").agg(actuals=pl.col("file").unique(maintain_order=True))
+    actual_files = paired.group_by("key", "year").agg(actuals=pl.col("file").unique(maintain_order=True))
     units = (
-        latest.join(target_files, on="key", how="left")
-        .join(actual_files, on="key", how="left")
-        .join(audited_projects.group_by("key").agg(projects=pl.len()), on="key", how="left")
-        .join(without, on="key", how="left")
+        runs.join(target_files, on=["key", "year"], how="left")
+        .join(actual_files, on=["key", "year"], how="left")
+        .join(without, on=["key", "year"], how="left")
         .with_columns(pl.col("actuals").fill_null([]), pl.col("without_selfeval").fill_null([]))
-        .rename({"audited": "year"})
         .select(UNIT_COLUMNS)
-        .sort("unit_code", "unit_name")
+        .sort("unit_code", "unit_name", "year")
     )
     for file, e in entries.items():
         if e["kind"] == "unreadable":

@@ -76,10 +76,11 @@ def describe(params_file: Path, output: Path | None = None) -> Unit:
     its last run is run again, so its workbook and notebook show the new decisions.
     """
     from perfkit.load import source_files
-    from perfkit.run.params import read_unit_params, review_store_path, unit_key
+    from perfkit.run.params import read_unit_params, review_store_path, run_key, unit_key
 
     params = read_unit_params(params_file)
-    key = unit_key(params["unit_code"], params.get("unit_name", ""))  # a unit without a code by its name
+    key = run_key(params)  # a unit without a code by its name; with the year when the unit has several
+    reviewed = unit_key(params["unit_code"], params.get("unit_name", ""))  # the store's key: no year
     sources = params["targets"] + params["actuals"]  # absolute: resolved against the parameter file
     inputs = {str(p): _sha256(p) for p in source_files(sources)}
     made_of = {"version": __version__, "notebook": _sha256(NOTEBOOK), "params": _sha256(Path(params_file)),
@@ -89,7 +90,9 @@ def describe(params_file: Path, output: Path | None = None) -> Unit:
         from perfkit.review.store import decision_digest
 
         made_of["store"] = review_store_path(params, output)
-        made_of["decisions"] = decision_digest(made_of["store"], key)
+        made_of["decisions"] = decision_digest(made_of["store"], reviewed)
+        if reviewed != key:
+            made_of["reviewed_as"] = reviewed
         parts.append(made_of["decisions"])
     fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return Unit(str(params_file), key, fingerprint, inputs, made_of)
@@ -193,7 +196,7 @@ def store_digests(records: dict[str, Any], known: dict[str, str]) -> dict[str, s
     for code, record in records.items():
         made_of = record.get("made_of") or {}
         if "store" in made_of:
-            stores.setdefault(made_of["store"], []).append((code, made_of["decisions"]))
+            stores.setdefault(made_of["store"], []).append((made_of.get("reviewed_as", code), made_of["decisions"]))
     digests = dict(known)
     for store, units in stores.items():
         digest = store_digest(store)

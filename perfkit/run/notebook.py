@@ -172,7 +172,7 @@ def run_unit(params_file: str | Path, output: str | Path | None = None, progress
     final.mkdir(parents=True, exist_ok=True)
     for stale in final.glob(".partial-*"):  # left by a run that was killed: never a valid output
         shutil.rmtree(stale, ignore_errors=True)
-    code = final.name  # the unit code, or the name of a unit without one (perfkit.run.params.unit_key)
+    code = final.name  # the unit code, or the name of a unit without one, and the year if named so (run_key)
     # the tables (findings, scores) are for the portfolio across units; scores only with actuals
     names = {"notebook": f"{code}.ipynb", "workbook": f"{code}-审计底稿.xlsx", "html": f"{code}.html",
              "summary": "summary.json", "findings": "findings.parquet", "project_scores": "project_scores.parquet"}  # fmt: skip

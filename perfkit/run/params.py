@@ -100,6 +100,7 @@ UNIT_PARAMETERS: dict[str, tuple[type, bool, str]] = {
     "output_dir": (str, False, "输出文件夹（默认 build/units）"),
     "sample": (dict, False, "抽样参数（方法、数量、种子、关键项目）"),
     "review_store": (str, False, "复核库文件（默认：输出文件夹中的 review.sqlite）"),
+    "year_in_name": (bool, False, "输出文件夹与文件以单位和年度命名（如 562202-2024）：同一单位审计多个年度时"),
 }
 # name → (type, description): how the unit runs; validated here, read by perfkit.run.ship, not passed to the notebook
 RUN_OPTIONS: dict[str, tuple[type, str]] = {
@@ -133,7 +134,7 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
         value = data[name]
         if kind is str and isinstance(value, int) and name == "unit_code":
             raise InputError(file, name, '单位编码应写成带引号的字符串，如 "562301"（否则前导零会丢失）')
-        if not isinstance(value, kind) or isinstance(value, bool):
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise InputError(file, name, f"应为 {kind.__name__}，得到 {value!r}")
     for name, (kind, _) in RUN_OPTIONS.items():
         if data.get(name) is not None and not isinstance(data[name], kind):
@@ -152,6 +153,8 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
     data = profiles.with_profile(data, file)
     # the name goes to the notebook only for a unit known by it: a coded unit's parameters stay as they were
     named = {"unit_name": data["unit_name"].strip()} if data["unit_code"] == "" else {}
+    # likewise the year in the names only where it is asked for
+    named |= {"year_in_name": True} if data.get("year_in_name") else {}
     return named | {
         "unit_code": data["unit_code"],
         "year": data["year"],
@@ -169,19 +172,30 @@ def validate_unit_params(data: dict[str, Any], file: str, base: Path) -> dict[st
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]+')
 
 
-def unit_key(unit_code: str, unit_name: str = "") -> str:
+def unit_key(unit_code: str, unit_name: str = "", year: int | None = None) -> str:
     """The name of a unit's output folder and files: its code, or for a unit without one its name
-    (characters a file name cannot hold as ``_``).
+    (characters a file name cannot hold as ``_``); with ``year``, followed by ``-`` and the year
+    (a unit audited for several years has one folder per year).
 
-    >>> unit_key("562301", "天津市妇女联合会"), unit_key("", "某区 妇联/办公室")
-    ('562301', '某区_妇联_办公室')
+    The review store knows a unit by this key without the year (its findings carry their year).
+
+    >>> unit_key("562301", "天津市妇女联合会"), unit_key("", "某区 妇联/办公室"), unit_key("562202", "", 2024)
+    ('562301', '某区_妇联_办公室', '562202-2024')
     """
-    return unit_code or _UNSAFE.sub("_", unit_name.strip()).lstrip(".") or "_"
+    key = unit_code or _UNSAFE.sub("_", unit_name.strip()).lstrip(".") or "_"
+    return f"{key}-{year}" if year is not None else key
+
+
+def run_key(params: dict[str, Any]) -> str:
+    """The name of the unit's output folder and files, and its key in a batch's manifest, from its
+    validated parameters: :func:`unit_key`, with the year when ``year_in_name`` is set."""
+    year = params["year"] if params.get("year_in_name") else None
+    return unit_key(params["unit_code"], params.get("unit_name", ""), year)
 
 
 def unit_output_dir(params: dict[str, Any], root: Path) -> Path:
     """The unit's own output folder under ``root``; the unit code cannot point outside it."""
-    key = unit_key(params["unit_code"], params.get("unit_name", ""))
+    key = run_key(params)
     folder = (root / key).resolve()
     if root.resolve() not in folder.parents:
         raise InputError(key, "unit_code", "单位编码会使输出超出输出文件夹")

@@ -11,8 +11,9 @@ not rewritten, so a re-run finds the unit unchanged.
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ class Plan:
     discovery: Discovery | None
     written: list[Path]
     dropped: list[Path]
+    retired: list[Path] = field(default_factory=list)  # the unit folders of the dropped files, moved aside
 
 
 def _edited(path: Path) -> dict[str, Any]:
@@ -62,6 +64,8 @@ def params_text(unit: dict[str, Any], folder: Path) -> str:
         data["unit_name"] = unit["unit_name"]
     data |= {"year": unit["year"], "targets": relative(unit["targets"]), "actuals": relative(unit["actuals"]),
              "checks": {}, "scoring": {}, "rescoring": {}}  # fmt: skip
+    if unit.get("year_in_name"):  # the unit has targets of several years: one params file and folder per year
+        data["year_in_name"] = True
     who = unit["unit_code"] or "（无单位编码）"
     head = (
         f"# 单位 {who} {unit['unit_name']} {unit['year']}年的审计参数，{_MARK}；路径相对于本文件。\n"
@@ -71,7 +75,9 @@ def params_text(unit: dict[str, Any], folder: Path) -> str:
 
 
 def write_params(units: pl.DataFrame, folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
-    """Write one parameter file per unit into ``folder``; returns (all files, files rewritten, stale files removed).
+    """Write one parameter file per unit and year into ``folder`` (``<unit>.yaml``, or
+    ``<unit>-<year>.yaml`` for each year of a unit with several); returns (all files, files
+    rewritten, stale files removed).
 
     A file this module wrote earlier for a unit no longer found is removed (one a person wrote is left).
     """
@@ -80,7 +86,8 @@ def write_params(units: pl.DataFrame, folder: Path) -> tuple[list[Path], list[Pa
     folder.mkdir(parents=True, exist_ok=True)
     files, written = [], []
     for unit in units.iter_rows(named=True):
-        path = folder / f"{unit_key(unit['unit_code'], unit['unit_name'])}.yaml"
+        year = unit["year"] if unit.get("year_in_name") else None
+        path = folder / f"{unit_key(unit['unit_code'], unit['unit_name'], year)}.yaml"
         text = params_text(unit, folder)
         if edited := _edited(path):  # keep what a person set, in place of the empty defaults
             data = yaml.safe_load(text) | edited
@@ -154,7 +161,44 @@ def prepare(sources: list[Path], output: Path, params_folder: Path | None = None
     files, written, dropped = write_params(discovery.units, params_folder or output / PARAMS_FOLDER)
     write_unassigned(discovery.unassigned, output)
     discovery.save(output)
-    return Plan([*discovery.params_files, *files], discovery, written, dropped)
+    return Plan([*discovery.params_files, *files], discovery, written, dropped, retire(output, dropped))
+
+
+RETIRED = ".retired"
+
+
+def retire(output: Path, dropped: list[Path]) -> list[Path]:
+    """Move the unit folders of the ``dropped`` params files out of the run (into ``output/.retired/``,
+    which no index reads) and drop their records from the manifest; returns the folders moved.
+
+    A unit no longer found, or found now with several years (its folder renamed ``<unit>-<year>``),
+    would otherwise stay in the index and the portfolio beside its successors. The folder is moved,
+    not deleted: a workbook a reviewer filled in there may not have been imported yet. The index
+    is removed so that the batch rebuilds it and the portfolio.
+    """
+    from perfkit.run.manifest import MANIFEST, manifest_lock, read_manifest, write_manifest
+
+    if not dropped or not (output / MANIFEST).is_file():
+        return []
+    gone = {str(p.resolve()) for p in dropped}
+    with manifest_lock(output):
+        manifest = read_manifest(output)
+        keys = [k for k, r in manifest["units"].items() if r.get("params_file") in gone]
+        for key in keys:
+            del manifest["units"][key]
+        write_manifest(output, manifest)
+    moved = []
+    for key in keys:
+        folder = output / key
+        if folder.is_dir() and output.resolve() in folder.resolve().parents:
+            target = output / RETIRED / key
+            shutil.rmtree(target, ignore_errors=True)
+            target.parent.mkdir(exist_ok=True)
+            os.replace(folder, target)
+            moved.append(target)
+    if keys:
+        (output / "index.html").unlink(missing_ok=True)
+    return moved
 
 
 SKIPPED = ("说明文件、隐藏文件或 Office 临时文件，不读取", "隐藏文件夹，不读取", "perfkit 生成的文件，不读取")
@@ -185,7 +229,10 @@ def notice_lines(plan: Plan) -> list[str]:
     d = plan.discovery
     lines = [f"未归属：{_shown(r['file'])}：{r['reason']}" for r in d.unassigned.iter_rows(named=True)]
     lines += [f"已移除：{_shown(file)}（上次属于 {units or '无单位'}）" for file, units in d.removed]
-    lines += [f"已删除过时的参数文件：{path}（其单位的文件已不在文件夹中）" for path in plan.dropped]
+    lines += [
+        f"已删除过时的参数文件：{path}（本次发现中已没有这个单位与年度，或已改为按年度命名）" for path in plan.dropped
+    ]
+    lines += [f"已移出过时的单位输出：{path}（不再计入索引与跨单位汇总）" for path in plan.retired]
     return lines
 
 
@@ -196,8 +243,10 @@ def summary_line(plan: Plan, output: Path) -> str:
         return ""
     n_targets = len({f for files in d.units["targets"] for f in files})
     n_actuals = len({f for files in d.units["actuals"] for f in files})
+    n_units = d.units.select("unit_code", "unit_name").n_unique() if d.units.height else 0
+    years = f"、{d.units.height} 个单位年度" if d.units.height > n_units else ""
     return (
-        f"发现 {d.units.height} 个单位（目标表 {n_targets} 个文件，自评表 {n_actuals} 个文件；本次读取 {d.read} 个文件），"
+        f"发现 {n_units} 个单位{years}（目标表 {n_targets} 个文件，自评表 {n_actuals} 个文件；本次读取 {d.read} 个文件），"
         f"未归属 {d.unassigned.height} 个 → {output / UNASSIGNED}"
     )
 

@@ -101,8 +101,10 @@ def read_units(root: str | Path, cross_unit: pl.DataFrame | None = None) -> pl.D
     if cross_unit is None and file.exists():
         cross_unit = pl.read_parquet(file)
     if units.height and cross_unit is not None and cross_unit.columns:
-        counts = cross_unit.group_by("unit_code").agg(pl.len().cast(pl.Int64).alias("findings_cross_unit"))
-        units = units.join(counts, on="unit_code", how="left", maintain_order="left").with_columns(
+        # per unit and year where the findings carry their year (a unit audited for several years)
+        on = ["unit_code", "year"] if "year" in cross_unit.columns and "year" in units.columns else ["unit_code"]
+        counts = cross_unit.group_by(on).agg(pl.len().cast(pl.Int64).alias("findings_cross_unit"))
+        units = units.join(counts, on=on, how="left", maintain_order="left").with_columns(
             pl.col("findings_cross_unit").fill_null(0)
         )
     return units
@@ -124,6 +126,8 @@ def read_portfolio(root: str | Path) -> Portfolio:
         # earlier years are loaded for comparison; findings are kept for the audited year only
         audited = tables.projects.join(run_projects(root), on=["unit_code", "year"])["project_id"].implode()
         cross = cross_unit_findings(tables).filter(pl.col("project_id").is_in(audited))
+        years = tables.projects.select("project_id", pl.col("year").cast(pl.Int64))
+        cross = cross.join(years, on="project_id", how="left", maintain_order="left")
         if stacked.height:  # the per-unit runs saw one unit each: the cross-unit findings replace them
             stacked = pl.concat(
                 [stacked.filter(~pl.col("rule_id").is_in(anomaly_rules())), cross], how="diagonal_relaxed"

@@ -31,6 +31,7 @@ import yaml
 from perfkit import __version__
 from perfkit.errors import InputError
 from perfkit.output import staging
+from perfkit.run.params import run_key, unit_key
 
 SHIP_LIMIT = 512 * 2**20  # bytes per shipped file; larger inputs belong on shared storage
 OPTIONAL_OUTPUTS = ("project_scores.parquet",)  # written only with actuals (perfkit.run.notebook.run_unit)
@@ -115,7 +116,9 @@ def pack(params_file: str | Path, output: str | Path) -> tuple[Shipment, dict[st
     rows = None
     if store.is_file():
         with tempfile.TemporaryDirectory() as scratch:
-            rows = _store_rows(store, [params["unit_code"]], Path(scratch) / "unit.sqlite")
+            rows = _store_rows(
+                store, [unit_key(params["unit_code"], params.get("unit_name", ""))], Path(scratch) / "unit.sqlite"
+            )
     shipment = Shipment(str(params_file), str(params_path), str(output), params, files, folders, str(store), rows,
                         shared, notebook=notebook_digest())  # fmt: skip
     return shipment, contents
@@ -190,6 +193,7 @@ def _run_in(folder: Path, run: Any, shipment: Shipment, contents: dict[str, byte
     params = {"unit_code": p["unit_code"], "year": p["year"], "targets": [here(t) for t in p["targets"]],
               "actuals": [here(a) for a in p["actuals"]], "checks": checks, "scoring": p["scoring"],
               "rescoring": p["rescoring"], "sample": p["sample"], "review_store": str(inside(shipment.store))}  # fmt: skip
+    params |= {k: p[k] for k in ("unit_name", "year_in_name") if k in p}  # a unit by name, or by name and year
     params_path = inside(shipment.params_path)
     params_path.parent.mkdir(parents=True, exist_ok=True)
     params_path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -198,10 +202,10 @@ def _run_in(folder: Path, run: Any, shipment: Shipment, contents: dict[str, byte
     seen = 0
     if shipment.store_rows is not None:
         store.write_bytes(shipment.store_rows)
-        seen = _last_history_id(store, p["unit_code"])
+        seen = _last_history_id(store, unit_key(p["unit_code"], p.get("unit_name", "")))
     record = run(str(params_path), str(inside(shipment.output)), cell_timeout, warm)
-    unit_folder = inside(shipment.output) / p["unit_code"]
-    final = Path(shipment.output) / p["unit_code"]
+    unit_folder = inside(shipment.output) / run_key(p)
+    final = Path(shipment.output) / run_key(p)
     record["outputs"] = {kind: str(final / Path(path).name) for kind, path in record["outputs"].items()}
     if record["error"]:
         record["error"] = record["error"].replace(str(params_path), shipment.params_file)
@@ -225,14 +229,17 @@ def receive(record: dict[str, Any], shipment: Shipment) -> dict[str, Any]:
     record = dict(record)
     files: dict[str, bytes] = record.pop("files")
     rows, seen = record.pop("store_rows"), record.pop("history_seen")
-    code = shipment.params["unit_code"]
+    p = shipment.params
+    code = run_key(p)
     final = Path(shipment.output) / code
     final.mkdir(parents=True, exist_ok=True)
     with staging(final.parent) as folder:
         for name, data in files.items():
             (folder / name).write_bytes(data)
         if rows is not None:
-            _merge_store(Path(shipment.store), code, rows, seen, folder)
+            _merge_store(
+                Path(shipment.store), unit_key(p["unit_code"], p.get("unit_name", "")), p["year"], rows, seen, folder
+            )
         for name in files:
             os.replace(folder / name, final / name)
     if record["status"] == "ok":  # as a local run leaves the folder: no failed notebook, no stale table
@@ -242,8 +249,10 @@ def receive(record: dict[str, Any], shipment: Shipment) -> dict[str, Any]:
     return record
 
 
-def _merge_store(store: Path, unit_code: str, rows: bytes, seen: int, scratch: Path) -> None:
-    """Replace the unit's findings in ``store`` with those the worker's run left, add its new history rows."""
+def _merge_store(store: Path, unit_code: str, year: int, rows: bytes, seen: int, scratch: Path) -> None:
+    """Replace the unit's findings of ``year`` in ``store`` with those the worker's run left, add its
+    new history rows. A run records the findings of its year only (:meth:`ReviewStore.record_run`),
+    so two years of one unit run at once on two workers do not undo each other's."""
     from perfkit.review.store import ReviewStore
 
     copy = scratch / ".shipped-store.sqlite"
@@ -252,9 +261,9 @@ def _merge_store(store: Path, unit_code: str, rows: bytes, seen: int, scratch: P
         target.db.execute("ATTACH DATABASE ? AS shipped", (str(copy),))
         columns = ", ".join(row[1] for row in target.db.execute("PRAGMA main.table_info(findings)"))
         with target.transaction() as db:
-            db.execute("DELETE FROM main.findings WHERE unit_code = ?", (unit_code,))
-            db.execute(f"INSERT INTO main.findings ({columns}) SELECT {columns} FROM shipped.findings WHERE unit_code = ?",
-                       (unit_code,))  # fmt: skip
+            db.execute("DELETE FROM main.findings WHERE unit_code = ? AND year IS ?", (unit_code, year))
+            db.execute(f"INSERT INTO main.findings ({columns}) SELECT {columns} FROM shipped.findings"
+                       " WHERE unit_code = ? AND year IS ?", (unit_code, year))  # fmt: skip
             db.execute(f"INSERT INTO main.history ({HISTORY_COLUMNS}) SELECT {HISTORY_COLUMNS} FROM shipped.history"
                        " WHERE unit_code = ? AND id > ? ORDER BY id", (unit_code, seen))  # fmt: skip
         target.db.execute("DETACH DATABASE shipped")

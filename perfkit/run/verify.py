@@ -30,7 +30,16 @@ from perfkit.errors import InputError
 from perfkit.run.bundle import MANIFEST_NAME, PARAMS_FOLDER
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_UNIT_CODE = re.compile(r"[0-9]{6}")  # the code names a folder of the re-run: ASCII digits only
+
+
+def _names_a_folder(name: str) -> bool:
+    """Whether ``name`` can name a unit's folder of the re-run: what :func:`~perfkit.run.params.unit_key`
+    makes of a code or a unit name (and year), so no separator, no leading dot, nothing empty."""
+    from perfkit.run.params import unit_key
+
+    return bool(name) and name != "_" and unit_key("", name) == name
+
+
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _PATH_PARAMETERS = ("targets", "actuals", "output_dir", "review_store")
 
@@ -145,8 +154,8 @@ def check_manifest(folder: Path, names: list[str], file: str) -> dict:
             isinstance(unit.get(k), str) for k in ("unit_code", "params", "folder")
         ):
             raise InputError(file, MANIFEST_NAME, "清单中的单位应有 unit_code、params、folder")
-        if not _UNIT_CODE.fullmatch(unit["unit_code"]):
-            raise InputError(file, MANIFEST_NAME, f"单位编码“{unit['unit_code']}”应为六位数字")
+        if not _names_a_folder(unit["unit_code"]):
+            raise InputError(file, MANIFEST_NAME, f"单位“{unit['unit_code']}”不是单位编码或可用作文件夹名的单位名称")
         if unit["params"] not in listed or not unit["params"].startswith(f"{PARAMS_FOLDER}/"):
             raise InputError(file, MANIFEST_NAME, f"单位 {unit['unit_code']} 的参数文件不在包中：{unit['params']}")
         if not any(name.startswith(unit["folder"].rstrip("/") + "/") for name in listed):

@@ -189,3 +189,30 @@ def test_batch_notebooks_travel_too_and_a_batch_folder_bundles(tmp_path):
     with zipfile.ZipFile(audit / "batch.zip") as archive:
         manifest = json.loads(archive.read("MANIFEST.json"))
     assert [(u["unit_code"], u["folder"]) for u in manifest["units"]] == [(CODE, f"run/out/{CODE}")]
+
+
+def test_a_unit_known_by_name_and_a_unit_of_several_years_bundle_and_verify(tmp_path):
+    from tests.load.layout_docs import write_docx
+    from tests.load.test_layouts import CENTRAL_BUDGET, central_table
+    from tests.run.test_discover import CODELESS, SEED, of_year
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_docx(docs / "就业服务.docx", "2025年就业服务项目绩效目标表", central_table(CENTRAL_BUDGET))
+    shutil.copy(SEED, docs / "targets-2025.txt")
+    of_year(SEED, docs / "targets-2024.txt", 2024)
+    result = perfkit("batch", "docs", "-o", "out", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    made = perfkit("bundle", f"out/{CODELESS}", "out/562301-2024", "-o", "units.zip", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    with zipfile.ZipFile(tmp_path / "units.zip") as archive:
+        manifest = json.loads(archive.read("MANIFEST.json"))
+        params = {u["unit_code"]: yaml.safe_load(archive.read(u["params"])) for u in manifest["units"]}
+    # the units are named as their folders: by name (no code), and by code and year
+    assert [u["unit_code"] for u in manifest["units"]] == [CODELESS, "562301-2024"]
+    assert (params[CODELESS]["unit_code"], params[CODELESS]["unit_name"]) == ("", CODELESS)
+    assert (params["562301-2024"]["unit_code"], params["562301-2024"]["year"]) == ("562301", 2024)
+    assert params["562301-2024"]["year_in_name"] is True
+    verified = perfkit("verify", tmp_path / "units.zip", cwd=tmp_path)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.count("一致") >= 2, verified.stdout

@@ -8,7 +8,7 @@ import pytest
 
 from perfkit.errors import InputError
 from perfkit.run.notebook import NOTEBOOK, notebook_parameters
-from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, unit_output_dir
+from perfkit.run.params import UNIT_PARAMETERS, read_unit_params, run_key, unit_output_dir
 from tests.conftest import ROOT
 
 PARAMS = sorted((ROOT / "params").glob("*.yaml"))
@@ -50,6 +50,7 @@ BAD = {
     "missing path": (GOOD.replace("[targets]", "[nowhere]"), "targets: 路径不存在：nowhere"),
     "not a mapping": ("- 1\n- 2\n", "参数文件应是键值映射"),
     "broken yaml": ('unit_code: "562301\n', "YAML 格式错误"),
+    "year_in_name not a bool": (GOOD + 'year_in_name: "yes"\n', "year_in_name: 应为 bool"),
 }
 
 
@@ -72,3 +73,18 @@ def test_output_folder_stays_inside_the_root(tmp_path):
     assert unit_output_dir({"unit_code": "562301"}, tmp_path) == (tmp_path / "562301").resolve()
     with pytest.raises(InputError):
         unit_output_dir({"unit_code": ".."}, tmp_path)
+
+
+def test_a_unit_audited_for_several_years_is_named_by_unit_and_year_where_asked(tmp_path):
+    # worked by hand: GOOD is 562301 for 2025; with year_in_name its folder and key are 562301-2025
+    params = read_unit_params(write(tmp_path, GOOD + "year_in_name: true\n"))
+    assert params["year_in_name"] is True and run_key(params) == "562301-2025"
+    assert unit_output_dir(params, tmp_path) == (tmp_path / "562301-2025").resolve()
+    # without it (or false), as before: the parameters the notebook receives are unchanged
+    for text in (GOOD, GOOD + "year_in_name: false\n"):
+        params = read_unit_params(write(tmp_path, text))
+        assert "year_in_name" not in params and run_key(params) == "562301"
+    named = read_unit_params(
+        write(tmp_path, 'unit_code: ""\nunit_name: 某区 妇联\nyear: 2024\ntargets: [targets]\nyear_in_name: true\n')
+    )
+    assert run_key(named) == "某区_妇联-2024"

@@ -26,6 +26,7 @@ import polars as pl
 from perfkit.errors import InputError
 from perfkit.load.formats import docx as docx_format
 from perfkit.load.formats.sniff import check_office_zip
+from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.table import Table
 
 CONVERT_ENV = "PERFKIT_CONVERT_DOC"
@@ -94,6 +95,7 @@ def to_docx(data: bytes, file: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
         return converted.read_bytes()
 
 
+@parsed_once  # LibreOffice converts a document once in discovery
 def _checked_docx(data: bytes, file: str) -> bytes:
     converted = to_docx(data, file)
     check_office_zip(converted, file)  # LibreOffice's .docx passes the archive checks like any other

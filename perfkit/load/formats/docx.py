@@ -22,6 +22,7 @@ from lxml import etree
 from perfkit.errors import InputError
 from perfkit.load.layout.grid import GridTable, Span, Table, empty_grid, grid_frame, tables_of
 from perfkit.load.layout.labels import is_target_table, without_levels
+from perfkit.load.layout.once import parsed_once
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
@@ -127,6 +128,7 @@ def _cell_text(tc) -> str:
     return "\n".join(paragraphs)
 
 
+@parsed_once
 def target_grid(data: bytes, file: str) -> pl.DataFrame:
     """The grid (:data:`~perfkit.load.layout.grid.GRID_SCHEMA`) of the document's target-like tables."""
     tables = [t for t in document_tables(data, file) if is_target_table([s.text for row in t.rows for s in row if s])]

@@ -22,6 +22,7 @@ import lxml.etree
 import lxml.html
 
 from perfkit.errors import InputError
+from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.spans import Span, SpanTable, as_tables, flat_rows, grid_rows, is_ours, layout_cells
 from perfkit.load.layout.table import Table
 
@@ -196,8 +197,11 @@ def _contexts(document: lxml.html.HtmlElement, tables: list[lxml.html.HtmlElemen
     return contexts
 
 
-def page_tables(document: lxml.html.HtmlElement, file: str) -> list[SpanTable]:
-    """The page's target tables and self-evaluations (places ``表N第M行``, N counting the page's innermost tables)."""
+@parsed_once
+def _page(data: bytes, file: str) -> list[SpanTable]:
+    """Every innermost table of the page on its grid, ours or not (places ``表N第M行``, N counting
+    the page's innermost tables), each with the text above it; parsed once in discovery."""
+    document = _document(data, file)
     tables = []
     innermost = _innermost_tables(document)
     contexts = _contexts(document, innermost)
@@ -205,15 +209,18 @@ def page_tables(document: lxml.html.HtmlElement, file: str) -> list[SpanTable]:
         spans = _grid(element, file, number)
         height = max((s.row + s.rows for s in spans), default=0)
         rows = [f"表{number}第{r + 1}行" for r in range(height)]
-        table = SpanTable(spans, _title(element), f"表{number}", rows, contexts.get(element, ""))
-        if is_ours(table):
-            tables.append(table)
+        tables.append(SpanTable(spans, _title(element), f"表{number}", rows, contexts.get(element, "")))
     return tables
+
+
+def page_tables(data: bytes, file: str) -> list[SpanTable]:
+    """The page's target tables and self-evaluations."""
+    return [table for table in _page(data, file) if is_ours(table)]
 
 
 def split_tables(data: bytes, file: str) -> list[Table]:
     """The page's target tables and self-evaluations, as the ``.docx`` reader gives them."""
-    return as_tables(page_tables(_document(data, file), file))
+    return as_tables(page_tables(data, file))
 
 
 def _innermost_tables(document: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -223,11 +230,9 @@ def _innermost_tables(document: lxml.html.HtmlElement) -> list[lxml.html.HtmlEle
 
 def read(data: bytes, file: str):
     """A page's target tables as cells, or its flat table as canonical rows (see :mod:`perfkit.load.layout.spans`)."""
-    document = _document(data, file)
-    innermost = _innermost_tables(document)
-    contexts = _contexts(document, innermost)
-    for number, element in enumerate(innermost, start=1):
-        rows = grid_rows(_grid(element, file, number))  # a flat header row has 项目名称 and 一级指标 side by side
-        if rows and (frame := flat_rows(rows, file, f"表{number}", context=contexts.get(element, ""))) is not None:
+    tables = _page(data, file)
+    for number, table in enumerate(tables, start=1):
+        rows = grid_rows(table.spans)  # a flat header row has 项目名称 and 一级指标 side by side
+        if rows and (frame := flat_rows(rows, file, f"表{number}", context=table.context)) is not None:
             return frame
-    return layout_cells(page_tables(document, file), file)
+    return layout_cells([table for table in tables if is_ours(table)], file)

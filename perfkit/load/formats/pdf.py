@@ -31,6 +31,7 @@ from perfkit.errors import InputError
 from perfkit.load.formats.pdf_text import CellText, cell_text, joiner, lines_of
 from perfkit.load.formats.pdf_text import fold as fold_text
 from perfkit.load.layout.labels import without_levels
+from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.spans import NO_TABLES, Span, SpanTable, as_tables, is_ours, layout_cells
 from perfkit.load.layout.table import Table
 from perfkit.text import squash
@@ -321,6 +322,7 @@ def split_tables(data: bytes, file: str) -> list[Table]:
     return as_tables(document_tables(data, file))
 
 
+@parsed_once
 def document_tables(data: bytes, file: str) -> list[SpanTable]:
     """The PDF's target tables and self-evaluations, joined over page breaks."""
     pdf = _open(data, file)

@@ -19,6 +19,7 @@ import polars as pl
 
 from perfkit.errors import InputError
 from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL, label_key
+from perfkit.load.layout.once import parsed_once, remembered
 from perfkit.load.layout.spans import (
     TABLE_LABELS,
     Span,
@@ -67,7 +68,26 @@ class Sheet:
 
 
 def workbook_sheets(data: bytes, file: str, names: list[str] | None = None, kind: str = ".xls") -> list[Sheet]:
-    """The sheets of a workbook that calamine reads (``names``, or every sheet), with their merged regions."""
+    """The sheets of a workbook that calamine reads (``names``, or every sheet), with their merged regions.
+
+    In discovery (:func:`~perfkit.load.layout.once.parsing_once`) the workbook is read whole once:
+    a later call for some of its sheets takes them from there.
+    """
+    if names is None:
+        return _every_sheet(data, file, kind)
+    known = remembered(_every_sheet, data, file, kind)
+    if known is not None and known[0] and set(names) <= {s.name for s in known[1]}:
+        by_name = {s.name: s for s in known[1]}
+        return [by_name[name] for name in names]
+    return _read_sheets(data, file, names, kind)
+
+
+@parsed_once
+def _every_sheet(data: bytes, file: str, kind: str) -> list[Sheet]:
+    return _read_sheets(data, file, None, kind)
+
+
+def _read_sheets(data: bytes, file: str, names: list[str] | None, kind: str) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
     sheets, name = [], None

@@ -21,6 +21,7 @@ import polars as pl
 from perfkit.errors import InputError
 from perfkit.load.layout.labels import CLOSING_LABELS, MONEY_NOTE
 from perfkit.load.layout.money import SCALE_STATEMENT
+from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.project_part import UNIT_CODE_AND_NAME
 from perfkit.schema import PROJECTS
 from perfkit.targets import comparator_expr
@@ -129,6 +130,7 @@ def _failing_record(data: str, delimiter: str) -> str:
     return f"第{start}行"
 
 
+@parsed_once
 def read_sheets(data: bytes, file: str) -> dict[str, pl.DataFrame]:
     """Every sheet of an ``.xlsx`` as a frame of strings, without a header row, in sheet order."""
     sheets = {}
