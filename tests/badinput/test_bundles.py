@@ -201,7 +201,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], Refused]] = {
     ),
     "bundle: a unit code that would name a folder outside": (
         manifest_with(code="../../562301"),
-        Refused("bundle.zip", "bundle.zip: MANIFEST.json: 单位编码“../../562301”应为六位数字"),
+        Refused("bundle.zip", "bundle.zip: MANIFEST.json: 单位“../../562301”不是单位编码或可用作文件夹名的单位名称"),
     ),
     "bundle: a unit listed twice": (
         manifest_with(n=2),
