@@ -18,6 +18,7 @@ import polars as pl
 from perfkit.checks.frames import is_cost
 from perfkit.checks.registry import BASIS_APPROPRIATE, found, rule
 from perfkit.load import TargetTables
+from perfkit.targets import DEADLINE
 
 _BASIS = f"{BASIS_APPROPRIATE}；指标值应与预算规模相匹配，不得无故降低或删减，与上年度目标比较"
 _LOWER_BOUND = [">=", ">", "="]
@@ -68,12 +69,14 @@ def matched_indicators(tables: TargetTables) -> pl.DataFrame:
 
     An outer match: a row with a null ``seq`` is an indicator dropped this year, one with a null
     ``prev_seq`` is new. Columns of each side: ``seq, level1, level2, name, target_raw, target_op,
-    target_value, target_unit``; and the projects' columns of :func:`matched_projects`.
+    target_value, target_unit, target_kind``; and the projects' columns of :func:`matched_projects`.
     """
     if _MATCHED and _MATCHED[0][0] is tables.indicators and _MATCHED[0][1] is tables.projects:
         return _MATCHED[0][2]
     pairs = matched_projects(tables).filter(pl.col("prev_project_id").is_not_null())
-    columns = ["seq", "level1", "level2", "name", "target_raw", "target_op", "target_value", "target_unit"]
+    columns = [
+        "seq", "level1", "level2", "name", "target_raw", "target_op", "target_value", "target_unit", "target_kind",
+    ]  # fmt: skip
     # only matched projects' indicators are keyed (names normalised): none when one year is loaded
     matched = pl.concat([pairs["project_id"], pairs["prev_project_id"]])
     indicators = _keyed(tables.indicators.filter(pl.col("project_id").is_in(matched.implode())))
@@ -141,8 +144,13 @@ def yoy_unchanged_target(tables, params):
 @rule("yoy_target_lowered", "指标值较上年降低", "medium", "异常分析", _BASIS)
 def yoy_target_lowered(tables, params):
     lower_bound = pl.col("target_op").fill_null("=").is_in(_LOWER_BOUND)
-    lowered = lower_bound & (pl.col("target_value") < pl.col("prev_target_value"))
-    loosened = ~lower_bound & (pl.col("target_value") > pl.col("prev_target_value"))
+    # a deadline with its year (2024年全年 → 20241231) moves with the budget year: last year's date a
+    # year on is the same target (2025年全年), not a looser one
+    dated = (pl.col("target_kind") == DEADLINE) & (pl.col("target_value") >= 1e7) & (pl.col("prev_target_value") >= 1e7)
+    shift = pl.when(dated.fill_null(False)).then((pl.col("year") - pl.col("prev_year")) * 10000).otherwise(0)
+    previous = pl.col("prev_target_value") + shift
+    lowered = lower_bound & (pl.col("target_value") < previous)
+    loosened = ~lower_bound & (pl.col("target_value") > previous)
     # cost ceilings follow the budget: a higher one is not a weaker target
     rows = matched_indicators(tables).filter(_comparable() & (lowered | loosened) & ~is_cost())
     how = pl.when(lower_bound).then(pl.lit("下调")).otherwise(pl.lit("放宽（上限提高）"))

@@ -92,3 +92,32 @@ def test_one_year_only_says_nothing(seed_tables):
     """The bundled seed is 2025 only: no year-over-year finding."""
     yoy = [rid for rid in RULES if rid.startswith("yoy_")]
     assert run_checks(seed_tables).filter(pl.col("rule_id").is_in(yoy)).height == 0
+
+
+def _with_deadlines(tmp_path: Path, earlier: str, later: str) -> Path:
+    """The two-year fixture with a 时效指标 row added to 社区服务项目 in both years (illustrative)."""
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    first = {y: next(r for r in rows if f"{y}年社区服务项目" in r) for y in (2024, 2025)}
+    added = []
+    for year, target in ((2024, earlier), (2025, later)):
+        cells = first[year].split(",")
+        names = header.split(",")
+        cells[names.index("二级指标")] = "时效指标"
+        cells[names.index("三级指标")] = "服务完成时间"
+        cells[names.index("指标值")] = target
+        added.append(",".join(cells))
+    path = tmp_path / "two-years.csv"
+    path.write_text("\n".join([header, *rows, *added]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_deadline_that_names_its_year_moves_with_the_year(tmp_path):
+    """2024年全年 → 2025年全年 is the same target a year on (was flagged as loosened); 2024年6月底前 →
+    2025年12月底前 is half a year later than the same date a year on, so it is loosened (worked by hand:
+    20240630 + 1 year = 20250630 < 20251231)."""
+    same = load_targets(_with_deadlines(tmp_path, "2024年全年", "2025年全年"))
+    assert [f["message"] for f in findings_of(same, "yoy_target_lowered") if "服务完成时间" in f["message"]] == []
+    later = load_targets(_with_deadlines(tmp_path, "2024年6月底前", "2025年12月底前"))
+    found = [f for f in findings_of(later, "yoy_target_lowered") if "服务完成时间" in f["message"]]
+    assert len(found) == 1 and "放宽（上限提高）" in found[0]["message"]
