@@ -234,12 +234,12 @@ def bare_wan(tables, params):
 
 
 @rule(
-    "template_placeholder", "模板占位符未替换", "high", "完整性", _BASIS_REVIEW,
+    "unfilled_template_text", "模板占位符未替换", "high", "完整性", _BASIS_REVIEW,
     tokens=["**", "＊＊", "XX", "xx", "ＸＸ", "××", "xxx", "□□"],
 )  # fmt: skip
-def template_placeholder(tables, params):
-    """A cell that still holds the template's placeholder (``≥**人次``, ``XX万元``, ``××``): the
-    target was never filled in. A single ``*`` is no placeholder (``7*24小时``)."""
+def unfilled_template_text(tables, params):
+    """A cell that still holds the template's sample marks (``≥**人次``, ``XX万元``, ``××``): the
+    unit never wrote its own text there. A single ``*`` is a figure's operator (``7*24小时``)."""
     tokens = any_of(params["tokens"])
     cells = {"name": "三级指标", "description": "绩效指标描述", "target_raw": "指标值"}
     # literal tokens: a multi-pattern scan (Aho-Corasick) picks the few rows, the regex reads those only

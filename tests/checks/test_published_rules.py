@@ -41,29 +41,29 @@ def test_level2_misplaced_accepts_cost_under_outputs_or_as_its_own_group():
     assert findings_of(tables, "level2_misplaced") == []
 
 
-# template_placeholder (完整性) ----------------------------------------------------------------------
+# unfilled_template_text (完整性) ----------------------------------------------------------------------
 
 
-def test_template_placeholder_fires_on_stars_left_in_the_target():
+def test_unfilled_template_text_fires_on_stars_left_in_the_target():
     """``≥**人次``: the template's stars were never replaced by a number."""
     tables = one_change(1, (1, "产出指标", "数量指标", "公益活动场次", "全年开展公益活动的场次", "≥**人次"))
-    found = findings_of(tables, "template_placeholder")
+    found = findings_of(tables, "unfilled_template_text")
     assert places(found) == [(1, 1)]
     assert found[0]["message"] == "指标“公益活动场次”的指标值“≥**人次”仍是模板占位符（**）：应填写实际内容"
     assert found[0]["evidence"] == "指标值：≥**人次"
 
 
-def test_template_placeholder_fires_on_xx_in_a_name():
+def test_unfilled_template_text_fires_on_xx_in_a_name():
     """``XX活动场次`` in the name: one finding, naming the cell."""
     tables = one_change(1, (1, "产出指标", "数量指标", "XX活动场次", "全年开展公益活动的场次", "≥26场"))
-    found = findings_of(tables, "template_placeholder")
+    found = findings_of(tables, "unfilled_template_text")
     assert [(f["seq"], f["evidence"]) for f in found] == [(1, "三级指标：XX活动场次")]
 
 
-def test_template_placeholder_leaves_a_single_star_alone():
-    """Clean twin: ``7*24小时`` is a figure, not a placeholder."""
+def test_unfilled_template_text_leaves_a_single_star_alone():
+    """Clean twin: ``7*24小时`` is a figure, not a template mark."""
     tables = one_change(2, (1, "产出指标", "质量指标", "系统监控", "全天候监控", "7*24小时实时监控"))
-    assert findings_of(tables, "template_placeholder") == []
+    assert findings_of(tables, "unfilled_template_text") == []
 
 
 # input_as_output (相关性) ---------------------------------------------------------------------------
