@@ -192,8 +192,7 @@ def _funding_pairs(rows: list[Row], file: str, project: dict) -> None:
             value = figure_value(written.group(1) if written else cell)
             if value is None or value != value:  # a header row (预算数(A) | 执行数(B) | 执行率(B/A)): no pair
                 break
-            unit = None if written is None else "万元" if written.group(2) == "万" else written.group(2)
-            money[name] = (value, unit, cell, ref)
+            money[name] = _money_cell(name, cell.strip(), ref, file)
         if money.keys() == FUNDING_PAIRS.keys():
             project["_money"] = money
             return
