@@ -25,8 +25,7 @@ indicators (and a self-evaluation's actuals) must equal the undecorated document
 but the file path.
 
 The documents are the bundled table and one real-world document of each corpus family that
-perfkit reads as its truth today (the department-wide families, ``dept_overall_target`` and
-``dept_overall_selfeval``, have none yet). Where a variant fails today the property draws less
+perfkit reads as its truth today: all eight families. Where a variant fails today the property draws less
 of it for the labels concerned (a colon or a note on 一级指标 and the block titles, any change to a
 label the reader keeps as written), and each such case is a strict xfail of its own
 (``test_a_label_variant_that_fails_today``), which turns red when the reader is fixed. A direct
@@ -221,6 +220,9 @@ CORPUS = {
     "transfer_target": "sn-qingjian-jtj-2021",
     "selfeval_10hao": "yn-linxiang-lcj-2023",
     "selfeval_provincial": "ah-xiaoxian-zzz-2023",
+    "transfer_selfeval": "sc-langzhong-jtj-2021",
+    "dept_overall_target": "jx-fuliang-lyj-2026",
+    "dept_overall_selfeval": "ah-jinzhai-cgzx-2023",
 }
 SEED_SCALE = "万元"  # the bundled table's 单位：万元
 

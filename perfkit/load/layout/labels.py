@@ -85,6 +85,8 @@ KNOWN_UNKEPT_LABELS = (
     "主管部门编码", "项目负责人", "项目起止时间", "联系电话", "项目期限", "项目类别", "报表编号", "项目性质", "项目期",
     "项目来源", "项目类型", "项目分类", "立项依据", "资金性质", "联系人", "财政处室", "部门编码", "部门预算编码",
     "项目支出", "基本支出", "项目负责人及电话", "项目责任人", "项目支出实施期",
+    # money carried over from last year: a line under the total, neither this year's 财政拨款 nor 其他资金
+    "上年结转资金", "上年结转",
     # a self-evaluation's columns, read by load_targets too: labels, never values
     *GOAL_ACTUAL, "目标实际完成情况", "年度总体目标完成情况", "年初预算数", "全年预算数",
     "全年执行数", "执行率", "预算执行率", "分值", "得分",
