@@ -322,15 +322,6 @@ def label_key(text: str) -> str:
     return plain or key.strip("():")  # (三级指标): a label written inside brackets
 
 
-def on_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
-    """``expr`` (a function of ``column`` alone) for every row of ``frame``, worked out once per
-    distinct value: labels and project cells repeat on every table and row, and comparators are few."""
-    values = frame.select(pl.col(column).unique())
-    mapped = values.with_columns(expr.alias("_value"))
-    keyed = frame.select(column).join(mapped, on=column, how="left", nulls_equal=True, maintain_order="left")
-    return keyed["_value"]
-
-
 def label_key_expr(text: pl.Expr, folded: bool = False) -> pl.Expr:
     """:func:`label_key` for a column, in one pass of replacements that folds widths, brackets and
     colons and drops whitespace together (``folded``: the widths are folded and the whitespace

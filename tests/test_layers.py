@@ -3,7 +3,7 @@ module imports itself back through others. Read from the source with ``ast`` —
 functions (the lazy ones) and under ``TYPE_CHECKING`` count like the others.
 
 The layers, bottom to top (docs/architecture.md explains each):
-foundation (text, schema, errors, labels, output, targets) → load (layout → formats → the registry) →
+foundation (text, frames, schema, errors, labels, output, targets) → load (layout → formats → the registry) →
 checks, scoring, review →
 report → run → cli, explore.
 """
@@ -18,8 +18,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "perfkit"
 
 LAYERS = [
-    ("perfkit", "perfkit.errors", "perfkit.text", "perfkit.schema", "perfkit.labels", "perfkit.output",
-     "perfkit.targets", "perfkit.reference"),
+    ("perfkit", "perfkit.errors", "perfkit.text", "perfkit.frames", "perfkit.schema", "perfkit.labels",
+     "perfkit.output", "perfkit.targets", "perfkit.reference"),
     ("perfkit.load.layout",),  # grids → projects, indicators, actuals, by labels
     ("perfkit.load.formats",),  # bytes → grids, one module per format
     ("perfkit.load",),  # the registry of formats, load_targets, load_actuals
@@ -28,7 +28,8 @@ LAYERS = [
     ("perfkit.run",),
     ("perfkit.cli", "perfkit.explore"),
 ]  # fmt: skip
-TOP_LEVEL_FILES = {"__init__.py", "cli.py", "errors.py", "schema.py", "labels.py", "output.py", "targets.py", "text.py"}
+TOP_LEVEL_FILES = {"__init__.py", "cli.py", "errors.py", "schema.py", "labels.py", "output.py", "targets.py",
+                   "text.py", "frames.py"}  # fmt: skip
 TOP_LEVEL_FOLDERS = {"load", "checks", "scoring", "review", "report", "run", "explore", "reference"}
 MAX_LINES = 400
 

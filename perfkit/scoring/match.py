@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from perfkit.frames import on_distinct
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
 from perfkit.targets import is_money_indicator, is_timely_indicator, with_parsed_targets
-from perfkit.text import on_distinct, squashed
+from perfkit.text import squashed
 
 
 @dataclass(frozen=True)

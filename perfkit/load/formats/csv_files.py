@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.frames import running_sum
 from perfkit.load.formats.sniff import decode_text
 from perfkit.load.layout import flat
 
@@ -169,9 +170,10 @@ def _read_group(delimiter: str, header: tuple[str, ...], members: list[Regular])
     )
     is_mark = pl.col("c0") == _MARK
     rows = rows.with_columns(_fi=(is_mark.cum_sum() - 1).cast(pl.Int32)).filter(~is_mark)
-    # a field longer than the csv module takes: read_csv names it
-    too_long = rows.filter(pl.max_horizontal(pl.col(names).str.len_bytes()) > csv.field_size_limit())
-    if too_long.height:
+    # a field longer than the csv module takes (only in a body longer than that): read_csv names it
+    limit = csv.field_size_limit()
+    if any(len(m.body) > limit for m in members):
+        too_long = rows.filter(pl.max_horizontal(pl.col(names).str.len_bytes()) > limit)
         bad = set(too_long["_fi"].unique().to_list())
         irregular += [m for i, m in enumerate(members) if i in bad]
         rows = rows.filter(~pl.col("_fi").is_in(list(bad)))
@@ -186,10 +188,13 @@ def _read_group(delimiter: str, header: tuple[str, ...], members: list[Regular])
         },
         schema={"_fi": pl.Int32, "_file": pl.String, "_file_no": pl.Int32, "_start": pl.Int64, "_scale": pl.Float64},
     )
-    breaks = pl.sum_horizontal(pl.col(names).str.count_matches("\n", literal=True))
-    line = (
-        pl.col("_start") + pl.int_range(pl.len(), dtype=pl.Int64).over("_fi") + (breaks.cum_sum() - breaks).over("_fi")
-    )
+    # line breaks inside quoted cells push every later record of the file down (none without a quote)
+    pushed = pl.lit(0, dtype=pl.Int64)
+    if b'"' in buffer:
+        rows = rows.with_columns(_breaks=pl.sum_horizontal(pl.col(names).str.count_matches("\n", literal=True)))
+        pushed = running_sum(pl.col("_breaks"), "_fi") - pl.col("_breaks")
+    number = running_sum(pl.col("_fi").is_not_null(), "_fi")  # the record's number in its file (contiguous)
+    line = pl.col("_start") + number - 1 + pushed
     frame = rows.join(meta, on="_fi", how="left", maintain_order="left").select(
         "_file",
         _prefix=pl.lit(""),

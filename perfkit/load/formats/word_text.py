@@ -12,6 +12,7 @@ import re
 
 import polars as pl
 
+from perfkit.frames import running_sum
 from perfkit.load.layout.grid import GRID_COLUMNS, Table, tables_of
 from perfkit.load.layout.money import cell_statement
 from perfkit.text import fold_width
@@ -75,7 +76,7 @@ def cells(lines: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns(title).with_columns(
         table_no=pl.col("title").is_not_null().cum_sum().over("_file_no").cast(pl.Int32)
     )
-    has_cell = pl.col("is_cell").cum_sum().over("_file_no", "table_no") > 0
+    has_cell = running_sum(pl.col("is_cell"), "_file_no", "table_no") > 0  # lines are in order
     text_line = ~pl.col("is_cell") & ~pl.col("is_blank") & pl.col("title").is_null()
     # only text lines naming 单位 can state a scale: the statement regex runs on those few, gathered
     texts = frame.select(pl.arg_where(text_line & line.str.contains("单位", literal=True))).to_series()

@@ -19,13 +19,14 @@ import fastexcel
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.frames import group_numbers, on_distinct
 from perfkit.load.layout.labels import CLOSING_LABELS, MONEY_NOTE
 from perfkit.load.layout.money import SCALE_STATEMENT
 from perfkit.load.layout.once import parsed_once
 from perfkit.load.layout.project_part import UNIT_CODE_AND_NAME
 from perfkit.schema import PROJECTS
 from perfkit.targets import comparator_expr
-from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, figure_expr, fold_width_text, on_distinct
+from perfkit.text import MONEY_TO_WAN, OP_SYMBOLS, figure_expr, fold_width_text
 
 # Accepted headers → contract column. Headers are compared with whitespace and a trailing
 # parenthesis such as （万元） removed.
@@ -301,24 +302,22 @@ def finish_flat(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     )
     # a project is (unit, year, name) within a sheet of a file, numbered by its first row
     key = ["_file_no", "_part", "unit_code", "year", "project_name"]
-    first = frame.group_by(key).agg(pl.col("_line").min().alias("_first")).sort("_file_no", "_part", "_first")
-    first = first.with_columns(_key=pl.int_range(pl.len()).over("_file_no"))
-    frame = frame.join(first, on=key, how="left", nulls_equal=True, maintain_order="left")
+    frame = frame.with_columns(_key=group_numbers(frame, key, "_line", within=["_file_no", "_part"]))
     # rows come in file and line order from the readers: sorting a copy of every cell then changes nothing
     file, part = pl.col("_file_no").diff(), pl.col("_part").diff()
     in_order = (file > 0) | ((file == 0) & ((part > 0) | ((part == 0) & (pl.col("_line").diff() > 0))))
     if not frame.select(in_order.slice(1).all()).item():
         frame = frame.sort(_ORDER)
-    disagree = frame.group_by("_file", "_file_no", "_key").agg(
-        pl.col("_prefix", "_part").first(),
+    disagree = frame.group_by("_file_no", "_key").agg(
+        pl.col("_file", "_prefix", "_part").first(),
         pl.col("_line").min(),
         *[pl.col(f).n_unique().alias(f) for f in BUDGET_FIELDS],
     )
     _bad_row(disagree.filter(pl.any_horizontal(pl.col(BUDGET_FIELDS) > 1)), lambda r: "同一项目的各行预算数不一致")
     ref = pl.concat_str(pl.col("_prefix"), pl.lit("第"), pl.col("_line").cast(pl.String), pl.lit("行"))
     projects = (
-        frame.group_by("_file", "_file_no", "_key", maintain_order=True)
-        .agg(pl.col(PROJECT_FIELDS).first(), pl.col("_prefix", "_line", "department").first())
+        frame.group_by("_file_no", "_key", maintain_order=True)
+        .agg(pl.col("_file").first(), pl.col(PROJECT_FIELDS).first(), pl.col("_prefix", "_line", "department").first())
         .with_columns(pl.col("budget_fiscal", "budget_other").fill_null(0.0), source_ref=ref)
         .drop("_prefix", "_line")
     )

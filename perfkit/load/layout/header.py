@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from perfkit.frames import contains_any_word
 from perfkit.load.layout.labels import (
     FIELD_OF_HEADER,
     INDICATOR_HEADERS,
@@ -35,18 +36,20 @@ def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     """The cells of every header row (一级指标 with an 指标值 label) and of the row under each, with
     their field (``_field``), and ``_is_header`` / ``_is_sub`` row marks."""
     # by its label key (一级指标：, 一级指标（必填）), computed only on the few cells that start like one
-    maybe = cells.filter(
-        (pl.col("_c").str.starts_with("一级") | pl.col("_c").str.contains_any(_PAIRED)) & ~pl.col("continued")
-    )
+    maybe = cells.filter(contains_any_word(pl.col("_c"), ["一级", *_PAIRED]) & ~pl.col("continued"))
     level1_rows = maybe.filter(label_key_expr(pl.col("text")).is_in(_LEVEL1 + _PAIRED))["_row"].unique()
     candidates = pl.concat([level1_rows, level1_rows + 1]).unique()
-    near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(
-        _k=label_key_expr(pl.col("text")), _own=~pl.col("continued")
-    )
+    near = cells.filter(pl.col("_row").is_in(candidates.implode())).with_columns(_own=~pl.col("continued"))
     # a label with a year (预期2022年实现值) names the column of the label without it
     field = pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None)
     undated = pl.col("_k").str.replace_all(YEAR_IN_LABEL, "").replace_strict(FIELD_OF_HEADER, default=None)
-    near = near.with_columns(_field=pl.coalesce(field, undated), _dated=field.is_null() & (undated == "target_raw"))
+    # header labels repeat on every table: each distinct text is read once
+    keys = (
+        near.select(pl.col("text").unique())
+        .with_columns(_k=label_key_expr(pl.col("text")))
+        .with_columns(_field=pl.coalesce(field, undated), _dated=field.is_null() & (undated == "target_raw"))
+    )
+    near = near.join(keys, on="text", how="left", nulls_equal=True, maintain_order="left")
     # two dated target labels in one row (2024年指标值 | 2025年指标值): which is the target cannot be told
     twice = (pl.col("_dated") & pl.col("_own")).sum().over(*_TABLE, "row_no") > 1
     near = near.with_columns(_field=pl.when(pl.col("_dated") & twice).then(None).otherwise("_field"))

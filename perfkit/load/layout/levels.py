@@ -14,7 +14,7 @@ def level1_cells(after: pl.DataFrame, starts: pl.DataFrame, spans: bool) -> list
     """``_l1_row`` and ``_l1_col``: the origin of the level-1 cell each row of ``starts`` (its first
     cell at ``_at`` of ``after``, the level-1 column at ``level1``) lies under; null without spans."""
     if not spans:
-        return [pl.Series(name, [None] * starts.height, pl.Int32) for name in ("_l1_row", "_l1_col")]
+        return [pl.repeat(None, starts.height, dtype=pl.Int32, eager=True).alias(n) for n in ("_l1_row", "_l1_col")]
     at = starts["_at"] + starts["level1"].cast(pl.UInt32)
     return [after["origin_row"].gather(at).alias("_l1_row"), after["origin_col"].gather(at).alias("_l1_col")]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.errors import InputError
+from perfkit.frames import on_few
 from perfkit.load.layout.labels import (
     COST_AMOUNT_LABELS,
     COST_TABLE_LABELS,
@@ -47,6 +48,8 @@ NAMED_FIGURE = (
     r"^[^0-9]*(?:资金|补助|拨款|经费|专款)(?:[（(][^（）()0-9]*[）)])?"
     rf"(?<figure>[0-9][0-9,，]*(?:\.[0-9]+)?(?:{_MONEY}|万|亿)?)$"
 )
+# a budget cell that is a plain number (most are): nothing in it to parse
+_PLAIN_FIGURE = r"^[0-9]+(?:\.[0-9]+)?$"
 # a cell that is only a money unit (the unit of the figure before it)
 UNIT_ONLY = rf"^[（(]?(?:人民币)?({_MONEY})[）)]?$"
 # a cell longer than this is text (a goal, a purpose), not a statement of scale
@@ -150,19 +153,18 @@ def budget_figures(written: pl.DataFrame, scales: pl.DataFrame, fields: dict[str
     flat = fold_width(pl.col("_value")).str.replace_all(r"\s", "")
     cell = figure_cell(flat)
     own = cell.str.extract_groups(VALUE_WITH_UNIT)
-    money = (
-        written.filter(pl.col("_field").is_in([*fields, "fiscal_part"]))
-        .join(scales, on=TABLE_KEY, how="left")
-        .with_columns(
-            _own=pl.coalesce(
-                own.struct.field("unit").replace({"万": "万元", "亿": "亿元"}),
-                fold_width(pl.col("_next").fill_null("")).str.replace_all(r"\s", "").str.extract(UNIT_ONLY, 1),
-            ),
-            # a named figure without a unit (某补助资金50) is the cell's number at the table's scale
-            _number=pl.coalesce(
-                own.struct.field("number"), pl.when(flat.str.contains(NAMED_FIGURE)).then(cell), "_value"
-            ),
-        )
+    # a figure with a unit or a name (50万元, 某补助资金50): only cells that are not a plain number
+    # (most are) are parsed; a named figure without a unit is the cell's number at the table's scale
+    money = written.filter(pl.col("_field").is_in([*fields, "fiscal_part"])).join(scales, on=TABLE_KEY, how="left")
+    parsing = ~pl.col("_value").fill_null("").str.contains(_PLAIN_FIGURE)
+    unit = on_few(money, parsing, own.struct.field("unit").replace({"万": "万元", "亿": "亿元"}), "_unit")
+    named = pl.when(flat.str.contains(NAMED_FIGURE)).then(cell)
+    number = on_few(money, parsing, pl.coalesce(own.struct.field("number"), named), "_parsed")
+    money = money.with_columns(
+        _own=pl.coalesce(
+            unit, fold_width(pl.col("_next").fill_null("")).str.replace_all(r"\s", "").str.extract(UNIT_ONLY, 1)
+        ),
+        _number=pl.coalesce(number, "_value"),
     )
     _refuse_contradicting_units(money.filter(pl.col("_own").is_not_null()), "_value", "_value_ref")
     money = money.with_columns(

@@ -13,6 +13,7 @@ import re
 
 import polars as pl
 
+from perfkit.frames import on_few, running_sum
 from perfkit.load.layout.department import as_department, department_wide, split_tasks
 from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
@@ -83,21 +84,21 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     after_label = same_row & is_label.shift(1)
     is_unit = pl.col("_unit").struct.field("code").is_not_null() & ~pl.col("continued") & ~after_label.fill_null(False)
     c = c.with_columns(
-        _is_unit=is_unit & (is_unit.cum_sum().over(TABLE_KEY) == 1),
+        _is_unit=is_unit & (running_sum(is_unit, *TABLE_KEY) == 1),
         _is_label=is_label,
     ).with_columns(
         # the regexes run only on the few cells a literal test lets through (most cells are values)
-        _sparse(c, pl.col("_flat").str.contains("单位", literal=True), cell_statement(pl.col("_folded")), "_statement"),
-        _sparse(
+        on_few(c, pl.col("_flat").str.contains("单位", literal=True), cell_statement(pl.col("_folded")), "_statement"),
+        on_few(
             c, pl.col("_flat").str.contains_any(["(", "（"]), money_in_label(pl.col("_flat"), folded=True), "_money"
         ),
-        _sparse(
+        on_few(
             c,
             pl.col("_flat").str.contains("总额", literal=True),
             pl.col("_flat").str.contains(FUNDING_TEXT),
             "_funding",
         ).fill_null(False),
-        _sparse(
+        on_few(
             c,
             pl.col("_flat").str.ends_with("表"),
             pl.when(pl.col("_flat").str.contains(_TITLE_CELL)).then(pl.col("_flat").str.extract(YEAR, 1)),
@@ -282,13 +283,6 @@ def _cell_readings(cells: pl.DataFrame) -> pl.DataFrame:
     )
     short = pl.col("_flat").str.len_chars() <= _KEY_CHARS
     return read.with_columns(_k=pl.when(short).then(label_key_expr(pl.col("_flat"), folded=True)).otherwise(pl.lit("")))
-
-
-def _sparse(c: pl.DataFrame, maybe: pl.Expr, value: pl.Expr, name: str) -> pl.Series:
-    """``value`` computed on the rows of ``c`` where the cheap test ``maybe`` holds, null elsewhere."""
-    at = c.select(pl.arg_where(maybe)).to_series()
-    found = c.select(pl.all().gather(at)).select(value.alias(name)).to_series()
-    return pl.repeat(None, c.height, dtype=found.dtype, eager=True).alias(name).scatter(at, found)
 
 
 def _inline_cells(c: pl.DataFrame) -> list[pl.Series]:

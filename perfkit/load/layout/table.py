@@ -15,6 +15,7 @@ import re
 
 import polars as pl
 
+from perfkit.frames import contains_any_word, fill_down
 from perfkit.load.layout.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
 from perfkit.load.layout.header import REQUIRED_HEADERS, block_columns, header_cells, incomplete_headers
 from perfkit.load.layout.labels import (
@@ -159,7 +160,7 @@ def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame
     )
     # 合计, 总分, 审核意见, 填报人, 说明 … in a row's first cells: the form ends there
     first_cells = after.filter(pl.col("col") <= 1, ~pl.col("continued"))
-    maybe = first_cells.filter(pl.col("_c").str.contains_any(list(CLOSING_WORDS)))
+    maybe = first_cells.filter(contains_any_word(pl.col("_c"), CLOSING_WORDS))
     closing = maybe.filter(pl.col("_c").str.contains(CLOSING_ROW)).select(keys).unique()
     marks = headers.group_by(keys).agg(pl.col("_is_header", "_is_sub").first())
     rows = (
@@ -170,9 +171,9 @@ def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame
         .with_columns(pl.col("_is_header", "_is_sub", "_closing").fill_null(False))
     )
     rows = rows.with_columns(
-        _block=pl.when("_is_header").then("row_no").forward_fill().over(_TABLE),
-        _open=pl.when("_is_header").then(True).when("_closing").then(False).forward_fill().over(_TABLE).fill_null(True),
-        period=pl.col("_period").forward_fill().over(_TABLE).fill_null(pl.col("_initial")).fill_null("annual"),
+        _block=fill_down(pl.when("_is_header").then("row_no"), *_TABLE),
+        _open=fill_down(pl.when("_is_header").then(True).when("_closing").then(False), *_TABLE).fill_null(True),
+        period=fill_down(pl.col("_period"), *_TABLE).fill_null(pl.col("_initial")).fill_null("annual"),
         # a block title on a row of its own (written once, or merged over the row)
         _title_row=pl.col("_period").is_not_null() & (pl.col("_n_period") + pl.col("_blank") == pl.col("_cells")),
     )
@@ -217,7 +218,8 @@ def _indicators(
     level1_cell = level1_cells(after, starts, spans)
     merged = _merged_fields(starts, after, sides) if spans else no_problems().with_columns(row_no=pl.lit(0))
     frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), *level1_cell)
-    frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
+    if merged.height:  # rows with one cell over two fields are left out (named in `merged`)
+        frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
     # (the regexes run only on rows whose cells are all short: the few that can be such a row)
     short = (pl.col("target_raw").str.len_chars().fill_null(0) <= 2) & (
@@ -278,7 +280,7 @@ def _indicators(
 def period_titles(cells: pl.DataFrame) -> pl.DataFrame:
     """The cells that title a block with its period (长期绩效指标, 年度绩效指标：…) in a row's first
     columns, with their key ``_pk``: the label key is computed only on the few cells that contain one."""
-    maybe = cells.filter(pl.col("_c").str.contains_any(list(PERIOD_LABELS)))
+    maybe = cells.filter(contains_any_word(pl.col("_c"), PERIOD_LABELS))
     return maybe.with_columns(_pk=label_key_expr(pl.col("text"))).filter(pl.col("_pk").is_in(list(PERIOD_LABELS)))
 
 
