@@ -16,7 +16,7 @@ from perfkit.load.formats.sniff import decode_text, detect_format
 from perfkit.load.layout.assemble import project_id
 from perfkit.load.layout.flat import read_sheets
 from perfkit.load.layout.grid import Table
-from perfkit.load.layout.selfeval import is_selfeval, read_selfeval, split_forms
+from perfkit.load.layout.selfeval import header_found, is_selfeval, read_selfeval, split_forms
 from perfkit.load.layout.spans import as_tables
 from perfkit.load.repeats import REPEATED_COLUMNS, without_repeats
 from perfkit.text import figure_expr, fold_width
@@ -70,10 +70,13 @@ class Actuals:
     repeated: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REPEATED_COLUMNS))
 
 
-def _from_tables(tables: list[Table], file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _from_tables(tables: list[Table], file: str, why: str = "") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The self-evaluations among ``tables``; none is refused, naming the header found instead, else
+    ``why`` (what the format's reader saw in tables it did not hand over)."""
     selfevals = [t for t in tables if is_selfeval(t)]
     if not selfevals:
-        raise InputError(file, None, "未找到绩效自评表（应含“实际完成值”列）")
+        found = header_found(tables) or (f"；{why}" if why else "")
+        raise InputError(file, None, f"未找到绩效自评表（应含“一级指标”“实际完成值”列{found}）")
     projects, indicators = [], []
     seen: dict[str, int] = {}
     for table in (form for t in selfevals for form in split_forms(t)):
@@ -175,7 +178,8 @@ def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     if kind == "word_text":
         return _from_tables(word_text.split_tables(decode_text(data, file)), file)
     if kind == "docx":
-        return _from_tables(docx_format.split_tables(data, file), file)
+        tables = docx_format.split_tables(data, file)
+        return _from_tables(tables, file, "" if tables else docx_format.tables_without_levels(data, file))
     if kind in _TABLE_SOURCES:  # PDFs, web pages, .xls, .doc/.wps: tables laid on their grid
         return _from_tables(_TABLE_SOURCES[kind](data, file), file)
     if kind == "xlsx":

@@ -515,8 +515,15 @@ CASES: dict[str, Case] = {
         Refused("out", "out: 无法读写（File exists）"),
     ),
     # --- actuals (perfkit score) ------------------------------------------------------------------
+    # the refusal names the header row it found instead (line 22 of the text: its row starts there)
     "actuals: a target table instead of a self-evaluation": Case(
-        make.text_file("a.txt", TEXT), Refused("a.txt", "a.txt: 未找到绩效自评表（应含“实际完成值”列）"), "score"
+        make.text_file("a.txt", TEXT),
+        Refused(
+            "a.txt",
+            "a.txt: 未找到绩效自评表（应含“一级指标”“实际完成值”列；"
+            "第22行的表头只有“一级指标”“二级指标”“三级指标”“绩效指标描述”“指标值”）",
+        ),
+        "score",
     ),
     "actuals: csv": Case(
         make.text_file("a.csv", make.csv_text()), Refused("a.csv", "a.csv: 实际完成值应为绩效自评表"), "score"

@@ -9,6 +9,7 @@ from perfkit.errors import InputError
 from perfkit.load import load_targets
 from perfkit.load.actuals import load_actuals
 from perfkit.load.layout.labels import without_levels
+from tests.load.layout_docs import write_docx
 
 
 def _page(title: str, rows: list[str]) -> bytes:
@@ -95,3 +96,45 @@ def test_a_score_that_is_no_figure_is_an_unreadable_cell_not_a_refusal(tmp_path)
     # worked by hand: the OCR'd IO (row 3, column 7) is left empty, the other score read; the form is read
     assert actuals.indicators.select("name", "self_score").rows() == [("保障人数", None), ("合格率", 5.0)]
     assert actuals.projects["selfeval_unreadable"].to_list() == [["表1第3行第7格：得分“IO”不是数字"]]
+
+
+def test_a_table_without_an_actual_column_is_refused_naming_the_header_it_has(tmp_path):
+    # a target table with a progress column (实施进度 says 已完成100%, not what was achieved): no column
+    # of actual values, so no self-evaluation; worked by hand, the refusal quotes the header row's own
+    # cells in order, the merged 绩效⏎指标 without its line break
+    rows = [
+        "<td rowspan=3>绩效<br>指标</td><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td>"
+        "<td>实施进度</td>",
+        "<td rowspan=2>产出指标</td><td>数量指标</td><td>宣传次数</td><td>≥2次</td><td>已完成100%</td>",
+        "<td>质量指标</td><td>合格率</td><td>100%</td><td>已完成100%</td>",
+    ]
+    path = tmp_path / "t.html"
+    path.write_bytes(_page("某项目绩效自评", rows))
+    with pytest.raises(InputError) as refused:
+        load_actuals(path)
+    assert refused.value.message == (
+        "未找到绩效自评表（应含“一级指标”“实际完成值”列；表1第1行的表头只有“绩效指标”“一级指标”“二级指标”“三级指标”“指标值”“实施进度”）"
+    )
+
+
+def test_a_file_with_no_indicator_header_is_refused_as_before(tmp_path):
+    path = tmp_path / "t.html"
+    path.write_bytes(_page("通知", ["<td>首页</td><td>新闻</td>"]))
+    with pytest.raises(InputError) as refused:
+        load_actuals(path)
+    assert refused.value.message == "未找到绩效自评表（应含“一级指标”“实际完成值”列）"
+
+
+def test_a_word_self_evaluation_without_levels_is_refused_as_extract_refuses_it(tmp_path):
+    # 指标名称 | 计量单位 | 年初指标值 | 全年完成值 with no 一级 / 二级 label: no target-like table, so no
+    # self-evaluation either; worked by hand, score names the same table and columns as extract
+    rows = [
+        ["指标名称", "计量单位", "年初指标值", "全年完成值", "指标得分"],
+        ["预算完成率", "%", "70%", "76%", "2"],
+    ]
+    path = write_docx(tmp_path / "t.docx", "部门整体绩效自评表", rows)
+    with pytest.raises(InputError) as refused:
+        load_actuals(path)
+    assert refused.value.message == (
+        "未找到绩效自评表（应含“一级指标”“实际完成值”列；表1有“指标名称”“年初指标值”列，但没有一级指标、二级指标列）"
+    )

@@ -3,8 +3,35 @@
 Each is a strict xfail in test_realworld.py: when a reader change makes one pass, its test turns
 red and its entry here must be removed. ``python -m tests.realworld.report`` lists the differences
 in full and names the entries that no longer hold. A reason is the first refusal (with quoted names
-elided) or the kinds of difference and their counts.
+elided) or the kinds of difference and their counts; ``--write-known`` rewrites the pairs and
+their reasons from a run. Why each document differs is written by hand in ``CAUSES``, which the
+rewrite keeps: every listed document has a cause, and every cause a listed document.
 """
+
+# document → why perfkit does not read it as its truth, in one line (what the document does that
+# perfkit does not read, and what perfkit says instead)
+CAUSES: dict[str, str] = {
+    "cq-kxc-rmt-2021": (
+        "an indicator list with no level columns (指标名称 | 计量单位 | 指标性质 | 年初指标值 …): perfkit reads "
+        "indicators under 一级指标 / 二级指标 only and refuses the table, naming the columns it has; its "
+        "actual-value header is OCR-damaged too (年成值全完值), and its budget amounts are lost"
+    ),
+    "hn-lingling-lyj-2021": (
+        "the unit's label lost its first character in the stored copy (级预算单位名称 for 一级预算单位名称): "
+        "perfkit does not read a damaged label, so the unit name stays empty"
+    ),
+    "nx-yinchuan-6z-2021": (
+        "OCR-damaged labels: 实施第位 (实施单位) leaves the unit empty, 调整预算将,A、 (调整预算数(A)) the "
+        "full-year budget and so the execution score (execution_unscored), 考值参分 (参考分值) the rows' own "
+        "weights; its level-1 groups 项目决策 / 项目管理 / 顼目产出 / 项目效益 are not 产出 / 效益 / 满意度, so "
+        "no row is scored (indicator_unscored), where the truth scores five with the form's weights"
+    ),
+    "sc-daying-sx-2020": (
+        "no column of actual values: 实施进度 says 已完成100% on every row, progress rather than what was "
+        "achieved, so score refuses the file, naming the header it found"
+    ),
+}
+
 
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     (
@@ -27,5 +54,5 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     (
         "sc-daying-sx-2020",
         "html",
-    ): "项目名称×1、拒绝读取×1；例：项目1 项目名称：应为「双心及文明城市创建专项资金」，实为「（未找到项目名称：表1）」",
+    ): "拒绝读取×1；例：perfkit score 拒绝读取：错误: sc-daying-sx-2020.html: 未找到绩效自评表（应含“一级指标”“实际完成值”列；表1第1行的表头只有“绩效指标”…",
 }

@@ -22,7 +22,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from tests.realworld.known_differences import KNOWN_DIFFERENCES
+from tests.realworld.known_differences import CAUSES, KNOWN_DIFFERENCES
 from tests.realworld.render import cases, load_source, print_all, render
 from tests.realworld.truth import ROOT, Difference, compare, load_truth, refusal_gist
 
@@ -61,7 +61,7 @@ def _reason(differences: list[Difference]) -> str:
 def _write_known(failing: dict[tuple[str, str], list[Difference]]) -> None:
     """Rewrite known_differences.py: its docstring, then every failing (document, format) with its reason."""
     path = Path(__file__).with_name("known_differences.py")
-    head = path.read_text(encoding="utf-8").split("KNOWN_DIFFERENCES", 1)[0]
+    head = path.read_text(encoding="utf-8").split("\nKNOWN_DIFFERENCES:", 1)[0] + "\n"
     lines = [f"    {key!r}: {_reason(diffs)!r}," for key, diffs in sorted(failing.items())]
     body = "KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {\n" + "\n".join(lines) + "\n}\n"
     path.write_text(head + body, encoding="utf-8")
@@ -134,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                 stale.append(f"{doc_id} [{fmt}]")
             continue
         print(f"FAIL {doc_id} [{fmt}]：{len(result)} 处差异")
+        if (doc_id, fmt) in KNOWN_DIFFERENCES and doc_id in CAUSES:
+            print(f"     已知：{CAUSES[doc_id]}")
         for diff in result[: max(args.n, 0)]:
             print(f"     {diff}")
         if len(result) > args.n > 0:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CLIENTS, client
-from tests.realworld.known_differences import KNOWN_DIFFERENCES
+from tests.realworld.known_differences import CAUSES, KNOWN_DIFFERENCES
 from tests.realworld.render import (
     FORMATS,
     NO_SOFFICE,
@@ -37,7 +37,7 @@ def rendered(tmp_path_factory) -> dict[tuple[str, str], Path | str]:
 
 def _case(doc_id: str, fmt: str):
     reason = KNOWN_DIFFERENCES.get((doc_id, fmt))
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    marks = [pytest.mark.xfail(strict=True, reason=f"{CAUSES.get(doc_id)}（{reason}）")] if reason else []
     return pytest.param(doc_id, fmt, id=f"{doc_id}-{fmt}", marks=marks)
 
 
@@ -68,6 +68,11 @@ def test_every_document_has_formats_and_every_entry_a_document() -> None:
 
 def test_known_differences_name_cases() -> None:
     assert set(KNOWN_DIFFERENCES) <= set(CASES), set(KNOWN_DIFFERENCES) - set(CASES)
+
+
+def test_every_known_difference_has_its_cause() -> None:
+    listed = {doc_id for doc_id, _ in KNOWN_DIFFERENCES}
+    assert set(CAUSES) == listed, {"无原因": listed - set(CAUSES), "已不在列表中": set(CAUSES) - listed}
 
 
 def test_grids_are_consistent() -> None:

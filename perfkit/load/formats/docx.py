@@ -138,9 +138,16 @@ def target_grid(data: bytes, file: str) -> pl.DataFrame:
 def no_tables_why(data: bytes, file: str) -> str:
     """Why a document has no target-like table, for its refusal: ``（表2…没有一级指标、二级指标列）`` where
     a table has indicator columns but no levels, else nothing."""
+    why = tables_without_levels(data, file)
+    return f"（{why}）" if why else ""
+
+
+def tables_without_levels(data: bytes, file: str) -> str:
+    """``表2有“指标名称”“年初指标值”列，但没有一级指标、二级指标列`` for the first table of the document
+    with indicator columns but no level columns; "" where there is none."""
     for n, table in enumerate(document_tables(data, file), start=1):
         if why := without_levels([s.text for row in table.rows for s in row if s]):
-            return f"（表{n}{why}）"
+            return f"表{n}{why}"
     return ""
 
 

@@ -49,7 +49,7 @@ from perfkit.load.layout.selfeval_rows import columns_of, find_header, indicator
 from perfkit.load.layout.table import YEAR
 from perfkit.text import MONEY_SCALE, MONEY_TO_WAN, figure_value, fold_width_text
 
-__all__ = ["FUNDING_HEADERS", "INDICATOR_HEADERS", "is_selfeval", "read_selfeval", "split_forms"]
+__all__ = ["FUNDING_HEADERS", "INDICATOR_HEADERS", "header_found", "is_selfeval", "read_selfeval", "split_forms"]
 
 # a project code in front of the name: 51000021R000000019951-工资性支出
 _CODE_PREFIX = re.compile(r"^[0-9A-Za-z]{8,}\s*[-－—–]\s*")
@@ -67,6 +67,17 @@ _PAIR_FIELDS = {key(lb): name for name, labels in FUNDING_PAIRS.items() for lb i
 def is_selfeval(table: Table) -> bool:
     """Whether ``table`` is a self-evaluation (it has a column of actual values such as 实际完成值)."""
     return any(indicator_field(c) == "actual_raw" for row in table.rows for c in row.cells if c.strip())
+
+
+def header_found(tables: list[Table]) -> str:
+    """What a file that holds no self-evaluation has instead, for its refusal: the first row that
+    names an indicator name or target column (``；表1第1行的表头只有“一级指标”“指标值”“实施进度”``), its
+    own cells in order without whitespace; "" where no table has such a row."""
+    for row in (row for table in tables for row in table.rows):
+        if {"name", "target_raw"} & columns_of(row).keys():
+            cells = ["".join(text.split()) for _, text in own(row) if text]
+            return f"；{row.ref}的表头只有“{'”“'.join(cells)}”"
+    return ""
 
 
 def split_forms(table: Table) -> list[Table]:
