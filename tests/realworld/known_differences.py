@@ -24,6 +24,7 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "nx-yinchuan-6z-2021",
         "pdf",
     ): "复核得分×5、单位名称×1、全年预算数（万元）×1、执行率得分×1；例：项目1 单位名称：应为「银川市第六中学」，实为「空」",
+    ("nx-yuanzhou-njzx-2022", "pdf"): "全年执行数（万元）×1；例：项目1 全年执行数（万元）：应为 259.45，实为 空",
     (
         "sc-daying-sx-2020",
         "html",
