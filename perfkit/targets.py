@@ -51,9 +51,9 @@ UNIT_WORDS = (
     "亿元 万元 千元 元 亿 万 百分比 百分点 个百分点 % ‰ "
     "万人次 人次 万人 人 名 位 户次 户 家次 家 所 个 次 场次 场 期次 期 批次 批 项 件 套 台次 台 "
     "辆次 辆 架 部 本 册 份 篇 条 张 幅 首 集 门 节 课时 学时 课 组 支 类 种 处 座 间 栋 株 棵 "
-    "亩 公顷 平方米 平米 ㎡ 立方米 米 公里 千米 吨 千克 公斤 个工作日 工作日 人天 人日 天 日 周 "
+    "亩 公顷 平方米 平米 ㎡ 立方米 米 厘米 毫米 公里 千米 吨 千克 公斤 个工作日 工作日 人天 人日 天 日 周 "
     "个月 月 季度 年 小时 分钟 秒 届 轮 站 点 单 例 宗 起 分 "
-    "只 头 羽 匹 口 眼 盏 盒 瓶 袋 箱 包 双 副 块 根 把 艘 道 片 卷 床 剂 枚 孔 扇 盘 对 棵次 株次 "
+    "只 头 羽 匹 口 眼 盏 盒 瓶 袋 箱 包 双 副 块 根 把 艘 道 片 卷 床 剂 枚 孔 扇 盘 对 棵次 株次 粒 "
     "平方公里 立方 方 千瓦时 千瓦 兆瓦 度 公斤 克 升 毫升 村 社区 乡镇 学校"
 ).split()
 # a multiplier before a unit of things (1.2万亩, 3万株, 5千只): the unit keeps it, as 万元 does
@@ -99,6 +99,8 @@ _DEADLINE_RE = (
 _ON_TIME = r"^(?:按期|按时|如期|准时)完成"
 # a leading minus written as full-width －, the minus sign − or the small ﹣ (－3%, ≥−5%)
 _MINUS = r"^(?<op>>=|<=|=|>|<)?[－−﹣](?<digit>[0-9])"
+# a tolerance either side of zero (±3%, 误差±3%以内): the range from minus to plus the number
+_PLUS_MINUS = r"^±(?<num>[0-9]+(?:\.[0-9]+)?)"
 # a unit written in brackets after the number (≤4（万元）, ≥95(%)): the unit, not a note
 _BRACKET_UNIT = rf"^[（(](?<unit>{_UNIT})[）)](?<rest>.*)$"
 # in a 时效指标, a date written with dots or slashes (2024.01, 2023/12/31) and a span of two dates
@@ -156,6 +158,7 @@ def _normalised(cells: pl.DataFrame, raw: str, text: str) -> pl.DataFrame:
     signed = (
         _words_to_symbols(pl.col(text))
         .str.replace(_MINUS, "${op}-${digit}")
+        .str.replace(_PLUS_MINUS, "-${num}~${num}")
         .str.replace(_FILLER, "${op}${digit}")
         .str.replace(_PER_FIRST_WITH_UNIT, "${op}${num}${unit}/${per}")
         .str.replace(_PER_FIRST, "${op}${num}每${per}")

@@ -138,6 +138,12 @@ FULL_CASES = [
     # money per person: 万/人 is 万元/人 on money
     ("≥1.5万/人", True, (">=", 1.5, "万元/人", Q, None, None, None, False)),
     ("≥1.5万/人", False, (">=", 1.5, "万/人", Q, None, None, None, False)),
+    # a tolerance either side of zero: the range from minus to plus the number (以内 agrees with it)
+    ("±3%以内", False, (None, -3.0, "%", R, 3.0, None, None, False)),
+    ("±0.5毫米", False, (None, -0.5, "毫米", R, 0.5, None, None, False)),
+    # lengths in 厘米, seeds counted in 万粒
+    ("≥50厘米", False, (">=", 50.0, "厘米", Q, None, None, None, False)),
+    ("550万粒", False, (None, 550.0, "万粒", Q, None, None, None, False)),
     # thousands separators
     ("3,080人", False, (None, 3080.0, "人", Q, None, None, None, False)),
     ("≥1，200人", False, (">=", 1200.0, "人", Q, None, None, None, False)),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from perfkit.load import load_targets
 from perfkit.load.actuals import load_actuals
 from perfkit.scoring import score
@@ -72,6 +74,68 @@ def test_long_term_and_annual_blocks_side_by_side(tmp_path: Path) -> None:
     # places name the source's rows: row 10 is the long-term row left unfilled
     assert tables.indicators["source_ref"].to_list() == ["表1第9行", "表1第11行", "表1第9行", "表1第10行", "表1第11行"]
     assert project["unfilled_rows"] == "表1第10行"
+
+
+def test_blocks_side_by_side_named_by_the_goal_row_above(tmp_path: Path) -> None:
+    """二级指标 | 三级指标 | 指标值 twice with no period on the labels: each block's period is the one
+    written over its first column in the goal row above (中期目标 … | 年度目标 …)."""
+    rows = [
+        ["项目名称", ("城区道路改造", 1, 6)],
+        ["预算单位", ("某市交通运输局", 1, 6)],
+        [("总体目标", 2, 1), ("中期目标(2025年--2027年)", 1, 3), ("年度目标", 1, 3)],
+        [("三年改造道路30公里", 1, 3), ("改造道路10公里", 1, 3)],
+        ["一级指标", "二级指标", "三级指标", "指标值(或计划水平)", "二级指标", "三级指标", "计划指标值(或计划水平)"],
+        ["产出指标", "数量指标", "改造道路长度", "30公里", "数量指标", "改造道路长度", "10公里"],
+        ["满意度指标", "服务对象满意度指标", "市民满意度", "≥90%", "服务对象满意度指标", "市民满意度", "≥85%"],
+    ]
+    tables = load_targets(write_docx(tmp_path / "goal_row.docx", "项目支出绩效目标批复表", rows))
+    project = tables.projects.row(0, named=True)
+    assert (project["goal_long_term"], project["goal_text"]) == ("三年改造道路30公里", "改造道路10公里")
+    # worked by hand: the left block under 中期目标 is long-term, the right one under 年度目标 annual;
+    # 计划指标值 is the right block's target column
+    assert tables.indicators.select("period", "level1", "level2", "name", "target_raw").rows() == [
+        ("long_term", "产出指标", "数量指标", "改造道路长度", "30公里"),
+        ("long_term", "满意度指标", "服务对象满意度指标", "市民满意度", "≥90%"),
+        ("annual", "产出指标", "数量指标", "改造道路长度", "10公里"),
+        ("annual", "满意度指标", "服务对象满意度指标", "市民满意度", "≥85%"),
+    ]
+
+
+@pytest.mark.parametrize(("fiscal_row", "fiscal"), [(None, 500.0), (["其中:财政拨款", ("300", 1, 3)], 300.0)])
+def test_budget_label_that_calls_its_money_fiscal(tmp_path: Path, fiscal_row: list | None, fiscal: float) -> None:
+    """本年度申请市财政预算资金 names city fiscal money: its figure is the total and, where no fiscal
+    figure is written, the fiscal money too (a written one comes first; parts of one likewise, see
+    test_money_scale's fund lines)."""
+    rows = [
+        ["项目名称", ("道路养护", 1, 3)],
+        ["本年度申请市财政预算资金(万元)", ("500.00", 1, 3)],
+        *([fiscal_row] if fiscal_row else []),
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "养护道路", "≥20公里"],
+    ]
+    tables = load_targets(write_docx(tmp_path / "fiscal.docx", "项目支出绩效目标表", rows))
+    # worked by hand: 500.00 万元 in all; fiscal 500 (the label says so) or the 300 written under it
+    assert tables.projects.select("budget_total", "budget_fiscal", "budget_other").rows() == [(500.0, fiscal, 0.0)]
+
+
+def test_unit_named_with_its_lead_and_funding_with_an_empty_figure(tmp_path: Path) -> None:
+    """实施单位/项目负责人 over 某中心/张三 names the unit before the slash; 市县主管部门 is the department
+    before 自治区主管部门; a pair 全年执行数(B) | (empty) | 执行率(B/A) leaves the execution unwritten."""
+    rows = [
+        ["项目名称", ("种薯繁育示范", 1, 3), "实施单位/项目负责人", ("某区农技中心/张三", 1, 3)],
+        ["自治区主管部门", ("某厅", 1, 3), "市县主管部门", ("某区农业农村局", 1, 3)],
+        ["资金情况(万元)", "年度资金总额", "全年预算数(A)", "300", "全年执行数(B)", "", "执行率(B/A)", ""],
+        [("绩效指标", 3, 1), "一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分"],
+        ["产出指标", "数量指标", "发放种薯", "50", "500万粒", "500万粒", "50"],
+        ["效益指标", "社会效益指标", "推广面积占比", "40", "≥80%", "85%", "40"],
+    ]
+    path = write_docx(tmp_path / "lead.docx", "种薯繁育示范项目绩效目标自评表", rows)
+    project = load_targets(path).projects.row(0, named=True)
+    assert (project["unit_name"], project["department"]) == ("某区农技中心", "某区农业农村局")
+    actuals = load_actuals(path)
+    # worked by hand: 全年预算数 300 beside its label; 全年执行数 left empty, so not written
+    assert actuals.projects.select("unit_name", "budget_full", "executed").rows() == [("某区农技中心", 300.0, None)]
+    assert score(actuals).project_scores["execution_score"].to_list() == [None]
 
 
 def _page(above: str, rows: list[list[tuple[str, int, int] | str]]) -> bytes:
@@ -179,3 +243,19 @@ def test_funding_header_with_letters_is_no_label_value_pair(tmp_path: Path) -> N
     # 执行数 195.5 under the header's columns
     assert actuals.indicators.select("name", "actual_raw").rows() == [("宣传片", "1部"), ("群众满意度", "92%")]
     assert actuals.projects.select("budget_full", "executed").rows() == [(200.0, 195.5)]
+
+
+def test_blocks_side_by_side_with_no_period_are_named_not_dropped(tmp_path: Path) -> None:
+    """Two blocks of 二级指标 | 三级指标 | 指标值 with no period on the labels nor above them: the first is
+    read, and the project says that the second was not."""
+    rows = [
+        ["项目名称", ("城区道路改造", 1, 6)],
+        ["年度资金总额", ("300", 1, 6)],
+        ["一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "改造道路长度", "30公里", "数量指标", "改造道路长度", "10公里"],
+    ]
+    tables = load_targets(write_docx(tmp_path / "two_blocks.docx", "项目支出绩效目标表", rows))
+    assert tables.indicators.select("name", "target_raw").rows() == [("改造道路长度", "30公里")]
+    assert tables.projects["unreadable"].to_list() == [
+        "表1第3行：指标表头的“二级指标”“三级指标”“指标值”各有两组列，未写明各组的期间（长期、年度），只读取了每种列的第一列"
+    ]

@@ -26,6 +26,11 @@ CAUSES: dict[str, str] = {
         "weights; its level-1 groups 项目决策 / 项目管理 / 顼目产出 / 项目效益 are not 产出 / 效益 / 满意度, so "
         "no row is scored (indicator_unscored), where the truth scores five with the form's weights"
     ),
+    "nx-yuanzhou-njzx-2022": (
+        "the executed amount is written only as the second of three lines inside a part's cell (300万元 / "
+        "259.45万元 / 86.5%), the 全年执行数 cell beside its label is empty: perfkit leaves execution empty "
+        "and says so (execution_unscored) rather than guess which line is which column"
+    ),
     "sc-daying-sx-2020": (
         "no column of actual values: 实施进度 says 已完成100% on every row, progress rather than what was "
         "achieved, so score refuses the file, naming the header it found"
@@ -51,6 +56,7 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "nx-yinchuan-6z-2021",
         "pdf",
     ): "复核得分×5、单位名称×1、全年预算数（万元）×1、执行率得分×1；例：项目1 单位名称：应为「银川市第六中学」，实为「空」",
+    ("nx-yuanzhou-njzx-2022", "pdf"): "全年执行数（万元）×1；例：项目1 全年执行数（万元）：应为 259.45，实为 空",
     (
         "sc-daying-sx-2020",
         "html",

@@ -237,16 +237,21 @@ def compare_indicator(where: str, want: dict[str, Any], got: dict[str, Any]) -> 
 def _rows_compared(
     n: int, want: list[dict[str, Any]], got: list[dict[str, Any]], cut: bool, what: str
 ) -> list[tuple[str, dict[str, Any], dict[str, Any]] | Difference]:
-    """Aligned pairs (place, truth row, perfkit row), and a difference for every unpaired row."""
+    """Aligned pairs (place, truth row, perfkit row), and a difference for every unpaired row. In a cut
+    table a row after the last paired one of its period (a block of side-by-side periods is cut in each
+    of them) is the cut row, not an extra one."""
     out: list[tuple[str, dict[str, Any], dict[str, Any]] | Difference] = []
     pairs = align([_indicator_key(w) for w in want], [_text(g["name"]) for g in got])
-    last = max((b for a, b in pairs if a is not None and b is not None), default=-1)
+    last: dict[Any, int] = {}
+    for a, b in pairs:
+        if a is not None and b is not None:
+            last[got[b].get("period")] = b
     for a, b in pairs:
         if a is not None and b is not None:
             out.append((f"项目{n} 指标{want[a]['seq']}「{_show(want[a].get('name'))}」", want[a], got[b]))
         elif a is not None:
             out.append(Difference(f"缺少{what}", f"项目{n} 缺少{what}{want[a]['seq']}「{_show(want[a].get('name'))}」"))
-        elif not (cut and b > last):
+        elif not (cut and b > last.get(got[b].get("period"), -1)):
             out.append(
                 Difference(f"多出{what}", f"项目{n} 多出{what}（序号{got[b]['seq']}「{_show(got[b]['name'])}」）")
             )

@@ -25,6 +25,12 @@ GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成",
 
 # labels that name the unit and its department in one cell (实施(主管)单位): the cell is both
 UNIT_AND_DEPARTMENT_LABELS = ("实施(主管)单位",)
+# labels that name the unit and its project lead in one cell (实施单位/项目负责人 | 某中心/张三): the unit
+# is the value's part before the slash
+UNIT_WITH_LEAD_LABELS = ("实施单位/项目负责人",)
+# budget labels that call the money fiscal (本年度申请市财政预算资金): the figure is the budget total and,
+# where no fiscal figure or part of one is written, the fiscal money too
+FISCAL_TOTAL_LABELS = ("本年度申请市财政预算资金",)
 
 PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "project_name": (
@@ -34,11 +40,11 @@ PROJECT_LABELS: dict[str, tuple[str, ...]] = {
     "unit_name": (
         "实施单位", "预算单位", "项目单位", "单位名称", "预算单位名称", "申报单位", "项目执行单位", "项目实施单位",
         "组织实施单位", "部门(单位)名称", "部门名称", "单位(部门)名称", "预算部门", "部门", "一级预算单位名称",
-        "资金使用单位", *UNIT_AND_DEPARTMENT_LABELS,
+        "资金使用单位", *UNIT_AND_DEPARTMENT_LABELS, *UNIT_WITH_LEAD_LABELS,
     ),
     "department": (
         "主管部门", "主管部门及代码", "主管单位", "项目主管部门", "县级主管部门", "中央主管部门", "地方主管部门", "省级主管部门",
-        "主管部门及编码",
+        "主管部门及编码", "市县主管部门", "自治区主管部门",
     ),
     "project_kind": ("项目属性",),
     "budget_total": (
@@ -68,8 +74,9 @@ COST_TOTAL_LABELS = ("合计", "总计")
 INTERNAL_SECTIONS = ("股",)
 # labels of a field that yield to any other label of the same field in the table: the organising
 # body (组织实施单位) is the unit only where no 实施单位 / 项目实施单位 is named; a transfer payment's
-# central department (中央主管部门) is the department only where no local one (地方 / 省级主管部门) is
-SECONDARY_LABELS = ("组织实施单位", "中央主管部门")
+# central or regional department (中央 / 自治区主管部门) is the department only where no local one (地方 /
+# 省级 / 市县主管部门) is
+SECONDARY_LABELS = ("组织实施单位", "中央主管部门", "自治区主管部门")
 # fields whose value may run over several cells of the row (joined with newlines)
 LONG_TEXT_FIELDS = ("goal_text", "goal_long_term", "purpose")
 # the heading above a table that names its project (2019年度某县高中助学金项目绩效评价指标表): where no
@@ -114,6 +121,7 @@ INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
         "预期指标值",
         "年初目标值",
         "年初指标值",
+        "计划指标值",
     ),
     "target_op": ("指标性质", "计算符号", "运算符号", "比较符", "符号"),
     "target_unit": ("度量单位", "计量单位", "单位(文字描述)"),

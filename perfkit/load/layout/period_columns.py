@@ -1,6 +1,10 @@
 """Indicator headers with a block per period side by side: 一级指标 | 二级指标（长期） | 三级指标（长期） |
 指标值（长期） | 二级指标（年度） | 三级指标（年度） | 指标值（年度）.
 
+The period of a block is a note on its labels; where the labels repeat with no note (二级指标 |
+三级指标 | 指标值 twice), it is the period word written over the block's first column in a row above
+the header (总体目标 | 中期目标 … | 年度目标 …).
+
 Each row of such a table holds a long-term and an annual indicator under one level-1 label. Before
 the layout reader (:mod:`perfkit.load.layout.table`) reads it, the table is laid out again on the
 grid as the stacked form it stands for: the rows above the header as they are, then for each
@@ -14,7 +18,8 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.load.layout.grid import GRID_COLUMNS, GRID_SCHEMA
-from perfkit.load.layout.labels import PERIOD_NOTES, PERIOD_TITLES
+from perfkit.load.layout.labels import INDICATOR_HEADERS, PERIOD_NOTES, PERIOD_TITLES
+from perfkit.load.layout.problems import problems
 
 _T = ["_file_no", "table_no"]
 _NOTE = r"[（(]\s*([^（）()]+?)\s*[）)]\s*$"
@@ -32,8 +37,9 @@ def split_period_columns(grid: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFr
         own.join(first, on=_T)
         .filter(pl.col("row_no") == pl.col("_h"), pl.col("_field").is_not_null())
         .with_columns(_p=note.replace_strict(PERIOD_NOTES, default=None))
-        .select(*_T, "_h", "col", "_p")
+        .select(*_T, "_h", "col", "_field", "_p")
     )
+    columns = _periods_from_above(grid, columns).drop("_field")
     periods = columns.drop_nulls("_p").group_by(_T).agg(pl.col("_p").n_unique().alias("_n"))
     split = periods.filter(pl.col("_n") > 1).select(_T)
     if not split.height:
@@ -62,6 +68,65 @@ def split_period_columns(grid: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFr
     titles = _title_rows(copies)
     cells = pl.concat([rest, copies, titles], how="diagonal_relaxed")
     return _renumbered(cells, kept)
+
+
+def unnamed_blocks(headers: pl.DataFrame) -> pl.DataFrame:
+    """A problem for every table whose first header row has a field in more than one column (二级指标 |
+    三级指标 | 指标值 twice) that :func:`split_period_columns` could not tell apart by period: only the
+    first column of each field is read, and the message says so."""
+    key = ["_file_no", "_key"]
+    own = headers.filter("_is_header", "_own")
+    first = own.group_by(key).agg(_h=pl.col("row_no").min())
+    fields = (
+        own.join(first, on=key)
+        .filter(pl.col("row_no") == pl.col("_h"), pl.col("_field").is_not_null(), pl.col("_field") != "notes")
+        .filter(pl.len().over(*key, "_field") > 1)
+    )
+    label = pl.col("_field").replace_strict({f: labels[0] for f, labels in INDICATOR_HEADERS.items()})
+    per_table = (
+        fields.sort(*key, "col")
+        .group_by(key, maintain_order=True)
+        .agg(pl.col("_file", "row_ref").first(), _labels=label.unique(maintain_order=True).str.join("”“"))
+    )
+    message = pl.format("指标表头的“{}”各有两组列，未写明各组的期间（长期、年度），只读取了每种列的第一列", "_labels")
+    return problems(per_table, "row_ref", message)
+
+
+def _periods_from_above(grid: pl.DataFrame, columns: pl.DataFrame) -> pl.DataFrame:
+    """``columns`` (a header's field columns with their period ``_p``) with the periods of the blocks
+    of a header whose fields repeat and whose labels name no period. The k-th column of each repeated
+    field belongs to block k; a block's period is the period word (a key of :data:`PERIOD_NOTES`) in
+    the text over the block's first column, in the nearest row above the header that names a
+    different period over every block. A header without such a row is left as it is."""
+    noted = columns.group_by(_T).agg(pl.col("_p").is_not_null().any().alias("_noted"))
+    repeated = (
+        columns.join(noted, on=_T)
+        .filter(~pl.col("_noted"), pl.len().over(*_T, "_field") > 1)
+        .with_columns(_b=pl.col("col").rank("ordinal").over(*_T, "_field") - 1)
+    )
+    if not repeated.height:
+        return columns
+    blocks = repeated.group_by(*_T, "_b").agg(pl.col("_h").first(), _first=pl.col("col").min())
+    text = pl.col("text").str.replace_all(r"\s", "")
+    word = pl.lit(None, dtype=pl.String)
+    for note, period in PERIOD_NOTES.items():  # the long-term words first: 中期 before 年度 in 中期目标(2023年度)
+        word = pl.when(word.is_null() & text.str.contains(note, literal=True)).then(pl.lit(period)).otherwise(word)
+    above = (
+        grid.join(blocks, on=_T)
+        .filter(pl.col("row_no") < pl.col("_h"), pl.col("col") == pl.col("_first"))
+        .with_columns(_pw=word)
+        .group_by(*_T, "row_no")
+        .agg(pl.col("_b", "_pw"), _n=pl.col("_pw").drop_nulls().n_unique(), _all=pl.col("_pw").is_not_null().all())
+        .join(blocks.group_by(_T).agg(_blocks=pl.len()), on=_T)
+        .filter(pl.col("_all"), pl.col("_n") == pl.col("_blocks"))
+        .sort(*_T, "row_no")
+        .group_by(_T)
+        .agg(pl.all().last())
+        .explode("_b", "_pw")
+        .select(*_T, "_b", "_pw")
+    )
+    named = repeated.join(above, on=[*_T, "_b"]).select(*_T, "col", "_pw")
+    return columns.join(named, on=[*_T, "col"], how="left").with_columns(_p=pl.coalesce("_p", "_pw")).drop("_pw")
 
 
 def _title_rows(copies: pl.DataFrame) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from perfkit.frames import on_few, running_sum
 from perfkit.load.layout.department import as_department, department_wide, split_tasks
 from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
+    FISCAL_TOTAL_LABELS,
     FUNDING_TEXT,
     INTERNAL_SECTIONS,
     KNOWN_UNKEPT_LABELS,
@@ -27,6 +28,7 @@ from perfkit.load.layout.labels import (
     SECTION_LABELS,
     TITLE_FORM_NAMES,
     UNIT_AND_DEPARTMENT_LABELS,
+    UNIT_WITH_LEAD_LABELS,
     label_key_expr,
     money_in_label,
     project_kind,
@@ -166,6 +168,11 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         _leftover=pl.when(money_text).then(pl.col("_values").list.join("\n")),
         _value=pl.when(money_text).then(pl.lit("")).otherwise(pl.col("_value").fill_null("")),
     )
+    # a unit named with its project lead (某中心/张三) is the part before the slash
+    with_lead = pl.col("_k").is_in(UNIT_WITH_LEAD_LABELS)
+    labels = labels.with_columns(
+        _value=pl.when(with_lead).then(pl.col("_value").str.replace(r"\s*[/／].*$", "")).otherwise("_value")
+    )
     written = labels.filter(pl.col("_value") != "")
     # a cost build-up's 合计 stands for the budget total where no label gives one
     costs = cost_totals(c)
@@ -177,6 +184,14 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     both = written.filter(pl.col("_k").is_in(UNIT_AND_DEPARTMENT_LABELS))
     if both.height:
         written = pl.concat([written, both.with_columns(_field=pl.lit("department"))])
+    # a budget label that calls its money fiscal gives the fiscal figure too, where no fiscal figure
+    # (财政拨款) or part of one (上级资金 …) is written
+    fiscal_written = written.filter(pl.col("_field").is_in(["budget_fiscal", "fiscal_part"])).select(TABLE_KEY)
+    fiscal_total = written.filter(pl.col("_k").is_in(FISCAL_TOTAL_LABELS)).join(
+        fiscal_written.unique(), on=TABLE_KEY, how="anti"
+    )
+    if fiscal_total.height:
+        written = pl.concat([written, fiscal_total.with_columns(_field=pl.lit("budget_fiscal"))])
     # the first value of each field in document order, a secondary label (组织实施单位) only where no other is
     secondary = pl.col("_k").is_in(list(SECONDARY_LABELS))
     ordered = written

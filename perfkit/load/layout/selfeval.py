@@ -28,7 +28,7 @@ import re
 from perfkit.errors import InputError
 from perfkit.load.layout.department import department_name
 from perfkit.load.layout.grid import Row, Table, figure
-from perfkit.load.layout.labels import DEPARTMENT_WIDE
+from perfkit.load.layout.labels import DEPARTMENT_WIDE, UNIT_WITH_LEAD_LABELS
 from perfkit.load.layout.selfeval_labels import (
     FUNDING_HEADERS,
     FUNDING_PAIRS,
@@ -62,6 +62,7 @@ _LABEL_UNIT = re.compile(rf"^[^0-9]{{1,16}}[（(]({_MONEY})[）)]$")
 _VALUE_UNIT = re.compile(rf"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*({_MONEY}|万)$")
 _PROJECT_NAMES = frozenset(key(lb) for lb in PROJECT_NAME_LABELS)
 _PAIR_FIELDS = {key(lb): name for name, labels in FUNDING_PAIRS.items() for lb in labels}
+_UNIT_WITH_LEAD = frozenset(key(lb) for lb in UNIT_WITH_LEAD_LABELS)
 
 
 def is_selfeval(table: Table) -> bool:
@@ -168,6 +169,8 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
                 project["project_name"] = _CODE_PREFIX.sub("", _value(rows, r, i))
             elif k in UNIT_LABELS and project["unit_name"] is None:
                 value = _value(rows, r, i)
+                if k in _UNIT_WITH_LEAD:  # 某中心/张三: the unit is the part before the slash
+                    value = re.sub(r"\s*[/／].*$", "", value)
                 if m := _UNIT_CELL.match(fold_width_text(value)):
                     project["unit_code"], project["unit_name"] = m.group(1), m.group(2).strip()
                 elif value:
@@ -191,12 +194,16 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
 
 def _funding_pairs(rows: list[Row], file: str, project: dict) -> None:
     """The funding of a form that writes it as label–value pairs in one row (预算数: | 2.38 | 执行数: |
-    2.38): the first row holding every label of :data:`FUNDING_PAIRS`, each figure beside its label."""
+    2.38): the first row holding every label of :data:`FUNDING_PAIRS` and a budget figure, each figure
+    beside its label. A label whose figure is left empty (全年执行数(B) | | 执行率(B/A)) is not written."""
     for row in rows:
         money = {}
         for i, text in own(row):
             name = _PAIR_FIELDS.get(key(text)) if text else None
-            if name is None or name in money or (cell := _beside(row, i)) is None:
+            if name is None or name in money:
+                continue
+            if (cell := _beside(row, i)) is None:
+                money[name] = (None, None, "", row.cell_ref(i))
                 continue
             ref = row.cell_ref(next(j for j, text in own(row) if j > i and text))
             written = _VALUE_UNIT.match(fold_width_text(cell.strip()))
@@ -204,7 +211,7 @@ def _funding_pairs(rows: list[Row], file: str, project: dict) -> None:
             if value is None or value != value:  # a header row (预算数(A) | 执行数(B) | 执行率(B/A)): no pair
                 break
             money[name] = _money_cell(name, cell.strip(), ref, file)
-        if money.keys() == FUNDING_PAIRS.keys():
+        if money.keys() == FUNDING_PAIRS.keys() and money["budget_full"][0] is not None:
             project["_money"] = money
             return
 

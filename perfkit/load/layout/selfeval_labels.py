@@ -54,6 +54,8 @@ FUNDING_HEADERS = {
 # funding written as label–value pairs in one row (预算数: | 2.38 | 执行数: | 2.38), as regional
 # transfer-payment forms write it: both labels of a row, each with its figure beside it
 FUNDING_PAIRS = {"budget_full": ("预算数", "全年预算数", "调整后预算数"), "executed": ("执行数", "全年执行数")}
+# the execution rate's labels (执行率(B/A)): labels, never a figure of the label before them
+FUNDING_RATES = ("执行率", "预算执行率")
 FUNDING_TOTAL_ROWS = ("年度资金总额", "资金总额", "总额", "合计", "年度财政资金总额")
 # the parts of the funding under its total: labels, never values
 FUNDING_PART_ROWS = (
@@ -93,7 +95,7 @@ _FUNDING_KEYS = {key(lb): f for f, labels in FUNDING_HEADERS.items() for lb in l
 _PAIR_KEYS = {key(lb): f for f, labels in FUNDING_PAIRS.items() for lb in labels}
 ALL_LABELS = _keys(
     tuple(_INDICATOR_KEYS), tuple(_FUNDING_KEYS), tuple(_PAIR_KEYS), UNIT_LABELS, PROJECT_NAME_LABELS, GOAL_EXPECTED, GOAL_ACTUAL,
-    SECTION_LABELS, FUNDING_TOTAL_ROWS, FUNDING_PART_ROWS,
+    SECTION_LABELS, FUNDING_TOTAL_ROWS, FUNDING_PART_ROWS, FUNDING_RATES,
 )  # fmt: skip
 _SECTIONS = _keys(SECTION_LABELS)
 

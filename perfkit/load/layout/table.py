@@ -28,7 +28,7 @@ from perfkit.load.layout.labels import (
     label_key_expr,
 )
 from perfkit.load.layout.levels import level1_cells, level1_of_merged_cell, levels_of_words
-from perfkit.load.layout.period_columns import split_period_columns
+from perfkit.load.layout.period_columns import split_period_columns, unnamed_blocks
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
 from perfkit.load.layout.project_part import read_project_parts
@@ -118,6 +118,7 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     columns, notes = block_columns(headers)
     incomplete = incomplete_headers(headers, columns)
     found.append(incomplete.drop("_block"))
+    found.append(unnamed_blocks(headers))
     after = cells.filter(pl.col("_part") == 0, ~pl.col("_at_header"))
     # a block title above the first header gives the period of the first block
     initial = (
