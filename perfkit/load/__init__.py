@@ -66,7 +66,8 @@ _NO_TABLES = "未找到项目绩效目标表"
 
 def _finish_word_text(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     cells = word_text.cells(lines)
-    empty = lines.select("_file", "_file_no").unique().join(cells, on="_file_no", how="anti").sort("_file_no")
+    read = cells["_file_no"].unique().implode()  # the exports that gave no cell at all
+    empty = lines.filter(~pl.col("_file_no").is_in(read)).unique("_file_no", keep="first").sort("_file_no")
     if empty.height:
         raise InputError(empty["_file"][0], None, _NO_TABLES)
     return read_tables(cells)

@@ -111,8 +111,9 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         + (new_table.fill_null(True).cast(pl.Int32) * no_header).cum_sum()
         - no_header
     )
+    above = cells.filter(pl.col("_part") < 0)
     projects, in_project_parts = read_project_parts(
-        cells.filter(pl.col("_part") < 0), tables.select("_file", *_TABLE, "title", "context", "table_ref")
+        above, tables.select("_file", *_TABLE, "title", "context", "table_ref")
     )
     found.append(in_project_parts)
     columns, notes = block_columns(headers)
@@ -121,11 +122,7 @@ def read_tables(cells: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     found.append(unnamed_blocks(headers))
     after = cells.filter(pl.col("_part") == 0, ~pl.col("_at_header"))
     # a block title above the first header gives the period of the first block
-    initial = (
-        period_titles(cells.filter(pl.col("_part") < 0))
-        .group_by(_TABLE)
-        .agg(_initial=pl.col("_pk").last().replace_strict(PERIOD_LABELS))
-    )
+    initial = period_titles(above).group_by(_TABLE).agg(_initial=pl.col("_pk").last().replace_strict(PERIOD_LABELS))
     rows = _body_rows(after.with_row_index("_at"), headers, initial)
     rows, wrong = _check_widths(headers, rows, projects, incomplete)
     found.append(wrong)
@@ -160,7 +157,7 @@ def _body_rows(after: pl.DataFrame, headers: pl.DataFrame, initial: pl.DataFrame
         .agg(_period=pl.col("_pk").first().replace_strict(PERIOD_LABELS), _n_period=pl.len().cast(pl.Int64))
     )
     # 合计, 总分, 审核意见, 填报人, 说明 … in a row's first cells: the form ends there
-    first_cells = after.filter(pl.col("col") <= 1, ~pl.col("continued"))
+    first_cells = after.select(*keys, "_c", "col", "continued").filter(pl.col("col") <= 1, ~pl.col("continued"))
     maybe = first_cells.filter(contains_any_word(pl.col("_c"), CLOSING_WORDS))
     closing = maybe.filter(pl.col("_c").str.contains(CLOSING_ROW)).select(keys).unique()
     marks = headers.group_by(keys).agg(pl.col("_is_header", "_is_sub").first())
@@ -202,13 +199,13 @@ def _indicators(
     )
     # every row has the header's width, so a field's cell sits at (first cell of the row + the
     # field's column): a gather by position instead of a group-by over every cell
-    text = after["text"]
+    text = after["text"].str.strip_chars()  # once over the cells: cheaper than once per field
     spans = after["continued"].any()
     # the cell a level-1 text comes from: rows under one merged level-1 cell left empty share it (assemble)
     picked, sides = {}, {}
     for f in _FIELDS:
         at = starts["_at"] + starts[f].cast(pl.UInt32)
-        value = text.gather(at).str.strip_chars()
+        value = text.gather(at)
         if spans:  # a position covered by a cell from its left was read there; one merged up into the header is no cell
             sides[f] = _side(after).gather(at).fill_null(False)
             if f == "level2":  # one label over the level-1 and level-2 columns (满意度指标) is both
@@ -242,9 +239,16 @@ def _indicators(
     marked = pl.any_horizontal(
         pl.col("level1", "level2", "name").str.contains(CORE_MARK, literal=True).fill_null(False)
     )
-    core = frame.select(marked.any()).item()  # most loads mark nothing: skip the clean-up then
+    # level labels broken over lines or spaced out (经济效益\n指标, 产 出 指 标): a label has no spaces
+    # … or with a remark in brackets (数量指标（必填硬性指标）): the label is 数量指标
+    spacing = pl.any_horizontal(pl.col("level1", "level2").str.contains(r"[ \n\t\u3000(（]"))
+    # most loads mark nothing, score no level and space no label: the clean-ups run only where needed
+    core, points, spaced = frame.select(
+        marked.any().alias("core"),
+        pl.col("level1").str.contains("分", literal=True).any().alias("points"),
+        spacing.any().alias("spaced"),
+    ).row(0)
     unmark = (lambda c: pl.col(c).str.replace_all(CORE_MARK, "").str.strip_chars()) if core else pl.col
-    points = frame.select(pl.col("level1").str.contains("分", literal=True).any()).item()
     level1 = unmark("level1").str.replace(_POINTS, "").str.strip_chars() if points else unmark("level1")
     weight = (
         figure_expr(pl.col("weight"))
@@ -253,10 +257,6 @@ def _indicators(
     )
     bad_weights = problems(frame.filter(weight.is_nan()), "source_ref", pl.format("权重“{}”不是数字", "weight"))
     found = pl.concat([merged.drop("row_no"), bad_weights])
-    # level labels broken over lines or spaced out (经济效益\n指标, 产 出 指 标): a label has no spaces
-    # … or with a remark in brackets (数量指标（必填硬性指标）): the label is 数量指标
-    marks = [" ", "\n", "\t", "\u3000", "(", "（"]
-    spaced = frame.select(pl.any_horizontal(pl.col("level1", "level2").str.contains_any(marks).any())).item()
     indicators = frame.select(
         *_TABLE,
         "_file",
