@@ -242,19 +242,17 @@ def with_parsed_targets(
     their cells (≥90%, 按时完成) from project to project. Does not mutate ``frame``.
     """
     keys = ["__target_cell", "__target_money", "__target_timely"]
-    keyed = frame.with_columns(
+    cells = frame.select(
         pl.col(raw).cast(pl.String).alias(keys[0]),
         (money if isinstance(money, pl.Expr) else pl.lit(money)).fill_null(False).alias(keys[1]),
         (timely if isinstance(timely, pl.Expr) else pl.lit(timely)).fill_null(False).alias(keys[2]),
     )
     added = [f"{prefix}{c}" for c in PARSED_COLUMNS + EXTRA_COLUMNS]
-    parsed = _parse_distinct(keyed.select(keys).unique(), keys, prefix)
+    parsed = _parse_distinct(cells.unique(), keys, prefix)
     kept = [c for c in frame.columns if c not in added]
-    return (
-        keyed.select(*kept, *keys)
-        .join(parsed, on=keys, how="left", nulls_equal=True, maintain_order="left")
-        .select(*kept, *added)
-    )
+    # the keys alone go through the join, the frame's other columns beside it
+    found = cells.join(parsed, on=keys, how="left", nulls_equal=True, maintain_order="left").select(added)
+    return frame.select(kept).hstack(found.get_columns())
 
 
 def _parse_distinct(cells: pl.DataFrame, keys: list[str], prefix: str) -> pl.DataFrame:
