@@ -291,6 +291,8 @@ def score_indicators(
         "self_score", "year",
     ]  # fmt: skip
     frame = evaluation.select(*dict.fromkeys([*used, *keep]))
+    # actuals read once over all rows, not per slice: their texts repeat from project to project
+    frame = frame.hstack(_actuals_parsed(frame).get_columns())
     project = numbered(frame, ["project_id"])
     parts = [
         _scored(frame.slice(offset, length), project.slice(offset, length), params).select(
@@ -303,9 +305,7 @@ def score_indicators(
 
 def _scored(frame: pl.DataFrame, project: pl.Series, params: ScoringParams) -> pl.DataFrame:
     """:func:`score_indicators` on whole projects, numbered ``project``, with the working columns."""
-    frame = frame.hstack(_actuals_parsed(frame).get_columns()).with_columns(
-        group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None)
-    )
+    frame = frame.with_columns(group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None))
     # windows over numbers, not texts: the project, and its level-1 group
     frame = frame.with_columns(_project_no=project, _group_no=numbered(frame, ["project_id", "group"]))
     for stage in _weights(params):
