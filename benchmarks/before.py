@@ -1,7 +1,8 @@
 """Benchmark extract at 1M indicators with the current perfkit against perfkit before the issue.
 
-``python -m benchmarks.before [--size N] [--runs R] [--stage extract|check]`` prints one JSON line
-(``--stage check`` times ``run_checks`` on the loaded tables instead of the load). The baseline is a git
+``python -m benchmarks.before [--size N] [--runs R] [--stage extract|check|score]`` prints one JSON line
+(``--stage check`` times ``run_checks`` on the loaded tables instead of the load, ``--stage score``
+the scoring of the synthetic actuals against them). The baseline is a git
 ref (``PERFKIT_BENCH_BASELINE``, default ``023dafa``: the last commit before issue 23 changed the
 readers), written with ``git archive`` into a scratch folder: nothing is registered in the shared
 repository, and an interrupted run leaves only that folder behind. Both versions then run the
@@ -36,19 +37,28 @@ BASELINE = os.environ.get("PERFKIT_BENCH_BASELINE", "023dafa")
 
 def extract_once(targets: Path, stage: str = "extract") -> dict:
     """Child side: time one ``load_targets`` of ``targets`` (stage ``extract``), or one ``run_checks``
-    of the loaded tables (stage ``check``, the load before the clock), with whichever perfkit is importable."""
+    of the loaded tables (stage ``check``), or one ``score`` of the synthetic actuals against them
+    (stage ``score``; the load before the clock), with whichever perfkit is importable."""
     import perfkit
     from perfkit.checks import run_checks
     from perfkit.load import load_targets  # imported before the clock starts
+    from perfkit.scoring import score
 
     def cpu() -> float:
         usage = resource.getrusage(resource.RUSAGE_SELF)  # all of polars' threads
         return usage.ru_utime + usage.ru_stime
 
-    loaded = load_targets(targets) if stage == "check" else None
+    loaded = load_targets(targets) if stage != "extract" else None
+    actuals = None
+    if stage == "score":
+        sys.path.append(str(ROOT))  # after the tree's perfkit: only benchmarks.pipeline comes from here
+        from benchmarks.pipeline import synthetic_actuals
+
+        actuals = synthetic_actuals(targets.parent)
     cpu_start, start = cpu(), time.perf_counter()
     tables = load_targets(targets) if loaded is None else loaded
     findings = run_checks(tables).height if stage == "check" else None
+    findings = score(actuals, tables).findings.height if stage == "score" else findings
     seconds, cpu_s = time.perf_counter() - start, cpu() - cpu_start
     return {
         "findings": findings,
@@ -156,7 +166,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3, help="runs of each version, alternated")
-    parser.add_argument("--stage", choices=["extract", "check"], default="extract", help="what is timed")
+    parser.add_argument("--stage", choices=["extract", "check", "score"], default="extract", help="what is timed")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # a target folder: measure one run here
     args = parser.parse_args()
     if args.child:
