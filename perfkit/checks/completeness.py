@@ -43,6 +43,26 @@ def unfilled_rows(tables, params):
     )
 
 
+@rule("unit_not_named", "未注明实施单位", "medium", "完整性", _BASIS_REVIEW)
+def unit_not_named(tables, params):
+    # the reader takes a unit only from a cell labelled as the unit's: a table without one names none,
+    # and its project is attributed to no unit (a blank row in every workbook)
+    blank = (pl.col("unit_name").fill_null("").str.strip_chars() == "") & (pl.col("unit_code").fill_null("") == "")
+    department = pl.col("department").fill_null("").str.strip_chars()
+    return found(
+        tables.projects.filter(blank),
+        pl.when(department != "")
+        .then(
+            pl.format(
+                "表中未注明实施单位（单位名称、单位编码均为空，仅有主管部门“{}”），项目无法归属到单位", department
+            )
+        )
+        .otherwise(pl.lit("表中未注明实施单位（单位名称、单位编码均为空），项目无法归属到单位")),
+        pl.format("项目“{}”：单位名称、单位编码为空", "project_name"),
+        seq=pl.lit(None),
+    )
+
+
 @rule(
     "missing_level1", "缺少一级指标", "high", "完整性", _BASIS_TABLE,
     required=["产出指标", "效益指标", "满意度指标"],

@@ -36,6 +36,35 @@ def test_unfilled_rows_are_one_low_finding_naming_every_row():
     assert findings_of(make_tables([{}], CLEAN), "unfilled_rows") == []
 
 
+# unit_not_named: a table that names no unit ------------------------------------------------------
+
+
+def test_unit_not_named_fires_where_neither_a_unit_name_nor_a_code_is_written():
+    """Hand-worked: project 1 names nothing; project 2 names only its 主管部门 (said in the message);
+    project 3 has a name without a code, project 4 a code without a name: a unit each, no finding."""
+    projects = [
+        {"unit_code": "", "unit_name": "", "project_name": "甲项目"},
+        {"unit_code": "", "unit_name": " ", "department": "某县教育局", "project_name": "乙项目"},
+        {"unit_code": "", "unit_name": "某县第一中学", "project_name": "丙项目"},
+        {"unit_code": "100003", "unit_name": "", "project_name": "丁项目"},
+    ]
+    found = findings_of(make_tables(projects, CLEAN), "unit_not_named")
+    assert places(found) == [(1, None), (2, None)]
+    assert [(f["message"], f["evidence"], f["severity"]) for f in found] == [
+        (
+            "表中未注明实施单位（单位名称、单位编码均为空），项目无法归属到单位",
+            "项目“甲项目”：单位名称、单位编码为空",
+            "medium",
+        ),
+        (
+            "表中未注明实施单位（单位名称、单位编码均为空，仅有主管部门“某县教育局”），项目无法归属到单位",
+            "项目“乙项目”：单位名称、单位编码为空",
+            "medium",
+        ),
+    ]
+    assert findings_of(make_tables([{}], CLEAN), "unit_not_named") == []
+
+
 # missing_level1 ---------------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ BROKEN_PROJECTS = [
     {"unreadable": "表2第3行第5格：其他资金“用于培训”不是数字\n表2第9行：指标行有4个单元格，表头有5个"},  # two parts
     {"unfilled_rows": "表3第12行、表3第13行"},  # two template rows left unfilled: one finding
     {"unit_code": "100002"},  # a unit of its own: no satisfaction value shared with the others
+    {"unit_code": "", "unit_name": ""},  # no unit named (name and code blank), and no indicator
 ]
 BROKEN = [
     (1, "产出指标", "数量指标", "公益活动场次", "公益活动场次", "≥20场"),  # 1 description = name; goal says 26
@@ -94,6 +95,9 @@ BROKEN_PLACES = Counter(
         ("deadline_after_year", 4, 4): 1,
         ("cost_lower_bound", 4, 5): 1,
         ("level2_misplaced", 4, 7): 1,
+        ("unit_not_named", 5, None): 1,  # neither a unit name nor a code
+        ("missing_level1", 5, None): 3,  # no indicator at all: 产出指标、效益指标、满意度指标
+        ("cost_vs_budget", 5, None): 1,  # no money cost: cannot judge
     }
 )
 
