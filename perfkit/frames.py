@@ -25,6 +25,11 @@ def on_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
     return keyed["_value"]
 
 
+def _group_starts(keys: tuple[str, ...]) -> pl.Expr:
+    """Whether a row starts a group of ``keys`` (the first row, or one whose keys differ from the row above)."""
+    return pl.any_horizontal(*(pl.col(k) != pl.col(k).shift(1) for k in keys)).fill_null(True)
+
+
 def fill_down(value: pl.Expr, *keys: str) -> pl.Expr:
     """``value.forward_fill().over(keys)`` for a frame whose groups of ``keys`` are contiguous (rows
     in order): one fill over the frame, kept only where the value came from the row's own group —
@@ -34,7 +39,7 @@ def fill_down(value: pl.Expr, *keys: str) -> pl.Expr:
     >>> frame.select(fill_down(pl.col("block"), "table")).to_series().to_list()
     [7, 7, None, 8]
     """
-    group = pl.any_horizontal(*(pl.col(k) != pl.col(k).shift(1) for k in keys)).fill_null(True).cum_sum()
+    group = _group_starts(keys).cum_sum()
     source = pl.when(value.is_not_null()).then(group).forward_fill()
     return pl.when(source == group).then(value.forward_fill())
 
@@ -48,7 +53,7 @@ def running_sum(value: pl.Expr, *keys: str) -> pl.Expr:
     >>> frame.select(running_sum(pl.col("cell"), "table")).to_series().to_list()
     [1, 2, 0, 1, 2]
     """
-    starts = pl.any_horizontal(*(pl.col(k) != pl.col(k).shift(1) for k in keys)).fill_null(True)
+    starts = _group_starts(keys)
     one = value.cast(pl.Int64).fill_null(0)
     running = one.cum_sum()
     return running - pl.when(starts).then(running - one).forward_fill()

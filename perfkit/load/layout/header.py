@@ -35,7 +35,8 @@ _PAIRED_LEVEL2 = list(LEVEL1_WITH_LEVEL2.values())
 def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     """The cells of every header row (一级指标 with an 指标值 label) and of the row under each, with
     their field (``_field``), and ``_is_header`` / ``_is_sub`` row marks."""
-    # by its label key (一级指标：, 一级指标（必填）), computed only on the few cells that start like one
+    # by its label key (一级指标：, 一级指标（必填）), computed only on the few cells that contain 一级 or a
+    # paired label (a literal test first; the key decides)
     maybe = cells.filter(contains_any_word(pl.col("_c"), ["一级", *_PAIRED]) & ~pl.col("continued"))
     level1_rows = maybe.filter(label_key_expr(pl.col("text")).is_in(_LEVEL1 + _PAIRED))["_row"].unique()
     candidates = pl.concat([level1_rows, level1_rows + 1]).unique()

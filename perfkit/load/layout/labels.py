@@ -28,6 +28,8 @@ UNIT_AND_DEPARTMENT_LABELS = ("实施(主管)单位",)
 # labels that name the unit and its project lead in one cell (实施单位/项目负责人 | 某中心/张三): the unit
 # is the value's part before the slash
 UNIT_WITH_LEAD_LABELS = ("实施单位/项目负责人",)
+# the lead after the unit in such a value (某中心/张三 → 某中心)
+LEAD_AFTER_UNIT = r"\s*[/／].*$"
 # budget labels that call the money fiscal (本年度申请市财政预算资金): the figure is the budget total and,
 # where no fiscal figure or part of one is written, the fiscal money too
 FISCAL_TOTAL_LABELS = ("本年度申请市财政预算资金",)

@@ -28,16 +28,12 @@ _NOTE = r"[（(]\s*([^（）()]+?)\s*[）)]\s*$"
 def split_period_columns(grid: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFrame | None:
     """``grid`` with every table whose first indicator header has field columns of two periods
     (``二级指标（长期）`` … ``指标值（年度）``) stacked into one block per period; None when no table has."""
-    own = headers.filter("_is_header", "_own").rename({"_key": "table_no"})
-    if not own.height:
+    fields = first_header_fields(headers)
+    if not fields.height:
         return None
-    first = own.group_by(_T).agg(_h=pl.col("row_no").min())
     note = pl.col("text").str.replace_all(r"\s", "").str.extract(_NOTE, 1)
-    columns = (
-        own.join(first, on=_T)
-        .filter(pl.col("row_no") == pl.col("_h"), pl.col("_field").is_not_null())
-        .with_columns(_p=note.replace_strict(PERIOD_NOTES, default=None))
-        .select(*_T, "_h", "col", "_field", "_p")
+    columns = fields.with_columns(_p=note.replace_strict(PERIOD_NOTES, default=None)).select(
+        *_T, "_h", "col", "_field", "_p"
     )
     columns = _periods_from_above(grid, columns).drop("_field")
     periods = columns.drop_nulls("_p").group_by(_T).agg(pl.col("_p").n_unique().alias("_n"))
@@ -53,6 +49,7 @@ def split_period_columns(grid: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFr
         .sort(*_T, "_first")
         .with_columns(_b=pl.int_range(pl.len()).over(_T))
     )
+    first = fields.select(*_T, "_h").unique()
     g = grid.join(split.join(first, on=_T), on=_T, how="left")
     rest = g.filter(pl.col("_h").is_null() | (pl.col("row_no") < pl.col("_h")))
     rest = rest.with_columns(_a="row_no", _b=pl.lit(-1), _c=pl.lit(0))
@@ -70,23 +67,25 @@ def split_period_columns(grid: pl.DataFrame, headers: pl.DataFrame) -> pl.DataFr
     return _renumbered(cells, kept)
 
 
+def first_header_fields(headers: pl.DataFrame) -> pl.DataFrame:
+    """The cells of each table's first indicator header row that name a field (its own cells, not
+    ones merged in from the left), keyed by ``table_no``, with that row's number ``_h``."""
+    own = headers.filter("_is_header", "_own", pl.col("_field").is_not_null()).rename({"_key": "table_no"})
+    first = own.group_by(_T).agg(_h=pl.col("row_no").min())
+    return own.join(first, on=_T).filter(pl.col("row_no") == pl.col("_h"))
+
+
 def unnamed_blocks(headers: pl.DataFrame) -> pl.DataFrame:
     """A problem for every table whose first header row has a field in more than one column (二级指标 |
     三级指标 | 指标值 twice) that :func:`split_period_columns` could not tell apart by period: only the
     first column of each field is read, and the message says so."""
-    key = ["_file_no", "_key"]
-    own = headers.filter("_is_header", "_own")
-    first = own.group_by(key).agg(_h=pl.col("row_no").min())
-    fields = (
-        own.join(first, on=key)
-        .filter(pl.col("row_no") == pl.col("_h"), pl.col("_field").is_not_null(), pl.col("_field") != "notes")
-        .filter(pl.len().over(*key, "_field") > 1)
-    )
+    fields = first_header_fields(headers).filter(pl.col("_field") != "notes", pl.len().over(*_T, "_field") > 1)
     label = pl.col("_field").replace_strict({f: labels[0] for f, labels in INDICATOR_HEADERS.items()})
     per_table = (
-        fields.sort(*key, "col")
-        .group_by(key, maintain_order=True)
+        fields.sort(*_T, "col")
+        .group_by(_T, maintain_order=True)
         .agg(pl.col("_file", "row_ref").first(), _labels=label.unique(maintain_order=True).str.join("”“"))
+        .rename({"table_no": "_key"})
     )
     message = pl.format("指标表头的“{}”各有两组列，未写明各组的期间（长期、年度），只读取了每种列的第一列", "_labels")
     return problems(per_table, "row_ref", message)

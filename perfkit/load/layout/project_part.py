@@ -21,6 +21,7 @@ from perfkit.load.layout.labels import (
     FUNDING_TEXT,
     INTERNAL_SECTIONS,
     KNOWN_UNKEPT_LABELS,
+    LEAD_AFTER_UNIT,
     LONG_TEXT_FIELDS,
     PERIOD_LABELS,
     PROJECT_LABELS,
@@ -171,7 +172,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     # a unit named with its project lead (某中心/张三) is the part before the slash
     with_lead = pl.col("_k").is_in(UNIT_WITH_LEAD_LABELS)
     labels = labels.with_columns(
-        _value=pl.when(with_lead).then(pl.col("_value").str.replace(r"\s*[/／].*$", "")).otherwise("_value")
+        _value=pl.when(with_lead).then(pl.col("_value").str.replace(LEAD_AFTER_UNIT, "")).otherwise("_value")
     )
     written = labels.filter(pl.col("_value") != "")
     # a cost build-up's 合计 stands for the budget total where no label gives one

@@ -28,7 +28,7 @@ import re
 from perfkit.errors import InputError
 from perfkit.load.layout.department import department_name
 from perfkit.load.layout.grid import Row, Table, figure
-from perfkit.load.layout.labels import DEPARTMENT_WIDE, UNIT_WITH_LEAD_LABELS
+from perfkit.load.layout.labels import DEPARTMENT_WIDE, LEAD_AFTER_UNIT, UNIT_WITH_LEAD_LABELS
 from perfkit.load.layout.selfeval_labels import (
     FUNDING_HEADERS,
     FUNDING_PAIRS,
@@ -170,7 +170,7 @@ def _project_part(rows: list[Row], file: str, project: dict) -> None:
             elif k in UNIT_LABELS and project["unit_name"] is None:
                 value = _value(rows, r, i)
                 if k in _UNIT_WITH_LEAD:  # 某中心/张三: the unit is the part before the slash
-                    value = re.sub(r"\s*[/／].*$", "", value)
+                    value = re.sub(LEAD_AFTER_UNIT, "", value)
                 if m := _UNIT_CELL.match(fold_width_text(value)):
                     project["unit_code"], project["unit_name"] = m.group(1), m.group(2).strip()
                 elif value:
