@@ -16,13 +16,20 @@ def on_few(frame: pl.DataFrame, maybe: pl.Expr, value: pl.Expr, name: str) -> pl
     return pl.repeat(None, frame.height, dtype=found.dtype, eager=True).alias(name).scatter(at, found)
 
 
+def with_distinct(frame: pl.DataFrame, column: str, *stages: dict[str, pl.Expr]) -> pl.DataFrame:
+    """``frame`` with the columns of ``stages`` (functions of ``column`` alone; each stage a
+    ``with_columns`` that may read the ones before it), worked out once per distinct value of
+    ``column``: labels and project cells repeat on every table and row, and comparators are few."""
+    read = frame.select(pl.col(column).unique())
+    for stage in stages:
+        read = read.with_columns(**stage)
+    return frame.join(read, on=column, how="left", nulls_equal=True, maintain_order="left")
+
+
 def on_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
     """``expr`` (a function of ``column`` alone) for every row of ``frame``, worked out once per
-    distinct value: labels and project cells repeat on every table and row, and comparators are few."""
-    values = frame.select(pl.col(column).unique())
-    mapped = values.with_columns(expr.alias("_value"))
-    keyed = frame.select(column).join(mapped, on=column, how="left", nulls_equal=True, maintain_order="left")
-    return keyed["_value"]
+    distinct value (:func:`with_distinct`)."""
+    return with_distinct(frame.select(column), column, {"_value": expr})["_value"]
 
 
 def _group_starts(keys: tuple[str, ...]) -> pl.Expr:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from perfkit.frames import contains_any_word
+from perfkit.frames import contains_any_word, with_distinct
 from perfkit.load.layout.labels import (
     FIELD_OF_HEADER,
     INDICATOR_HEADERS,
@@ -45,12 +45,12 @@ def header_cells(cells: pl.DataFrame) -> pl.DataFrame:
     field = pl.col("_k").replace_strict(FIELD_OF_HEADER, default=None)
     undated = pl.col("_k").str.replace_all(YEAR_IN_LABEL, "").replace_strict(FIELD_OF_HEADER, default=None)
     # header labels repeat on every table: each distinct text is read once
-    keys = (
-        near.select(pl.col("text").unique())
-        .with_columns(_k=label_key_expr(pl.col("text")))
-        .with_columns(_field=pl.coalesce(field, undated), _dated=field.is_null() & (undated == "target_raw"))
+    near = with_distinct(
+        near,
+        "text",
+        {"_k": label_key_expr(pl.col("text"))},
+        {"_field": pl.coalesce(field, undated), "_dated": field.is_null() & (undated == "target_raw")},
     )
-    near = near.join(keys, on="text", how="left", nulls_equal=True, maintain_order="left")
     # two dated target labels in one row (2024年指标值 | 2025年指标值): which is the target cannot be told
     twice = (pl.col("_dated") & pl.col("_own")).sum().over(*_TABLE, "row_no") > 1
     near = near.with_columns(_field=pl.when(pl.col("_dated") & twice).then(None).otherwise("_field"))

@@ -13,7 +13,7 @@ import re
 
 import polars as pl
 
-from perfkit.frames import on_few, running_sum
+from perfkit.frames import on_few, running_sum, with_distinct
 from perfkit.load.layout.department import as_department, department_wide, split_tasks
 from perfkit.load.layout.labels import (
     FIELD_OF_PROJECT_LABEL,
@@ -72,7 +72,7 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     units. Where no label names the purpose, the first row without any label holds it.
     """
     # labels repeat on every table, and so do many values: each text is read once
-    c = cells.join(_cell_readings(cells), on="text", how="left", nulls_equal=True, maintain_order="left")
+    c = with_distinct(cells, "text", *_cell_readings())
     # a label and its value in one cell (年度资金总额:50万, 项目名称：某项目): the label's key and the value
     c = c.with_columns(_inline_cells(c))
     c = c.with_columns(_k=pl.coalesce("_inline_label", "_k")).drop("_inline_label")
@@ -284,21 +284,21 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
     ), found
 
 
-def _cell_readings(cells: pl.DataFrame) -> pl.DataFrame:
-    """Per distinct ``text`` of ``cells``: the text stripped (``_s``), its start folded (``_folded``:
-    labels, codes and figures are short, so long texts such as goals need no folding to be
-    recognised) and without whitespace (``_flat``), a unit's code and name in it (``_unit``), and
+def _cell_readings() -> list[dict[str, pl.Expr]]:
+    """The readings of a distinct ``text``, in stages: the text stripped (``_s``), its start folded
+    (``_folded``: labels, codes and figures are short, so long texts such as goals need no folding to
+    be recognised) and without whitespace (``_flat``), a unit's code and name in it (``_unit``), and
     its label key (``_k``; only a short cell, notes included, can be a label, else "")."""
     text = pl.col("text").str.strip_chars()
-    read = cells.select(pl.col("text").unique()).with_columns(
-        _s=text, _folded=fold_width(text.str.slice(0, _LABEL_CHARS))
-    )
-    read = read.with_columns(
-        _flat=pl.col("_folded").str.replace_all(r"\s", ""),
-        _unit=pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
-    )
     short = pl.col("_flat").str.len_chars() <= _KEY_CHARS
-    return read.with_columns(_k=pl.when(short).then(label_key_expr(pl.col("_flat"), folded=True)).otherwise(pl.lit("")))
+    return [
+        {"_s": text, "_folded": fold_width(text.str.slice(0, _LABEL_CHARS))},
+        {
+            "_flat": pl.col("_folded").str.replace_all(r"\s", ""),
+            "_unit": pl.col("_folded").str.strip_chars().str.extract_groups(_UNIT_CELL),
+        },
+        {"_k": pl.when(short).then(label_key_expr(pl.col("_flat"), folded=True)).otherwise(pl.lit(""))},
+    ]
 
 
 def _inline_cells(c: pl.DataFrame) -> list[pl.Series]:
