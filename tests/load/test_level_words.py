@@ -125,16 +125,42 @@ def test_a_file_with_no_indicator_header_is_refused_as_before(tmp_path):
     assert refused.value.message == "未找到绩效自评表（应含“一级指标”“实际完成值”列）"
 
 
+# 指标名称 | 计量单位 | 年初指标值 | 全年完成值 with no 一级 / 二级 label (illustrative)
+NO_LEVELS = [
+    ["指标名称", "计量单位", "年初指标值", "全年完成值", "指标得分"],
+    ["预算完成率", "%", "70%", "76%", "2"],
+]
+
+
 def test_a_word_self_evaluation_without_levels_is_refused_as_extract_refuses_it(tmp_path):
-    # 指标名称 | 计量单位 | 年初指标值 | 全年完成值 with no 一级 / 二级 label: no target-like table, so no
-    # self-evaluation either; worked by hand, score names the same table and columns as extract
-    rows = [
-        ["指标名称", "计量单位", "年初指标值", "全年完成值", "指标得分"],
-        ["预算完成率", "%", "70%", "76%", "2"],
-    ]
-    path = write_docx(tmp_path / "t.docx", "部门整体绩效自评表", rows)
+    # no target-like table, so no self-evaluation either; worked by hand, score names the same table
+    # and columns as extract
+    path = write_docx(tmp_path / "t.docx", "部门整体绩效自评表", NO_LEVELS)
     with pytest.raises(InputError) as refused:
         load_actuals(path)
     assert refused.value.message == (
         "未找到绩效自评表（应含“一级指标”“实际完成值”列；表1有“指标名称”“年初指标值”列，但没有一级指标、二级指标列）"
+    )
+
+
+def test_a_printed_self_evaluation_without_levels_is_refused_as_a_self_evaluation(tmp_path):
+    # the same table printed to PDF: score refused it as a missing 项目绩效目标表, the PDF reader's own
+    # words for targets; worked by hand, it names the self-evaluation it looked for, then what the
+    # PDF holds (one page, the table's columns)
+    import subprocess
+
+    from tests.conftest import client
+
+    soffice = client("writer", "soffice")
+    word = write_docx(tmp_path / "t.docx", "部门整体绩效自评表", NO_LEVELS)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(word)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    with pytest.raises(InputError) as refused:
+        load_actuals(tmp_path / "t.pdf")
+    assert refused.value.message == (
+        "未找到绩效自评表（应含“一级指标”“实际完成值”列；共1页，没有含“项目名称”或“一级指标”的表格；"
+        "第1页表1有“指标名称”“年初指标值”列，但没有一级指标、二级指标列）"
     )

@@ -25,7 +25,11 @@ How the truth's conventions map to perfkit's columns (docs/contract.md §4, docs
   after the last listed indicator;
 * money to 1e-4 万元, scores and totals to 1e-3 (the truth rounds to 3 decimals);
 * an indicator's ``met`` (true / false, where the truth can tell reached from missed but expects
-  no score) against perfkit's ``status``: ``met`` / ``over`` against ``missed`` / ``equal_missed``.
+  no score) against perfkit's ``status``: ``met`` / ``over`` against ``missed`` / ``equal_missed``;
+* what perfkit must say where it cannot read: ``refuses`` (top level, command → words its one-line
+  refusal must hold) and ``says`` (on a project or an indicator: the rule ids ``score`` must report
+  there). A null the truth keeps for a damaged or missing part is then not a skip alone: perfkit
+  must also say why the part is empty.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from typing import Any
 
 import polars as pl
 
+from perfkit.checks.registry import RULES as CHECK_RULES
+from perfkit.scoring.rescoring import RESCORING_RULES
 from tests.realworld.render import TRUTH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -258,8 +264,30 @@ def _rows_compared(
     return out
 
 
-def compare_extract(truth: dict[str, Any], projects: pl.DataFrame, indicators: pl.DataFrame) -> list[Difference]:
-    """The truth's projects and indicators against perfkit's ``projects`` and ``indicators``, in order."""
+def _compare_says(where: str, want: dict[str, Any], said: set[str], rules: dict[str, Any]) -> list[Difference]:
+    """The rule ids among ``rules`` (one command's) that the truth's ``says`` lists here and perfkit's
+    findings at this place do not."""
+    wanted = [rule for rule in want.get("says") or [] if rule in rules]
+    return [Difference("未说明", f"{where}应报告“{rule}”，未报告") for rule in wanted if rule not in said]
+
+
+def _rules_at(findings: pl.DataFrame, project_id: Any, seq: Any = None) -> set[str]:
+    """The rule ids of the findings on a project (``seq`` None: the project's own, without a row)
+    or on one of its rows."""
+    here = findings.filter(pl.col("project_id") == project_id)
+    here = here.filter(pl.col("seq").is_null() if seq is None else pl.col("seq") == seq)
+    return set(here["rule_id"].to_list())
+
+
+def compare_extract(
+    truth: dict[str, Any],
+    projects: pl.DataFrame,
+    indicators: pl.DataFrame,
+    findings: pl.DataFrame | None = None,
+) -> list[Difference]:
+    """The truth's projects and indicators against perfkit's ``projects`` and ``indicators``, in order;
+    with ``findings`` (of ``perfkit check``), also what the review rules must say (``says``)."""
+    findings = findings if findings is not None else pl.DataFrame(schema=FINDING_KEYS)
     diffs: list[Difference] = []
     want_projects = truth["projects"]
     got_projects = projects.to_dicts()
@@ -267,9 +295,16 @@ def compare_extract(truth: dict[str, Any], projects: pl.DataFrame, indicators: p
         diffs.append(Difference("项目数", f"项目数：应为 {len(want_projects)}，实为 {len(got_projects)}"))
     for n, (want, got) in enumerate(zip(want_projects, got_projects, strict=False), start=1):
         diffs += compare_project(n, want, got)
+        diffs += _compare_says(f"项目{n} ", want, _rules_at(findings, got["project_id"]), CHECK_RULES)
         rows = indicators.filter(pl.col("project_id") == got["project_id"]).sort("seq").to_dicts()
         for item in _rows_compared(n, want.get("indicators") or [], rows, bool(want.get("indicators_cut")), "指标"):
-            diffs += [item] if isinstance(item, Difference) else compare_indicator(*item)
+            if isinstance(item, Difference):
+                diffs.append(item)
+                continue
+            place, indicator, row = item
+            diffs += compare_indicator(place, indicator, row)
+            said = _rules_at(findings, got["project_id"], row["seq"])
+            diffs += _compare_says(f"{place} ", indicator, said, CHECK_RULES)
     return diffs
 
 
@@ -287,8 +322,15 @@ def _compare_met(where: str, indicator: dict[str, Any], status: Any) -> list[Dif
     return [Difference("达成判断", f"{where}达成判断：应为「{wanted}」，实为「{_show(status)}」")]
 
 
-def compare_scores(truth: dict[str, Any], indicator_scores: pl.DataFrame, project_scores: pl.DataFrame) -> list:
-    """Each indicator's re-score, the execution score, the total and the grade against the truth."""
+def compare_scores(
+    truth: dict[str, Any],
+    indicator_scores: pl.DataFrame,
+    project_scores: pl.DataFrame,
+    findings: pl.DataFrame | None = None,
+) -> list:
+    """Each indicator's re-score, the execution score, the total and the grade against the truth;
+    with ``findings``, also what perfkit must say (``says``) on the project and its rows."""
+    findings = findings if findings is not None else pl.DataFrame(schema=FINDING_KEYS)
     diffs: list[Difference] = []
     got_projects = project_scores.to_dicts()
     if len(got_projects) != len(truth["projects"]):
@@ -302,6 +344,7 @@ def compare_scores(truth: dict[str, Any], indicator_scores: pl.DataFrame, projec
         diffs += _compare_number(
             where, "执行率得分", execution, "expected_score", got["execution_score"], SCORE_TOLERANCE
         )
+        diffs += _compare_says(where, want, _rules_at(findings, got["project_id"]), RESCORING_RULES)
         rows = indicator_scores.filter(pl.col("project_id") == got["project_id"]).sort("seq").to_dicts()
         cut = bool(want.get("indicators_cut"))
         for item in _rows_compared(n, want.get("indicators") or [], rows, cut, "评分指标"):
@@ -313,9 +356,39 @@ def compare_scores(truth: dict[str, Any], indicator_scores: pl.DataFrame, projec
                     f"{place} ", "复核得分", indicator, "expected_score", row["score"], SCORE_TOLERANCE
                 )
                 diffs += _compare_met(f"{place} ", indicator, row.get("status"))
+                said = _rules_at(findings, got["project_id"], row["seq"])
+                diffs += _compare_says(f"{place} ", indicator, said, RESCORING_RULES)
         diffs += _compare_number(where, "复核总分", want, "expected_total", got["total"], SCORE_TOLERANCE)
         diffs += _compare_text(where, "等级", want, "expected_grade", got["grade"])
     return diffs
+
+
+FINDING_KEYS = {"rule_id": pl.String, "project_id": pl.String, "seq": pl.Int64}
+
+
+def _refusal(command: str, status: int, stderr: str, words: str) -> list[Difference]:
+    """The truth says ``command`` must refuse this document with a message holding ``words``."""
+    if status == 1 and words in stderr:
+        return []
+    if status == 0:
+        return [Difference("应拒绝", f"perfkit {command} 应拒绝读取（含“{words}”），实际读取了")]
+    got = _failure(command, status, stderr)
+    return [Difference("应拒绝", f"perfkit {command} 应拒绝读取（含“{words}”），实为：{got.text}")]
+
+
+def _says(truth: dict[str, Any]) -> set[str]:
+    """Every rule id the truth's ``says`` lists, on any project or indicator."""
+    places = [p for project in truth["projects"] for p in [project, *(project.get("indicators") or [])]]
+    return {rule for place in places for rule in place.get("says") or []}
+
+
+def _check_findings(path: Path, out: Path) -> pl.DataFrame:
+    """``perfkit check FILE -o findings.csv``: the review findings (a refusal finds nothing)."""
+    out.mkdir(parents=True, exist_ok=True)
+    status, _ = run_perfkit(["check", str(path), "-o", str(out / "findings.csv")])
+    if status != 0:
+        return pl.DataFrame(schema=FINDING_KEYS)
+    return _read_csv(out / "findings.csv").with_columns(pl.col("seq").cast(pl.Int64))
 
 
 def _read_csv(path: Path) -> pl.DataFrame:
@@ -327,23 +400,30 @@ def _read_csv(path: Path) -> pl.DataFrame:
 def compare(doc_id: str, path: Path, workdir: Path) -> list[Difference]:
     """Run perfkit on the rendered document ``path`` (outputs under ``workdir``) and compare."""
     truth = load_truth(doc_id)
+    refuses = truth.get("refuses") or {}
     diffs: list[Difference] = []
     out = workdir / "extract"
     status, stderr = run_perfkit(["extract", str(path), "-o", str(out)])
-    if status != 0:
+    if "extract" in refuses:
+        diffs += _refusal("extract", status, stderr, refuses["extract"])
+    elif status != 0:
         diffs.append(_failure("extract", status, stderr))
     else:
+        findings = _check_findings(path, workdir / "check") if _says(truth) & set(CHECK_RULES) else None
         diffs += compare_extract(
-            truth, pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet")
+            truth, pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet"), findings
         )
     if is_selfeval(truth):
         out = workdir / "score"
         status, stderr = run_perfkit(["score", "--actuals", str(path), "-o", str(out)])
-        if status != 0:
+        if "score" in refuses:
+            diffs += _refusal("score", status, stderr, refuses["score"])
+        elif status != 0:
             diffs.append(_failure("score", status, stderr))
         else:
             scores = _read_csv(out / "indicator_scores.csv").with_columns(pl.col("seq").cast(pl.Int64))
-            diffs += compare_scores(truth, scores, _read_csv(out / "project_scores.csv"))
+            findings = _read_csv(out / "findings.csv").with_columns(pl.col("seq").cast(pl.Int64))
+            diffs += compare_scores(truth, scores, _read_csv(out / "project_scores.csv"), findings)
     return diffs
 
 
@@ -402,6 +482,9 @@ def truth_problems(doc_id: str) -> list[str]:
         problems.append(f"id 为“{truth.get('id')}”，与文件名不符")
     if truth.get("family") not in FAMILIES:
         problems.append(f"文档类别“{truth.get('family')}”未知")
+    refuses = truth.get("refuses") or {}
+    if set(refuses) - {"extract", "score"} or not all(isinstance(w, str) and w for w in refuses.values()):
+        problems.append("refuses 应为“extract 或 score → 拒绝信息中的文字”")
     for n, project in enumerate(truth.get("projects") or [], start=1):
         keys = PROJECT_KEYS + (SELFEVAL_KEYS if is_selfeval(truth) else TARGET_KEYS)
         problems += [f"项目{n} 缺少“{k}”" for k in keys if k not in project]
@@ -409,6 +492,11 @@ def truth_problems(doc_id: str) -> list[str]:
             accept = obj.get("accept", {}) if isinstance(obj, dict) else {}
             if not isinstance(accept, dict) or not all(isinstance(v, list) for v in accept.values()):
                 problems.append(f"项目{n}{part} accept 应为“键 → 候选值列表”")
+        places = [(f"项目{n}", project)] + [(f"项目{n} 指标{i.get('seq')}", i) for i in project.get("indicators") or []]
+        for where, obj in places:
+            says = obj.get("says", [])
+            if not isinstance(says, list) or not all(rule in RESCORING_RULES or rule in CHECK_RULES for rule in says):
+                problems.append(f"{where} says 应为审核或复核规则编号的列表")
         seqs = [i.get("seq") for i in project.get("indicators") or []]
         if len(set(seqs)) != len(seqs):
             problems.append(f"项目{n} 指标序号重复")

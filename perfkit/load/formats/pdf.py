@@ -322,9 +322,31 @@ def split_tables(data: bytes, file: str) -> list[Table]:
     return as_tables(document_tables(data, file))
 
 
-@parsed_once
+def tables_or_why(data: bytes, file: str) -> tuple[list[Table], str]:
+    """The tables :func:`split_tables` gives, or none and why (``共2页，没有含…的表格``), for a reader
+    that names what it looked for itself (a self-evaluation is not a target table)."""
+    tables, pages = _all_tables(data, file)
+    ours = [t for t in tables if is_ours(t)]
+    return as_tables(ours), "" if ours else _none_of_ours(tables, pages)
+
+
 def document_tables(data: bytes, file: str) -> list[SpanTable]:
-    """The PDF's target tables and self-evaluations, joined over page breaks."""
+    """The PDF's target tables and self-evaluations, joined over page breaks; none is refused."""
+    tables, pages = _all_tables(data, file)
+    ours = [t for t in tables if is_ours(t)]
+    if not ours:
+        raise InputError(file, None, f"{NO_TABLES}（{_none_of_ours(tables, pages)}）")
+    return ours
+
+
+def _none_of_ours(tables: list[SpanTable], pages: int) -> str:
+    why = next((f"；{t.ref}{w}" for t in tables if (w := without_levels(t.texts()))), "")
+    return f"共{pages}页，没有含“项目名称”或“一级指标”的表格{why}"
+
+
+@parsed_once
+def _all_tables(data: bytes, file: str) -> tuple[list[SpanTable], int]:
+    """Every table of the PDF, joined over page breaks, and the number of pages."""
     pdf = _open(data, file)
     joined: list[_Part] = []
     scanned, has_text, pages = [], False, 0
@@ -353,13 +375,7 @@ def document_tables(data: bytes, file: str) -> list[SpanTable]:
         raise InputError(
             file, f"第{scanned[0]}页", f"此页是扫描图像，没有文字层，其中的表格无法读取：{_OCR}，或删去此页"
         )
-    tables = [SpanTable(p.spans, p.title, f"第{p.page}页表{p.number}", p.refs) for p in joined]
-    ours = [t for t in tables if is_ours(t)]
-    if not ours:
-        why = next((f"；{t.ref}{w}" for t in tables if (w := without_levels(t.texts()))), "")
-        raise InputError(file, None, f"{NO_TABLES}（共{pages}页，没有含“项目名称”或“一级指标”的表格{why}）")
-    tables = ours
-    return tables
+    return [SpanTable(p.spans, p.title, f"第{p.page}页表{p.number}", p.refs) for p in joined], pages
 
 
 def read(data: bytes, file: str) -> pl.DataFrame:
