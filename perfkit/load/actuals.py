@@ -40,6 +40,8 @@ ACTUAL_INDICATOR_COLUMNS = {
     "project_id": pl.String, "unit_code": pl.String, "project_name": pl.String, "seq": pl.Int32,
     "level1": pl.String, "level2": pl.String, "name": pl.String, "target_raw": pl.String,
     "actual_raw": pl.String, "band": pl.String, "band_fraction": pl.Float64, "weight_given": pl.Float64,
+    # true where weight_given is an equal share of points the form gave the level-1 group (产出指标(50分))
+    "weight_split": pl.Boolean,
     "self_score": pl.Float64, "deviation_reason": pl.String, "source_file": pl.String, "source_ref": pl.String,
 }  # fmt: skip
 # an empty template row of a self-evaluation (指标2:, ……, a level-2 label alone): skipped, not weighted

@@ -83,7 +83,9 @@ def score(
     targets, params = annual_indicators(targets), params or ScoringParams()  # scored against the annual targets
     evaluation = evaluate(actuals, targets)
     _check_band_fractions(evaluation.indicators, params)
-    self_columns = ["weight_given", "deviation_reason", "selfeval_target_raw", "target_kind", "level2", "target_op"]
+    self_columns = [
+        "weight_given", "weight_split", "deviation_reason", "selfeval_target_raw", "target_kind", "level2", "target_op",
+    ]  # fmt: skip
     scored = score_indicators(_with_budget_year(evaluation), params, keep=self_columns)
     indicator_scores = scored.drop(self_columns)
     projects = evaluation.projects.with_columns(

@@ -164,9 +164,10 @@ def _matched_rows(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.Series:
 def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluation:
     """Join actuals to targets (or use the self-evaluation's own targets when ``targets`` is None)."""
     actual_fields = ["actual_raw", "band", "band_fraction", "weight_given", "self_score", "deviation_reason"]
+    split = _column(actuals.indicators, "weight_split", pl.Boolean).fill_null(False).alias("weight_split")
     if targets is None:
         indicators = with_parsed_targets(
-            actuals.indicators, "target_raw", is_money_indicator(), timely=is_timely_indicator()
+            actuals.indicators.with_columns(split), "target_raw", is_money_indicator(), timely=is_timely_indicator()
         ).with_columns(selfeval_target_raw=pl.col("target_raw"), actual_source_ref=pl.col("source_ref"))
         projects = actuals.projects.with_columns(budget_total=pl.col("budget_initial"))
         empty = pl.DataFrame(
@@ -206,7 +207,7 @@ def evaluate(actuals: Actuals, targets: TargetTables | None = None) -> Evaluatio
     )
     target_ind = target_ind.drop("_number")
     actual_ind = actuals.indicators.select(
-        "unit_code", *actual_fields,
+        "unit_code", *actual_fields, split,
         pl.col("target_raw").alias("selfeval_target_raw"), pl.col("source_file").alias("actual_source_file"),
         pl.col("source_ref").alias("actual_source_ref"), pl.col("name").alias("actual_name"),
     ).rechunk()  # fmt: skip

@@ -44,12 +44,67 @@ def figure(column: str) -> pl.Expr:
     return pl.col(column).round(2).cast(pl.String).str.strip_suffix(".0")
 
 
+def _stated_weight() -> pl.Expr:
+    """The row's 分值 as the form states it: null where perfkit split the group's points (产出指标(40分)
+    over rows without a 分值), since the unit may share them out unequally."""
+    return pl.when(~pl.col("weight_split").fill_null(False)).then(pl.col("weight_given"))
+
+
+def self_weight() -> pl.Expr:
+    """The 分值 a row's self-score is measured against: perfkit's weight, but null where that is a
+    share of points the form gave only the row's group (the group is compared instead)."""
+    return pl.when(~pl.col("weight_split").fill_null(False)).then(pl.col("weight"))
+
+
+def below_weight() -> pl.Expr:
+    """perfkit's score, or the unit's self-score, below the row's 分值: a deduction to explain."""
+    return (pl.col("score") < pl.col("weight") - 1e-6) | (pl.col("self_score") < self_weight() - 1e-6)
+
+
+def _split_groups(run: ScoredRun) -> pl.DataFrame:
+    """Per level-1 group whose points perfkit split over its rows and that the unit self-scored: the
+    group's points, the number of rows, and the sums of the unit's self-scores and of perfkit's
+    scores (``score_sum`` null when a row is unscored: not compared)."""
+    scored = pl.col("score").is_not_null().all()
+    return (
+        run.indicators.filter(pl.col("weight_split").fill_null(False))
+        .group_by("project_id", "level1", maintain_order=True)
+        .agg(
+            points=pl.col("weight_given").sum(),
+            self_sum=pl.when(pl.col("self_score").is_not_null().any()).then(pl.col("self_score").sum()),
+            score_sum=pl.when(scored).then(pl.col("score").sum()),
+            rows=pl.len(),
+        )
+        .filter(pl.col("self_sum").is_not_null())
+    )
+
+
 @rescoring_rule("self_score_inflated", "自评得分虚高", "high")
 def self_score_inflated(run: ScoredRun, _):
-    # a self-score above the 分值 is reported as such (self_score_above_weight), not twice
-    above_weight = (pl.col("self_score") > pl.col("weight_given") + 1e-6).fill_null(False)
-    rows = run.indicators.filter((pl.col("score_diff") > run.params.inflation_points) & ~above_weight)
-    return found(
+    # a self-score above the 分值 is reported as such (self_score_above_weight), not twice; a row whose
+    # 分值 is a share of its group's points is compared as part of the group
+    above_weight = (pl.col("self_score") > _stated_weight() + 1e-6).fill_null(False)
+    split = pl.col("weight_split").fill_null(False)
+    rows = run.indicators.filter((pl.col("score_diff") > run.params.inflation_points) & ~above_weight & ~split)
+    groups = _split_groups(run).filter(
+        (pl.col("self_sum") - pl.col("score_sum") > run.params.inflation_points)
+        & (pl.col("self_sum") <= pl.col("points") + 1e-6)
+    )
+    in_groups = found(
+        groups,
+        pl.format(
+            "一级指标“{}”{}项指标的自评得分合计{}高于复核得分合计{}（相差{}分）；该组只写了组分值，逐项分值未给出，按组比较",
+            "level1",
+            "rows",
+            figure("self_sum"),
+            figure("score_sum"),
+            (pl.col("self_sum") - pl.col("score_sum")).round(2).cast(pl.String).str.strip_suffix(".0"),
+        ),
+        pl.format("一级指标：{}；组分值：{}；自评得分合计：{}；复核得分合计：{}", "level1", figure("points"),
+                  figure("self_sum"), figure("score_sum")),
+        seq=pl.lit(None),
+    )  # fmt: skip
+    return pl.concat([found(
         rows,
         pl.format(
             "自评得分{}高于复核得分{}（相差{}分）：{}",
@@ -65,7 +120,7 @@ def self_score_inflated(run: ScoredRun, _):
             figure("weight"),
             figure("self_score"),
         ),
-    )
+    ), in_groups])  # fmt: skip
 
 
 @rescoring_rule("self_total_inflated", "自评总分虚高", "high")
@@ -109,20 +164,29 @@ def selfeval_unreadable(run: ScoredRun, _):
 
 @rescoring_rule("self_score_above_weight", "自评得分超过分值", "high", BASIS_SCORING)
 def self_score_above_weight(run: ScoredRun, _):
-    rows = run.indicators.filter(pl.col("self_score") > pl.col("weight_given") + 1e-6)
-    return found(
-        rows,
-        pl.format("自评得分{}超过该指标分值{}：得分不得高于分值", figure("self_score"), figure("weight_given")),
-        pl.format("分值：{}；自评得分：{}", figure("weight_given"), figure("self_score")),
-    )
+    # a row against the 分值 the form states; where the form gave only its group's points, the group
+    rows = run.indicators.filter(pl.col("self_score") > _stated_weight() + 1e-6)
+    groups = _split_groups(run).filter(pl.col("self_sum") > pl.col("points") + 1e-6)
+    return pl.concat([
+        found(
+            rows,
+            pl.format("自评得分{}超过该指标分值{}：得分不得高于分值", figure("self_score"), figure("weight_given")),
+            pl.format("分值：{}；自评得分：{}", figure("weight_given"), figure("self_score")),
+        ),
+        found(
+            groups,
+            pl.format("一级指标“{}”{}项指标的自评得分合计{}超过该组分值{}：得分不得高于分值", "level1", "rows",
+                      figure("self_sum"), figure("points")),
+            pl.format("一级指标：{}；组分值：{}；自评得分合计：{}", "level1", figure("points"), figure("self_sum")),
+            seq=pl.lit(None),
+        ),
+    ])  # fmt: skip
 
 
 @rescoring_rule("qualitative_score_outside_band", "定性指标得分不在所评档次范围内", "medium", BASIS_SCORING)
 def qualitative_score_outside_band(run: ScoredRun, _):
     rows = (
-        run.indicators.filter(
-            pl.col("band").is_not_null() & pl.col("self_score").is_not_null() & (pl.col("weight") > 0)
-        )
+        run.indicators.filter(pl.col("band").is_not_null() & pl.col("self_score").is_not_null() & (self_weight() > 0))
         .join(run.params.bands_frame(), on="band")
         .with_columns(fraction=pl.col("self_score") / pl.col("weight"))
         .filter((pl.col("fraction") < pl.col("band_low") - 1e-9) | (pl.col("fraction") > pl.col("band_high") + 1e-9))
@@ -165,7 +229,7 @@ def self_total_mismatch(run: ScoredRun, _):
 @rescoring_rule("full_marks_on_unmet_target", "未完成指标自评满分", "high")
 def full_marks_on_unmet_target(run: ScoredRun, _):
     rows = run.indicators.filter(
-        pl.col("status").is_in(["missed", "equal_missed"]) & (pl.col("self_score") >= pl.col("weight") - 1e-6)
+        pl.col("status").is_in(["missed", "equal_missed"]) & (pl.col("self_score") >= self_weight() - 1e-6)
     )
     return found(
         rows,
@@ -176,7 +240,7 @@ def full_marks_on_unmet_target(run: ScoredRun, _):
 
 @rescoring_rule("missing_deviation_reason", "扣分指标未分析偏差原因", "medium", BASIS_SCORING)
 def missing_deviation_reason(run: ScoredRun, _):
-    below = (pl.col("score") < pl.col("weight") - 1e-6) | (pl.col("self_score") < pl.col("weight") - 1e-6)
+    below = below_weight()
     blank = pl.col("deviation_reason").fill_null("").str.strip_chars() == ""
     rows = run.indicators.filter(below.fill_null(False) & blank)
     return found(

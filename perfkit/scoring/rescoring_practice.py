@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.checks.registry import found, target_actual_evidence
-from perfkit.scoring.rescoring import BASIS_SCORING, ScoredRun, figure, rescoring_rule
+from perfkit.scoring.rescoring import BASIS_SCORING, ScoredRun, below_weight, figure, rescoring_rule
 from perfkit.text import squashed
 
 
@@ -149,7 +149,7 @@ def quantity_targets_all_exceeded(run: ScoredRun, params):
 def boilerplate_deviation_reason(run: ScoredRun, params):
     """A deviation reason that says nothing (one of ``reasons``, punctuation only, or the indicator's
     own name) on an indicator scored below its weight. Whitespace and punctuation are ignored."""
-    below = (pl.col("score") < pl.col("weight") - 1e-6) | (pl.col("self_score") < pl.col("weight") - 1e-6)
+    below = below_weight()
     written = pl.col("deviation_reason").fill_null("").str.strip_chars() != ""
     reason = squashed("deviation_reason")
     listed = pl.DataFrame({"t": params["reasons"]}, schema={"t": pl.String}).select(squashed("t"))["t"]

@@ -310,3 +310,47 @@ def test_every_indicator_unscored_finding_has_a_message(tmp_path):
     unscored = card.findings.filter(rule_id="indicator_unscored")
     assert unscored.height == 1
     assert all(m and m.startswith("无法评分：") and "需人工判断" in m for m in unscored["message"].to_list())
+
+
+# points written only in the level-1 cells (产出指标(50分)), no 分值 on the rows: perfkit splits them
+# equally (25 each) to score, but the unit may share them out as it likes (illustrative)
+SPLIT_ROWS = [
+    ["产出指标(50分)", "数量指标", "举办活动场次", "≥10场", "{actual}", "", "{first}", "{reason}"],
+    ["产出指标(50分)", "成本指标", "活动经费", "≤20万元", "19万元", "", "{second}", ""],
+    ["效益指标(30分)", "社会效益指标", "活动影响力", "提升影响力", "达成年度指标", "", "30", ""],
+    ["满意度指标(10分)", "服务对象满意度指标", "参与者满意度", "≥90%", "95%", "", "10", ""],
+]
+
+
+def split_rows(first: str, second: str, actual: str = "10场", reason: str = "") -> list[list[str]]:
+    values = {"first": first, "second": second, "actual": actual, "reason": reason}
+    return [[cell.format(**values) for cell in row] for row in SPLIT_ROWS]
+
+
+def test_a_share_of_group_points_is_not_the_rows_weight(tmp_path):
+    # worked by hand: both output rows met, the unit gives 30 + 20 = 50 of the group's 50. Row 1's 30
+    # is above the equal share 25, but the form never gave row 1 a 分值: no finding. Total: 50 + 30 +
+    # 10 + 9.6 = 99.6 as stated
+    findings = scored(tmp_path, split_rows("30", "20"), "99.6")
+    assert findings.height == 0
+
+
+def test_a_group_self_scored_above_its_points_is_one_finding_on_the_group(tmp_path):
+    # worked by hand: 30 + 25 = 55 above the group's 50; said once, on the group (no row), and the
+    # total 55 + 30 + 10 + 9.6 = 104.6 is stated as it adds up
+    findings = scored(tmp_path, split_rows("30", "25"), "104.6")
+    above = findings.filter(pl.col("rule_id") == "self_score_above_weight")
+    assert above["seq"].to_list() == [None]
+    assert above["message"].to_list() == ["一级指标“产出指标”2项指标的自评得分合计55超过该组分值50：得分不得高于分值"]
+
+
+def test_a_group_self_scored_above_its_rescore_is_inflated_as_a_group(tmp_path):
+    # worked by hand: 8 of ≥10 场 earns 25 × 0.8 = 20, the cost row 25: 45 re-scored against the
+    # unit's 30 + 20 = 50, 5 points above, said on the group; each row alone is not compared (the
+    # unit's 20 on the cost row is below the share 25, its 30 above it)
+    findings = scored(tmp_path, split_rows("30", "20", actual="8场", reason="天气原因"), "99.6")
+    inflated = findings.filter(pl.col("rule_id") == "self_score_inflated")
+    assert inflated["seq"].to_list() == [None]
+    assert inflated["message"].to_list() == [
+        "一级指标“产出指标”2项指标的自评得分合计50高于复核得分合计45（相差5分）；该组只写了组分值，逐项分值未给出，按组比较"
+    ]

@@ -260,9 +260,11 @@ def _joined(op: str, value: str | None, unit: str | None) -> str:
 
 def _group_points(indicators: list[dict], points: dict[str, float]) -> None:
     """Points written in a level-1 cell (产出指标(50分)) are split equally over the group's
-    indicators that carry no 分值 of their own."""
+    indicators that carry no 分值 of their own, marked ``weight_split``: the form gave the group its
+    points, not the row its share."""
     for group, total in points.items():
         members = [r for r in indicators if r["level1"] == group]
         if members and all(r.get("weight_given") is None for r in members):
             for record in members:
                 record["weight_given"] = round(total / len(members), 6)
+                record["weight_split"] = True
