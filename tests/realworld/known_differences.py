@@ -35,6 +35,11 @@ CAUSES: dict[str, str] = {
         "no column of actual values: 实施进度 says 已完成100% on every row, progress rather than what was "
         "achieved, so score refuses the file, naming the header it found"
     ),
+    "yn-lijiang-gczrj-2020": (
+        "a content-farm mirror in traditional characters with pinyin glosses inside the words (一級指標(biāo), "
+        "實(shí)際完成值, 項(xiàng)目名稱): perfkit reads simplified labels only and refuses the file as holding no "
+        "target table and no self-evaluation, where the truth reads the form as published (simplified forms accepted)"
+    ),
 }
 
 
@@ -61,4 +66,8 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "sc-daying-sx-2020",
         "html",
     ): "拒绝读取×1；例：perfkit score 拒绝读取：错误: sc-daying-sx-2020.html: 未找到绩效自评表（应含“一级指标”“实际完成值”列；表1第1行的表头只有“绩效指标”…",
+    (
+        "yn-lijiang-gczrj-2020",
+        "html",
+    ): "拒绝读取×2；例：perfkit extract 拒绝读取：错误: yn-lijiang-gczrj-2020.html: 未找到项目绩效目标表",
 }
