@@ -170,7 +170,9 @@ def _from_template(sheets: dict[str, pl.DataFrame], file: str) -> tuple[pl.DataF
     return _typed(proj, ACTUAL_PROJECT_COLUMNS), _typed(ind, ACTUAL_INDICATOR_COLUMNS)
 
 
-_TABLE_SOURCES = {"html": html.split_tables, "xls": xls.split_tables, "doc": doc.split_tables}
+_TABLE_SOURCES = {"xls": xls.split_tables, "doc": doc.split_tables}
+# PDFs and web pages say why they hold no table (a PDF's pages and columns, a mirror's rewritten page)
+_TABLE_SOURCES_WITH_WHY = {"pdf": pdf.tables_or_why, "html": html.tables_or_why}
 
 
 def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -182,10 +184,10 @@ def read_actuals_file(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     if kind == "docx":
         tables = docx_format.split_tables(data, file)
         return _from_tables(tables, file, "" if tables else docx_format.tables_without_levels(data, file))
-    if kind == "pdf":
-        tables, why = pdf.tables_or_why(data, file)
+    if kind in _TABLE_SOURCES_WITH_WHY:
+        tables, why = _TABLE_SOURCES_WITH_WHY[kind](data, file)
         return _from_tables(tables, file, why)
-    if kind in _TABLE_SOURCES:  # web pages, .xls, .doc/.wps: tables laid on their grid
+    if kind in _TABLE_SOURCES:  # .xls, .doc/.wps: tables laid on their grid
         return _from_tables(_TABLE_SOURCES[kind](data, file), file)
     if kind == "xlsx":
         sheets = read_sheets(data, file)

@@ -118,11 +118,17 @@ def test_a_table_without_an_actual_column_is_refused_naming_the_header_it_has(tm
 
 
 def test_a_file_with_no_indicator_header_is_refused_as_before(tmp_path):
+    # (A), (万元), (%) and an English word in brackets are the page's own, not a mirror's pinyin
+    # glosses: the plain refusals stay
+    cells = "<td>首页</td><td>调整预算数(A)</td><td>金额(万元)</td><td>比例(%)</td><td>说明(note)</td>"
     path = tmp_path / "t.html"
-    path.write_bytes(_page("通知", ["<td>首页</td><td>新闻</td>"]))
+    path.write_bytes(_page("通知", [cells]))
     with pytest.raises(InputError) as refused:
         load_actuals(path)
     assert refused.value.message == "未找到绩效自评表（应含“一级指标”“实际完成值”列）"
+    with pytest.raises(InputError) as refused:
+        load_targets(path)
+    assert refused.value.message == "未找到项目绩效目标表"
 
 
 # 指标名称 | 计量单位 | 年初指标值 | 全年完成值 with no 一级 / 二级 label (illustrative)
@@ -164,3 +170,23 @@ def test_a_printed_self_evaluation_without_levels_is_refused_as_a_self_evaluatio
         "未找到绩效自评表（应含“一级指标”“实际完成值”列；共1页，没有含“项目名称”或“一级指标”的表格；"
         "第1页表1有“指标名称”“年初指标值”列，但没有一级指标、二级指标列）"
     )
+
+
+def test_a_mirror_copy_with_pinyin_glosses_is_refused_naming_the_kind_of_copy(tmp_path):
+    # a self-evaluation republished by a content farm in traditional characters, pinyin in brackets
+    # inside the words (illustrative): no label is one perfkit knows; worked by hand, both commands
+    # refuse and quote the first glossed word with up to four characters either side
+    rows = [
+        "<td>項(xiàng)目名稱</td><td colspan=4>某項(xiàng)目</td>",
+        "<td>一級指標(biāo)</td><td>二級指標(biāo)</td><td>三級指標(biāo)</td><td>年度指標(biāo)值</td><td>實(shí)際完成值</td>",
+        "<td>產(chǎn)出指標(biāo)</td><td>數(shù)量指標(biāo)</td><td>培訓(xùn)人數(shù)</td><td>≥100人</td><td>120人</td>",
+    ]
+    path = tmp_path / "t.html"
+    path.write_bytes(_page("某項(xiàng)目績效自評表", rows))
+    why = "文字中夹注拼音（如“項(xiàng)目名稱”），是转载网站改写过的副本，表头无法读取：请取得原件"
+    with pytest.raises(InputError) as refused:
+        load_targets(path)
+    assert refused.value.message == f"未找到项目绩效目标表（{why}）"
+    with pytest.raises(InputError) as refused:
+        load_actuals(path)
+    assert refused.value.message == f"未找到绩效自评表（应含“一级指标”“实际完成值”列；{why}）"

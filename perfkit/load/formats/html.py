@@ -22,8 +22,18 @@ import lxml.etree
 import lxml.html
 
 from perfkit.errors import InputError
+from perfkit.load.layout.mirror import rewritten_copy
 from perfkit.load.layout.once import parsed_once
-from perfkit.load.layout.spans import Span, SpanTable, as_tables, flat_rows, grid_rows, is_ours, layout_cells
+from perfkit.load.layout.spans import (
+    NO_TABLES,
+    Span,
+    SpanTable,
+    as_tables,
+    flat_rows,
+    grid_rows,
+    is_ours,
+    layout_cells,
+)
 from perfkit.load.layout.table import Table
 
 # A span larger than this is a damaged or hostile page, not a table a person made; so is a grid
@@ -223,6 +233,17 @@ def split_tables(data: bytes, file: str) -> list[Table]:
     return as_tables(page_tables(data, file))
 
 
+def tables_or_why(data: bytes, file: str) -> tuple[list[Table], str]:
+    """The tables :func:`split_tables` gives, or none and why where the page says it (a mirror's
+    rewritten copy), for a reader that names what it looked for itself."""
+    tables = split_tables(data, file)
+    return tables, "" if tables else _why_none(_page(data, file))
+
+
+def _why_none(tables: list[SpanTable]) -> str:
+    return rewritten_copy(text for table in tables for text in table.texts())
+
+
 def _innermost_tables(document: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     # a page laid out with tables holds the data tables inside layout tables: read the innermost
     return [t for t in document.iter("table") if not t.xpath(".//table")]
@@ -235,4 +256,7 @@ def read(data: bytes, file: str):
         rows = grid_rows(table.spans)  # a flat header row has 项目名称 and 一级指标 side by side
         if rows and (frame := flat_rows(rows, file, f"表{number}", context=table.context)) is not None:
             return frame
-    return layout_cells([table for table in tables if is_ours(table)], file)
+    ours = [table for table in tables if is_ours(table)]
+    if not ours and (why := _why_none(tables)):
+        raise InputError(file, None, f"{NO_TABLES}（{why}）")
+    return layout_cells(ours, file)
