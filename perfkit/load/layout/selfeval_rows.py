@@ -22,7 +22,7 @@ from perfkit.load.layout.selfeval_labels import (
     is_header_cell,
     key,
 )
-from perfkit.text import COMPARATOR_WORDS, OP_SYMBOLS, figure_value, fold_width_text
+from perfkit.text import COMPARATOR_WORDS, ENDS_IN_FIGURE, OP_SYMBOLS, figure_value, fold_width_text
 
 # points written in a level-1 cell: 产出指标(50分), 产出指标(50)
 # 产出指标(50分), 产出指标(50), and 效益指标30分) whose opening bracket is lost (the 分 says what it is)
@@ -251,10 +251,12 @@ COMPARATOR_OF_WORD = {word: op for op, words in COMPARATOR_WORDS.items() for wor
 
 
 def _joined(op: str, value: str | None, unit: str | None) -> str:
-    """指标性质 | 指标值 | 度量单位 back as one cell (``﹦``/``＝`` read as ``=``; 定性 keeps the text)."""
+    """指标性质 | 指标值 | 度量单位 back as one cell (``﹦``/``＝`` read as ``=``; 定性 keeps the text); the
+    unit completes a value that ends in a figure, a value with its own unit keeps it (``100%`` | ``%``)."""
     if not value or op in _QUALITATIVE:
         return value or ""
     folded = "".join(fold_width_text(op.replace("﹦", "=")).split())
+    unit = unit if re.search(ENDS_IN_FIGURE, value) else ""
     return f"{OP_SYMBOLS.get(COMPARATOR_OF_WORD.get(folded, folded), '')}{value}{unit or ''}"
 
 

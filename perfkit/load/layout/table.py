@@ -33,7 +33,7 @@ from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
 from perfkit.load.layout.project_part import read_project_parts
 from perfkit.targets import comparator_expr
-from perfkit.text import OP_SYMBOLS, figure_expr
+from perfkit.text import ENDS_IN_FIGURE, OP_SYMBOLS, figure_expr
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 YEAR = re.compile(r"(20\d{2})\s*年")
@@ -215,7 +215,11 @@ def _indicators(
         picked[f] = value.alias(f)
     level1_cell = level1_cells(after, starts, spans)
     merged = _merged_fields(starts, after, sides) if spans else no_problems().with_columns(row_no=pl.lit(0))
-    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), *level1_cell)
+    # a block with no level column (a list without levels; a block lacking it otherwise is not read)
+    no_levels = starts["level1"].is_null().alias("_no_levels")
+    frame = starts.select(
+        *_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), *level1_cell, no_levels
+    )
     if merged.height:  # rows with one cell over two fields are left out (named in `merged`)
         frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
@@ -273,6 +277,7 @@ def _indicators(
         notes="_notes",
         _l1_row="_l1_row",
         _l1_col="_l1_col",
+        _no_levels="_no_levels",
     )
     indicators = levels_of_words(level1_of_merged_cell(indicators))
     return indicators.drop("_l1_row", "_l1_col"), found, unfilled_rows
@@ -337,13 +342,16 @@ def _notes(after: pl.DataFrame, starts: pl.DataFrame, notes: pl.DataFrame) -> pl
 
 
 def _joined_target() -> pl.Expr:
-    """指标性质 | 指标值 | 度量单位 joined back into the cell as a person would write it."""
+    """指标性质 | 指标值 | 度量单位 joined back into the cell as a person would write it. The unit completes
+    a value that ends in a figure (``95`` | ``%``); a value that writes its own unit keeps it (``100%`` |
+    ``%`` is 100%, not 100%%), and an empty value stays empty (no lone ``%``)."""
     # ≥, >=, ≧, ﹦, 大于等于, 不少于 …: read as the 指标值 parser reads comparators (as the flat reader does)
     symbol = comparator_expr(pl.col("target_op")).replace_strict(OP_SYMBOLS, default="").fill_null("")
+    unit = pl.when(pl.col("target_raw").str.contains(ENDS_IN_FIGURE)).then(pl.col("target_unit")).otherwise(pl.lit(""))
     return (
-        pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_raw").is_null())
+        pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_raw").fill_null("").eq(""))
         .then("target_raw")
-        .otherwise(pl.concat_str([symbol, pl.col("target_raw"), pl.col("target_unit").fill_null("")]))
+        .otherwise(pl.concat_str([symbol, pl.col("target_raw"), unit.fill_null("")]))
     )
 
 
