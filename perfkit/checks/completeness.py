@@ -91,9 +91,9 @@ def indicators_without_levels(tables, params):
     one finding per project, not one per row. The level rules (missing_level1, rows_out_of_order …)
     cannot judge such rows and leave them to this one."""
     rows = _without_levels(tables).join(
-        tables.indicators.filter(pl.col("level1").is_null()).group_by("project_id", maintain_order=True).agg(
-            n=pl.len(), first=pl.col("source_ref").first(), last=pl.col("source_ref").last()
-        ),
+        tables.indicators.filter(pl.col("level1").is_null())
+        .group_by("project_id", maintain_order=True)
+        .agg(n=pl.len(), first=pl.col("source_ref").first(), last=pl.col("source_ref").last()),
         on="project_id",
     )
     return found(

@@ -140,7 +140,9 @@ def incomplete_headers(headers: pl.DataFrame, columns: pl.DataFrame) -> pl.DataF
     """A problem (with ``_block``) for every header row that lacks a required column (a list without
     levels needs no level column); its rows are not read."""
     required = pl.DataFrame({"_field": list(REQUIRED_HEADERS)})
-    blocks = headers.filter("_is_header").group_by(*_TABLE, "row_no").agg(pl.col("_file", "row_ref", "_levelless").first())
+    blocks = (
+        headers.filter("_is_header").group_by(*_TABLE, "row_no").agg(pl.col("_file", "row_ref", "_levelless").first())
+    )
     blocks = blocks.rename({"row_no": "_block"})
     missing = blocks.join(required, how="cross").join(columns, on=[*_TABLE, "_block", "_field"], how="anti")
     missing = missing.filter(~(pl.col("_levelless") & pl.col("_field").is_in(_LEVELS_NOT_REQUIRED)))
