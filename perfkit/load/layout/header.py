@@ -6,7 +6,7 @@ A header row has an own 一级指标 cell and a target label (指标值 and its 
 label of :data:`~perfkit.load.layout.labels.LEVELLESS_NAMES` / ``LEVELLESS_TARGETS`` and no level label
 at all (``_levelless``: its block needs no level column, and its rows have no level); the row under it
 is a second header row when it names the columns under a merged cell (年度指标值 over 指标性质 | 指标值 |
-度量单位).
+度量单位), whose cells :func:`joined_target` joins back into one target cell.
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ from perfkit.load.layout.labels import (
     label_key_expr,
 )
 from perfkit.load.layout.problems import problems
-from perfkit.text import LABELS_WITH_BRACKETS
+from perfkit.targets import comparator_expr
+from perfkit.text import ENDS_IN_FIGURE, LABELS_WITH_BRACKETS, OP_SYMBOLS
 
 _TABLE = ["_file_no", "_key"]
 REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
+# 指标性质 words that declare a target qualitative (its text is kept as written)
+QUALITATIVE_OPS = ("定性", "qualitative")
 # the cell that makes a row an indicator header (with a target label beside it): 一级指标, or 一级 cut to its
 # first line; 评价指标 only beside its level-2 label 评价内容 (LEVEL1_WITH_LEVEL2)
 _LEVEL1 = [label for label in INDICATOR_HEADERS["level1"] if label not in LEVEL1_WITH_LEVEL2]
@@ -155,3 +158,17 @@ def incomplete_headers(headers: pl.DataFrame, columns: pl.DataFrame) -> pl.DataF
     )
     found = problems(per_block, "row_ref", pl.format("指标表头缺少列：{}", "_labels"))
     return found.with_columns(per_block["_block"])
+
+
+def joined_target() -> pl.Expr:
+    """指标性质 | 指标值 | 度量单位 joined back into the cell as a person would write it. The unit completes
+    a value that ends in a figure (``95`` | ``%``); a value that writes its own unit keeps it (``100%`` |
+    ``%`` is 100%, not 100%%), and an empty value stays empty (no lone ``%``)."""
+    # ≥, >=, ≧, ﹦, 大于等于, 不少于 …: read as the 指标值 parser reads comparators (as the flat reader does)
+    symbol = comparator_expr(pl.col("target_op")).replace_strict(OP_SYMBOLS, default="").fill_null("")
+    unit = pl.when(pl.col("target_raw").str.contains(ENDS_IN_FIGURE)).then(pl.col("target_unit")).otherwise(pl.lit(""))
+    return (
+        pl.when(pl.col("target_op").is_in(QUALITATIVE_OPS) | pl.col("target_raw").fill_null("").eq(""))
+        .then("target_raw")
+        .otherwise(pl.concat_str([symbol, pl.col("target_raw"), unit.fill_null("")]))
+    )
