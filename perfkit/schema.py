@@ -51,7 +51,8 @@ INDICATORS: dict[str, tuple[Any, bool, dict]] = {
     "project_id": (pl.String, False, {}),
     "unit_code": (pl.String, False, {"str_matches": UNIT_CODE}),
     "seq": (pl.Int32, False, {"ge": 1}),
-    "level1": (pl.String, False, {"str_length": {"min_value": 1}}),
+    # null only for a list without level columns (指标名称 | 年初指标值 …): the table gives no level
+    "level1": (pl.String, True, {"str_length": {"min_value": 1}}),
     "level2": (pl.String, True, {}),
     "name": (pl.String, True, {}),
     "description": (pl.String, True, {}),

@@ -198,6 +198,10 @@ def figure_expr(text: pl.Expr) -> pl.Expr:
     return pl.when(given).then(pl.when(number.is_finite()).then(number).otherwise(float("nan")))
 
 
+# a cell that ends in a figure (``95``, ``≥95``, ``3-5``, ``９５``): a unit written beside it completes it
+ENDS_IN_FIGURE = r"[0-9０-９]\s*$"
+
+
 def figure_value(text: str | None) -> float | None:
     """:func:`figure_expr` for one Python string: None for empty or a none mark, NaN for not a number."""
     cleaned = re.sub(_FIGURE_NOISE, "", fold_width_text(text or ""))

@@ -72,6 +72,7 @@ def missing_level1(tables, params):
     required = pl.DataFrame({"required": params["required"]})
     missing = (
         tables.projects.select("project_id")
+        .join(_without_levels(tables), on="project_id", how="anti")  # said once by indicators_without_levels
         .join(present, on="project_id", how="left")
         .join(required, how="cross")
         .filter(~pl.col("present").list.contains(pl.col("required")).fill_null(False))
@@ -82,6 +83,35 @@ def missing_level1(tables, params):
         pl.format("已有一级指标：{}", pl.col("present").list.sort().list.join("、").fill_null("（无指标行）")),
         seq=pl.lit(None),
     )
+
+
+@rule("indicators_without_levels", "指标未分一级、二级指标", "high", "完整性", _BASIS_TABLE)
+def indicators_without_levels(tables, params):
+    """A list of indicators without level columns (指标名称 | 年初指标值 …, its rows read with no level):
+    one finding per project, not one per row. The level rules (missing_level1, rows_out_of_order …)
+    cannot judge such rows and leave them to this one."""
+    rows = _without_levels(tables).join(
+        tables.indicators.filter(pl.col("level1").is_null())
+        .group_by("project_id", maintain_order=True)
+        .agg(n=pl.len(), first=pl.col("source_ref").first(), last=pl.col("source_ref").last()),
+        on="project_id",
+    )
+    return found(
+        rows,
+        pl.format(
+            "绩效指标表没有一级指标、二级指标列，{}条指标未分级：应按产出、效益、满意度指标及其二级指标分级设置，"
+            "否则无法审核指标是否完整、分组是否得当",
+            "n",
+        ),
+        pl.format("未分级指标{}条（{}至{}）", "n", "first", "last"),
+        seq=pl.lit(None),
+    )
+
+
+def _without_levels(tables) -> pl.DataFrame:
+    """The projects (``project_id``) with indicator rows that have no level (level1 null: only a list
+    without level columns gives such rows)."""
+    return tables.indicators.filter(pl.col("level1").is_null()).select("project_id").unique(maintain_order=True)
 
 
 @rule(
@@ -218,7 +248,9 @@ def description_repeats_name(tables, params):
 
 @rule("rows_out_of_order", "指标行顺序混乱", "low", "完整性", _BASIS_TABLE)
 def rows_out_of_order(tables, params):
-    ind = tables.indicators.select("project_id", "seq", "level1", "level2", "name").with_columns(
+    # rows without a level have no group to be out of (indicators_without_levels says so once)
+    ind = tables.indicators.filter(pl.col("level1").is_not_null())
+    ind = ind.select("project_id", "seq", "level1", "level2", "name").with_columns(
         group=pl.concat_str("level1", pl.col("level2").fill_null(""), separator="/"),
         rank1=pl.col("level1").replace_strict(_LEVEL1_ORDER, default=9, return_dtype=pl.Int8),
     )

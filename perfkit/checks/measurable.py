@@ -85,9 +85,15 @@ def input_as_output(tables, params):
         rows,
         pl.format(
             "{}“{}”衡量的是资金投入（{}），不是产出或效果：投入不能作为绩效目标，预算执行率另行评价",
-            "level1",
+            pl.col("level1").fill_null("指标"),  # a list without levels names no group
             "name",
             "_input",
         ),
-        pl.format("{}/{}：{}；指标值：{}", "level1", "level2", "name", pl.col("target_raw").fill_null("")),
+        pl.format(
+            "{}/{}：{}；指标值：{}",
+            pl.col("level1").fill_null(""),
+            pl.col("level2").fill_null(""),
+            "name",
+            pl.col("target_raw").fill_null(""),
+        ),
     )

@@ -208,7 +208,8 @@ def _status_and_achievement(params: ScoringParams) -> list[dict[str, pl.Expr]]:
     band_read, fraction_read, rate_read = _band_fraction(params)
     unknown_group = pl.col("group").is_null()
     why_unjudged = (
-        pl.when(unknown_group).then(pl.lit("group"))
+        pl.when(pl.col("level1").is_null()).then(pl.lit("no_level"))  # a list without level columns
+        .when(unknown_group).then(pl.lit("group"))
         .when(kind == CONTRADICTORY).then(pl.lit("contradictory"))
         .when(pl.col("actual_raw").is_null()).then(pl.lit("no_actual"))
         .when(by_band & fraction.is_null()).then(pl.lit("no_band"))

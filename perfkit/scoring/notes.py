@@ -19,6 +19,7 @@ from perfkit.text import OP_SYMBOLS
 # judged cases are tried in the order of :func:`_judged_case`
 NOTES = {
     "group": "无法评分：一级指标“{level1}”不是产出、效益、满意度或成本指标，无法确定权重",
+    "no_level": "无法评分：指标表没有一级指标、二级指标列，不能确定指标所属的产出、效益、满意度或成本指标，无法确定权重",
     "no_actual": "无法评分：没有实际完成值",
     "contradictory": "无法评分：指标值“{t}”的比较符与“以上/以下”自相矛盾，需人工确认指标值",
     "no_band": "无法评分：定性完成情况“{a}”不是评价档次（" + "/".join(BANDS) + "）或其同义写法，需人工判断",

@@ -9,6 +9,9 @@ tuples ``(project_no, level1, level2, name, description, target_raw)`` with a 1-
 optionally with parameter overrides) and returns its findings as dicts, each with ``project`` (the
 1-based project number) added.
 
+A row whose level 1 is :data:`NO_LEVELS` is a row of a list without level columns (指标名称 |
+年初指标值 …): it reaches the rules with no level, as the reader gives it.
+
 ``CLEAN`` is a complete, well-formed project on which no rule finds anything: a test changes one
 thing in it and expects exactly one kind of finding.
 """
@@ -28,6 +31,8 @@ _FILE = "hand-made"
 _CELLS = ["level1", "level2", "name", "description", "target_raw"]
 
 Indicator = tuple[int, str, str | None, str | None, str | None, str | None]
+# the level 1 of a row read from a list without level columns (its levels stay null)
+NO_LEVELS = object()
 
 # A project that passes every rule: 4.1万元 + 9000元 = 5.0万元 = budget, every output kind
 # present, the goal text's 26场 matches the indicator, satisfaction in %.
@@ -75,11 +80,16 @@ def make_tables(projects: Sequence[dict[str, Any]], indicators: Iterable[Sequenc
         project_no, *cells = indicator
         assert len(cells) == len(_CELLS), f"indicator tuple needs {len(_CELLS) + 1} fields: {indicator!r}"
         assert 1 <= project_no <= len(projects), f"no project {project_no}: {indicator!r}"
+        no_levels = cells[0] is NO_LEVELS
+        cells = [None, None, *cells[2:]] if no_levels else cells
         rows.append(
             {"_file": _FILE, "_key": project_no, **dict(zip(_CELLS, cells, strict=True))}
-            | {"source_ref": f"第{line}行"}
+            | {"source_ref": f"第{line}行", "_no_levels": no_levels}
         )
-    schema = {"_file": pl.String, "_key": pl.Int64, **dict.fromkeys(_CELLS, pl.String), "source_ref": pl.String}
+    schema = {
+        "_file": pl.String, "_key": pl.Int64, **dict.fromkeys(_CELLS, pl.String), "source_ref": pl.String,
+        "_no_levels": pl.Boolean,
+    }  # fmt: skip
     raw_indicators = pl.DataFrame(rows, schema=schema)
     return TargetTables(*assemble(raw_projects, raw_indicators))
 

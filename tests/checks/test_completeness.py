@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
-from tests.checks.tables import CLEAN, CLEAN_PROJECT, clean_with, findings_of, make_tables, places
+from perfkit.checks import run_checks
+from tests.checks.tables import CLEAN, CLEAN_PROJECT, NO_LEVELS, clean_with, findings_of, make_tables, places
 
 P = CLEAN_PROJECT
 OUTPUT_ONLY = [
@@ -63,6 +65,45 @@ def test_unit_not_named_fires_where_neither_a_unit_name_nor_a_code_is_written():
         ),
     ]
     assert findings_of(make_tables([{}], CLEAN), "unit_not_named") == []
+
+
+# indicators_without_levels: a list without level columns --------------------------------------
+
+# illustrative: a 部门整体 list read from 指标名称 | 计量单位 | 年初指标值 (no 一级 / 二级指标 columns)
+LIST_WITHOUT_LEVELS = [
+    (2, NO_LEVELS, None, "预算完成率", None, "≥90%"),
+    (2, NO_LEVELS, None, "培训人次", None, "≥100人次"),
+    (2, NO_LEVELS, None, "培训合格率", None, "≥95%"),
+]
+
+
+def test_a_list_without_levels_is_one_finding_for_its_project_not_one_per_row():
+    """Hand-worked: project 2 has three rows and no level at all → one project-level finding that counts
+    them and names the first and last row (rows 8–10 of the hand-made table: CLEAN has 7); project 1
+    (CLEAN, every row with its levels) none."""
+    found = findings_of(
+        make_tables([P, {"project_name": "部门整体支出"}], CLEAN + LIST_WITHOUT_LEVELS), "indicators_without_levels"
+    )
+    assert places(found) == [(2, None)]
+    assert (found[0]["message"], found[0]["evidence"], found[0]["severity"]) == (
+        "绩效指标表没有一级指标、二级指标列，3条指标未分级：应按产出、效益、满意度指标及其二级指标分级设置，"
+        "否则无法审核指标是否完整、分组是否得当",
+        "未分级指标3条（第8行至第10行）",
+        "high",
+    )
+
+
+def test_the_level_rules_leave_a_list_without_levels_to_its_one_finding():
+    """The same project 2: no missing_level1 ×3 (its groups are not missing, the table has none), no
+    rows_out_of_order per row, no missing_output_level2 — and the whole run says it once."""
+    tables = make_tables([P, {"project_name": "部门整体支出"}], CLEAN + LIST_WITHOUT_LEVELS)
+    for rule_id in ("missing_level1", "rows_out_of_order", "missing_output_level2", "level2_misplaced"):
+        assert findings_of(tables, rule_id) == [], rule_id
+    counted = run_checks(tables).filter(pl.col("project_id") == tables.projects["project_id"][1])
+    assert counted["rule_id"].value_counts().sort("rule_id").rows() == [
+        ("cost_vs_budget", 1),  # no money cost to hold against the budget: cannot judge (as for any such table)
+        ("indicators_without_levels", 1),
+    ]
 
 
 # missing_level1 ---------------------------------------------------------------------------------

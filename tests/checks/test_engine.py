@@ -15,7 +15,7 @@ from perfkit.checks import FINDING_COLUMNS, RULES, rule_catalogue, run_checks
 from perfkit.checks.engine import resolve_settings
 from perfkit.errors import InputError
 from perfkit.load import TargetTables
-from tests.checks.tables import CLEAN, CLEAN_PROJECT, clean_with, make_tables
+from tests.checks.tables import CLEAN, CLEAN_PROJECT, NO_LEVELS, clean_with, make_tables
 
 P = CLEAN_PROJECT
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -27,6 +27,7 @@ BROKEN_PROJECTS = [
     {"unfilled_rows": "表3第12行、表3第13行"},  # two template rows left unfilled: one finding
     {"unit_code": "100002"},  # a unit of its own: no satisfaction value shared with the others
     {"unit_code": "", "unit_name": ""},  # no unit named (name and code blank), and no indicator
+    {"project_name": "部门整体支出"},  # a list of indicators without level columns
 ]
 BROKEN = [
     (1, "产出指标", "数量指标", "公益活动场次", "公益活动场次", "≥20场"),  # 1 description = name; goal says 26
@@ -56,6 +57,8 @@ BROKEN = [
     (4, "效益指标", "社会效益指标", "服务妇女儿童人数", "参加活动的妇女儿童人数", "≥3000人"),
     (4, "满意度指标", "服务对象满意度指标", "服务对象满意度", "参加活动群众的满意度", "≥90%"),
     (4, "产出指标", "数量指标", "XX活动场次", "实施期开展活动的场次", "≥20场"),  # 10 made long-term below
+    (6, NO_LEVELS, None, "培训人次", "参加培训的人次", "≥100人次"),  # 1 no level: the project said once
+    (6, NO_LEVELS, None, "培训合格率", "考核合格的比例", "≥95%"),
 ]
 BROKEN_PLACES = Counter(
     {
@@ -98,6 +101,8 @@ BROKEN_PLACES = Counter(
         ("unit_not_named", 5, None): 1,  # neither a unit name nor a code
         ("missing_level1", 5, None): 3,  # no indicator at all: 产出指标、效益指标、满意度指标
         ("cost_vs_budget", 5, None): 1,  # no money cost: cannot judge
+        ("indicators_without_levels", 6, None): 1,  # two rows, no level: one finding, no missing_level1
+        ("cost_vs_budget", 6, None): 1,  # no money cost: cannot judge
     }
 )
 
@@ -110,7 +115,7 @@ def broken():
 def broken_tables():
     """The broken portfolio, its last row (project 4, row 10) a long-term (实施期) target."""
     tables = make_tables(BROKEN_PROJECTS, BROKEN)
-    last = pl.int_range(pl.len()) == pl.len() - 1
+    last = (pl.col("project_id") == tables.projects["project_id"][3]) & (pl.col("seq") == 10)
     return TargetTables(
         tables.projects,
         tables.indicators.with_columns(period=pl.when(last).then(pl.lit("long_term")).otherwise("period")),

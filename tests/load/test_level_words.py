@@ -131,10 +131,11 @@ def test_a_file_with_no_indicator_header_is_refused_as_before(tmp_path):
     assert refused.value.message == "未找到项目绩效目标表"
 
 
-# 指标名称 | 计量单位 | 年初指标值 | 全年完成值 with no 一级 / 二级 label (illustrative)
+# 指标名称 | 计量单位 | 全年完成值 with no 一级 / 二级 label and no target column (illustrative): a list
+# without levels is read only with a target label beside its name (tests/load/test_levelless.py)
 NO_LEVELS = [
-    ["指标名称", "计量单位", "年初指标值", "全年完成值", "指标得分"],
-    ["预算完成率", "%", "70%", "76%", "2"],
+    ["指标名称", "计量单位", "全年完成值", "指标得分"],
+    ["预算完成率", "%", "76%", "2"],
 ]
 
 
@@ -145,7 +146,7 @@ def test_a_word_self_evaluation_without_levels_is_refused_as_extract_refuses_it(
     with pytest.raises(InputError) as refused:
         load_actuals(path)
     assert refused.value.message == (
-        "未找到绩效自评表（应含“一级指标”“实际完成值”列；表1有“指标名称”“年初指标值”列，但没有一级指标、二级指标列）"
+        "未找到绩效自评表（应含“一级指标”“实际完成值”列；表1有“指标名称”列，但没有一级指标、二级指标列）"
     )
 
 
@@ -168,7 +169,7 @@ def test_a_printed_self_evaluation_without_levels_is_refused_as_a_self_evaluatio
         load_actuals(tmp_path / "t.pdf")
     assert refused.value.message == (
         "未找到绩效自评表（应含“一级指标”“实际完成值”列；共1页，没有含“项目名称”或“一级指标”的表格；"
-        "第1页表1有“指标名称”“年初指标值”列，但没有一级指标、二级指标列）"
+        "第1页表1有“指标名称”列，但没有一级指标、二级指标列）"
     )
 
 

@@ -36,8 +36,9 @@ def test_the_overview_opens_with_the_header_block_and_only_the_fill_in_cells_ope
     # issue 25: 完整性 12 + bare_wan (moved from 可行性) + unfilled_template_text + level2_misplaced = 15;
     # 相关性 2 + vague_target, slogan_benefit, unit_mismatch (moved) + input_as_output = 6; 适当性 5 + 2;
     # 可行性 output_capped + rate_above_bound + deadline_after_year = 3; 异常分析 7; and unit_not_named
-    # (issue 23, a table naming no unit): 完整性 16, 39 in all
-    assert "规则 39 条（完整性 16、相关性 6、适当性 7、可行性 3、异常分析 7）" in notes
+    # (issue 23, a table naming no unit): 完整性 16, 39 in all; and indicators_without_levels (a list of
+    # indicators without level columns): 完整性 17, 40 in all
+    assert "规则 40 条（完整性 17、相关性 6、适当性 7、可行性 3、异常分析 7）" in notes
     assert "tianjin-womens-federation-2025-targets.txt" in notes and "SHA-256" in notes
     assert sheet.protection.sheet
     fill_in = ["编制人", "编制日期", "复核人", "复核日期", "复核意见", "审计结论（初稿，可修改）"]

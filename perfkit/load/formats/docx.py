@@ -131,7 +131,7 @@ def _cell_text(tc) -> str:
 @parsed_once
 def target_grid(data: bytes, file: str) -> pl.DataFrame:
     """The grid (:data:`~perfkit.load.layout.grid.GRID_SCHEMA`) of the document's target-like tables."""
-    tables = [t for t in document_tables(data, file) if is_target_table([s.text for row in t.rows for s in row if s])]
+    tables = [t for t in document_tables(data, file) if is_target_table([[s.text for s in row if s] for row in t.rows])]
     return grid_frame(tables, file) if tables else empty_grid()
 
 

@@ -25,6 +25,7 @@ from lxml import etree
 from perfkit.errors import InputError
 from perfkit.load.formats import xls
 from perfkit.load.layout import flat
+from perfkit.load.layout.labels import LEVELLESS_ROW
 from perfkit.load.layout.spans import TABLE_LABELS, layout_cells
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
@@ -56,8 +57,12 @@ def _has_labels(frame: pl.DataFrame) -> bool:
     """Whether a sheet holds a label of ours (a form laid out as in Word, or a self-evaluation)."""
     if not frame.width:
         return False
-    squashed = pl.col(frame.columns).str.replace_all(r"\s", "").is_in(list(TABLE_LABELS))
-    return frame.select(pl.any_horizontal(squashed.any())).item()
+    squashed = pl.col(frame.columns).str.replace_all(r"\s", "")
+    if frame.select(pl.any_horizontal(squashed.is_in(list(TABLE_LABELS)).any())).item():
+        return True
+    # a row that heads indicators without levels (指标名称 | 计量单位 | 年初指标值 …), as the other readers take it
+    has = {name: pl.any_horizontal(squashed.is_in(list(labels))) for name, labels in LEVELLESS_ROW.items()}
+    return frame.select((has["name"] & has["target"] & ~has["level"]).any()).item()
 
 
 def _flat_header(frame: pl.DataFrame) -> bool:

@@ -86,6 +86,8 @@ def assemble(
     )
     if "_qualitative" not in indicators.columns:
         indicators = indicators.with_columns(_qualitative=pl.lit(False))
+    if "_no_levels" not in indicators.columns:  # rows of a list without level columns: no level to fill
+        indicators = indicators.with_columns(_no_levels=pl.lit(False))
     indicators = indicators.with_columns(
         **{n: v for n, v in INDICATOR_DEFAULTS.items() if n not in indicators.columns}
     ).with_columns(period=pl.col("period").fill_null("annual"), core=pl.col("core").fill_null(False))
@@ -96,14 +98,17 @@ def assemble(
         how="left",
         maintain_order="left",
     ).with_columns(
-        pl.col(cells).str.strip_chars().replace("", None), _qualitative=pl.col("_qualitative").fill_null(False)
+        pl.col(cells).str.strip_chars().replace("", None),
+        _qualitative=pl.col("_qualitative").fill_null(False),
+        _no_levels=pl.col("_no_levels").fill_null(False),
     )
     # a level-1 cell without a word (its text lost, only ////(50分) left) is an empty one
     indicators = indicators.with_columns(level1=pl.when(pl.col("level1").str.contains(r"\p{Han}")).then("level1"))
     # merged cells: a window per project only where a cell is empty (most loads have none in level2)
     for column, within in (("level1", "period"), ("level2", "level1")):
         if indicators[column].null_count():
-            indicators = indicators.with_columns(pl.col(column).forward_fill().over("project_id", within))
+            filled = pl.col(column).forward_fill().over("project_id", within)
+            indicators = indicators.with_columns(pl.when(~pl.col("_no_levels")).then(filled).alias(column))
     indicators = _level1_from_level2(indicators)
     projects, indicators = _unfilled_level1(projects, indicators, strict)
     # declared 定性 in a split layout; a time limit in words (按期完成) is a deadline in every layout
@@ -143,8 +148,9 @@ def _unfilled_level1(
     projects: pl.DataFrame, indicators: pl.DataFrame, strict: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows whose 一级指标 is empty with no merged cell above to continue: named as an unreadable
-    part of their project and given the level :data:`UNFILLED_LEVEL1` (``strict`` refuses instead)."""
-    missing = indicators.filter(pl.col("level1").is_null())
+    part of their project and given the level :data:`UNFILLED_LEVEL1` (``strict`` refuses instead).
+    Rows of a list without level columns (``_no_levels``) have no level to fill: theirs stays null."""
+    missing = indicators.filter(pl.col("level1").is_null(), ~pl.col("_no_levels"))
     if not missing.height:
         return projects, indicators
     if strict:
@@ -152,7 +158,8 @@ def _unfilled_level1(
         raise InputError(row["_file"], row["source_ref"], UNFILLED_MESSAGE)
     found = problems(missing, "source_ref", pl.lit(UNFILLED_MESSAGE))
     projects = attach(projects, found).drop(FIRST_PLACE, FIRST_MESSAGE)
-    return projects, indicators.with_columns(pl.col("level1").fill_null(UNFILLED_LEVEL1))
+    unfilled = pl.when(~pl.col("_no_levels")).then(pl.col("level1").fill_null(UNFILLED_LEVEL1)).otherwise("level1")
+    return projects, indicators.with_columns(unfilled.alias("level1"))
 
 
 def apply_unit_code(

@@ -130,6 +130,14 @@ INDICATOR_HEADERS: dict[str, tuple[str, ...]] = {
     "weight": ("权重", "分值"),
     "notes": ("评（扣）分标准", "评(扣)分标准", "评分标准", "指标解释", "备注"),
 }
+# a header of indicators without level columns (指标名称 | 计量单位 | 指标性质 | 年初指标值 …, a 部门整体 list with no
+# 一级指标 / 二级指标): its rows are indicators with no level, read only where ONE header row holds a name
+# label AND a target label of these (exact keys: no year taken out, 2025年目标值 of a plan is not one) and no
+# level label. The target labels all say 指标值: 目标值 alone heads plan tables (规划目标), 年度数值 statistics
+LEVELLESS_NAMES = ("指标名称", "三级指标")
+LEVELLESS_TARGETS = (
+    "指标值", "年度指标值", "年初指标值", "全年指标值", "指标目标值", "预期指标值", "计划指标值", "指标值及单位",
+)  # fmt: skip
 # level labels of a 评价指标表 (评价指标 | 评价内容 | 指标名称 | 指标说明 | 目标值 | 分值): 评价指标 is a word
 # too broad to head a header row alone, so it heads one only beside its level-2 label
 LEVEL1_WITH_LEVEL2 = {"评价指标": "评价内容"}
@@ -201,6 +209,8 @@ __all__ = ["MONEY_NOTE", "label_key", "label_key_expr", "money_in_label", "point
 
 FIELD_OF_PROJECT_LABEL = {label: name for name, labels in PROJECT_LABELS.items() for label in labels}
 FIELD_OF_HEADER = {label_key(lb): name for name, labels in INDICATOR_HEADERS.items() for lb in labels}
+_LEVELLESS_NAMES = frozenset(map(label_key, LEVELLESS_NAMES))
+_LEVELLESS_TARGETS = frozenset(map(label_key, LEVELLESS_TARGETS))
 
 # --- 项目属性 checkboxes and funding written as text -----------------------------------------
 
@@ -242,10 +252,29 @@ FUNDING_PART = rf"({_PART_NAMES})[:：]?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*({_MONE
 FUNDING_TEXT = rf"总额[:：]?\s*[0-9].*(?:{_PART_NAMES})[:：]?\s*[0-9]"
 
 
-def is_target_table(texts: list[str]) -> bool:
-    """Whether a table's cell texts make it a target table or self-evaluation (项目名称 or 一级指标)."""
-    keys = {label_key(t) for t in texts}
-    return "项目名称" in keys or "一级指标" in keys or names_paired_levels(keys)
+def is_target_table(rows: list[list[str]]) -> bool:
+    """Whether a table's cell texts, row by row, make it a target table or self-evaluation (项目名称 or
+    一级指标, or a row that heads indicators without levels: :func:`heads_levelless`)."""
+    row_keys = [{label_key(t) for t in row} for row in rows]
+    keys = set().union(*row_keys)
+    return "项目名称" in keys or "一级指标" in keys or names_paired_levels(keys) or any(map(heads_levelless, row_keys))
+
+
+_LEVEL_KEYS = frozenset(label_key(lb) for f in ("level1", "level2") for lb in INDICATOR_HEADERS[f])
+
+
+# the three label sets of such a header row, for readers that test a row's cells at once
+LEVELLESS_ROW = {"name": tuple(_LEVELLESS_NAMES), "target": tuple(_LEVELLESS_TARGETS), "level": tuple(_LEVEL_KEYS)}
+
+
+def heads_levelless(keys: set[str]) -> bool:
+    """Whether the label keys of one row head indicators without levels: a name label of
+    :data:`LEVELLESS_NAMES` and a target label of :data:`LEVELLESS_TARGETS`, and no level label.
+
+    >>> heads_levelless({"指标名称", "计量单位", "年初指标值"}), heads_levelless({"指标名称", "2025年目标值"})
+    (True, False)
+    """
+    return bool(keys & _LEVELLESS_NAMES and keys & _LEVELLESS_TARGETS and not keys & _LEVEL_KEYS)
 
 
 def names_paired_levels(keys: set[str]) -> bool:
@@ -256,9 +285,8 @@ def names_paired_levels(keys: set[str]) -> bool:
 def without_levels(texts: list[str]) -> str | None:
     """Why a table that is not one of ours still looks like one: it has indicator columns (指标名称,
     年初指标值 …) but no level columns, which every target table and self-evaluation has; None otherwise."""
-    levels = {label_key(lb) for f in ("level1", "level2") for lb in INDICATOR_HEADERS[f]}
     keys = [label_key(t) for t in texts]
-    if levels & set(keys):
+    if _LEVEL_KEYS & set(keys):
         return None
     found = list(dict.fromkeys(k for k in keys if FIELD_OF_HEADER.get(k) in ("name", "target_raw")))
     return f"有“{'”“'.join(found)}”列，但没有一级指标、二级指标列" if found else None

@@ -308,7 +308,8 @@ def read_selfeval(table: Table, file: str) -> tuple[dict, list[dict]]:
         raise InputError(file, table.ref, "自评表中未找到项目名称")
     _money(project, *_scale(table, table.rows[:at], file), file)
     header = table.rows[at]
-    missing = [INDICATOR_HEADERS[n][0] for n in REQUIRED if n not in columns]
+    levelless = "level1" not in columns  # a list without level columns (find_header took it as one)
+    missing = [INDICATOR_HEADERS[n][0] for n in REQUIRED if n not in columns and not (levelless and n == "level1")]
     if missing:
         raise InputError(file, header.ref, f"绩效指标表头缺少列：{'、'.join(missing)}")
     indicators, totals, unfilled_rows = indicator_rows(table.rows[first:], columns, len(header.cells), file)

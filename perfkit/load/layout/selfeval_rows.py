@@ -11,7 +11,7 @@ import re
 
 from perfkit.errors import InputError
 from perfkit.load.layout.grid import Row, figure
-from perfkit.load.layout.labels import LEVEL1_OF_LEVEL2
+from perfkit.load.layout.labels import LEVEL1_OF_LEVEL2, heads_levelless
 from perfkit.load.layout.selfeval_labels import (
     INDICATOR_HEADERS,
     SOLE_LEVEL2,
@@ -22,7 +22,7 @@ from perfkit.load.layout.selfeval_labels import (
     is_header_cell,
     key,
 )
-from perfkit.text import COMPARATOR_WORDS, OP_SYMBOLS, figure_value, fold_width_text
+from perfkit.text import COMPARATOR_WORDS, ENDS_IN_FIGURE, OP_SYMBOLS, figure_value, fold_width_text
 
 # points written in a level-1 cell: 产出指标(50分), 产出指标(50)
 # 产出指标(50分), 产出指标(50), and 效益指标30分) whose opening bracket is lost (the 分 says what it is)
@@ -64,16 +64,19 @@ def find_header(rows: list[Row]) -> tuple[int, dict[str, int], int]:
     A header is one row, or two: the second row names the columns under a label merged over
     several (绩效指标 over 一级指标 | 二级指标 | 三级指标; 年度指标值 over 指标性质 | 指标值 | 度量单位; 预期指标值
     over 符号 | (no label) | 单位). A column of the second row replaces the merged label above it; a
-    merged label keeps the one column under it that the second row leaves without a label."""
+    merged label keeps the one column under it that the second row leaves without a label. A list
+    without level columns (指标名称 | 年初指标值 | 全年完成值 …, :func:`~perfkit.load.layout.labels.heads_levelless`)
+    is a header too: its rows have no level."""
     for r, row in enumerate(rows):
         columns = columns_of(row)
+        levelless = heads_levelless({key(t) for _, t in own(row) if t})
         if not {"level1", "actual_raw"} & columns.keys():
             continue
         first = r + 1
         if first < len(rows) and (is_header_row(rows[first]) or _under_merged(row, rows[first])):
             columns = _merged_columns(row, rows[first], columns)
             first += 1
-        if "level1" in columns and "actual_raw" in columns:
+        if ("level1" in columns or levelless) and "actual_raw" in columns:
             return r, dict(sorted(columns.items(), key=lambda item: item[1])), first
     return -1, {}, -1
 
@@ -139,7 +142,7 @@ def indicator_rows(
             continue
         if len(row.cells) != width:
             raise InputError(file, row.ref, f"指标行有{len(row.cells)}个单元格，表头有{width}个")
-        if not row.is_continued(columns["level1"]):
+        if "level1" in columns and not row.is_continued(columns["level1"]):
             level1_cell += 1
         record = {name: _cell(row, i) for name, i in columns.items()} | {"source_ref": row.ref}
         level1, level2, filler = levels.read(row, record)
@@ -251,10 +254,12 @@ COMPARATOR_OF_WORD = {word: op for op, words in COMPARATOR_WORDS.items() for wor
 
 
 def _joined(op: str, value: str | None, unit: str | None) -> str:
-    """指标性质 | 指标值 | 度量单位 back as one cell (``﹦``/``＝`` read as ``=``; 定性 keeps the text)."""
+    """指标性质 | 指标值 | 度量单位 back as one cell (``﹦``/``＝`` read as ``=``; 定性 keeps the text); the
+    unit completes a value that ends in a figure, a value with its own unit keeps it (``100%`` | ``%``)."""
     if not value or op in _QUALITATIVE:
         return value or ""
     folded = "".join(fold_width_text(op.replace("﹦", "=")).split())
+    unit = unit if re.search(ENDS_IN_FIGURE, value) else ""
     return f"{OP_SYMBOLS.get(COMPARATOR_OF_WORD.get(folded, folded), '')}{value}{unit or ''}"
 
 

@@ -23,7 +23,13 @@ from perfkit.errors import InputError
 from perfkit.load.layout import flat
 from perfkit.load.layout.grid import GridTable, grid_frame, tables_of
 from perfkit.load.layout.grid import Span as GridSpan
-from perfkit.load.layout.labels import FIELD_OF_PROJECT_LABEL, SECTION_LABELS, label_key, names_paired_levels
+from perfkit.load.layout.labels import (
+    FIELD_OF_PROJECT_LABEL,
+    SECTION_LABELS,
+    heads_levelless,
+    label_key,
+    names_paired_levels,
+)
 from perfkit.load.layout.table import CELL_SCHEMA, Table, read_tables
 from perfkit.load.layout.tree import flat_from_tree
 from perfkit.text import MONEY_SCALE, fold_width_text, squash
@@ -61,9 +67,15 @@ class SpanTable:
 
 
 def is_ours(table: SpanTable) -> bool:
-    """Whether a table holds a target table or a self-evaluation, by its labels (as the ``.docx`` reader)."""
+    """Whether a table holds a target table or a self-evaluation, by its labels (as the ``.docx`` reader):
+    项目名称 or 一级指标, or a row that heads indicators without levels."""
     texts = table.texts()
-    return any(squash(text) in TABLE_LABELS for text in texts) or names_paired_levels({squash(t) for t in texts})
+    if any(squash(text) in TABLE_LABELS for text in texts) or names_paired_levels({squash(t) for t in texts}):
+        return True
+    rows: dict[int, set[str]] = {}
+    for span in table.spans:
+        rows.setdefault(span.row, set()).add(label_key(span.text))
+    return any(map(heads_levelless, rows.values()))
 
 
 def split_forms(table: SpanTable) -> list[SpanTable]:

@@ -17,7 +17,14 @@ import polars as pl
 
 from perfkit.frames import contains_any_word, fill_down
 from perfkit.load.layout.grid import GRID_SCHEMA, Row, Table, as_grid, cells_of, tables_of
-from perfkit.load.layout.header import REQUIRED_HEADERS, block_columns, header_cells, incomplete_headers
+from perfkit.load.layout.header import (
+    QUALITATIVE_OPS,
+    REQUIRED_HEADERS,
+    block_columns,
+    header_cells,
+    incomplete_headers,
+    joined_target,
+)
 from perfkit.load.layout.labels import (
     CLOSING_ROW,
     CLOSING_WORDS,
@@ -32,15 +39,13 @@ from perfkit.load.layout.period_columns import split_period_columns, unnamed_blo
 from perfkit.load.layout.problems import attach, no_problems, problems
 from perfkit.load.layout.project_column import split_project_columns
 from perfkit.load.layout.project_part import read_project_parts
-from perfkit.targets import comparator_expr
-from perfkit.text import OP_SYMBOLS, figure_expr
+from perfkit.text import figure_expr
 
 UNIT_CELL = re.compile(r"^([0-9]{6})\s*([^0-9.,].*)$", re.S)  # match after fold_width_text
 YEAR = re.compile(r"(20\d{2})\s*年")
 _CONTENT = ("name", "description", "target_raw", "target_op", "target_unit")  # what an indicator row states
 _FIELDS = ("level1", "level2", "name", "description", "target_raw", "target_op", "target_unit", "weight")
 _TABLE = ["_file_no", "_key"]
-_QUALITATIVE = ("定性", "qualitative")
 _POINTS = r"(?:[（(]\s*)?[0-9.]+\s*分\s*[）)]\s*$"  # 产出指标(50分), 30分) (bracket lost): points, not the name
 CELL_SCHEMA = GRID_SCHEMA  # the name readers used before the grid
 __all__ = ["CELL_SCHEMA", "Row", "Table", "cells_of", "read_tables", "tables_of"]  # readers import these from here
@@ -215,7 +220,11 @@ def _indicators(
         picked[f] = value.alias(f)
     level1_cell = level1_cells(after, starts, spans)
     merged = _merged_fields(starts, after, sides) if spans else no_problems().with_columns(row_no=pl.lit(0))
-    frame = starts.select(*_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), *level1_cell)
+    # a block with no level column (a list without levels; a block lacking it otherwise is not read)
+    no_levels = starts["level1"].is_null().alias("_no_levels")
+    frame = starts.select(
+        *_TABLE, "_block", "_file", "row_no", "source_ref", "period", *picked.values(), *level1_cell, no_levels
+    )
     if merged.height:  # rows with one cell over two fields are left out (named in `merged`)
         frame = frame.join(merged.select(*_TABLE, "row_no"), on=[*_TABLE, "row_no"], how="anti", maintain_order="left")
     # a template row left unfilled (a level-2 label such as 经济效益指标, or …, and nothing else) is no indicator
@@ -264,15 +273,16 @@ def _indicators(
         level2=unspaced(unmark("level2")) if spaced else unmark("level2"),
         name=unmark("name"),
         description="description",
-        target_raw=pl.when(has_op).then(_joined_target()).otherwise("target_raw"),
+        target_raw=pl.when(has_op).then(joined_target()).otherwise("target_raw"),
         source_ref="source_ref",
-        _qualitative=has_op & pl.col("target_op").is_in(_QUALITATIVE),
+        _qualitative=has_op & pl.col("target_op").is_in(QUALITATIVE_OPS),
         period="period",
         weight=pl.when(~weight.is_nan()).then(weight),
         core=marked if core else pl.lit(False),
         notes="_notes",
         _l1_row="_l1_row",
         _l1_col="_l1_col",
+        _no_levels="_no_levels",
     )
     indicators = levels_of_words(level1_of_merged_cell(indicators))
     return indicators.drop("_l1_row", "_l1_col"), found, unfilled_rows
@@ -333,17 +343,6 @@ def _notes(after: pl.DataFrame, starts: pl.DataFrame, notes: pl.DataFrame) -> pl
         .sort(*_TABLE, "row_no", "col")
         .group_by(*_TABLE, "row_no", maintain_order=True)
         .agg(_notes=pl.format("{}：{}", "_label", "_text").str.join("；"))
-    )
-
-
-def _joined_target() -> pl.Expr:
-    """指标性质 | 指标值 | 度量单位 joined back into the cell as a person would write it."""
-    # ≥, >=, ≧, ﹦, 大于等于, 不少于 …: read as the 指标值 parser reads comparators (as the flat reader does)
-    symbol = comparator_expr(pl.col("target_op")).replace_strict(OP_SYMBOLS, default="").fill_null("")
-    return (
-        pl.when(pl.col("target_op").is_in(_QUALITATIVE) | pl.col("target_raw").is_null())
-        .then("target_raw")
-        .otherwise(pl.concat_str([symbol, pl.col("target_raw"), pl.col("target_unit").fill_null("")]))
     )
 
 
