@@ -79,8 +79,12 @@ def _written(tmp_path: Path, kind: str) -> Path:
 def test_a_list_without_levels_is_read_with_null_levels_in_every_format(tmp_path, kind):
     loaded = load_targets(_written(tmp_path, kind))
     assert loaded.indicators.select(COLUMNS).rows() == READ
-    # no unreadable part: a level that the table does not have is not a level left unfilled
-    assert loaded.projects.select("project_name", "unreadable").rows() == [("部门整体支出", None)]
+    # a level that the table does not have is not a level left unfilled: no unreadable part for it.
+    # The list states no money, so the budget is unknown, not 0: null, and said (docs/contract.md §4.1)
+    place = {"html": "表1", "docx": "表1", "xlsx": "工作表“自评表”第2行", "pdf": "第1页表1"}[kind]
+    assert loaded.projects.select("project_name", "budget_total", "unreadable").rows() == [
+        ("部门整体支出", None, f"{place}：预算数为空")
+    ]
 
 
 @pytest.mark.parametrize("kind", ["html", "docx"])

@@ -363,9 +363,8 @@ def unreadable_parts(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     for name, label in BUDGET_LABELS.items():
         written, value, ref = pl.col(f"_{name}_text"), pl.col(name), pl.coalesce(f"{name}_ref", "table_ref")
         checks.append((value.is_nan(), ref, pl.format("{}“{}”不是数字", pl.lit(label), written), name))
-        if name == "budget_total":  # a department-wide table may state no money (its budget is the unit's)
-            empty = value.is_null() & ~(pl.col("_department_wide").fill_null(False) & written.is_null())
-            checks.append((empty, ref, pl.lit(f"{label}为空"), name))
+        if name == "budget_total":  # a department-wide table that states no money: its budget is unknown
+            checks.append((value.is_null(), ref, pl.lit(f"{label}为空"), name))
         checks.append((value < 0, ref, pl.format("{}“{}”不能为负数", pl.lit(label), written), name))
     found = pl.concat(
         [problems(frame.filter(failed.fill_null(False)), place, message) for failed, place, message, _ in checks]
