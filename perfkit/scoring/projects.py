@@ -38,12 +38,15 @@ def score_projects(
     ``projects`` has ``unit_code``, ``project_id``, ``project_name``, ``budget_full`` (全年预算数),
     ``executed`` (全年执行数) and optionally ``self_total``. A project with an unscored indicator or
     no execution figures keeps ``total`` and ``grade`` empty and says how many are unscored in
-    ``unscored``.
+    ``unscored``; a group with an unscored indicator keeps its score empty too (a group with no
+    indicator scores 0).
     """
     params = params or ScoringParams()
     scores = indicator_scores.with_columns(group=pl.col("level1").replace_strict(GROUP_OF_LEVEL1, default=None))
+    in_group = {g: pl.col("score").filter(pl.col("group") == g) for g in GROUP_COLUMNS}
     groups = scores.group_by("project_id").agg(
-        *[pl.col("score").filter(pl.col("group") == g).sum().round(4).alias(c) for g, c in GROUP_COLUMNS.items()],
+        # a group with a row left to a person has no score (not the sum of the others, not 0)
+        *[pl.when(~s.is_null().any()).then(s.sum().round(4)).alias(GROUP_COLUMNS[g]) for g, s in in_group.items()],
         pl.col("score").is_null().sum().alias("unscored"),
     )
     if "self_total" not in projects.columns:

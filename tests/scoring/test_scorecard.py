@@ -105,6 +105,10 @@ def test_unparseable_actual_is_a_finding_and_leaves_the_total_empty(tmp_path):
     assert card.indicator_scores["score"][0] is None
     project = card.project_scores.row(0, named=True)
     assert project["total"] is None and project["grade"] is None and project["unscored"] == 1
+    # worked by hand: the output group has a row left to a person, so it has no score either (it was
+    # 20, the cost row alone, read as the group's); benefit 30 and satisfaction 10 are whole
+    groups = [project[c] for c in ("output_score", "benefit_score", "satisfaction_score")]
+    assert groups == [None, 30.0, 10.0]
     assert "indicator_unscored" in card.findings["rule_id"].to_list()
 
 
