@@ -198,8 +198,12 @@ def figure_expr(text: pl.Expr) -> pl.Expr:
     return pl.when(given).then(pl.when(number.is_finite()).then(number).otherwise(float("nan")))
 
 
-# a cell that ends in a figure (``95``, ``≥95``, ``3-5``, ``９５``): a unit written beside it completes it
-ENDS_IN_FIGURE = r"[0-9０-９]\s*$"
+# a unit written beside a value (指标值 | 度量单位) completes it where the value ends in a figure (``95``
+# | ``%``, ``≥95``, ``3-5``, ``９５``) or in a magnitude before a unit without one (``1.5万`` | ``人次``);
+# a value that writes its own unit keeps it (``100%`` | ``%``, ``5万元`` | ``万元``). Matched against
+# the value, UNIT_JOIN and the unit
+UNIT_JOIN = "\x1f"
+UNIT_COMPLETES = r"(?:[0-9０-９]\s*\x1f|[万千亿]\s*\x1f[^万千亿])"
 
 
 def figure_value(text: str | None) -> float | None:

@@ -27,6 +27,7 @@ from perfkit.load.formats import xls
 from perfkit.load.layout import flat
 from perfkit.load.layout.labels import LEVELLESS_ROW
 from perfkit.load.layout.spans import TABLE_LABELS, layout_cells
+from perfkit.text import label_key_expr
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _HIDDEN = re.compile(rb"""\bhidden\s*=\s*["'](?:1|true)["']""")
@@ -60,9 +61,12 @@ def _has_labels(frame: pl.DataFrame) -> bool:
     squashed = pl.col(frame.columns).str.replace_all(r"\s", "")
     if frame.select(pl.any_horizontal(squashed.is_in(list(TABLE_LABELS)).any())).item():
         return True
-    # a row that heads indicators without levels (指标名称 | 计量单位 | 年初指标值 …), as the other readers take it
-    has = {name: pl.any_horizontal(squashed.is_in(list(labels))) for name, labels in LEVELLESS_ROW.items()}
-    return frame.select((has["name"] & has["target"] & ~has["level"]).any()).item()
+    # a row that heads indicators without levels (指标名称： | 计量单位 | 年初指标值（%） …), by the label keys
+    # the other readers compare; only rows with 指标 in a cell can hold one
+    rows = frame.filter(pl.any_horizontal(pl.col(frame.columns).str.contains("指标", literal=True)))
+    keys = label_key_expr(pl.col(frame.columns).fill_null(""))
+    has = {name: pl.any_horizontal(keys.is_in(list(labels))) for name, labels in LEVELLESS_ROW.items()}
+    return rows.select((has["name"] & has["target"] & ~has["level"]).any()).item()
 
 
 def _flat_header(frame: pl.DataFrame) -> bool:

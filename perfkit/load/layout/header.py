@@ -26,7 +26,7 @@ from perfkit.load.layout.labels import (
 )
 from perfkit.load.layout.problems import problems
 from perfkit.targets import comparator_expr
-from perfkit.text import ENDS_IN_FIGURE, LABELS_WITH_BRACKETS, OP_SYMBOLS
+from perfkit.text import LABELS_WITH_BRACKETS, OP_SYMBOLS, UNIT_COMPLETES, UNIT_JOIN
 
 _TABLE = ["_file_no", "_key"]
 REQUIRED_HEADERS = ("level1", "level2", "name", "target_raw")
@@ -162,11 +162,12 @@ def incomplete_headers(headers: pl.DataFrame, columns: pl.DataFrame) -> pl.DataF
 
 def joined_target() -> pl.Expr:
     """指标性质 | 指标值 | 度量单位 joined back into the cell as a person would write it. The unit completes
-    a value that ends in a figure (``95`` | ``%``); a value that writes its own unit keeps it (``100%`` |
+    the value as :data:`~perfkit.text.UNIT_COMPLETES` says (``95`` | ``%``, ``1.5万`` | ``人次``; ``100%`` |
     ``%`` is 100%, not 100%%), and an empty value stays empty (no lone ``%``)."""
     # ≥, >=, ≧, ﹦, 大于等于, 不少于 …: read as the 指标值 parser reads comparators (as the flat reader does)
     symbol = comparator_expr(pl.col("target_op")).replace_strict(OP_SYMBOLS, default="").fill_null("")
-    unit = pl.when(pl.col("target_raw").str.contains(ENDS_IN_FIGURE)).then(pl.col("target_unit")).otherwise(pl.lit(""))
+    written = pl.concat_str([pl.col("target_raw"), pl.lit(UNIT_JOIN), pl.col("target_unit").fill_null("")])
+    unit = pl.when(written.str.contains(UNIT_COMPLETES)).then(pl.col("target_unit")).otherwise(pl.lit(""))
     return (
         pl.when(pl.col("target_op").is_in(QUALITATIVE_OPS) | pl.col("target_raw").fill_null("").eq(""))
         .then("target_raw")

@@ -22,12 +22,13 @@ from perfkit.load.layout.selfeval_labels import (
     is_header_cell,
     key,
 )
-from perfkit.text import COMPARATOR_WORDS, ENDS_IN_FIGURE, OP_SYMBOLS, figure_value, fold_width_text
+from perfkit.text import COMPARATOR_WORDS, OP_SYMBOLS, UNIT_COMPLETES, UNIT_JOIN, figure_value, fold_width_text
 
 # points written in a level-1 cell: 产出指标(50分), 产出指标(50)
 # 产出指标(50分), 产出指标(50), and 效益指标30分) whose opening bracket is lost (the 分 says what it is)
 _POINTS = re.compile(r"(?:[（(]\s*([0-9]+(?:\.[0-9]+)?)\s*分?|([0-9]+(?:\.[0-9]+)?)\s*分)\s*[）)]\s*$")
 _QUALITATIVE = ("定性", "qualitative")
+_MAGNITUDES = ("万", "千", "亿")
 _EMPTY_MARKS = ("", "/", "／", "-", "－", "—", "——")
 
 
@@ -154,8 +155,10 @@ def indicator_rows(
         if "target_op" in record:
             record["target_raw"] = _joined(record.pop("target_op"), record.get("target_raw"), record.get("target_unit"))
         unit = record.pop("target_unit", None)
-        if unit and is_figure(record.get("actual_raw")):  # a bare figure in a 度量单位 form
-            record["actual_raw"] = f"{record['actual_raw']}{unit}"
+        actual = record.get("actual_raw") or ""
+        # a bare figure in a 度量单位 form, or one with its magnitude (1.6万 | 人次 is 1.6万人次)
+        if unit and (is_figure(actual) or (actual[-1:] in _MAGNITUDES and is_figure(actual[:-1]))):
+            record["actual_raw"] = _joined("", actual, unit)
         for name in ("weight_given", "self_score"):
             if name in columns:
                 index = columns[name]
@@ -255,11 +258,11 @@ COMPARATOR_OF_WORD = {word: op for op, words in COMPARATOR_WORDS.items() for wor
 
 def _joined(op: str, value: str | None, unit: str | None) -> str:
     """指标性质 | 指标值 | 度量单位 back as one cell (``﹦``/``＝`` read as ``=``; 定性 keeps the text); the
-    unit completes a value that ends in a figure, a value with its own unit keeps it (``100%`` | ``%``)."""
+    unit completes the value as :data:`~perfkit.text.UNIT_COMPLETES` says (``100%`` | ``%`` is 100%)."""
     if not value or op in _QUALITATIVE:
         return value or ""
     folded = "".join(fold_width_text(op.replace("﹦", "=")).split())
-    unit = unit if re.search(ENDS_IN_FIGURE, value) else ""
+    unit = unit if unit and re.search(UNIT_COMPLETES, f"{value}{UNIT_JOIN}{unit}") else ""
     return f"{OP_SYMBOLS.get(COMPARATOR_OF_WORD.get(folded, folded), '')}{value}{unit or ''}"
 
 
