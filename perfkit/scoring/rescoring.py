@@ -63,19 +63,25 @@ def below_weight() -> pl.Expr:
 
 def _split_groups(run: ScoredRun) -> pl.DataFrame:
     """Per level-1 group whose points perfkit split over its rows and that the unit self-scored: the
-    group's points, the number of rows, and the sums of the unit's self-scores and of perfkit's
-    scores (``score_sum`` null when a row is unscored: not compared)."""
+    group's points, how many rows it has and how many the unit scored (``self_rows``), the sum of
+    those self-scores, perfkit's scores of the group (``score_sum``, null when a row is unscored),
+    whether perfkit scored a row below its share (``_missed``: that row is named on its own) and
+    whether any row gives a deviation reason."""
     scored = pl.col("score").is_not_null().all()
+    reason = pl.col("deviation_reason").fill_null("").str.strip_chars() != ""
     return (
         run.indicators.filter(pl.col("weight_split").fill_null(False))
         .group_by("project_id", "level1", maintain_order=True)
         .agg(
             points=pl.col("weight_given").sum(),
-            self_sum=pl.when(pl.col("self_score").is_not_null().any()).then(pl.col("self_score").sum()),
-            score_sum=pl.when(scored).then(pl.col("score").sum()),
             rows=pl.len(),
+            self_rows=pl.col("self_score").is_not_null().sum(),
+            self_sum=pl.col("self_score").sum(),
+            score_sum=pl.when(scored).then(pl.col("score").sum()),
+            _missed=(pl.col("score") < pl.col("weight") - 1e-6).any(),
+            _reason=reason.any(),
         )
-        .filter(pl.col("self_sum").is_not_null())
+        .filter(pl.col("self_rows") > 0)
     )
 
 
@@ -86,8 +92,10 @@ def self_score_inflated(run: ScoredRun, _):
     above_weight = (pl.col("self_score") > _stated_weight() + 1e-6).fill_null(False)
     split = pl.col("weight_split").fill_null(False)
     rows = run.indicators.filter((pl.col("score_diff") > run.params.inflation_points) & ~above_weight & ~split)
+    # the same rows on both sides: every row self-scored and scored
     groups = _split_groups(run).filter(
-        (pl.col("self_sum") - pl.col("score_sum") > run.params.inflation_points)
+        (pl.col("self_rows") == pl.col("rows"))
+        & (pl.col("self_sum") - pl.col("score_sum") > run.params.inflation_points)
         & (pl.col("self_sum") <= pl.col("points") + 1e-6)
     )
     in_groups = found(
@@ -175,7 +183,7 @@ def self_score_above_weight(run: ScoredRun, _):
         ),
         found(
             groups,
-            pl.format("一级指标“{}”{}项指标的自评得分合计{}超过该组分值{}：得分不得高于分值", "level1", "rows",
+            pl.format("一级指标“{}”{}项指标的自评得分合计{}超过该组分值{}：得分不得高于分值", "level1", "self_rows",
                       figure("self_sum"), figure("points")),
             pl.format("一级指标：{}；组分值：{}；自评得分合计：{}", "level1", figure("points"), figure("self_sum")),
             seq=pl.lit(None),
@@ -243,16 +251,33 @@ def missing_deviation_reason(run: ScoredRun, _):
     below = below_weight()
     blank = pl.col("deviation_reason").fill_null("").str.strip_chars() == ""
     rows = run.indicators.filter(below.fill_null(False) & blank)
-    return found(
-        rows,
-        pl.format(
-            "指标得分低于分值（复核{}、自评{}，分值{}），但未填写偏差原因分析及改进措施",
-            figure("score"),
-            figure("self_score"),
-            figure("weight"),
-        ),
-        target_actual_evidence(),
+    # a group sharing its points: the unit took points off the group, no row missed by perfkit's
+    # scoring says so on its own, and no row gives a reason
+    groups = _split_groups(run).filter(
+        (pl.col("self_rows") == pl.col("rows"))
+        & (pl.col("self_sum") < pl.col("points") - 1e-6)
+        & ~pl.col("_missed")
+        & ~pl.col("_reason")
     )
+    return pl.concat([
+        found(
+            rows,
+            pl.format(
+                "指标得分低于分值（复核{}、自评{}，分值{}），但未填写偏差原因分析及改进措施",
+                figure("score"),
+                figure("self_score"),
+                figure("weight"),
+            ),
+            target_actual_evidence(),
+        ),
+        found(
+            groups,
+            pl.format("一级指标“{}”{}项指标的自评得分合计{}低于该组分值{}，但未填写偏差原因分析及改进措施", "level1",
+                      "rows", figure("self_sum"), figure("points")),
+            pl.format("一级指标：{}；组分值：{}；自评得分合计：{}", "level1", figure("points"), figure("self_sum")),
+            seq=pl.lit(None),
+        ),
+    ])  # fmt: skip
 
 
 @rescoring_rule("over_achievement", "完成值远超指标值（指标值可能偏低）", "medium", BASIS_SCORING)

@@ -358,3 +358,21 @@ def test_a_group_self_scored_above_its_rescore_is_inflated_as_a_group(tmp_path):
     assert inflated["message"].to_list() == [
         "一级指标“产出指标”2项指标的自评得分合计50高于复核得分合计45（相差5分）；该组只写了组分值，逐项分值未给出，按组比较"
     ]
+
+
+def test_points_taken_off_a_group_without_a_reason_are_one_finding_on_the_group(tmp_path):
+    # worked by hand: both output rows met, the unit gives 20 + 20 = 40 of the group's 50 and writes
+    # no 偏差原因; the total 40 + 30 + 10 + 9.6 = 89.6 as stated. No row is below its 分值 on its own
+    # (the form gave none), the group is
+    findings = scored(tmp_path, split_rows("20", "20"), "89.6")
+    assert findings.select("rule_id", "seq", "message").rows() == [
+        ("missing_deviation_reason", None, "一级指标“产出指标”2项指标的自评得分合计40低于该组分值50，但未填写偏差原因分析及改进措施")
+    ]
+
+
+def test_a_group_with_a_row_not_self_scored_is_not_compared_with_its_rescore(tmp_path):
+    # worked by hand: 8 of ≥10 场 (re-scored 20) self-scored 30, the cost row (25) left blank: the unit's
+    # 30 is not the group's self-score, so it is neither inflated against 45 nor short of 50 (a guard:
+    # with the blank read as 0 the group would be short by 20). The total 30 + 30 + 10 + 9.6 = 79.6
+    findings = scored(tmp_path, split_rows("30", "", actual="8场", reason="天气原因"), "79.6")
+    assert findings.height == 0
