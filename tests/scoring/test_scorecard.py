@@ -366,7 +366,11 @@ def test_points_taken_off_a_group_without_a_reason_are_one_finding_on_the_group(
     # (the form gave none), the group is
     findings = scored(tmp_path, split_rows("20", "20"), "89.6")
     assert findings.select("rule_id", "seq", "message").rows() == [
-        ("missing_deviation_reason", None, "一级指标“产出指标”2项指标的自评得分合计40低于该组分值50，但未填写偏差原因分析及改进措施")
+        (
+            "missing_deviation_reason",
+            None,
+            "一级指标“产出指标”2项指标的自评得分合计40低于该组分值50，但未填写偏差原因分析及改进措施",
+        )
     ]
 
 
