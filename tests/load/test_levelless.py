@@ -83,10 +83,12 @@ def test_a_list_without_levels_is_read_with_null_levels_in_every_format(tmp_path
     loaded = load_targets(_written(tmp_path, kind))
     assert loaded.indicators.select(COLUMNS).rows() == READ
     # a level that the table does not have is not a level left unfilled: no unreadable part for it.
-    # The list states no money, so the budget is unknown, not 0: null, and said (docs/contract.md §4.1)
+    # The list states no money, so its budget and its parts are unknown, not 0: null, and said
+    # (docs/contract.md §4.1)
     place = {"html": "表1", "docx": "表1", "xlsx": "工作表“自评表”第2行", "pdf": "第1页表1"}[kind]
-    assert loaded.projects.select("project_name", "budget_total", "unreadable").rows() == [
-        ("部门整体支出", None, f"{place}：预算数为空")
+    budget = ["budget_total", "budget_fiscal", "budget_other"]
+    assert loaded.projects.select("project_name", *budget, "unreadable").rows() == [
+        ("部门整体支出", None, None, None, f"{place}：预算数为空")
     ]
 
 

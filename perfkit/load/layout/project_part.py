@@ -272,8 +272,12 @@ def read_project_parts(cells: pl.DataFrame, tables: pl.DataFrame) -> tuple[pl.Da
         "unit_name",
         year=year.cast(pl.Int32),
         project_name="project_name",
-        # a budget not written is 0; one written but unreadable stays empty (its problem says why)
-        **{f: pl.when(~pl.col(f"_{f}_unreadable")).then(pl.col(f).fill_null(0.0).round(6)) for f in BUDGET_LABELS},
+        # a budget not written is 0; one written but unreadable stays empty (its problem says why), and
+        # so do the parts of a department-wide table that states no money at all (nothing is known)
+        **{
+            f: pl.when(~pl.col(f"_{f}_unreadable") & ~_states_no_money()).then(pl.col(f).fill_null(0.0).round(6))
+            for f in BUDGET_LABELS
+        },
         purpose=pl.col("purpose").fill_null(""),
         goal_text=pl.col("goal_text").fill_null(""),
         source_ref="table_ref",
@@ -341,6 +345,16 @@ def _unit_identity(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _states_no_money() -> pl.Expr:
+    """A department-wide table with no money written anywhere (its budget is the unit's, not stated)."""
+    written = [pl.col(f"_{name}_text").is_not_null() for name in BUDGET_LABELS]
+    return (
+        pl.col("_department_wide").fill_null(False)
+        & ~pl.any_horizontal(written)
+        & ~pl.col("_total_given").fill_null(False)
+    )
+
+
 def unreadable_parts(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every table whose project part lacks or misstates a field, as problems
     (:mod:`perfkit.load.layout.problems`), and ``frame`` with those fields left empty: a budget that
@@ -351,7 +365,7 @@ def unreadable_parts(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     checks = [(no_name, pl.col("table_ref"), pl.lit("未找到项目名称"), None)]
     checks.append(
         (
-            # a department-wide table may state no money at all (its budget is the unit's budget)
+            # a department-wide table may state no money at all: its budget is 预算数为空 below
             pl.col("_budget_total_text").is_null()
             & ~pl.col("_total_given").fill_null(False)
             & ~pl.col("_department_wide").fill_null(False),
