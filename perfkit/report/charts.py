@@ -48,6 +48,9 @@ def _short(names: list[str], width: int = 14) -> list[str]:
     return [n if len(n) <= width else n[: width - 1] + "…" for n in names]
 
 
+UNJUDGED_MARK = "部分得分待人工判断，未计入"
+
+
 def score_by_project(project_scores: pl.DataFrame) -> Figure:
     """Stacked bars: each project's score by level-1 group and budget execution."""
     use_cjk_style()
@@ -61,6 +64,11 @@ def score_by_project(project_scores: pl.DataFrame) -> Figure:
         values = project_scores[column].fill_null(0).to_list()
         ax.barh(names, values, left=left, label=label, color=GROUP_COLOURS[label])
         left = [a + b for a, b in zip(left, values, strict=True)]
+    # a part left to a person draws no bar: the bar is said to be short of it, not read as a 0
+    unjudged = project_scores.select(pl.any_horizontal(pl.col(list(parts.values())).is_null())).to_series()
+    for row, (open_, end) in enumerate(zip(unjudged.to_list(), left, strict=True)):
+        if open_:
+            ax.text(end + 1, row, UNJUDGED_MARK, va="center", fontsize=8, color="#555555")
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
     ax.set_xlabel("得分")

@@ -45,3 +45,19 @@ def test_charts_render_chinese_without_missing_glyph_warnings(tmp_path, seed_tab
     glyph = [w for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
     assert glyph == []
     assert all((tmp_path / f"chart{i}.png").stat().st_size > 10_000 for i in range(3))
+
+
+def test_a_score_left_to_a_person_is_marked_on_its_bar_not_drawn_as_zero():
+    # illustrative: the second project's output group is unjudged (null) and its execution unscored;
+    # worked by hand, its bar is 30 + 10 long and says it is short of parts, the first says nothing
+    scores = pl.DataFrame(
+        {
+            "project_name": ["甲项目", "乙项目"],
+            "output_score": [48.6, None],
+            "benefit_score": [30.0, 30.0],
+            "satisfaction_score": [10.0, 10.0],
+            "execution_score": [9.5, None],
+        }
+    )
+    texts = [(t.get_text(), t.get_position()) for t in charts.score_by_project(scores).axes[0].texts]
+    assert texts == [(charts.UNJUDGED_MARK, (41.0, 1))]
