@@ -34,6 +34,9 @@ _MEASURE = r"(\p{Han}{1,12}?(?:率|度|比例|占比))(?:为|是|达到|达|约�
 GENERIC_MEASURES = ["完成", "达成", "实现", "完成比例", "达成比例"]
 _COMPLEMENT = "不|未|非"
 _PERCENT = r"(-?[0-9]+(?:\.[0-9]+)?)%"
+# another figure tied to the percentage by a sign (5=50%, 3-5%, 2/80%): which figure is the value is
+# not written (OCR damage, a range, a ratio), so the percentage is not taken
+_TIED_FIGURE = r"[0-9][^0-9\p{Han}%.\s]{1,2}-?[0-9]+(?:\.[0-9]+)?%"
 # a bare number against these units may be written in another: a share as a fraction (0.95), an
 # amount in 元 where the target is in 万元. The factor turns the other reading into the target's unit.
 OTHER_READING = {
@@ -53,8 +56,8 @@ def _any(words: list[str]) -> str:
 
 def parsed_actuals(frame: pl.DataFrame) -> pl.DataFrame:
     """``actual_op``, ``actual_value``, ``actual_unit``, ``actual_kind`` and ``actual_doubt`` (why
-    the actual cannot be taken as the indicator's value: ``pct_change``, ``pct_complement``,
-    ``pct_measure``, ``unit_ambiguous``; null when it can), ``actual_measure`` (the measure a
+    the actual cannot be taken as the indicator's value: ``pct_unclear``, ``pct_change``,
+    ``pct_complement``, ``pct_measure``, ``unit_ambiguous``; null when it can), ``actual_measure`` (the measure a
     percentage names) and ``actual_reading`` (the other reading of a bare number) of every row of
     ``frame`` (``actual_raw``, ``name``, ``target_raw``, ``target_value``, ``target_unit``,
     ``target_kind`` and ``_money``, whether the row's amounts are money). Does not mutate ``frame``."""
@@ -95,7 +98,9 @@ def _stated_percentages(parsed: pl.DataFrame) -> pl.DataFrame:
     # 非常满意率 is no complement
     complement = measure.str.replace_all("非常", "").str.contains(_COMPLEMENT).fill_null(False)
     doubt = (
-        pl.when(change & ~subject.str.contains(_any(CHANGE_MEASURES)))
+        pl.when(pl.col("_text").str.contains(_TIED_FIGURE))
+        .then(pl.lit("pct_unclear"))
+        .when(change & ~subject.str.contains(_any(CHANGE_MEASURES)))
         .then(pl.lit("pct_change"))
         .when(complement & ~pl.col("name").fill_null("").str.replace_all("非常", "").str.contains(_COMPLEMENT))
         .then(pl.lit("pct_complement"))

@@ -23,7 +23,7 @@ from tests.realworld.render import (
     render,
     render_all,
 )
-from tests.realworld.truth import compare, load_truth, truth_problems
+from tests.realworld.truth import compare, load_truth, says_problems, truth_problems
 
 CASES = cases()
 
@@ -180,3 +180,18 @@ def test_rendered_table_is_the_source_grid(doc_id: str, fmt: str, tmp_path: Path
         read = [cell for cell in read if cell[2] != "" or (cell[0], cell[1]) in {(w[0], w[1]) for w in want}]
     missing, extra = sorted(set(want) - set(read)), sorted(set(read) - set(want))
     assert read == want, json.dumps({"应有": missing[:3], "实有": extra[:3]}, ensure_ascii=False)
+
+
+def test_a_says_that_nothing_would_check_is_not_well_formed() -> None:
+    # hand-made truths: a person's reading with nothing that makes perfkit say why the field is empty;
+    # a re-scoring rule on a target table, or under a score that must refuse; a well-formed one
+    selfeval, target = {"family": "selfeval_10hao"}, {"family": "project_target"}
+    assert says_problems(selfeval, {"expected_score_by_person": 3}) == [
+        "expected_score_by_person 缺少 says：留空之处须有 perfkit 说明原因"
+    ]
+    unchecked = "says 中的复核规则不会被检查（不是自评表，或 score 应拒绝读取）"
+    assert says_problems(target, {"says": ["indicator_unscored"]}) == [unchecked]
+    refused = {**selfeval, "refuses": {"score": "未找到"}}
+    assert says_problems(refused, {"says": ["execution_unscored"]}) == [unchecked]
+    assert says_problems(selfeval, {"says": ["no_such_rule"]}) == ["says 应为审核或复核规则编号的列表"]
+    assert says_problems(selfeval, {"says": ["indicator_unscored"], "expected_score_by_person": 3}) == []

@@ -382,12 +382,12 @@ def _says(truth: dict[str, Any]) -> set[str]:
     return {rule for place in places for rule in place.get("says") or []}
 
 
-def _check_findings(path: Path, out: Path) -> pl.DataFrame:
-    """``perfkit check FILE -o findings.csv``: the review findings (a refusal finds nothing)."""
+def _check_findings(path: Path, out: Path) -> pl.DataFrame | Difference:
+    """``perfkit check FILE -o findings.csv``: the review findings, or its failure as a difference."""
     out.mkdir(parents=True, exist_ok=True)
-    status, _ = run_perfkit(["check", str(path), "-o", str(out / "findings.csv")])
+    status, stderr = run_perfkit(["check", str(path), "-o", str(out / "findings.csv")])
     if status != 0:
-        return pl.DataFrame(schema=FINDING_KEYS)
+        return _failure("check", status, stderr)
     return _read_csv(out / "findings.csv").with_columns(pl.col("seq").cast(pl.Int64))
 
 
@@ -410,6 +410,8 @@ def compare(doc_id: str, path: Path, workdir: Path) -> list[Difference]:
         diffs.append(_failure("extract", status, stderr))
     else:
         findings = _check_findings(path, workdir / "check") if _says(truth) & set(CHECK_RULES) else None
+        if isinstance(findings, Difference):
+            diffs, findings = [*diffs, findings], None
         diffs += compare_extract(
             truth, pl.read_parquet(out / "projects.parquet"), pl.read_parquet(out / "indicators.parquet"), findings
         )
@@ -474,6 +476,32 @@ def reading_problems(reading: Any, primary: bool = True) -> list[str]:
     return problems
 
 
+def says_problems(truth: dict[str, Any], obj: dict[str, Any]) -> list[str]:
+    """Why ``says`` on ``obj`` (a project or an indicator) could pass without being checked, or why a
+    ``*_by_person`` reading there has nothing that makes perfkit say why its field is empty."""
+    says, refuses = obj.get("says", []), truth.get("refuses") or {}
+    if not isinstance(says, list) or not all(rule in RESCORING_RULES or rule in CHECK_RULES for rule in says):
+        return ["says 应为审核或复核规则编号的列表"]
+    problems = []
+    scored = is_selfeval(truth) and "score" not in refuses
+    if any(rule in RESCORING_RULES for rule in says) and not scored:
+        problems.append("says 中的复核规则不会被检查（不是自评表，或 score 应拒绝读取）")
+    if any(rule in CHECK_RULES for rule in says) and "extract" in refuses:
+        problems.append("says 中的审核规则不会被检查（extract 应拒绝读取）")
+    # a person's reading of a field the truth leaves empty (a damaged target read as stored keeps its
+    # stored reading, and needs no finding)
+    parts = [("", obj), ("budget.", obj.get("budget") or {}), ("execution.", obj.get("execution") or {})]
+    person = [
+        f"{where}{key}"
+        for where, part in parts
+        for key in part
+        if key.endswith("_by_person") and part.get(key.removesuffix("_by_person")) in (None, "")
+    ]
+    if person and not says and not refuses:
+        problems.append(f"{'、'.join(person)} 缺少 says：留空之处须有 perfkit 说明原因")
+    return problems
+
+
 def truth_problems(doc_id: str) -> list[str]:
     """Why the truth file of ``doc_id`` is not well-formed (empty when it is)."""
     truth = load_truth(doc_id)
@@ -494,9 +522,7 @@ def truth_problems(doc_id: str) -> list[str]:
                 problems.append(f"项目{n}{part} accept 应为“键 → 候选值列表”")
         places = [(f"项目{n}", project)] + [(f"项目{n} 指标{i.get('seq')}", i) for i in project.get("indicators") or []]
         for where, obj in places:
-            says = obj.get("says", [])
-            if not isinstance(says, list) or not all(rule in RESCORING_RULES or rule in CHECK_RULES for rule in says):
-                problems.append(f"{where} says 应为审核或复核规则编号的列表")
+            problems += [f"{where} {p}" for p in says_problems(truth, obj)]
         seqs = [i.get("seq") for i in project.get("indicators") or []]
         if len(set(seqs)) != len(seqs):
             problems.append(f"项目{n} 指标序号重复")

@@ -89,6 +89,8 @@ def test_an_actual_restating_the_comparator_is_its_number(tmp_path, target, actu
         ("培训覆盖率", "较上年提高5%", "是与往年相比的变化"),
         ("服务对象满意度", "不满意率为3%", "是反面的比率（不满意率）"),
         ("服务对象满意度", "政策知晓率85%", "衡量的是“政策知晓率”"),
+        # a figure tied to the percentage by a sign (OCR damage of ≥50%): 50% was taken as the value
+        ("群众认知度", "5=50%", "与另一个数字以符号相连"),
     ],
 )
 def test_a_percentage_that_measures_something_else_goes_to_a_person(tmp_path, name, actual, reason):
