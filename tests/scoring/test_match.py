@@ -6,7 +6,7 @@ import polars as pl
 
 from perfkit.load import TargetTables
 from perfkit.load.actuals import ACTUAL_INDICATOR_COLUMNS, ACTUAL_PROJECT_COLUMNS, Actuals
-from perfkit.scoring.match import evaluate
+from perfkit.scoring.match import _one_key, evaluate
 
 
 def targets(*rows: tuple[str, str, str]) -> TargetTables:
@@ -154,6 +154,45 @@ def test_repeated_names_are_matched_by_their_target_text_before_their_order():
     )
     got = evaluate(given, tables).indicators.select("target_raw", "actual_raw")
     assert got.rows() == [("≥90%", "91%"), ("≥95%", "96%")]
+
+
+def test_repeated_names_left_over_after_their_texts_go_in_order():
+    """Three 满意度 targets and four actuals: two restate a target (≥ 95%, ≥90%), two do not. Worked by
+    hand: ≥90% ← 第3行 (91%) and ≥95% ← 第1行 (96%) by text; ≥98% takes the first actual left, 第2行
+    (80%); 第4行 (≥99%) goes with no target and is returned as unmatched."""
+    tables = _tables(
+        [{"project_id": "p1", "unit_code": "100001", "unit_name": "某局", "year": 2025, "project_name": "某项目"}],
+        [
+            _indicator("p1", "100001", "某项目", "满意度", "≥90%") | {"seq": 1},
+            _indicator("p1", "100001", "某项目", "满意度", "≥95%") | {"seq": 2},
+            _indicator("p1", "100001", "某项目", "满意度", "≥98%") | {"seq": 3},
+        ],
+    )
+    given = _actuals(
+        [{"project_id": "a1", "unit_code": "100001", "year": 2025, "project_name": "某项目"}],
+        [
+            _indicator("a1", "100001", "某项目", "满意度", "≥ 95%", "96%", "第1行"),
+            _indicator("a1", "100001", "某项目", "满意度", "≥85%", "80%", "第2行"),
+            _indicator("a1", "100001", "某项目", "满意度", "≥90%", "91%", "第3行"),
+            _indicator("a1", "100001", "某项目", "满意度", "≥99%", "99%", "第4行"),
+        ],
+    )
+    evaluation = evaluate(given, tables)
+    got = evaluation.indicators.select("target_raw", "actual_raw")
+    assert got.rows() == [("≥90%", "91%"), ("≥95%", "96%"), ("≥98%", "80%")]
+    assert evaluation.unmatched["source_ref"].to_list() == ["第4行"]
+
+
+def test_keys_too_wide_for_one_number_are_numbered_instead():
+    """Three columns of 32-bit numbers do not fit side by side in 64 bits: the rows get the numbers
+    of their groups instead (worked by hand: rows 0 and 2 alike, 1 and 3 apart)."""
+    big = 2**31
+    rows = pl.DataFrame(
+        {"a": [big, 5, big, 7], "b": [big, 1, big, 1], "c": [3, big, 3, big]}, schema=dict.fromkeys("abc", pl.UInt32)
+    )
+    key = _one_key(rows, ["a", "b", "c"])
+    assert key[0] == key[2] and key.n_unique() == 3
+    assert _one_key(rows, ["b", "c"]).to_list() == [big * 2**32 + 3, 2**32 + big, big * 2**32 + 3, 2**32 + big]
 
 
 def test_two_projects_of_one_name_in_one_unit_each_take_one_self_evaluation():
