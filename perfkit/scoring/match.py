@@ -18,7 +18,7 @@ import polars as pl
 from perfkit.frames import on_distinct
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
-from perfkit.scoring.numbering import numbered
+from perfkit.scoring.numbering import numbered, per_run
 from perfkit.targets import is_money_indicator, is_timely_indicator, with_parsed_targets
 from perfkit.text import squashed
 
@@ -62,9 +62,10 @@ def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
 def _actual_instances(actuals: Actuals) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
     """Every project the actuals give, once per file (``_instance``: 0, 1, … in load order), with
     its unit key, squashed name and year; and the instance of each actual indicator and project."""
+    # the indicators of a project come together: worked out once per run of them, not per row
+    run, runs = per_run(actuals.indicators, ["unit_code", "project_name", "project_id"])
     named = {}
-    for name in ("projects", "indicators"):
-        frame = getattr(actuals, name)  # a name repeats on every row of its project: squashed once
+    for name, frame in (("projects", actuals.projects), ("indicators", runs)):
         named[name] = frame.with_columns(_project=on_distinct(frame, "project_name", squashed("project_name")))
     projects = named["projects"].select(*_INSTANCE, "unit_name", "year")
     from_rows = named["indicators"].select(*_INSTANCE).unique(maintain_order=True)
@@ -80,7 +81,7 @@ def _actual_instances(actuals: Actuals) -> tuple[pl.DataFrame, pl.Series, pl.Ser
             instances.select(*_INSTANCE, "_instance"), on=_INSTANCE, how="left", nulls_equal=True, maintain_order="left"
         )["_instance"]
 
-    return keys, instance_of(named["indicators"]), instance_of(named["projects"])
+    return keys, instance_of(named["indicators"]).gather(run), instance_of(named["projects"])
 
 
 def _pairs(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.DataFrame:
@@ -97,12 +98,16 @@ def _pairs(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.DataFrame:
         return side.with_columns(year=pl.coalesce("year", "_other")).drop("_other")
 
     full = [*key, "year"]
-    targets = with_year(targets, actual_years).with_columns(_nth=pl.int_range(pl.len()).over(full))
-    actuals = with_year(actuals, target_years).with_columns(_nth=pl.int_range(pl.len()).over(full))
-    return (
-        actuals.drop_nulls("_unit")
-        .join(targets.drop_nulls("_unit").select(*full, "_nth", "project_id"), on=[*full, "_nth"], nulls_equal=True)
-        .select("_instance", "project_id")
+    sides = [with_year(targets, actual_years).drop_nulls("_unit"), with_year(actuals, target_years).drop_nulls("_unit")]
+    rows = pl.concat(
+        [side.select(full).with_row_index("_row").with_columns(_actual=pl.lit(i == 1)) for i, side in enumerate(sides)]
+    )
+    found = _paired(rows, numbered(rows, full))
+    return pl.DataFrame(
+        {
+            "_instance": sides[1]["_instance"].gather(found["_row_actual"]),
+            "project_id": sides[0]["project_id"].gather(found["_row"]),
+        }
     )
 
 
