@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from perfkit.scoring.notes import note_stages
+from perfkit.scoring.notes import with_notes
 from perfkit.scoring.numbering import numbered, whole_slices
 from perfkit.scoring.params import ScoringParams
 from perfkit.scoring.statements import claim_columns, completion_rate, parsed_actuals
@@ -316,6 +316,4 @@ def _scored(frame: pl.DataFrame, project: pl.Series, params: ScoringParams) -> p
         frame = frame.with_columns(**stage)
     frame = frame.with_columns(score=(pl.col("weight") * pl.col("achievement")).round(4))
     frame = frame.with_columns(score_diff=(pl.col("self_score") - pl.col("score")).round(4))
-    for stage in note_stages(params):
-        frame = frame.with_columns(**stage)
-    return frame
+    return with_notes(frame, params)

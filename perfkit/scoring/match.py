@@ -18,6 +18,7 @@ import polars as pl
 from perfkit.frames import on_distinct
 from perfkit.load import TargetTables
 from perfkit.load.actuals import Actuals
+from perfkit.scoring.numbering import numbered, per_run
 from perfkit.targets import is_money_indicator, is_timely_indicator, with_parsed_targets
 from perfkit.text import squashed
 
@@ -61,9 +62,10 @@ def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
 def _actual_instances(actuals: Actuals) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
     """Every project the actuals give, once per file (``_instance``: 0, 1, … in load order), with
     its unit key, squashed name and year; and the instance of each actual indicator and project."""
+    # the indicators of a project come together: worked out once per run of them, not per row
+    run, runs = per_run(actuals.indicators, ["unit_code", "project_name", "project_id"])
     named = {}
-    for name in ("projects", "indicators"):
-        frame = getattr(actuals, name)  # a name repeats on every row of its project: squashed once
+    for name, frame in (("projects", actuals.projects), ("indicators", runs)):
         named[name] = frame.with_columns(_project=on_distinct(frame, "project_name", squashed("project_name")))
     projects = named["projects"].select(*_INSTANCE, "unit_name", "year")
     from_rows = named["indicators"].select(*_INSTANCE).unique(maintain_order=True)
@@ -79,7 +81,7 @@ def _actual_instances(actuals: Actuals) -> tuple[pl.DataFrame, pl.Series, pl.Ser
             instances.select(*_INSTANCE, "_instance"), on=_INSTANCE, how="left", nulls_equal=True, maintain_order="left"
         )["_instance"]
 
-    return keys, instance_of(named["indicators"]), instance_of(named["projects"])
+    return keys, instance_of(named["indicators"]).gather(run), instance_of(named["projects"])
 
 
 def _pairs(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.DataFrame:
@@ -96,12 +98,16 @@ def _pairs(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.DataFrame:
         return side.with_columns(year=pl.coalesce("year", "_other")).drop("_other")
 
     full = [*key, "year"]
-    targets = with_year(targets, actual_years).with_columns(_nth=pl.int_range(pl.len()).over(full))
-    actuals = with_year(actuals, target_years).with_columns(_nth=pl.int_range(pl.len()).over(full))
-    return (
-        actuals.drop_nulls("_unit")
-        .join(targets.drop_nulls("_unit").select(*full, "_nth", "project_id"), on=[*full, "_nth"], nulls_equal=True)
-        .select("_instance", "project_id")
+    sides = [with_year(targets, actual_years).drop_nulls("_unit"), with_year(actuals, target_years).drop_nulls("_unit")]
+    rows = pl.concat(
+        [side.select(full).with_row_index("_row").with_columns(_actual=pl.lit(i == 1)) for i, side in enumerate(sides)]
+    )
+    found = _paired(rows, numbered(rows, full))
+    return pl.DataFrame(
+        {
+            "_instance": sides[1]["_instance"].gather(found["_row_actual"]),
+            "project_id": sides[0]["project_id"].gather(found["_row"]),
+        }
     )
 
 
@@ -120,15 +126,34 @@ def _ids(*columns: pl.Series) -> list[pl.Series]:
     ]
 
 
-def _nth(frame: pl.DataFrame, keys: list[str]) -> pl.Series:
-    """How many rows before each row of ``frame`` have its ``keys`` (0 for the first): its place
-    after a stable sort by the keys, less the place of the first row of its keys (a window per key
-    is slow where nearly every key is its own group)."""
-    rows = frame.select(keys).with_row_index("_at").sort(keys, maintain_order=True)
-    at = pl.int_range(pl.len(), dtype=pl.UInt32)
-    starts = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(1)) for k in keys)
-    nth = rows.select(at - pl.when(starts.fill_null(True)).then(at).forward_fill())
-    return pl.zeros(frame.height, pl.UInt32, eager=True).scatter(rows["_at"], nth.to_series())
+def _one_key(rows: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """One number per row of ``rows``, equal where all ``columns`` (numbers from 0, no nulls) are:
+    their bits side by side where they fit in 64, else the numbers of their groups. A sort on one
+    number is several times faster than on several columns."""
+    widths = [int(rows[c].max() or 0).bit_length() for c in columns]
+    if sum(widths) > 64:
+        return numbered(rows, columns).cast(pl.UInt64)
+    key = pl.lit(0, pl.UInt64)
+    for column, width in zip(columns, widths, strict=True):
+        key = key * 2**width + pl.col(column).cast(pl.UInt64)
+    return rows.select(key).to_series()
+
+
+def _paired(rows: pl.DataFrame, key: pl.Series) -> pl.DataFrame:
+    """``_row`` of a target and ``_row_actual``: the n-th target row (``_actual`` false) of each
+    ``key`` in ``rows`` with the n-th actual row of that key, in the order of ``rows``.
+
+    One stable sort by the key puts each key's targets before its actuals, both in order: the n-th
+    actual of a key goes with the key's n-th row, where that is a target — no window, no join."""
+    rows = rows.select("_row", "_actual", _key=key).sort("_key", maintain_order=True)
+    at, actual = pl.int_range(pl.len(), dtype=pl.Int64), pl.col("_actual").cast(pl.Int64)
+    actuals = actual.cum_sum()  # actual rows up to this one
+    starts = pl.col("_key").ne_missing(pl.col("_key").shift(1)).fill_null(True)
+    # the key's first row less the actuals before it, plus the actuals of the key up to this one
+    partner = pl.when(starts).then(at - actuals + actual).forward_fill() + actuals - 1
+    found = rows.select("_row", "_actual", _partner=partner).filter("_actual")
+    found = found.filter(~rows["_actual"].gather(found["_partner"]))
+    return pl.DataFrame({"_row": rows["_row"].gather(found["_partner"]), "_row_actual": found["_row"]})
 
 
 def _matched_rows(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.Series:
@@ -138,22 +163,19 @@ def _matched_rows(targets: pl.DataFrame, actuals: pl.DataFrame) -> pl.Series:
     without whitespace and punctuation; where a name repeats in a project, the rows whose targets
     read the same go together first, and the rest in order (the n-th with the n-th)."""
     names, texts = (_ids(targets[c], actuals[c]) for c in ("name", "target_raw"))
-    key = ["_project", "_name"]
-    sides = [
-        pl.DataFrame({"_project": frame["_project"], "_name": names[i], "_text": texts[i]})
-        .with_row_index("_row")
-        .filter(pl.col("_project").is_not_null())
-        for i, frame in enumerate((targets, actuals))
-    ]
-    by_text = [side.with_columns(_nth=_nth(side, [*key, "_text"])) for side in sides]
-    first = by_text[0].join(by_text[1], on=[*key, "_text", "_nth"], suffix="_actual").select("_row", "_row_actual")
-    rest = [
-        sides[0].join(first, on="_row", how="anti", maintain_order="left"),
-        sides[1].join(first.select(_row="_row_actual"), on="_row", how="anti", maintain_order="left"),
-    ]
-    rest = [side.with_columns(_nth=_nth(side, key)) for side in rest]
-    matched = [first, rest[0].join(rest[1], on=[*key, "_nth"], suffix="_actual").select("_row", "_row_actual")]
-    found = pl.concat(matched)
+    rows = pl.concat(
+        [
+            pl.DataFrame({"_project": frame["_project"], "_name": names[i], "_text": texts[i]})
+            .with_row_index("_row")
+            .with_columns(_actual=pl.lit(i == 1))
+            for i, frame in enumerate((targets, actuals))
+        ]
+    ).filter(pl.col("_project").is_not_null())
+    first = _paired(rows, _one_key(rows, ["_project", "_name", "_text"]))
+    row, actual = pl.col("_row"), pl.col("_actual")
+    taken = (actual & row.is_in(first["_row_actual"].implode())) | (~actual & row.is_in(first["_row"].implode()))
+    rest = rows.filter(~taken)
+    found = pl.concat([first, _paired(rest, _one_key(rest, ["_project", "_name"]))])
     return (
         pl.repeat(None, targets.height, dtype=pl.UInt32, eager=True)
         .alias("_row_actual")

@@ -1,8 +1,8 @@
 """The Chinese ``note`` of every indicator score: what was compared, and how it was scored or why not.
 
 Each note is one case of :data:`NOTES`, a template whose ``{name}`` places take the columns of
-:func:`_arguments`. The case of every indicator is worked out first (cheap comparisons); the notes
-are then written in one pass, each row by its own template only — not by every template in turn.
+:func:`_arguments`. The case of every indicator is worked out first (cheap comparisons); each
+template is then filled on the rows of its case only — not every row by every template in turn.
 """
 
 from __future__ import annotations
@@ -107,35 +107,30 @@ def _arguments(params: ScoringParams) -> dict[str, pl.Expr]:
     }
 
 
-def note_stages(params: ScoringParams) -> list[dict[str, pl.Expr]]:
-    """Stages of columns (each reads the ones before) ending in ``note``: one per indicator, never
-    null (an unjudged indicator always says why). The helper columns start with ``_n_``."""
+def with_notes(frame: pl.DataFrame, params: ScoringParams) -> pl.DataFrame:
+    """``frame`` with the ``note`` of every row: one per indicator, never null (an unjudged
+    indicator always says why). Each case's template is filled on that case's rows alone: a note is
+    written once, not picked out of every template's places in turn. ``_n_case`` is kept beside."""
     case = pl.coalesce(
         pl.col("_reason").cast(_CASE),
         pl.when(pl.col("status") != "unjudged").then(_judged_case()),
         pl.lit("unclassified", _CASE),
     )
-    split = {name: _PLACE.split(template) for name, template in NOTES.items()}  # text, place, text, …
-    places = max(len(parts) // 2 for parts in split.values())
-    used = sorted({place for parts in split.values() for place in parts[1::2]})
+    frame = frame.with_columns(_n_case=case)
     arguments = _arguments(params)
-    case_no = pl.col("_n_case").to_physical()
-    pieces: list[pl.Expr] = []
-    for i in range(places + 1):
-        # the i-th text of every case's template, picked by the case's number
-        texts = pl.Series([parts[2 * i] if 2 * i < len(parts) else "" for parts in split.values()], dtype=pl.String)
-        pieces.append(pl.lit(texts).gather(case_no))
-        if i == places:
-            break
-        filled = pl.lit("")
-        for place in used:
-            cases = [name for name, parts in split.items() if 2 * i + 1 < len(parts) and parts[2 * i + 1] == place]
-            if cases:
-                filled = pl.when(pl.col("_n_case").is_in(cases)).then(pl.col(f"_n_{place}")).otherwise(filled)
-        pieces.append(filled)
-    # a place whose value is null (a target without a value) leaves the case unclassified
-    return [
-        {"_n_case": case},
-        {f"_n_{place}": arguments[place] for place in used},
-        {"note": pl.coalesce(pl.concat_str(pieces), pl.lit(NOTES["unclassified"]))},
-    ]
+    case_no = frame["_n_case"].to_physical()
+    rows, notes = [], []
+    for number, template in enumerate(NOTES.values()):
+        at = pl.arg_where(case_no == number, eager=True)
+        if at.len():
+            parts = _PLACE.split(template)  # text, place, text, …
+            pieces = [pl.lit(part) if i % 2 == 0 else arguments[part] for i, part in enumerate(parts)]
+            # a place whose value is null (a target without a value) leaves the case unclassified
+            note = pl.coalesce(pl.concat_str(pieces), pl.lit(NOTES["unclassified"]))
+            read = sorted({"_n_case", *(c for piece in pieces for c in piece.meta.root_names())})  # what it reads
+            rows.append(at)
+            # with_columns, not select: a template without places is a literal, one per row all the same
+            notes.append(frame.select(read)[at].with_columns(_n_note=note)["_n_note"])
+    if not rows:
+        return frame.with_columns(note=pl.lit(None, pl.String))
+    return frame.with_columns(note=pl.concat(notes).gather(pl.concat(rows).arg_sort()))

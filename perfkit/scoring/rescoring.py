@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from perfkit.checks.registry import EVALUATION_RULE, Rule, found, target_actual_evidence
+from perfkit.frames import on_few
 from perfkit.scoring.params import ScoringParams
 
 BASIS_SCORING = f"{EVALUATION_RULE}第二十条、附件2 评分规则"
@@ -59,6 +60,18 @@ def self_weight() -> pl.Expr:
 def below_weight() -> pl.Expr:
     """perfkit's score, or the unit's self-score, below the row's 分值: a deduction to explain."""
     return (pl.col("score") < pl.col("weight") - 1e-6) | (pl.col("self_score") < self_weight() - 1e-6)
+
+
+def stated_target_same(frame: pl.DataFrame) -> pl.Series:
+    """Whether each row's 年度指标值 as the self-evaluation states it (``selfeval_target_raw``) is the
+    target's (``target_raw``), whitespace ignored; null where either is missing. Most restate it as
+    written: whitespace is taken out only where the two texts differ."""
+    stated, target = pl.col("selfeval_target_raw"), pl.col("target_raw")
+    texts = frame.select(stated, target)
+    squash = r"[\s　]"
+    unspaced = stated.str.replace_all(squash, "") == target.str.replace_all(squash, "")
+    differing = on_few(texts, stated != target, unspaced, "_same")
+    return texts.select(pl.when(stated == target).then(True).otherwise(differing)).to_series()
 
 
 def _split_groups(run: ScoredRun) -> pl.DataFrame:
@@ -332,11 +345,8 @@ def execution_unscored(run: ScoredRun, _):
 
 @rescoring_rule("target_changed_in_selfeval", "自评表年度指标值与绩效目标表不一致", "medium")
 def target_changed_in_selfeval(run: ScoredRun, _):
-    squash = r"[\s　]"
-    changed = pl.col("selfeval_target_raw").str.replace_all(squash, "") != pl.col("target_raw").str.replace_all(
-        squash, ""
-    )
-    rows = run.indicators.filter(pl.col("selfeval_target_raw").is_not_null()).filter(changed.fill_null(False))
+    # worked out on the two texts, not the wide frame: only the rows that differ are taken from it
+    rows = run.indicators.filter(~stated_target_same(run.indicators).fill_null(True))
     return found(
         rows,
         pl.format(

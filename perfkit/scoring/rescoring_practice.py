@@ -11,7 +11,14 @@ from __future__ import annotations
 import polars as pl
 
 from perfkit.checks.registry import found, target_actual_evidence
-from perfkit.scoring.rescoring import BASIS_SCORING, ScoredRun, below_weight, figure, rescoring_rule
+from perfkit.scoring.rescoring import (
+    BASIS_SCORING,
+    ScoredRun,
+    below_weight,
+    figure,
+    rescoring_rule,
+    stated_target_same,
+)
 from perfkit.text import squashed
 
 
@@ -33,17 +40,16 @@ def initial_budget_differs(run: ScoredRun, params):
     )
 
 
-def _same_target() -> pl.Expr:
-    squash = r"[\s　]"
-    return pl.col("selfeval_target_raw").str.replace_all(squash, "") == pl.col("target_raw").str.replace_all(squash, "")
-
-
 @rescoring_rule("budget_adjusted_targets_unchanged", "预算调整而绩效目标未调整", "medium", min_change_share=0.1)
 def budget_adjusted_targets_unchanged(run: ScoredRun, params):
     """全年预算数 moved from 年初预算数 (else the table's 预算数) by more than ``min_change_share`` while
     every target the self-evaluation states is the approved one (预算安排与绩效目标脱节)."""
-    stated = run.indicators.filter(pl.col("selfeval_target_raw").is_not_null())
-    same = stated.group_by("project_id").agg(pl.len().alias("n_targets"), _same_target().all().alias("_all_same"))
+    stated = run.indicators.select("project_id", "selfeval_target_raw", _same=stated_target_same(run.indicators))
+    same = (
+        stated.filter(pl.col("selfeval_target_raw").is_not_null())
+        .group_by("project_id")
+        .agg(pl.len().alias("n_targets"), pl.col("_same").all().alias("_all_same"))
+    )
     initial = pl.coalesce("budget_initial", "budget_table")
     rows = (
         run.projects.filter(pl.col("budget_table").is_not_null())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from perfkit.frames import on_few
 from perfkit.targets import DEADLINE, with_parsed_targets
 from perfkit.text import fold_width
 
@@ -70,7 +71,12 @@ def parsed_actuals(frame: pl.DataFrame) -> pl.DataFrame:
     )
     stated = _stated_percentages(parsed)
     value = pl.col("actual_value")
-    return stated.with_columns(**_bare_number_doubt()).select(
+    doubt, reading = _bare_number_doubt()
+    stated = stated.with_columns(_unit_doubt=doubt)
+    # the other reading is written only for the few numbers in doubt, not formatted for every row
+    read = stated.select("_unit_doubt", "target_value", "actual_value", "target_unit")
+    stated = stated.with_columns(_reading=on_few(read, pl.col("_unit_doubt").is_not_null(), reading, "_reading"))
+    return stated.select(
         "actual_op",
         "actual_unit",
         "actual_kind",
@@ -128,10 +134,11 @@ def _stated_percentages(parsed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _bare_number_doubt() -> dict[str, pl.Expr]:
-    """``_unit_doubt`` (``unit_ambiguous``) and ``_reading`` (the other reading, for the note) of a
-    number written without a unit against a target in % or money, where the target's unit puts it
-    more than :data:`FAR` times from the target and the other unit puts it within that."""
+def _bare_number_doubt() -> tuple[pl.Expr, pl.Expr]:
+    """The doubt (``unit_ambiguous``) of a number written without a unit against a target in % or
+    money, where the target's unit puts it more than :data:`FAR` times from the target and the
+    other unit puts it within that; and the other reading of the number (for the note), to be
+    written where that doubt is."""
     t, a, unit = pl.col("target_value"), pl.col("actual_value"), pl.col("target_unit")
     other = unit.replace_strict({u: name for u, (name, _) in OTHER_READING.items()}, default=None)
     factor = unit.replace_strict({u: f for u, (_, f) in OTHER_READING.items()}, default=None)
@@ -157,10 +164,7 @@ def _bare_number_doubt() -> dict[str, pl.Expr]:
         _plain(a * factor),
         unit,
     )
-    return {
-        "_unit_doubt": pl.when(ambiguous).then(pl.lit("unit_ambiguous")),
-        "_reading": pl.when(ambiguous).then(reading),
-    }
+    return pl.when(ambiguous).then(pl.lit("unit_ambiguous")), reading
 
 
 def _plain(value: pl.Expr) -> pl.Expr:

@@ -117,6 +117,19 @@ def test_qualitative_without_band_is_unscored_not_zero():
     assert "无法评分" in row["note"]
 
 
+def test_every_row_of_a_note_without_places_gets_it():
+    """Three indicators and no actual for two of them: the note of that case names nothing of the
+    row, and each of the two gets it (written once per case, it came back as one row and failed)."""
+    frame = evaluation(
+        {"level1": "产出指标", "target_raw": "≥26场", "actual_raw": None},
+        {"level1": "产出指标", "target_raw": "≥90%", "actual_raw": "95%"},
+        {"level1": "效益指标", "target_raw": "提升影响力", "actual_raw": None},
+    )
+    notes = score_indicators(frame)["note"].to_list()
+    assert notes[0] == notes[2] == "无法评分：没有实际完成值"
+    assert notes[1] == "完成值95%≥指标值90%，满分"
+
+
 def test_unparseable_or_incomparable_actual_is_unscored_not_zero():
     assert one("≥26场", "约二十场")["score"] is None
     assert one("≥26场", "4.5万元")["score"] is None

@@ -6,7 +6,7 @@ import polars as pl
 
 from perfkit.load import TargetTables
 from perfkit.load.actuals import ACTUAL_INDICATOR_COLUMNS, ACTUAL_PROJECT_COLUMNS, Actuals
-from perfkit.scoring.match import evaluate
+from perfkit.scoring.match import _one_key, evaluate
 
 
 def targets(*rows: tuple[str, str, str]) -> TargetTables:
@@ -135,25 +135,51 @@ def _indicator(project_id: str, unit: str, project: str, name: str, target: str,
     return row | ({"actual_raw": actual, "source_file": "自评.docx", "source_ref": ref} if actual is not None else {})
 
 
+def _satisfaction(targets: list[str], stated: list[tuple[str, str]]):
+    """One project 某项目 whose indicators are all named 满意度: its targets (seq 1, 2, …) and the
+    self-evaluation's rows (stated target, actual; 第1行, 第2行, …)."""
+    project = {"unit_code": "100001", "unit_name": "某局", "year": 2025, "project_name": "某项目"}
+    tables = _tables(
+        [project | {"project_id": "p1"}],
+        [_indicator("p1", "100001", "某项目", "满意度", t) | {"seq": i} for i, t in enumerate(targets, start=1)],
+    )
+    rows = [
+        _indicator("a1", "100001", "某项目", "满意度", t, a, f"第{i}行") for i, (t, a) in enumerate(stated, start=1)
+    ]
+    return _actuals([project | {"project_id": "a1"}], rows), tables
+
+
 def test_repeated_names_are_matched_by_their_target_text_before_their_order():
     """Two 满意度 rows listed in the other order in the self-evaluation: each goes with the target
     its own 年度指标值 restates (worked by hand: ≥90% ← 91%, ≥95% ← 96%), not the n-th with the n-th."""
-    tables = _tables(
-        [{"project_id": "p1", "unit_code": "100001", "unit_name": "某局", "year": 2025, "project_name": "某项目"}],
-        [
-            _indicator("p1", "100001", "某项目", "满意度", "≥90%") | {"seq": 1},
-            _indicator("p1", "100001", "某项目", "满意度", "≥95%") | {"seq": 2},
-        ],
-    )
-    given = _actuals(
-        [{"project_id": "a1", "unit_code": "100001", "year": 2025, "project_name": "某项目"}],
-        [
-            _indicator("a1", "100001", "某项目", "满意度", "≥ 95%", "96%", "第1行"),
-            _indicator("a1", "100001", "某项目", "满意度", "≥90%", "91%", "第2行"),
-        ],
-    )
+    given, tables = _satisfaction(["≥90%", "≥95%"], [("≥ 95%", "96%"), ("≥90%", "91%")])
     got = evaluate(given, tables).indicators.select("target_raw", "actual_raw")
     assert got.rows() == [("≥90%", "91%"), ("≥95%", "96%")]
+
+
+def test_repeated_names_left_over_after_their_texts_go_in_order():
+    """Three 满意度 targets and four actuals: two restate a target (≥ 95%, ≥90%), two do not. Worked by
+    hand: ≥90% ← 第3行 (91%) and ≥95% ← 第1行 (96%) by text; ≥98% takes the first actual left, 第2行
+    (80%); 第4行 (≥99%) goes with no target and is returned as unmatched."""
+    given, tables = _satisfaction(
+        ["≥90%", "≥95%", "≥98%"], [("≥ 95%", "96%"), ("≥85%", "80%"), ("≥90%", "91%"), ("≥99%", "99%")]
+    )
+    evaluation = evaluate(given, tables)
+    got = evaluation.indicators.select("target_raw", "actual_raw")
+    assert got.rows() == [("≥90%", "91%"), ("≥95%", "96%"), ("≥98%", "80%")]
+    assert evaluation.unmatched["source_ref"].to_list() == ["第4行"]
+
+
+def test_keys_too_wide_for_one_number_are_numbered_instead():
+    """Three columns of 32-bit numbers do not fit side by side in 64 bits: the rows get the numbers
+    of their groups instead (worked by hand: rows 0 and 2 alike, 1 and 3 apart)."""
+    big = 2**31
+    rows = pl.DataFrame(
+        {"a": [big, 5, big, 7], "b": [big, 1, big, 1], "c": [3, big, 3, big]}, schema=dict.fromkeys("abc", pl.UInt32)
+    )
+    key = _one_key(rows, ["a", "b", "c"])
+    assert key[0] == key[2] and key.n_unique() == 3
+    assert _one_key(rows, ["b", "c"]).to_list() == [big * 2**32 + 3, 2**32 + big, big * 2**32 + 3, 2**32 + big]
 
 
 def test_two_projects_of_one_name_in_one_unit_each_take_one_self_evaluation():

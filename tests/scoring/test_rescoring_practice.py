@@ -162,3 +162,18 @@ def test_a_real_reason_or_full_marks_is_not_a_finding(tmp_path):
     """Clean twins: CLEAN's ``受天气影响1场取消``; ``无`` on 活动经费, scored in full (20 of 20)."""
     assert of(findings(tmp_path), "boilerplate_deviation_reason") == []
     assert of(findings(tmp_path, with_reason("无", row=1)), "boilerplate_deviation_reason") == []
+
+
+def test_a_stated_target_is_the_approved_one_whatever_its_whitespace():
+    """The comparison both target rules share (worked by hand): the same text, or the same once
+    spaces (also the full-width one) are taken out, is the approved target; another is not; a
+    missing text on either side says nothing."""
+    from perfkit.scoring.rescoring import stated_target_same
+
+    rows = pl.DataFrame(
+        {
+            "selfeval_target_raw": ["≥90%", "≥ 90%", "≥90%　", "≥95%", None, "≥90%"],
+            "target_raw": ["≥90%", "≥90%", "≥90%", "≥90%", "≥90%", None],
+        }
+    )
+    assert stated_target_same(rows).to_list() == [True, True, True, False, None, None]
