@@ -202,8 +202,9 @@ def figure_expr(text: pl.Expr) -> pl.Expr:
 # | ``%``, ``≥95``, ``3-5``, ``９５``) or in a magnitude before a unit without one (``1.5万`` | ``人次``);
 # a value that writes its own unit keeps it (``100%`` | ``%``, ``5万元`` | ``万元``). Matched against
 # the value, UNIT_JOIN and the unit
+MAGNITUDES = "万千亿"
 UNIT_JOIN = "\x1f"
-UNIT_COMPLETES = r"(?:[0-9０-９]\s*\x1f|[万千亿]\s*\x1f[^万千亿])"
+UNIT_COMPLETES = rf"(?:[0-9０-９]\s*\x1f|[{MAGNITUDES}]\s*\x1f[^{MAGNITUDES}])"
 
 
 def figure_value(text: str | None) -> float | None:

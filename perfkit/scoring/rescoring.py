@@ -45,21 +45,27 @@ def figure(column: str) -> pl.Expr:
     return pl.col(column).round(2).cast(pl.String).str.strip_suffix(".0")
 
 
-def _stated_weight() -> pl.Expr:
-    """The row's 分值 as the form states it: null where perfkit split the group's points (产出指标(40分)
-    over rows without a 分值), since the unit may share them out unequally."""
-    return pl.when(~pl.col("weight_split").fill_null(False)).then(pl.col("weight_given"))
+def unless_split(column: str) -> pl.Expr:
+    """``column`` (a 分值), but null where it is perfkit's equal share of points the form gave only the
+    row's level-1 group (产出指标(40分) over rows without a 分值): the unit may share them out unequally,
+    so the row's self-score is judged with its group instead."""
+    return pl.when(~pl.col("weight_split").fill_null(False)).then(pl.col(column))
 
 
-def self_weight() -> pl.Expr:
-    """The 分值 a row's self-score is measured against: perfkit's weight, but null where that is a
-    share of points the form gave only the row's group (the group is compared instead)."""
-    return pl.when(~pl.col("weight_split").fill_null(False)).then(pl.col("weight"))
+def has_reason() -> pl.Expr:
+    return pl.col("deviation_reason").fill_null("").str.strip_chars() != ""
+
+
+def _group_evidence(*more: tuple[str, str]) -> pl.Expr:
+    """The evidence of a finding on a group sharing its points: its points and self-scores (and ``more``)."""
+    parts = [("一级指标", "level1"), ("组分值", "points"), ("自评得分合计", "self_sum"), *more]
+    template = "；".join(f"{label}：{{}}" for label, _ in parts)
+    return pl.format(template, *(pl.col(c) if c == "level1" else figure(c) for _, c in parts))
 
 
 def below_weight() -> pl.Expr:
     """perfkit's score, or the unit's self-score, below the row's 分值: a deduction to explain."""
-    return (pl.col("score") < pl.col("weight") - 1e-6) | (pl.col("self_score") < self_weight() - 1e-6)
+    return (pl.col("score") < pl.col("weight") - 1e-6) | (pl.col("self_score") < unless_split("weight") - 1e-6)
 
 
 def stated_target_same(frame: pl.DataFrame) -> pl.Series:
@@ -81,7 +87,6 @@ def _split_groups(run: ScoredRun) -> pl.DataFrame:
     whether perfkit scored a row below its share (``_missed``: that row is named on its own) and
     whether any row gives a deviation reason."""
     scored = pl.col("score").is_not_null().all()
-    reason = pl.col("deviation_reason").fill_null("").str.strip_chars() != ""
     return (
         run.indicators.filter(pl.col("weight_split").fill_null(False))
         .group_by("project_id", "level1", maintain_order=True)
@@ -92,9 +97,10 @@ def _split_groups(run: ScoredRun) -> pl.DataFrame:
             self_sum=pl.col("self_score").sum(),
             score_sum=pl.when(scored).then(pl.col("score").sum()),
             _missed=(pl.col("score") < pl.col("weight") - 1e-6).any(),
-            _reason=reason.any(),
+            _reason=has_reason().any(),
         )
         .filter(pl.col("self_rows") > 0)
+        .with_columns(_gap=pl.col("self_sum") - pl.col("score_sum"))
     )
 
 
@@ -102,7 +108,7 @@ def _split_groups(run: ScoredRun) -> pl.DataFrame:
 def self_score_inflated(run: ScoredRun, _):
     # a self-score above the 分值 is reported as such (self_score_above_weight), not twice; a row whose
     # 分值 is a share of its group's points is compared as part of the group
-    above_weight = (pl.col("self_score") > _stated_weight() + 1e-6).fill_null(False)
+    above_weight = (pl.col("self_score") > unless_split("weight_given") + 1e-6).fill_null(False)
     split = pl.col("weight_split").fill_null(False)
     rows = run.indicators.filter((pl.col("score_diff") > run.params.inflation_points) & ~above_weight & ~split)
     # the same rows on both sides: every row self-scored and scored
@@ -119,10 +125,9 @@ def self_score_inflated(run: ScoredRun, _):
             "rows",
             figure("self_sum"),
             figure("score_sum"),
-            (pl.col("self_sum") - pl.col("score_sum")).round(2).cast(pl.String).str.strip_suffix(".0"),
+            figure("_gap"),
         ),
-        pl.format("一级指标：{}；组分值：{}；自评得分合计：{}；复核得分合计：{}", "level1", figure("points"),
-                  figure("self_sum"), figure("score_sum")),
+        _group_evidence(("复核得分合计", "score_sum")),
         seq=pl.lit(None),
     )  # fmt: skip
     return pl.concat([found(
@@ -186,7 +191,7 @@ def selfeval_unreadable(run: ScoredRun, _):
 @rescoring_rule("self_score_above_weight", "自评得分超过分值", "high", BASIS_SCORING)
 def self_score_above_weight(run: ScoredRun, _):
     # a row against the 分值 the form states; where the form gave only its group's points, the group
-    rows = run.indicators.filter(pl.col("self_score") > _stated_weight() + 1e-6)
+    rows = run.indicators.filter(pl.col("self_score") > unless_split("weight_given") + 1e-6)
     groups = _split_groups(run).filter(pl.col("self_sum") > pl.col("points") + 1e-6)
     return pl.concat([
         found(
@@ -198,7 +203,7 @@ def self_score_above_weight(run: ScoredRun, _):
             groups,
             pl.format("一级指标“{}”{}项指标的自评得分合计{}超过该组分值{}：得分不得高于分值", "level1", "self_rows",
                       figure("self_sum"), figure("points")),
-            pl.format("一级指标：{}；组分值：{}；自评得分合计：{}", "level1", figure("points"), figure("self_sum")),
+            _group_evidence(),
             seq=pl.lit(None),
         ),
     ])  # fmt: skip
@@ -207,7 +212,9 @@ def self_score_above_weight(run: ScoredRun, _):
 @rescoring_rule("qualitative_score_outside_band", "定性指标得分不在所评档次范围内", "medium", BASIS_SCORING)
 def qualitative_score_outside_band(run: ScoredRun, _):
     rows = (
-        run.indicators.filter(pl.col("band").is_not_null() & pl.col("self_score").is_not_null() & (self_weight() > 0))
+        run.indicators.filter(
+            pl.col("band").is_not_null() & pl.col("self_score").is_not_null() & (unless_split("weight") > 0)
+        )
         .join(run.params.bands_frame(), on="band")
         .with_columns(fraction=pl.col("self_score") / pl.col("weight"))
         .filter((pl.col("fraction") < pl.col("band_low") - 1e-9) | (pl.col("fraction") > pl.col("band_high") + 1e-9))
@@ -250,7 +257,7 @@ def self_total_mismatch(run: ScoredRun, _):
 @rescoring_rule("full_marks_on_unmet_target", "未完成指标自评满分", "high")
 def full_marks_on_unmet_target(run: ScoredRun, _):
     rows = run.indicators.filter(
-        pl.col("status").is_in(["missed", "equal_missed"]) & (pl.col("self_score") >= self_weight() - 1e-6)
+        pl.col("status").is_in(["missed", "equal_missed"]) & (pl.col("self_score") >= unless_split("weight") - 1e-6)
     )
     return found(
         rows,
@@ -262,8 +269,7 @@ def full_marks_on_unmet_target(run: ScoredRun, _):
 @rescoring_rule("missing_deviation_reason", "扣分指标未分析偏差原因", "medium", BASIS_SCORING)
 def missing_deviation_reason(run: ScoredRun, _):
     below = below_weight()
-    blank = pl.col("deviation_reason").fill_null("").str.strip_chars() == ""
-    rows = run.indicators.filter(below.fill_null(False) & blank)
+    rows = run.indicators.filter(below.fill_null(False) & ~has_reason())
     # a group sharing its points: the unit took points off the group, no row missed by perfkit's
     # scoring says so on its own, and no row gives a reason
     groups = _split_groups(run).filter(
@@ -287,7 +293,7 @@ def missing_deviation_reason(run: ScoredRun, _):
             groups,
             pl.format("一级指标“{}”{}项指标的自评得分合计{}低于该组分值{}，但未填写偏差原因分析及改进措施", "level1",
                       "rows", figure("self_sum"), figure("points")),
-            pl.format("一级指标：{}；组分值：{}；自评得分合计：{}", "level1", figure("points"), figure("self_sum")),
+            _group_evidence(),
             seq=pl.lit(None),
         ),
     ])  # fmt: skip

@@ -16,6 +16,7 @@ from perfkit.scoring.rescoring import (
     ScoredRun,
     below_weight,
     figure,
+    has_reason,
     rescoring_rule,
     stated_target_same,
 )
@@ -156,7 +157,7 @@ def boilerplate_deviation_reason(run: ScoredRun, params):
     """A deviation reason that says nothing (one of ``reasons``, punctuation only, or the indicator's
     own name) on an indicator scored below its weight. Whitespace and punctuation are ignored."""
     below = below_weight()
-    written = pl.col("deviation_reason").fill_null("").str.strip_chars() != ""
+    written = has_reason()
     reason = squashed("deviation_reason")
     listed = pl.DataFrame({"t": params["reasons"]}, schema={"t": pl.String}).select(squashed("t"))["t"]
     empty = reason.is_in(listed.implode()) | (reason == "") | (reason == squashed("name"))

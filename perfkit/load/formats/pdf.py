@@ -325,23 +325,27 @@ def split_tables(data: bytes, file: str) -> list[Table]:
 def tables_or_why(data: bytes, file: str) -> tuple[list[Table], str]:
     """The tables :func:`split_tables` gives, or none and why (``共2页，没有含…的表格``), for a reader
     that names what it looked for itself (a self-evaluation is not a target table)."""
-    tables, pages = _all_tables(data, file)
-    ours = [t for t in tables if is_ours(t)]
-    return as_tables(ours), "" if ours else _none_of_ours(tables, pages)
+    ours, why = _ours_or_why(data, file)
+    return as_tables(ours), why
 
 
 def document_tables(data: bytes, file: str) -> list[SpanTable]:
     """The PDF's target tables and self-evaluations, joined over page breaks; none is refused."""
-    tables, pages = _all_tables(data, file)
-    ours = [t for t in tables if is_ours(t)]
-    if not ours:
-        raise InputError(file, None, f"{NO_TABLES}（{_none_of_ours(tables, pages)}）")
+    ours, why = _ours_or_why(data, file)
+    if why:
+        raise InputError(file, None, f"{NO_TABLES}（{why}）")
     return ours
 
 
-def _none_of_ours(tables: list[SpanTable], pages: int) -> str:
+def _ours_or_why(data: bytes, file: str) -> tuple[list[SpanTable], str]:
+    """The PDF's tables that are ours, or none and why: the pages read, and a table with indicator
+    columns but no levels where there is one."""
+    tables, pages = _all_tables(data, file)
+    ours = [t for t in tables if is_ours(t)]
+    if ours:
+        return ours, ""
     why = next((f"；{t.ref}{w}" for t in tables if (w := without_levels(t.texts()))), "")
-    return f"共{pages}页，没有含“项目名称”或“一级指标”的表格{why}"
+    return [], f"共{pages}页，没有含“项目名称”或“一级指标”的表格{why}"
 
 
 @parsed_once

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# a Chinese character, then its pinyin with a tone mark in brackets: 標(biāo), 際(jì)
-_GLOSSED = re.compile(r"[\u4e00-\u9fff][(（]([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)[)）]")
-# the quoted example: the word around the first gloss (what the auditor will recognise)
-_AROUND = re.compile(r"[\u4e00-\u9fff]{0,4}[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）][\u4e00-\u9fff]{0,4}")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# a Chinese character, then its pinyin with a tone mark in brackets, with the word around it (what
+# the auditor will recognise, quoted): 績效指標(biāo), 項(xiàng)目名稱
+_GLOSSED = re.compile(
+    rf"[\u4e00-\u9fff]{{0,3}}[\u4e00-\u9fff][(（][a-zü]*[{_TONED}][a-zü{_TONED}]*[)）][\u4e00-\u9fff]{{0,4}}"
+)
 
 
 def rewritten_copy(texts: Iterable[str]) -> str:
@@ -28,10 +30,6 @@ def rewritten_copy(texts: Iterable[str]) -> str:
     ''
     """
     for text in texts:
-        if _GLOSSED.search(text):
-            example = _AROUND.search(text)
-            return (
-                f"文字中夹注拼音（如“{example.group(0) if example else text[:12]}”），"
-                "是转载网站改写过的副本，表头无法读取：请取得原件"
-            )
+        if glossed := _GLOSSED.search(text):
+            return f"文字中夹注拼音（如“{glossed.group(0)}”），是转载网站改写过的副本，表头无法读取：请取得原件"
     return ""

@@ -22,13 +22,20 @@ from perfkit.load.layout.selfeval_labels import (
     is_header_cell,
     key,
 )
-from perfkit.text import COMPARATOR_WORDS, OP_SYMBOLS, UNIT_COMPLETES, UNIT_JOIN, figure_value, fold_width_text
+from perfkit.text import (
+    COMPARATOR_WORDS,
+    MAGNITUDES,
+    OP_SYMBOLS,
+    UNIT_COMPLETES,
+    UNIT_JOIN,
+    figure_value,
+    fold_width_text,
+)
 
 # points written in a level-1 cell: 产出指标(50分), 产出指标(50)
 # 产出指标(50分), 产出指标(50), and 效益指标30分) whose opening bracket is lost (the 分 says what it is)
 _POINTS = re.compile(r"(?:[（(]\s*([0-9]+(?:\.[0-9]+)?)\s*分?|([0-9]+(?:\.[0-9]+)?)\s*分)\s*[）)]\s*$")
 _QUALITATIVE = ("定性", "qualitative")
-_MAGNITUDES = ("万", "千", "亿")
 _EMPTY_MARKS = ("", "/", "／", "-", "－", "—", "——")
 
 
@@ -157,7 +164,7 @@ def indicator_rows(
         unit = record.pop("target_unit", None)
         actual = record.get("actual_raw") or ""
         # a bare figure in a 度量单位 form, or one with its magnitude (1.6万 | 人次 is 1.6万人次)
-        if unit and (is_figure(actual) or (actual[-1:] in _MAGNITUDES and is_figure(actual[:-1]))):
+        if unit and (is_figure(actual) or (actual[-1:] in MAGNITUDES and is_figure(actual[:-1]))):
             record["actual_raw"] = _joined("", actual, unit)
         for name in ("weight_given", "self_score"):
             if name in columns:
