@@ -71,6 +71,14 @@ class UnitAudit:
         return frame
 
 
+def mean_total_text(scores: pl.DataFrame, unit: str = "") -> str:
+    """平均复核得分 as people read it: the mean over the projects that have a total, and how many wait
+    for a person (their total is empty); ``无`` where none has one."""
+    mean, waiting = scores["total"].mean(), scores["total"].null_count()
+    text = "无" if mean is None else f"{mean:.2f}{unit}"
+    return text + (f"（{waiting} 个项目得分待人工判断，未计入）" if waiting else "")
+
+
 def summary_lines(audit: UnitAudit) -> list[str]:
     """The unit overview as short Chinese lines (what the notebook prints and nbval compares)."""
     overview, findings = audit.overview, audit.findings
@@ -82,7 +90,7 @@ def summary_lines(audit: UnitAudit) -> list[str]:
     ]
     if audit.scorecard is not None:
         grades = audit.scorecard.project_scores["grade"].drop_nulls().value_counts().sort("grade")
-        lines.append(f"平均复核得分：{audit.scorecard.project_scores['total'].mean():.2f}")
+        lines.append(f"平均复核得分：{mean_total_text(audit.scorecard.project_scores)}")
         lines.append("等级分布：" + "，".join(f"{g} {n} 个" for g, n in grades.iter_rows()))
     return [*lines, review_lines(audit)[0]]
 

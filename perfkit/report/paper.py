@@ -18,6 +18,7 @@ import polars as pl
 from perfkit.checks import RULES
 from perfkit.checks.registry import CRITERIA
 from perfkit.labels import COLUMN_LABELS, SEVERITY_LABELS
+from perfkit.report.audit import mean_total_text
 from perfkit.report.print_setup import row_heights
 from perfkit.scoring.params import scoring_params
 from perfkit.scoring.rescoring import RESCORING_RULES
@@ -88,7 +89,7 @@ def conclusion_draft(audit: UnitAudit) -> str:
     if audit.scorecard is not None:
         scores = audit.scorecard.project_scores
         grades = scores["grade"].drop_nulls().value_counts().sort("grade")
-        text += f"复核评分平均 {scores['total'].mean():.2f} 分，等级" + "、".join(
+        text += f"复核评分平均 {mean_total_text(scores, ' 分')}，等级" + "、".join(
             f"{g} {n} 个" for g, n in grades.iter_rows()
         )
         above = scores.filter(pl.col("total_diff") > 0).sort("total_diff", descending=True)

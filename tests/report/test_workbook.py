@@ -4,6 +4,7 @@ of the findings. Read back with openpyxl from a workbook of the bundled 562301 (
 from __future__ import annotations
 
 import openpyxl
+import polars as pl
 import pytest
 
 from perfkit.report.workbook import write_workbook
@@ -94,3 +95,14 @@ def test_every_header_people_read_is_chinese(book):
         row = int(sheet.print_title_rows.split(":")[0].lstrip("$"))
         headers = [c.value for c in sheet[row] if isinstance(c.value, str)]
         assert [h for h in headers if english.match(h)] == [], sheet.title
+
+
+def test_the_mean_score_says_how_many_projects_wait_for_a_person():
+    # worked by hand: (80 + 90) / 2 = 85.00 over the two projects with a total, one left out and said;
+    # a unit whose every total waits for a person has no mean (the summary crashed on None:.2f)
+    from perfkit.report.audit import mean_total_text
+
+    waiting = "（1 个项目得分待人工判断，未计入）"
+    assert mean_total_text(pl.DataFrame({"total": [80.0, 90.0, None]})) == f"85.00{waiting}"
+    assert mean_total_text(pl.DataFrame({"total": [None]}, schema={"total": pl.Float64})) == f"无{waiting}"
+    assert mean_total_text(pl.DataFrame({"total": [80.0, 90.0]}), " 分") == "85.00 分"
