@@ -79,6 +79,20 @@ def mean_total_text(scores: pl.DataFrame, unit: str = "") -> str:
     return text + (f"（{waiting} 个项目得分待人工判断，未计入）" if waiting else "")
 
 
+def score_lines(scores: pl.DataFrame) -> list[str]:
+    """One line per project: perfkit's total and grade beside the unit's own, or why there is none
+    yet (indicators left to a person, or execution that cannot be scored)."""
+    lines = []
+    for row in scores.iter_rows(named=True):
+        if row["total"] is None:
+            waiting = f"{row['unscored']} 项指标" if row.get("unscored") else "预算执行率"
+            rescored = f"待人工判断（{waiting}无法评分）"
+        else:
+            rescored = f"{row['total']:.2f}（{row['grade']}）"
+        lines.append(f"{row['project_name']}：复核 {rescored}，自评 {row['self_total']}")
+    return lines
+
+
 def summary_lines(audit: UnitAudit) -> list[str]:
     """The unit overview as short Chinese lines (what the notebook prints and nbval compares)."""
     overview, findings = audit.overview, audit.findings

@@ -168,6 +168,8 @@ def _figures(wb: SheetWriter, sheet, audit: UnitAudit, row: int) -> int:
     ]
     if "total" in overview.columns:
         facts.append(("平均复核得分", overview["total"].mean()))
+        if waiting := overview["total"].null_count():  # the mean is of the others: say how many
+            facts.append(("待人工评分项目", waiting))
     counts = audit.decision_counts
     facts += [(f"复核：{COLUMN_LABELS[key]}", counts[key]) for key in counts]
     sheet.write_string(row, 0, "主要数字", wb.title)

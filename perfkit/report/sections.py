@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from perfkit.labels import SEVERITY_LABELS, severity_order
+from perfkit.report.audit import mean_total_text
 from perfkit.report.html import Html, figures_html, table_html
 
 if TYPE_CHECKING:
@@ -38,8 +39,7 @@ def unit_figures(audit: UnitAudit) -> Html:
     if audit.scorecard is not None:
         scores = audit.scorecard.project_scores
         grades = scores["grade"].drop_nulls().value_counts().sort("grade")
-        mean = scores["total"].mean()
-        figures.append(("平均复核得分", "" if mean is None else f"{mean:.2f}"))
+        figures.append(("平均复核得分", mean_total_text(scores)))
         figures.append(("等级分布", "，".join(f"{g} {n}" for g, n in grades.iter_rows()) or "—"))
     figures.append(("待复核", str(audit.decision_counts["review_open"])))
     return Html(figures_html(figures), "；".join(f"{k}：{v}" for k, v in figures))

@@ -106,3 +106,23 @@ def test_the_mean_score_says_how_many_projects_wait_for_a_person():
     assert mean_total_text(pl.DataFrame({"total": [80.0, 90.0, None]})) == f"85.00{waiting}"
     assert mean_total_text(pl.DataFrame({"total": [None]}, schema={"total": pl.Float64})) == f"无{waiting}"
     assert mean_total_text(pl.DataFrame({"total": [80.0, 90.0]}), " 分") == "85.00 分"
+
+
+def test_a_project_whose_total_waits_for_a_person_says_so_in_the_score_lines():
+    # worked by hand: the notebook printed each total with :.2f and stopped on the first empty one
+    from perfkit.report.audit import score_lines
+
+    scores = pl.DataFrame(
+        {
+            "project_name": ["甲项目", "乙项目", "丙项目"],
+            "total": [91.5, None, None],
+            "grade": ["优", None, None],
+            "self_total": [95.0, 98.0, 90.0],
+            "unscored": [0, 2, 0],
+        }
+    )
+    assert score_lines(scores) == [
+        "甲项目：复核 91.50（优），自评 95.0",
+        "乙项目：复核 待人工判断（2 项指标无法评分），自评 98.0",
+        "丙项目：复核 待人工判断（预算执行率无法评分），自评 90.0",
+    ]
